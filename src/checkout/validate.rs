@@ -1,0 +1,475 @@
+//! Every limit of the create-checkout contract, checked before anything is sent.
+//!
+//! Each check is a small function from the raw text to the normalised value (or a message), so
+//! prompts can check one answer at a time with the same rules and words as the whole body.
+
+use super::request::{CheckoutRequest, NumberText, ValidRequest};
+use crate::error::FieldError;
+
+pub const DESCRIPTION_MAX: usize = 500;
+pub const URL_MAX: usize = 2048;
+pub const STATEMENT_DESCRIPTOR_MAX: usize = 22;
+pub const RECEIPT_EMAIL_MAX: usize = 255;
+pub const METADATA_MAX_KEYS: usize = 10;
+pub const IDEMPOTENCY_KEY_MIN: usize = 8;
+pub const IDEMPOTENCY_KEY_MAX: usize = 128;
+
+/// The flag that sets each body field, so every message can say what to type.
+pub fn flag_for(field: &str) -> &'static str {
+    match field {
+        "amount" => "--amount",
+        "currency" => "--currency",
+        "description" => "--description",
+        "customer" | "customer.email" => "--email",
+        "customer.first_name" => "--first-name",
+        "customer.last_name" => "--last-name",
+        "customer.address" => "--address",
+        "customer.city" => "--city",
+        "customer.state" => "--state",
+        "customer.country" => "--country",
+        "customer.zip" => "--zip",
+        "return_url" => "--return-url",
+        "webhook_url" => "--webhook-url",
+        "statement_descriptor" => "--statement-descriptor",
+        "receipt_email" => "--receipt-email",
+        "restriction.country_code" => "--restrict-country",
+        "restriction.phone" | "restriction.phone.number" => "--restrict-phone",
+        "restriction.phone.country" => "--restrict-phone-country",
+        "customization.color" => "--color",
+        "customization.brand" => "--brand",
+        "metadata" => "--metadata",
+        "expires_in_minutes" => "--expires-in-minutes",
+        _ => "--data",
+    }
+}
+
+/// Amount in major units: a plain decimal of at least 1, kept as typed.
+pub fn amount(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(format!(
+            "`{raw}` is not an amount; write a plain decimal in major units, like 50 or 12.5"
+        ));
+    }
+    if int.len() > 1 && int.starts_with('0') {
+        return Err(format!(
+            "`{raw}` has a leading zero; write it without, like 50"
+        ));
+    }
+    if int == "0" {
+        return Err(format!("`{raw}` is below the minimum amount of 1"));
+    }
+    Ok(s.to_string())
+}
+
+/// ISO 4217 code: three letters, sent uppercase.
+pub fn currency(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(s.to_ascii_uppercase())
+    } else {
+        Err(format!(
+            "`{raw}` is not a three-letter ISO 4217 currency code, like XOF"
+        ))
+    }
+}
+
+/// ISO 3166-1 alpha-2 code: two letters, sent uppercase.
+pub fn country(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(s.to_ascii_uppercase())
+    } else {
+        Err(format!(
+            "`{raw}` is not a two-letter ISO 3166-1 country code, like CI, SN or GH"
+        ))
+    }
+}
+
+/// Non-empty text of at most `max` characters (characters, not bytes: names are often not ASCII).
+pub fn text(raw: &str, max: Option<usize>) -> Result<String, String> {
+    if raw.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    let n = raw.chars().count();
+    match max {
+        Some(max) if n > max => Err(format!("is {n} characters long; the limit is {max}")),
+        _ => Ok(raw.to_string()),
+    }
+}
+
+/// An email address: one `@`, something before it, a dotted domain after it, no spaces.
+pub fn email(raw: &str, max: Option<usize>) -> Result<String, String> {
+    let s = raw.trim();
+    let ok = match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(format!(
+            "`{raw}` is not a valid email address, like ama@example.com"
+        ));
+    }
+    text(s, max)
+}
+
+/// An absolute http(s) URL of at most 2048 characters.
+pub fn url(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    let parsed = s.parse::<ureq::http::Uri>().ok();
+    let ok = parsed.as_ref().is_some_and(|u| {
+        matches!(u.scheme_str(), Some("http") | Some("https"))
+            && u.host().is_some_and(|h| !h.is_empty())
+    });
+    if !ok {
+        return Err(format!(
+            "`{raw}` is not an absolute http(s) URL, like https://shop.example.com/thanks"
+        ));
+    }
+    text(s, Some(URL_MAX))
+}
+
+/// A national phone number: digits, with the spaces, dashes and brackets people type.
+pub fn phone_number(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    let allowed = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+'));
+    if s.is_empty() || !allowed || !s.chars().any(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "`{raw}` is not a phone number; give the national number, like 0700000000"
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// A whole number of minutes, at least 1, kept as typed.
+pub fn minutes(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{raw}` is not a whole number of minutes, like 30"));
+    }
+    if s.bytes().all(|b| b == b'0') {
+        return Err("must be at least 1 minute".into());
+    }
+    if s.starts_with('0') {
+        return Err(format!(
+            "`{raw}` has a leading zero; write it without, like 30"
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// `X-Idempotency-Key`: 8 to 128 visible ASCII characters (it travels in a header).
+pub fn idempotency_key(raw: &str) -> Result<String, String> {
+    let n = raw.chars().count();
+    if !(IDEMPOTENCY_KEY_MIN..=IDEMPOTENCY_KEY_MAX).contains(&n) {
+        return Err(format!(
+            "is {n} characters long; it must be {IDEMPOTENCY_KEY_MIN} to {IDEMPOTENCY_KEY_MAX}"
+        ));
+    }
+    if !raw.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("must be visible ASCII characters without spaces".into());
+    }
+    Ok(raw.to_string())
+}
+
+/// The required fields, in the order they are asked for and listed when missing.
+pub const REQUIRED: [&str; 6] = [
+    "amount",
+    "currency",
+    "description",
+    "customer.email",
+    "customer.first_name",
+    "customer.last_name",
+];
+
+/// Checks the whole draft; returns the normalised request or every problem at once.
+pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
+    let mut v = Checker::default();
+    let mut req = req;
+
+    v.required("amount", req.amount.as_mut().map(|n| &mut n.0), amount);
+    v.required("currency", req.currency.as_mut(), currency);
+    v.required("description", req.description.as_mut(), |s| {
+        text(s, Some(DESCRIPTION_MAX))
+    });
+
+    let customer = req.customer.get_or_insert_with(Default::default);
+    v.required("customer.email", customer.email.as_mut(), |s| {
+        email(s, None)
+    });
+    v.required("customer.first_name", customer.first_name.as_mut(), |s| {
+        text(s, None)
+    });
+    v.required("customer.last_name", customer.last_name.as_mut(), |s| {
+        text(s, None)
+    });
+    for (field, value) in [
+        ("customer.address", &mut customer.address),
+        ("customer.city", &mut customer.city),
+        ("customer.state", &mut customer.state),
+        ("customer.zip", &mut customer.zip),
+    ] {
+        v.optional(field, value.as_mut(), |s| text(s, None));
+    }
+    v.optional("customer.country", customer.country.as_mut(), country);
+
+    v.optional("return_url", req.return_url.as_mut(), url);
+    v.optional("webhook_url", req.webhook_url.as_mut(), url);
+    v.optional(
+        "statement_descriptor",
+        req.statement_descriptor.as_mut(),
+        |s| text(s, Some(STATEMENT_DESCRIPTOR_MAX)),
+    );
+    v.optional("receipt_email", req.receipt_email.as_mut(), |s| {
+        email(s, Some(RECEIPT_EMAIL_MAX))
+    });
+
+    if let Some(r) = req.restriction.as_mut() {
+        v.optional("restriction.country_code", r.country_code.as_mut(), country);
+        if let Some(p) = r.phone.as_mut() {
+            // A national number means nothing without its country, and the reverse.
+            v.required("restriction.phone.number", p.number.as_mut(), phone_number);
+            v.required("restriction.phone.country", p.country.as_mut(), country);
+        }
+    }
+    if let Some(c) = req.customization.as_mut() {
+        v.optional("customization.color", c.color.as_mut(), |s| text(s, None));
+        v.optional("customization.brand", c.brand.as_mut(), |s| text(s, None));
+    }
+    if let Some(m) = &req.metadata {
+        if m.len() > METADATA_MAX_KEYS {
+            v.fail(
+                "metadata",
+                format!("has {} keys; the limit is {METADATA_MAX_KEYS}", m.len()),
+            );
+        }
+        if m.keys().any(|k| k.trim().is_empty()) {
+            v.fail("metadata", "keys must not be empty".into());
+        }
+    }
+    v.optional(
+        "expires_in_minutes",
+        req.expires_in_minutes
+            .as_mut()
+            .map(|n: &mut NumberText| &mut n.0),
+        minutes,
+    );
+
+    if v.problems.is_empty() {
+        Ok(ValidRequest(req))
+    } else {
+        Err(v.problems)
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<FieldError>,
+}
+
+impl Checker {
+    fn fail(&mut self, field: &str, message: String) {
+        self.problems.push(FieldError {
+            field: field.to_string(),
+            flag: flag_for(field).to_string(),
+            message,
+        });
+    }
+
+    fn required(
+        &mut self,
+        field: &str,
+        value: Option<&mut String>,
+        check: impl Fn(&str) -> Result<String, String>,
+    ) {
+        match value {
+            Some(v) => self.check(field, v, check),
+            None => self.fail(
+                field,
+                format!("is required; set it with {}", flag_for(field)),
+            ),
+        }
+    }
+
+    fn optional(
+        &mut self,
+        field: &str,
+        value: Option<&mut String>,
+        check: impl Fn(&str) -> Result<String, String>,
+    ) {
+        if let Some(v) = value {
+            self.check(field, v, check);
+        }
+    }
+
+    fn check(
+        &mut self,
+        field: &str,
+        value: &mut String,
+        check: impl Fn(&str) -> Result<String, String>,
+    ) {
+        match check(value) {
+            Ok(normalised) => *value = normalised,
+            Err(message) => self.fail(field, message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> CheckoutRequest {
+        serde_json::from_str(
+            r#"{"amount":50,"currency":"xof","description":"Order 1024",
+                "customer":{"email":"ama@example.com","first_name":"Ama","last_name":"Mensah"}}"#,
+        )
+        .unwrap()
+    }
+
+    fn fields(problems: &[FieldError]) -> Vec<&str> {
+        problems.iter().map(|p| p.field.as_str()).collect()
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(amount("50").unwrap(), "50");
+        assert_eq!(amount("12.5").unwrap(), "12.5");
+        assert_eq!(amount("1").unwrap(), "1");
+        assert_eq!(amount("1.00").unwrap(), "1.00");
+        for bad in [
+            "abc",
+            "NaN",
+            "inf",
+            "-infinity",
+            "",
+            "0",
+            "0.99",
+            "-5",
+            "1e3",
+            "050",
+            "5.",
+            ".5",
+            "1,5",
+            "+5",
+        ] {
+            assert!(amount(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn codes_are_uppercased() {
+        assert_eq!(currency("xof").unwrap(), "XOF");
+        assert!(currency("XO").is_err());
+        assert!(currency("X0F").is_err());
+        assert_eq!(country("ci").unwrap(), "CI");
+        assert!(country("CIV").is_err());
+    }
+
+    #[test]
+    fn urls_and_emails() {
+        assert!(url("https://shop.example.com/thanks?o=1").is_ok());
+        assert!(url("http://localhost:8080/x").is_ok());
+        for bad in [
+            "shop.example.com",
+            "ftp://x.example",
+            "/relative",
+            "https://",
+        ] {
+            assert!(url(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(URL_MAX));
+        assert!(url(&long).is_err());
+        assert!(email("ama@example.com", None).is_ok());
+        for bad in [
+            "ama",
+            "ama@",
+            "@example.com",
+            "ama@example",
+            "a b@example.com",
+        ] {
+            assert!(email(bad, None).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn minimal_body_is_valid_and_normalised() {
+        let v = validate(minimal()).unwrap();
+        assert_eq!(v.get().currency.as_deref(), Some("XOF"));
+        assert_eq!(
+            String::from_utf8(v.to_bytes()).unwrap(),
+            r#"{"amount":50,"currency":"XOF","description":"Order 1024","customer":{"email":"ama@example.com","first_name":"Ama","last_name":"Mensah"}}"#
+        );
+    }
+
+    #[test]
+    fn missing_fields_are_all_listed_with_flags() {
+        let problems = validate(CheckoutRequest::default()).unwrap_err();
+        assert_eq!(fields(&problems), REQUIRED.to_vec());
+        assert_eq!(problems[3].flag, "--email");
+        assert!(problems[0].message.contains("--amount"));
+    }
+
+    #[test]
+    fn every_limit_is_checked_at_once() {
+        let mut r = minimal();
+        r.description = Some("x".repeat(501));
+        r.statement_descriptor = Some("x".repeat(23));
+        r.receipt_email = Some(format!("{}@example.com", "a".repeat(250)));
+        r.return_url = Some("nope".into());
+        r.metadata = Some((0..11).map(|i| (format!("k{i}"), "v".into())).collect());
+        r.expires_in_minutes = Some(NumberText("0".into()));
+        r.restriction = Some(super::super::request::Restriction {
+            country_code: None,
+            phone: Some(super::super::request::Phone {
+                number: Some("0700000000".into()),
+                country: None,
+            }),
+        });
+        let problems = validate(r).unwrap_err();
+        assert_eq!(
+            fields(&problems),
+            [
+                "description",
+                "return_url",
+                "statement_descriptor",
+                "receipt_email",
+                "restriction.phone.country",
+                "metadata",
+                "expires_in_minutes"
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let mut r = minimal();
+        r.description = Some("é".repeat(500));
+        r.statement_descriptor = Some("x".repeat(22));
+        r.metadata = Some((0..10).map(|i| (format!("k{i}"), "v".into())).collect());
+        assert!(validate(r).is_ok());
+    }
+
+    #[test]
+    fn idempotency_keys() {
+        assert!(idempotency_key("12345678").is_ok());
+        assert!(idempotency_key("1234567").is_err());
+        assert!(idempotency_key(&"k".repeat(128)).is_ok());
+        assert!(idempotency_key(&"k".repeat(129)).is_err());
+        assert!(idempotency_key("has space").is_err());
+    }
+}

@@ -1,0 +1,255 @@
+//! Exit codes, the errors that carry them, and the one place that prints an error.
+//!
+//! Exit codes are part of the public interface (scripts branch on them), so every code the
+//! program can return is listed here and nowhere else.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// Every exit code orqex returns. Documented in the README; each has a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Created, retrieved, or the dry run printed.
+    Success = 0,
+    /// Anything not covered below (a bug, an I/O failure writing output).
+    Failure = 1,
+    /// Usage or input error: bad flag, invalid or missing field, bad config. Nothing was sent.
+    Usage = 2,
+    /// No key, or the API refused the key (401/403).
+    Auth = 3,
+    /// The API rejected the request (400, 404, 409, 422, 428, other 4xx).
+    Rejected = 4,
+    /// The API failed or rate-limited us (429, 5xx). The outcome may be unknown.
+    ApiFailed = 5,
+    /// Network: DNS, connect, TLS, timeout, unreadable response. The outcome may be unknown.
+    Network = 6,
+    /// Interrupted by Ctrl-C at a prompt (128 + SIGINT, as shells report it).
+    Interrupted = 130,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The exit code an API error status maps to.
+    pub fn for_status(status: u16) -> Exit {
+        match status {
+            401 | 403 => Exit::Auth,
+            429 => Exit::ApiFailed,
+            400..=499 => Exit::Rejected,
+            500..=599 => Exit::ApiFailed,
+            _ => Exit::Failure,
+        }
+    }
+
+    /// Whether a request that ended with this code may or may not have taken effect.
+    pub fn outcome_unknown(self) -> bool {
+        matches!(self, Exit::ApiFailed | Exit::Network)
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e.code())
+    }
+}
+
+/// One field problem found before sending: the field's path in the body and the flag that sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub flag: String,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.field, self.flag, self.message)
+    }
+}
+
+/// An error answer from the API, decoded as far as it could be.
+#[derive(Debug, Clone, Default)]
+pub struct ApiError {
+    pub status: u16,
+    pub message: String,
+    /// Per-field errors, dot paths as the API gives them, in the API's order.
+    pub errors: Vec<(String, Vec<String>)>,
+    pub request_id: Option<String>,
+}
+
+/// An error that ends the program, with the exit code it carries.
+#[derive(Debug)]
+pub enum Error {
+    /// A usage or input problem with one message (exit 2).
+    Usage(String),
+    /// Every field problem found while validating (exit 2).
+    Invalid(Vec<FieldError>),
+    /// No usable key (exit 3).
+    NoKey(String),
+    /// The API answered with an error status.
+    Api {
+        error: ApiError,
+        idempotency_key: Option<String>,
+    },
+    /// The request's fate is unknown or it never got an answer (exit 6).
+    Network {
+        message: String,
+        idempotency_key: Option<String>,
+    },
+    /// The user pressed Ctrl-C (exit 130).
+    Interrupted,
+    /// Anything else (exit 1).
+    Other(String),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage(message.into())
+    }
+
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Usage(_) | Error::Invalid(_) => Exit::Usage,
+            Error::NoKey(_) => Exit::Auth,
+            Error::Api { error, .. } => Exit::for_status(error.status),
+            Error::Network { .. } => Exit::Network,
+            Error::Interrupted => Exit::Interrupted,
+            Error::Other(_) => Exit::Failure,
+        }
+    }
+
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api {
+                idempotency_key, ..
+            }
+            | Error::Network {
+                idempotency_key, ..
+            } => idempotency_key.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The human-readable lines for stderr, the first one the summary.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match self {
+            Error::Usage(m) | Error::NoKey(m) | Error::Other(m) => lines.push(m.clone()),
+            Error::Invalid(problems) => {
+                let n = problems.len();
+                lines.push(format!(
+                    "invalid input: {n} problem{}; nothing was sent",
+                    if n == 1 { "" } else { "s" }
+                ));
+                lines.extend(problems.iter().map(|p| format!("  {p}")));
+            }
+            Error::Api { error, .. } => {
+                let mut head = format!("the API answered {}: {}", error.status, error.message);
+                if let Some(id) = &error.request_id {
+                    head.push_str(&format!(" (request id {id})"));
+                }
+                lines.push(head);
+                for (field, messages) in &error.errors {
+                    for m in messages {
+                        lines.push(format!("  {field}: {m}"));
+                    }
+                }
+                if error.status == 401 {
+                    lines.push("  check the key: set ORQEX_SECRET_KEY or run `orqex login`".into());
+                }
+            }
+            Error::Network { message, .. } => lines.push(message.clone()),
+            Error::Interrupted => lines.push("interrupted; nothing was sent".into()),
+        }
+        if self.exit().outcome_unknown()
+            && let Some(key) = self.idempotency_key()
+        {
+            lines.push(format!(
+                "  the checkout may or may not exist; retry safely with: --idempotency-key {key}"
+            ));
+        }
+        lines
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lines().join("\n"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Other(format!("I/O error: {e}"))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The one error printer: `orqex: ` then the lines, on stderr.
+pub fn report(err: &Error) -> ExitCode {
+    let mut lines = err.lines().into_iter();
+    if let Some(first) = lines.next() {
+        eprintln!("orqex: {first}");
+    }
+    for line in lines {
+        eprintln!("{line}");
+    }
+    err.exit().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_documented_codes() {
+        assert_eq!(Exit::for_status(401), Exit::Auth);
+        assert_eq!(Exit::for_status(403), Exit::Auth);
+        for s in [400, 404, 409, 422, 428, 418] {
+            assert_eq!(Exit::for_status(s), Exit::Rejected, "{s}");
+        }
+        for s in [429, 500, 501, 502, 503] {
+            assert_eq!(Exit::for_status(s), Exit::ApiFailed, "{s}");
+        }
+    }
+
+    #[test]
+    fn codes_are_stable() {
+        let codes: Vec<u8> = [
+            Exit::Success,
+            Exit::Failure,
+            Exit::Usage,
+            Exit::Auth,
+            Exit::Rejected,
+            Exit::ApiFailed,
+            Exit::Network,
+            Exit::Interrupted,
+        ]
+        .iter()
+        .map(|e| e.code())
+        .collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 130]);
+    }
+
+    #[test]
+    fn unknown_outcome_names_the_retry_flag() {
+        let e = Error::Network {
+            message: "timed out".into(),
+            idempotency_key: Some("orq_abc12345".into()),
+        };
+        assert!(e.to_string().contains("--idempotency-key orq_abc12345"));
+        let e = Error::Api {
+            error: ApiError {
+                status: 422,
+                message: "bad".into(),
+                ..Default::default()
+            },
+            idempotency_key: Some("orq_abc12345".into()),
+        };
+        assert!(!e.to_string().contains("--idempotency-key"));
+    }
+}

@@ -1,0 +1,368 @@
+//! Test helpers: a loopback HTTP server that records what arrived and can misbehave on
+//! purpose, and a command builder with a scrubbed environment.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use std::process::Command;
+use tempfile::TempDir;
+
+/// An obviously fake key. Long enough that its mask shows a tail.
+pub const KEY: &str = "sk_sandbox_test_0000_0000_fake";
+pub const KEY_MASKED: &str = "sk_sandbox_***fake";
+
+/// One request as it arrived at the server.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    /// Header names lowercased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// What the server does with a request.
+pub enum Reply {
+    /// A normal answer.
+    Status {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Bytes written as they are, then the connection is closed.
+    Raw(Vec<u8>),
+    /// Close the connection without answering.
+    Close,
+    /// Wait this long before answering with the inner reply.
+    After(Duration, Box<Reply>),
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply::Status {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::to_vec(&body).unwrap(),
+        }
+    }
+
+    pub fn with_header(self, name: &str, value: &str) -> Reply {
+        match self {
+            Reply::Status {
+                status,
+                mut headers,
+                body,
+            } => {
+                headers.push((name.into(), value.into()));
+                Reply::Status {
+                    status,
+                    headers,
+                    body,
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// A body with any content type (HTML from a proxy, a truncated JSON, ...).
+    pub fn text(status: u16, content_type: &str, body: &str) -> Reply {
+        Reply::Status {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    pub fn created(id: &str) -> Reply {
+        Reply::json(201, checkout_body(id))
+    }
+}
+
+/// A create/retrieve response in the reference page's shape, with a field the docs do not
+/// list, to check that unknown fields survive.
+pub fn checkout_body(id: &str) -> Value {
+    json!({
+        "message": "Checkout created",
+        "data": {
+            "checkout": {
+                "id": id,
+                "token": "tok_test",
+                "url": format!("https://pay.orqex.com/c/{id}"),
+                "status": "open",
+                "environment": "sandbox",
+                "restriction": {},
+                "customization": {},
+                "expires_at": "2026-11-24T12:00:00Z",
+                "created_at": "2026-11-24T11:00:00Z",
+                "future_field": {"kept": true}
+            },
+            "payment": {
+                "id": "TRX1A2B3C4D",
+                "amount": {"value": 5000, "formatted": "50.00 XOF", "short": "50 XOF", "currency": "XOF"},
+                "metadata": {}
+            }
+        }
+    })
+}
+
+type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
+
+/// A real HTTP/1.1 server on 127.0.0.1 that records every request.
+pub struct Server {
+    pub addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    /// Starts a server; `handler` gets each request and its index (0 for the first).
+    pub fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let count = Arc::new(AtomicUsize::new(0));
+        let recs = requests.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (recs, handler, count) = (recs.clone(), handler.clone(), count.clone());
+                thread::spawn(move || serve(stream, &recs, &*handler, &count));
+            }
+        });
+        Server { addr, requests }
+    }
+
+    /// Answers every request with the same created checkout.
+    pub fn created(id: &'static str) -> Server {
+        Server::start(move |_, _| Reply::created(id))
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    pub fn only_request(&self) -> Recorded {
+        let reqs = self.requests();
+        assert_eq!(reqs.len(), 1, "expected exactly one request, got {reqs:?}");
+        reqs.into_iter().next().unwrap()
+    }
+}
+
+fn serve(stream: TcpStream, recs: &Mutex<Vec<Recorded>>, handler: &Handler, count: &AtomicUsize) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    loop {
+        let Some(req) = read_request(&mut reader) else {
+            return;
+        };
+        recs.lock().unwrap().push(req.clone());
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        if !respond(&mut stream, handler(&req, n)) {
+            return;
+        }
+    }
+}
+
+/// Writes the reply; false when the connection must be closed afterwards.
+fn respond(stream: &mut TcpStream, reply: Reply) -> bool {
+    match reply {
+        Reply::Close => false,
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes);
+            false
+        }
+        Reply::After(delay, inner) => {
+            thread::sleep(delay);
+            respond(stream, *inner)
+        }
+        Reply::Status {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} Test\r\nContent-Length: {}\r\n",
+                body.len()
+            );
+            if !headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("x-request-id"))
+            {
+                head.push_str("X-Request-Id: req_test_0001\r\n");
+            }
+            for (n, v) in &headers {
+                head.push_str(&format!("{n}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            stream.write_all(head.as_bytes()).is_ok() && stream.write_all(&body).is_ok()
+        }
+    }
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (n, v) = h.split_once(':')?;
+        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Recorded {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+/// A port on 127.0.0.1 where nothing listens (bound, then released).
+pub fn dead_url() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}/v1")
+}
+
+/// A scrubbed home for one test: empty HOME and config directory, no proxy, no key.
+pub struct Sandbox {
+    pub home: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            home: TempDir::new().unwrap(),
+        }
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.home.path().join("config").join("orqex")
+    }
+
+    /// `orqex` with nothing inherited but PATH.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("orqex"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("ORQEX_CONFIG_DIR", self.config_dir())
+            .env("NO_PROXY", "*")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// `orqex` pointed at `server` with the fake key.
+    pub fn cmd_for(&self, server: &Server) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("ORQEX_SECRET_KEY", KEY)
+            .env("ORQEX_BASE_URL", server.url());
+        cmd
+    }
+
+    pub fn write_config(&self, text: &str) -> PathBuf {
+        let dir = self.config_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+/// The smallest valid `checkout create` invocation.
+pub const CREATE: &[&str] = &[
+    "checkout",
+    "create",
+    "--amount",
+    "50",
+    "--currency",
+    "XOF",
+    "--description",
+    "Order 1024",
+    "--email",
+    "ama@example.com",
+    "--first-name",
+    "Ama",
+    "--last-name",
+    "Mensah",
+];
+
+/// The body `CREATE` sends.
+pub fn create_body() -> Value {
+    json!({
+        "amount": 50,
+        "currency": "XOF",
+        "description": "Order 1024",
+        "customer": {"email": "ama@example.com", "first_name": "Ama", "last_name": "Mensah"}
+    })
+}
+
+/// Fails when the key, or its secret part, shows anywhere in the output.
+pub fn assert_no_key(output: &std::process::Output) {
+    for (name, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(KEY), "key leaked on {name}: {text}");
+        assert!(
+            !text.contains("test_0000_0000"),
+            "key part leaked on {name}: {text}"
+        );
+    }
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
