@@ -47,6 +47,9 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub body: BodyArgs,
 
+    #[command(flatten)]
+    pub input: InputArgs,
+
     /// Idempotency key sent as X-Idempotency-Key (8-128 characters). Without it, one is
     /// generated for this invocation; reuse the same key to retry a create safely
     #[arg(long, value_name = "KEY", help_heading = "Sending")]
@@ -56,6 +59,24 @@ pub struct CreateArgs {
     #[arg(long, help_heading = "Sending")]
     pub dry_run: bool,
 
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where the body comes from besides flags, and whether orqex may ask questions.
+#[derive(Debug, Args, Default)]
+pub struct InputArgs {}
+
+/// How requests travel: retries, timeouts, TLS. Shared by every command that calls the API.
+#[derive(Debug, Args, Default)]
+pub struct NetArgs {}
+
+/// How a checkout is shown. Shared by every command that prints one.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
     /// Print the API's whole response as pretty JSON instead of the URL
     #[arg(long, help_heading = "Output")]
     pub json: bool,

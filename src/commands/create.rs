@@ -1,38 +1,15 @@
-//! `orqex checkout create`.
+//! `orqex checkout create`: assemble → validate → send → show.
 
-use crate::checkout::{input, validate};
+use crate::checkout::{ValidRequest, input, validate};
 use crate::cli::CreateArgs;
 use crate::client::{self, Client};
 use crate::config::Settings;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::output::{self, Format};
 
 pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     let settings = Settings::resolve(profile)?;
-
-    let (draft, mut problems) = input::from_flags(&args.body);
-    let idempotency_key = match &args.idempotency_key {
-        Some(k) => match validate::idempotency_key(k) {
-            Ok(k) => Some(k),
-            Err(message) => {
-                problems.push(crate::error::FieldError {
-                    field: "X-Idempotency-Key".into(),
-                    flag: "--idempotency-key".into(),
-                    message,
-                });
-                None
-            }
-        },
-        None => None,
-    };
-    let request = match validate::validate(draft) {
-        Ok(r) if problems.is_empty() => r,
-        Ok(_) => return Err(Error::Invalid(problems)),
-        Err(more) => {
-            problems.extend(more);
-            return Err(Error::Invalid(problems));
-        }
-    };
+    let (request, idempotency_key) = assemble(&args)?;
 
     if args.dry_run {
         return output::stdout_line(&request.to_pretty());
@@ -50,6 +27,38 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
         ));
     }
-    let format = if args.json { Format::Json } else { Format::Url };
+    let format = if args.output.json {
+        Format::Json
+    } else {
+        Format::Url
+    };
     output::print_checkout(&resp, format, Some(&idempotency_key))
+}
+
+/// Lays the sources on each other, then validates the whole: a valid request and the
+/// user's idempotency key, or every problem at once.
+fn assemble(args: &CreateArgs) -> Result<(ValidRequest, Option<String>)> {
+    let (draft, mut problems) = input::from_flags(&args.body);
+    let idempotency_key =
+        args.idempotency_key
+            .as_deref()
+            .and_then(|k| match validate::idempotency_key(k) {
+                Ok(k) => Some(k),
+                Err(message) => {
+                    problems.push(FieldError {
+                        field: "X-Idempotency-Key".into(),
+                        flag: "--idempotency-key".into(),
+                        message,
+                    });
+                    None
+                }
+            });
+    match validate::validate(draft) {
+        Ok(r) if problems.is_empty() => Ok((r, idempotency_key)),
+        Ok(_) => Err(Error::Invalid(problems)),
+        Err(more) => {
+            problems.extend(more);
+            Err(Error::Invalid(problems))
+        }
+    }
 }
