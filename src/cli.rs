@@ -30,6 +30,83 @@ pub enum Command {
     /// Create and inspect hosted checkouts
     #[command(subcommand)]
     Checkout(CheckoutCommand),
+
+    /// Store a secret key in a profile (typed hidden, or piped with --with-key)
+    #[command(
+        after_help = "Examples:\n  orqex login                                  # asks for the key, hidden\n  \
+        orqex login --profile live\n  \
+        printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key   # from a script or secret store"
+    )]
+    Login(LoginArgs),
+
+    /// Remove the secret key from a profile
+    Logout(LogoutArgs),
+
+    /// Show the settings in effect and where each comes from, or change them
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Read the key from stdin (one line) instead of asking for it
+    #[arg(long)]
+    pub with_key: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: Option<ConfigCommand>,
+
+    #[command(flatten)]
+    pub show: ConfigShowArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show the settings in effect and where each comes from (the default)
+    Show(ConfigShowArgs),
+
+    /// Set a setting: default-profile, or currency, base-url, ca-bundle of the active profile
+    #[command(after_help = "Keys:\n  \
+        default-profile NAME   profile used when neither --profile nor ORQEX_PROFILE is given\n  \
+        currency CODE          default --currency of the active profile (ISO 4217, e.g. XOF)\n  \
+        base-url URL           API base URL of the active profile (https)\n  \
+        ca-bundle PATH         PEM file of CA certificates the active profile trusts\n\n\
+        The secret key is not set here: use `orqex login`.\n\n\
+        Example:\n  orqex config set currency XOF --profile sandbox")]
+    Set(ConfigSetArgs),
+
+    /// Remove a setting (same keys as `set`)
+    Unset(ConfigUnsetArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ConfigShowArgs {
+    /// Print the settings as JSON (keys masked)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigSetArgs {
+    /// default-profile, currency, base-url or ca-bundle
+    #[arg(value_name = "KEY")]
+    pub key: String,
+
+    #[arg(value_name = "VALUE")]
+    pub value: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigUnsetArgs {
+    /// default-profile, currency, base-url or ca-bundle
+    #[arg(value_name = "KEY")]
+    pub key: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,7 +27,7 @@ const FILE_NAME: &str = "config.toml";
 pub struct ConfigFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -45,6 +45,16 @@ pub struct Profile {
     pub ca_bundle: Option<String>,
 }
 
+impl Profile {
+    /// True when the profile sets nothing, so it can be dropped from the file.
+    pub fn is_empty(&self) -> bool {
+        self.secret_key.is_none()
+            && self.currency.is_none()
+            && self.base_url.is_none()
+            && self.ca_bundle.is_none()
+    }
+}
+
 /// Where a setting came from, so `orqex config` and error messages can say so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -52,6 +62,18 @@ pub enum Source {
     Env(&'static str),
     File(PathBuf),
     Default,
+}
+
+impl Source {
+    /// A stable one-word name for `orqex config --json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Env(_) => "env",
+            Source::File(_) => "file",
+            Source::Default => "default",
+        }
+    }
 }
 
 impl fmt::Display for Source {
@@ -83,40 +105,24 @@ impl Settings {
         let path = config_path()?;
         let file = load(&path)?.unwrap_or_default();
 
-        let (profile, profile_source) = if let Some(p) = profile_flag {
-            (p.to_string(), Source::Flag)
-        } else if let Some(p) = env_nonempty(ENV_PROFILE) {
-            (p, Source::Env(ENV_PROFILE))
-        } else if let Some(p) = &file.default_profile {
-            (p.clone(), Source::File(path.clone()))
-        } else {
-            (DEFAULT_PROFILE.to_string(), Source::Default)
-        };
+        let (profile, profile_source) = resolve_profile(profile_flag, &file, &path);
         let active = file.profiles.get(&profile).cloned().unwrap_or_default();
 
-        let key = if let Some(raw) = env_nonempty(ENV_KEY) {
-            let key =
-                SecretKey::parse(&raw).map_err(|e| Error::usage(format!("{ENV_KEY}: {e}")))?;
-            Some((key, Source::Env(ENV_KEY)))
-        } else if let Some(raw) = &active.secret_key {
-            let key = SecretKey::parse(raw).map_err(|e| {
-                Error::usage(format!(
-                    "profile `{profile}` in {}: {e}; run `orqex login --profile {profile}` to store it again",
-                    path.display()
-                ))
-            })?;
-            Some((key, Source::File(path.clone())))
-        } else {
-            None
+        let key = match pick_key(&active, &path) {
+            Some((raw, source)) => {
+                let key = SecretKey::parse(&raw).map_err(|e| match &source {
+                    Source::Env(name) => Error::usage(format!("{name}: {e}")),
+                    _ => Error::usage(format!(
+                        "profile `{profile}` in {}: {e}; run `orqex login --profile {profile}` to store it again",
+                        path.display()
+                    )),
+                })?;
+                Some((key, source))
+            }
+            None => None,
         };
 
-        let (raw_url, base_url_source) = if let Some(u) = env_nonempty(ENV_BASE_URL) {
-            (u, Source::Env(ENV_BASE_URL))
-        } else if let Some(u) = &active.base_url {
-            (u.clone(), Source::File(path.clone()))
-        } else {
-            (DEFAULT_BASE_URL.to_string(), Source::Default)
-        };
+        let (raw_url, base_url_source) = pick_base_url(&active, &path);
         let base_url = check_base_url(&raw_url)
             .map_err(|e| Error::usage(format!("base URL from {base_url_source}: {e}")))?;
 
@@ -154,7 +160,63 @@ impl Settings {
     }
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
+/// The raw key text in effect and where it is from: `ORQEX_SECRET_KEY`, else the profile's.
+/// Unchecked, so `orqex config` can show a bad one; `Settings::resolve` checks it.
+pub fn pick_key(active: &Profile, path: &Path) -> Option<(String, Source)> {
+    if let Some(raw) = env_nonempty(ENV_KEY) {
+        Some((raw, Source::Env(ENV_KEY)))
+    } else {
+        active
+            .secret_key
+            .clone()
+            .map(|raw| (raw, Source::File(path.to_path_buf())))
+    }
+}
+
+/// The raw base URL in effect and where it is from: `ORQEX_BASE_URL`, else the profile's,
+/// else the default. Unchecked, like `pick_key`.
+pub fn pick_base_url(active: &Profile, path: &Path) -> (String, Source) {
+    if let Some(u) = env_nonempty(ENV_BASE_URL) {
+        (u, Source::Env(ENV_BASE_URL))
+    } else if let Some(u) = &active.base_url {
+        (u.clone(), Source::File(path.to_path_buf()))
+    } else {
+        (DEFAULT_BASE_URL.to_string(), Source::Default)
+    }
+}
+
+/// The active profile's name and why: `--profile`, else `ORQEX_PROFILE`, else the file's
+/// `default_profile`, else `default`.
+pub fn resolve_profile(flag: Option<&str>, file: &ConfigFile, path: &Path) -> (String, Source) {
+    if let Some(p) = flag {
+        (p.to_string(), Source::Flag)
+    } else if let Some(p) = env_nonempty(ENV_PROFILE) {
+        (p, Source::Env(ENV_PROFILE))
+    } else if let Some(p) = &file.default_profile {
+        (p.clone(), Source::File(path.to_path_buf()))
+    } else {
+        (DEFAULT_PROFILE.to_string(), Source::Default)
+    }
+}
+
+/// Profile names appear in messages as `--profile NAME` and in the file as table names, so
+/// they are kept to characters that need no quoting in either.
+pub fn check_profile_name(name: &str) -> std::result::Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a usable profile name; use 1 to 64 letters, digits, `-`, `_` or `.`, like sandbox or live"
+        ))
+    }
+}
+
+pub fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -173,21 +235,147 @@ pub fn config_path() -> Result<PathBuf> {
         })
 }
 
-/// Reads and parses the file; `Ok(None)` when it does not exist.
+/// Reads and parses the file; `Ok(None)` when it does not exist. Warns (once per run) when
+/// the file is open to group or others, since it holds keys.
 pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(Error::usage(format!(
-                "cannot read config file {}: {e}",
-                path.display()
-            )));
-        }
+    let cannot_read = |e: std::io::Error| {
+        Error::usage(format!("cannot read config file {}: {e}", path.display()))
     };
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot_read(e)),
+    };
+    warn_if_exposed(path, &f.metadata().map_err(cannot_read)?);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut f, &mut text).map_err(cannot_read)?;
     parse(&text)
         .map(Some)
         .map_err(|e| Error::usage(format!("config file {}: {e}", path.display())))
+}
+
+/// The permission warning, at most once per run however often the file is read.
+#[cfg(unix)]
+fn warn_if_exposed(path: &Path, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::PermissionsExt;
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        WARNED.call_once(|| {
+            crate::output::note(&format!(
+                "warning: config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
+                path.display(),
+                shell_quote(&path.to_string_lossy())
+            ))
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_exposed(_path: &Path, _meta: &std::fs::Metadata) {}
+
+/// Quotes a path for a command the user will paste, only when it needs it.
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The first lines of every file orqex writes.
+const HEADER: &str = "# orqex configuration: it holds secret keys, keep it private (mode 0600).\n\
+    # orqex rewrites this file on `login`, `logout` and `config set`/`unset` (comments are not kept).\n\n";
+
+/// Writes the file atomically, so that a reader or a crash sees the old file or the new one,
+/// never a mix: a fresh temp file beside it (mode 0600), fsync, rename over the old one, then
+/// fsync the directory. Creates the directory with mode 0700 when missing. On any failure the
+/// old file is untouched and the temp file is removed.
+pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
+    let body = toml::to_string(file)
+        .map_err(|e| Error::Other(format!("cannot format the config file: {e}")))?;
+    let text = format!("{HEADER}{body}");
+    let failed = |what: &str, e: std::io::Error| {
+        Error::Other(format!(
+            "cannot write config file {} ({what}: {e}); the file was not changed",
+            path.display()
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    create_private_dir(dir).map_err(|e| failed("creating its directory", e))?;
+
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let tmp = dir.join(format!(
+        ".{FILE_NAME}.{}-{stamp:08x}.tmp",
+        std::process::id()
+    ));
+    // `create_new`: never write through a file or link someone else put at that name.
+    let mut f = new_private_file(&tmp).map_err(|e| failed("creating a temp file", e))?;
+    let written = std::io::Write::write_all(&mut f, text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| ("writing", e))
+        .and_then(|()| {
+            drop(f);
+            std::fs::rename(&tmp, path).map_err(|e| ("replacing it", e))
+        });
+    if let Err((what, e)) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(failed(what, e));
+    }
+    // Makes the rename itself durable; the new file is in place either way.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if dir.is_dir() {
+        // An existing directory is the user's (maybe $ORQEX_CONFIG_DIR): leave its mode alone.
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    // The umask may have taken bits away; set exactly 0700.
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(f)
+}
+
+#[cfg(not(unix))]
+fn new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 /// Parses config text into one line of error: TOML's own message, where it points, folded.

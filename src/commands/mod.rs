@@ -2,6 +2,8 @@
 //! runs the flow config → checkout → client → output.
 
 pub mod create;
+pub mod login;
+pub mod settings;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::Result;
@@ -11,5 +13,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checkout(CheckoutCommand::Create(args)) => {
             create::run(cli.profile.as_deref(), args)
         }
+        Command::Login(args) => login::login(cli.profile.as_deref(), args),
+        Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
+        Command::Config(args) => settings::run(cli.profile.as_deref(), args),
     }
 }

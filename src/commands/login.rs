@@ -1,0 +1,172 @@
+//! `orqex login` and `orqex logout`: put a secret key into a profile, take it out.
+//!
+//! The key is typed hidden at a terminal or piped on stdin, never taken from argv, and only
+//! ever shown masked.
+
+use std::io::{IsTerminal, Read};
+
+use crate::cli::{LoginArgs, LogoutArgs};
+use crate::config::{self, ConfigFile, ENV_KEY};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::secret::SecretKey;
+
+/// More than any key; stops `yes | orqex login --with-key` from filling memory.
+const STDIN_MAX: u64 = 4096;
+
+const PIPE_EXAMPLE: &str = "printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key";
+
+pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
+    let path = config::config_path()?;
+    // Loaded before asking, so a malformed file stops us before the key is typed, and is
+    // never overwritten.
+    let mut file = config::load(&path)?.unwrap_or_default();
+    let (profile, source) = config::resolve_profile(profile_flag, &file, &path);
+    config::check_profile_name(&profile)
+        .map_err(|e| Error::usage(format!("profile (from {source}): {e}")))?;
+
+    let key = if args.with_key {
+        key_from_stdin()?
+    } else {
+        key_from_terminal(&profile)?
+    };
+
+    let entry = file.profiles.entry(profile.clone()).or_default();
+    let replaced = entry.secret_key.is_some();
+    entry.secret_key = Some(key.expose().to_string());
+    config::save(&path, &file)?;
+
+    output::note(&format!(
+        "saved {} key {key} to profile `{profile}` in {}{}",
+        key.environment().as_str(),
+        path.display(),
+        if replaced {
+            " (replacing the key stored before)"
+        } else {
+            ""
+        }
+    ));
+    if profile != default_profile(&file) {
+        output::note(&format!(
+            "note: `{profile}` is not the default profile; use --profile {profile}, or make it the default with: orqex config set default-profile {profile}"
+        ));
+    }
+    if config::env_nonempty(ENV_KEY).is_some() {
+        output::note(&format!(
+            "note: {ENV_KEY} is set in this environment and wins over the stored key while it is"
+        ));
+    }
+    Ok(())
+}
+
+pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
+    let path = config::config_path()?;
+    let mut file = config::load(&path)?.unwrap_or_default();
+    let (profile, _) = config::resolve_profile(profile_flag, &file, &path);
+
+    let removed = match file.profiles.get_mut(&profile) {
+        Some(p) => p.secret_key.take(),
+        None => None,
+    };
+    match removed {
+        Some(raw) => {
+            if file.profiles.get(&profile).is_some_and(|p| p.is_empty()) {
+                file.profiles.remove(&profile);
+            }
+            config::save(&path, &file)?;
+            let shown = SecretKey::parse(&raw)
+                .map(|k| format!(" {k}"))
+                .unwrap_or_default();
+            output::note(&format!(
+                "removed the key{shown} from profile `{profile}` in {}",
+                path.display()
+            ));
+        }
+        None => output::note(&format!(
+            "profile `{profile}` has no stored key in {}; nothing changed",
+            path.display()
+        )),
+    }
+    if config::env_nonempty(ENV_KEY).is_some() {
+        output::note(&format!(
+            "note: {ENV_KEY} is still set in this environment and is used instead; unset it too"
+        ));
+    }
+    Ok(())
+}
+
+/// The profile used when neither `--profile` nor `ORQEX_PROFILE` is given.
+fn default_profile(file: &ConfigFile) -> &str {
+    file.default_profile
+        .as_deref()
+        .unwrap_or(config::DEFAULT_PROFILE)
+}
+
+/// One line from a pipe: one trailing newline is dropped (`echo` adds it); nothing else
+/// may follow, so a whole `.env` file piped by mistake is refused rather than stored.
+fn key_from_stdin() -> Result<SecretKey> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(Error::usage(
+            "--with-key reads the key from a pipe, but stdin is a terminal, where the key would show as you type it; run `orqex login` without --with-key to type it hidden",
+        ));
+    }
+    let mut buf = Vec::new();
+    stdin
+        .lock()
+        .take(STDIN_MAX + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::Other(format!("cannot read the key from stdin: {e}")))?;
+    if buf.len() as u64 > STDIN_MAX {
+        return Err(Error::usage(format!(
+            "stdin holds more than {STDIN_MAX} bytes; pipe only the key, like: {PIPE_EXAMPLE}"
+        )));
+    }
+    let text = String::from_utf8(buf).map_err(|_| {
+        Error::usage("the key on stdin is not UTF-8 text; pipe only the key, which starts with sk_")
+    })?;
+    let line = text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(&text);
+    if line.trim().is_empty() {
+        return Err(Error::usage(format!(
+            "--with-key got nothing on stdin; pipe the key in, like: {PIPE_EXAMPLE}"
+        )));
+    }
+    if line.contains(['\n', '\r']) {
+        return Err(Error::usage(
+            "stdin holds more than one line; pipe only the key, on one line",
+        ));
+    }
+    SecretKey::parse(line).map_err(|e| Error::usage(format!("stdin: {e}")))
+}
+
+/// Hidden input. Asked only with a person at a terminal: stdin and stderr both terminals,
+/// and not under CI, where nobody would answer.
+fn key_from_terminal(profile: &str) -> Result<SecretKey> {
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    if ci || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        let why = if ci {
+            "CI is set, so orqex asks nothing"
+        } else {
+            "there is no terminal to type the key in"
+        };
+        return Err(Error::usage(format!(
+            "{why}; pipe the key in with --with-key, like: {PIPE_EXAMPLE}"
+        )));
+    }
+    let raw = dialoguer::Password::new()
+        .with_prompt(format!("Secret key for profile `{profile}` (input hidden)"))
+        .allow_empty_password(true)
+        .validate_with(|s: &String| SecretKey::parse(s).map(|_| ()))
+        .interact()
+        .map_err(|dialoguer::Error::IO(e)| {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                Error::Interrupted
+            } else {
+                Error::Other(format!("cannot read the key from the terminal: {e}"))
+            }
+        })?;
+    SecretKey::parse(&raw).map_err(Error::usage)
+}

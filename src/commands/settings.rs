@@ -1,0 +1,487 @@
+//! `orqex config`: show the settings in effect and where each comes from; `config set` and
+//! `config unset` for the non-secret ones.
+//!
+//! Showing never fails on a bad value (it says what is wrong with it instead), since this is
+//! where a user comes to find out why another command refused to run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::checkout::validate;
+use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
+use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, Profile, Source};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::secret::SecretKey;
+
+pub fn run(profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> {
+    match args.command {
+        None => show(profile_flag, &args.show),
+        Some(ConfigCommand::Show(a)) => show(profile_flag, &a),
+        Some(ConfigCommand::Set(a)) => set(profile_flag, a),
+        Some(ConfigCommand::Unset(a)) => unset(profile_flag, a),
+    }
+}
+
+/// The settings `config set` and `unset` know. Names are kebab-case like the flags; the
+/// file's snake_case spellings are accepted too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setting {
+    DefaultProfile,
+    Currency,
+    BaseUrl,
+    CaBundle,
+}
+
+const KEYS: &str = "default-profile, currency, base-url or ca-bundle";
+
+impl Setting {
+    fn parse(raw: &str) -> Result<Setting> {
+        refuse_key_material(raw)?;
+        match raw.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "default-profile" => Ok(Setting::DefaultProfile),
+            "currency" => Ok(Setting::Currency),
+            "base-url" => Ok(Setting::BaseUrl),
+            "ca-bundle" => Ok(Setting::CaBundle),
+            "secret-key" | "key" | "api-key" => Err(Error::usage(
+                "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)",
+            )),
+            _ => Err(Error::usage(format!("unknown setting `{raw}`; use {KEYS}"))),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Setting::DefaultProfile => "default-profile",
+            Setting::Currency => "currency",
+            Setting::BaseUrl => "base-url",
+            Setting::CaBundle => "ca-bundle",
+        }
+    }
+
+    /// The value checked and normalised as it will be stored, or what is wrong with it.
+    fn check(self, raw: &str) -> std::result::Result<String, String> {
+        match self {
+            Setting::DefaultProfile => {
+                config::check_profile_name(raw.trim()).map(|()| raw.trim().to_string())
+            }
+            Setting::Currency => validate::currency(raw),
+            Setting::BaseUrl => config::check_base_url(raw),
+            Setting::CaBundle => check_ca_bundle(raw),
+        }
+    }
+
+    fn slot(self, p: &mut Profile) -> &mut Option<String> {
+        match self {
+            Setting::Currency => &mut p.currency,
+            Setting::BaseUrl => &mut p.base_url,
+            Setting::CaBundle => &mut p.ca_bundle,
+            Setting::DefaultProfile => unreachable!("default-profile is not in a profile"),
+        }
+    }
+}
+
+/// Anything that looks like a secret key on the command line is refused without echoing it:
+/// it belongs in `orqex login`, and no message may repeat it.
+fn refuse_key_material(raw: &str) -> Result<()> {
+    if raw.trim_start().starts_with("sk_") {
+        return Err(Error::usage(
+            "that looks like a secret key: keys are never given on the command line; store it with `orqex login` (typed hidden, or piped with --with-key), and clear it from your shell history",
+        ));
+    }
+    Ok(())
+}
+
+/// An existing PEM file of certificates, stored as an absolute path so that it means the
+/// same file whatever directory orqex runs in later.
+fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
+    let path = Path::new(raw);
+    let text = std::fs::read(path).map_err(|e| format!("cannot read `{raw}`: {e}"))?;
+    if !String::from_utf8_lossy(&text).contains("-----BEGIN CERTIFICATE-----") {
+        return Err(format!(
+            "`{raw}` holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle file"
+        ));
+    }
+    let abs = std::path::absolute(path).map_err(|e| format!("cannot resolve `{raw}`: {e}"))?;
+    abs.into_os_string()
+        .into_string()
+        .map_err(|_| format!("`{raw}` is not a UTF-8 path; move the file to one that is"))
+}
+
+fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
+    refuse_key_material(&args.value)?;
+    let setting = Setting::parse(&args.key)?;
+    let path = config::config_path()?;
+    let mut file = config::load(&path)?.unwrap_or_default();
+    let value = setting
+        .check(&args.value)
+        .map_err(|e| Error::usage(format!("{}: {e}", setting.name())))?;
+
+    let target = if setting == Setting::DefaultProfile {
+        file.default_profile = Some(value.clone());
+        "the config file".to_string()
+    } else {
+        let profile = writable_profile(profile_flag, &file, &path)?;
+        *setting.slot(file.profiles.entry(profile.clone()).or_default()) = Some(value.clone());
+        format!("profile `{profile}`")
+    };
+    config::save(&path, &file)?;
+    output::note(&format!(
+        "set {} = {value} in {target} ({})",
+        setting.name(),
+        path.display()
+    ));
+
+    match setting {
+        Setting::DefaultProfile
+            if file
+                .profiles
+                .get(&value)
+                .is_none_or(|p| p.secret_key.is_none()) =>
+        {
+            output::note(&format!(
+                "note: profile `{value}` has no key yet; store one with: orqex login --profile {value}"
+            ));
+        }
+        Setting::BaseUrl if config::env_nonempty(ENV_BASE_URL).is_some() => {
+            output::note(&format!(
+                "note: {ENV_BASE_URL} is set in this environment and wins over this setting while it is"
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
+    let setting = Setting::parse(&args.key)?;
+    let path = config::config_path()?;
+    let mut file = config::load(&path)?.unwrap_or_default();
+
+    let (removed, target) = if setting == Setting::DefaultProfile {
+        (file.default_profile.take(), "the config file".to_string())
+    } else {
+        let profile = writable_profile(profile_flag, &file, &path)?;
+        let removed = file
+            .profiles
+            .get_mut(&profile)
+            .and_then(|p| setting.slot(p).take());
+        if file.profiles.get(&profile).is_some_and(Profile::is_empty) {
+            file.profiles.remove(&profile);
+        }
+        (removed, format!("profile `{profile}`"))
+    };
+    if removed.is_none() {
+        output::note(&format!(
+            "{} is not set in {target}; nothing changed",
+            setting.name()
+        ));
+        return Ok(());
+    }
+    config::save(&path, &file)?;
+    output::note(&format!(
+        "unset {} in {target} ({})",
+        setting.name(),
+        path.display()
+    ));
+    Ok(())
+}
+
+/// The active profile, when its name can be written to the file.
+fn writable_profile(profile_flag: Option<&str>, file: &ConfigFile, path: &Path) -> Result<String> {
+    let (profile, source) = config::resolve_profile(profile_flag, file, path);
+    config::check_profile_name(&profile)
+        .map_err(|e| Error::usage(format!("profile (from {source}): {e}")))?;
+    Ok(profile)
+}
+
+/// What `orqex config` shows; also its `--json` form.
+#[derive(Serialize)]
+struct Report {
+    config_file: PathBuf,
+    config_file_exists: bool,
+    /// The file's permission bits (`0600`), when it exists on a Unix system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_file_mode: Option<String>,
+    profile: Item,
+    secret_key: Option<KeyItem>,
+    base_url: Item,
+    currency: Option<Item>,
+    ca_bundle: Option<Item>,
+    default_profile: Option<String>,
+    profiles: BTreeMap<String, ProfileReport>,
+}
+
+/// One value in effect and where it came from.
+#[derive(Serialize)]
+struct Item {
+    value: String,
+    /// flag, env, file or default.
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env_var: Option<&'static str>,
+    /// Why this value would be refused by a command that uses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<String>,
+}
+
+impl Item {
+    fn new(value: String, source: &Source) -> Item {
+        Item {
+            value,
+            source: source.kind(),
+            env_var: match source {
+                Source::Env(name) => Some(name),
+                _ => None,
+            },
+            problem: None,
+        }
+    }
+}
+
+/// A key, masked, and where it came from.
+#[derive(Serialize)]
+struct KeyItem {
+    /// `sk_live_***abcd`; absent when the stored text is not a usable key.
+    masked: Option<String>,
+    /// live, sandbox or unknown.
+    environment: Option<&'static str>,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env_var: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<String>,
+}
+
+impl KeyItem {
+    fn new(raw: &str, source: &Source) -> KeyItem {
+        let (masked, environment, problem) = match SecretKey::parse(raw) {
+            Ok(k) => (Some(k.masked()), Some(k.environment().as_str()), None),
+            Err(e) => (None, None, Some(e)),
+        };
+        let item = Item::new(String::new(), source);
+        KeyItem {
+            masked,
+            environment,
+            source: item.source,
+            env_var: item.env_var,
+            problem,
+        }
+    }
+}
+
+/// One profile as stored, the key masked.
+#[derive(Serialize)]
+struct ProfileReport {
+    secret_key: Option<KeyItem>,
+    currency: Option<String>,
+    base_url: Option<String>,
+    ca_bundle: Option<String>,
+}
+
+fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
+    let path = config::config_path()?;
+    let loaded = config::load(&path)?;
+    let exists = loaded.is_some();
+    let file = loaded.unwrap_or_default();
+    let report = report(profile_flag, &path, exists, &file);
+    if args.json {
+        output::print_json(&report)
+    } else {
+        output::stdout_line(&human(&report))
+    }
+}
+
+fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFile) -> Report {
+    let (profile, profile_source) = config::resolve_profile(profile_flag, file, path);
+    let active = file.profiles.get(&profile).cloned().unwrap_or_default();
+    let file_source = Source::File(path.to_path_buf());
+
+    let secret_key =
+        config::pick_key(&active, path).map(|(raw, source)| KeyItem::new(&raw, &source));
+    let (raw_url, url_source) = config::pick_base_url(&active, path);
+    let mut base_url = Item::new(raw_url, &url_source);
+    match config::check_base_url(&base_url.value) {
+        Ok(u) => base_url.value = u,
+        Err(e) => base_url.problem = Some(e),
+    }
+
+    let from_file = |value: &Option<String>,
+                     check: fn(&str) -> std::result::Result<String, String>| {
+        value.as_ref().map(|v| {
+            let mut item = Item::new(v.clone(), &file_source);
+            item.problem = check(v).err();
+            item
+        })
+    };
+    let currency = from_file(&active.currency, validate::currency);
+    let ca_bundle = from_file(&active.ca_bundle, check_ca_bundle);
+
+    let mut profile_item = Item::new(profile, &profile_source);
+    profile_item.problem = config::check_profile_name(&profile_item.value).err();
+
+    let profiles = file
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            (
+                name.clone(),
+                ProfileReport {
+                    secret_key: p
+                        .secret_key
+                        .as_deref()
+                        .map(|raw| KeyItem::new(raw, &file_source)),
+                    currency: p.currency.clone(),
+                    base_url: p.base_url.clone(),
+                    ca_bundle: p.ca_bundle.clone(),
+                },
+            )
+        })
+        .collect();
+
+    Report {
+        config_file: path.to_path_buf(),
+        config_file_exists: exists,
+        config_file_mode: file_mode(path),
+        profile: profile_item,
+        secret_key,
+        base_url,
+        currency,
+        ca_bundle,
+        default_profile: file.default_profile.clone(),
+        profiles,
+    }
+}
+
+#[cfg(unix)]
+fn file_mode(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| format!("{:04o}", m.permissions().mode() & 0o777))
+}
+
+#[cfg(not(unix))]
+fn file_mode(_path: &Path) -> Option<String> {
+    None
+}
+
+/// Where a value came from, in words.
+fn origin(source: &'static str, env_var: Option<&'static str>, file_what: &str) -> String {
+    match (source, env_var) {
+        ("flag", _) => "from --profile".to_string(),
+        (_, Some(var)) => format!("from {var}"),
+        ("file", _) => format!("from {file_what}"),
+        _ => "default".to_string(),
+    }
+}
+
+fn with_problem(text: String, problem: &Option<String>) -> String {
+    match problem {
+        Some(p) => format!("{text}  INVALID: {p}"),
+        None => text,
+    }
+}
+
+fn key_text(key: &KeyItem) -> String {
+    key.masked
+        .clone()
+        .unwrap_or_else(|| "(not a usable key)".to_string())
+}
+
+fn human(r: &Report) -> String {
+    let profile = &r.profile.value;
+    let in_profile = format!("profile `{profile}` in the config file");
+    let mut lines = Vec::new();
+
+    let mut file_line = format!("config file: {}", r.config_file.display());
+    match (&r.config_file_mode, r.config_file_exists) {
+        (_, false) => file_line.push_str(" (not created yet)"),
+        (Some(mode), true) => file_line.push_str(&format!(" (mode {mode})")),
+        (None, true) => {}
+    }
+    lines.push(file_line);
+
+    lines.push(with_problem(
+        format!(
+            "profile:     {profile} ({})",
+            match r.profile.source {
+                "default" => "default: no --profile, ORQEX_PROFILE or default_profile".to_string(),
+                _ => origin(
+                    r.profile.source,
+                    r.profile.env_var,
+                    "default_profile in the config file",
+                ),
+            }
+        ),
+        &r.profile.problem,
+    ));
+
+    lines.push(match &r.secret_key {
+        Some(k) => with_problem(
+            format!(
+                "secret key:  {} ({})",
+                key_text(k),
+                origin(k.source, k.env_var, &in_profile)
+            ),
+            &k.problem,
+        ),
+        None => {
+            format!("secret key:  none (set {ENV_KEY}, or run: orqex login --profile {profile})")
+        }
+    });
+
+    lines.push(with_problem(
+        format!(
+            "base URL:    {} ({})",
+            r.base_url.value,
+            origin(r.base_url.source, r.base_url.env_var, &in_profile)
+        ),
+        &r.base_url.problem,
+    ));
+
+    for (label, item, unset) in [
+        ("currency:   ", &r.currency, "not set (give --currency)"),
+        ("CA bundle:  ", &r.ca_bundle, "not set (built-in roots)"),
+    ] {
+        lines.push(match item {
+            Some(i) => with_problem(
+                format!(
+                    "{label} {} ({})",
+                    i.value,
+                    origin(i.source, i.env_var, &in_profile)
+                ),
+                &i.problem,
+            ),
+            None => format!("{label} {unset}"),
+        });
+    }
+
+    lines.push(String::new());
+    if r.profiles.is_empty() {
+        lines.push("no profiles stored; add one with: orqex login [--profile NAME]".to_string());
+    } else {
+        lines.push("profiles (* active):".to_string());
+        let width = r.profiles.keys().map(|n| n.len()).max().unwrap_or(0);
+        for (name, p) in &r.profiles {
+            let mark = if name == profile { '*' } else { ' ' };
+            let mut parts = vec![match &p.secret_key {
+                Some(k) => format!("key {}", key_text(k)),
+                None => "no key".to_string(),
+            }];
+            for (what, v) in [
+                ("currency", &p.currency),
+                ("base-url", &p.base_url),
+                ("ca-bundle", &p.ca_bundle),
+            ] {
+                if let Some(v) = v {
+                    parts.push(format!("{what} {v}"));
+                }
+            }
+            lines.push(format!("{mark} {name:<width$}  {}", parts.join(", ")));
+        }
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,981 @@
+//! Keys and profiles: `login`, `logout`, `config`, the config file's safety (modes, atomic
+//! writes, malformed files), and which key a command ends up using.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// A second fake key, for a second profile. Underscores keep it from looking like a real key.
+const LIVE_KEY: &str = "sk_live_test_1111_2222_fake";
+const LIVE_MASKED: &str = "sk_live_***fake";
+/// A third, only ever in the environment.
+const ENV_KEY: &str = "sk_sandbox_test_3333_4444_envk";
+const ENV_MASKED: &str = "sk_sandbox_***envk";
+
+/// Runs `cmd` with `input` on stdin.
+fn run_with_stdin(cmd: &mut Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // orqex may exit before reading (a malformed file, a bad flag): a closed pipe is fine.
+    match child.stdin.take().unwrap().write_all(input.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing stdin: {e}"),
+        _ => {}
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn login(sb: &Sandbox, args: &[&str], input: &str) -> Output {
+    run_with_stdin(sb.cmd().arg("login").args(args), input)
+}
+
+/// Fails when any of the fake keys, or their secret parts, shows in the output.
+fn assert_no_keys(out: &Output) {
+    assert_no_key(out);
+    for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in [LIVE_KEY, "1111_2222", ENV_KEY, "3333_4444"] {
+            assert!(!text.contains(secret), "{secret} leaked on {name}: {text}");
+        }
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn config_text(sb: &Sandbox) -> String {
+    std::fs::read_to_string(sb.config_dir().join("config.toml")).unwrap()
+}
+
+fn two_profiles(sb: &Sandbox) -> std::path::PathBuf {
+    let path = sb.write_config(&format!(
+        "default_profile = \"sandbox\"\n\n[profiles.sandbox]\nsecret_key = \"{KEY}\"\n\n[profiles.live]\nsecret_key = \"{LIVE_KEY}\"\n"
+    ));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+fn json_out(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+/// Names of files left in the config directory besides config.toml (temp files).
+fn leftovers(sb: &Sandbox) -> Vec<String> {
+    std::fs::read_dir(sb.config_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "config.toml")
+        .collect()
+}
+
+// ---- login ----
+
+#[test]
+fn login_with_key_stores_the_key_privately_and_prints_it_masked() {
+    let sb = Sandbox::new();
+    let out = login(&sb, &["--with-key"], &format!("{KEY}\n"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let path = sb.config_dir().join("config.toml");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "saved sandbox key {KEY_MASKED} to profile `default` in {}\n",
+            path.display()
+        )
+    );
+    assert_no_keys(&out);
+
+    assert_eq!(mode(&sb.config_dir()), 0o700, "directory mode");
+    assert_eq!(mode(&path), 0o600, "file mode");
+    let text = config_text(&sb);
+    assert!(
+        text.contains(&format!("[profiles.default]\nsecret_key = \"{KEY}\"\n")),
+        "{text}"
+    );
+    assert!(leftovers(&sb).is_empty(), "{:?}", leftovers(&sb));
+}
+
+#[test]
+fn login_into_a_named_profile_keeps_the_others_and_says_how_to_use_it() {
+    let sb = Sandbox::new();
+    assert_eq!(login(&sb, &["--with-key"], KEY).status.code(), Some(0));
+    let out = login(
+        &sb,
+        &["--with-key", "--profile", "live"],
+        &format!("{LIVE_KEY}\r\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("saved live key {LIVE_MASKED} to profile `live`")),
+        "{err}"
+    );
+    assert!(
+        err.contains("`live` is not the default profile; use --profile live, or make it the default with: orqex config set default-profile live"),
+        "{err}"
+    );
+    assert_no_keys(&out);
+    let text = config_text(&sb);
+    assert!(text.contains(&format!("secret_key = \"{KEY}\"")), "{text}");
+    assert!(
+        text.contains(&format!("secret_key = \"{LIVE_KEY}\"")),
+        "{text}"
+    );
+
+    // ORQEX_PROFILE chooses the profile too; a second login replaces the key and says so.
+    let out = run_with_stdin(
+        sb.cmd()
+            .env("ORQEX_PROFILE", "live")
+            .args(["login", "--with-key"]),
+        &format!("{ENV_KEY}\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("saved sandbox key {ENV_MASKED} to profile `live`"))
+            && stderr(&out).contains("(replacing the key stored before)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!config_text(&sb).contains(LIVE_KEY));
+    assert_no_keys(&out);
+}
+
+#[test]
+fn login_refuses_bad_input_on_stdin_without_echoing_it_or_writing() {
+    let sb = Sandbox::new();
+    let cases: &[(&str, &str)] = &[
+        ("", "--with-key got nothing on stdin"),
+        ("\n", "--with-key got nothing on stdin"),
+        (
+            "pk_live_notasecret_9999\n",
+            "stdin: the secret key must start with `sk_`",
+        ),
+        ("sk_sandbox_a b\n", "stdin: the secret key contains spaces"),
+        (
+            "ORQEX_SECRET_KEY=sk_x\nOTHER=1\n",
+            "stdin holds more than one line; pipe only the key, on one line",
+        ),
+        (&"x".repeat(5000), "stdin holds more than 4096 bytes"),
+    ];
+    for (input, expected) in cases {
+        let out = login(&sb, &["--with-key"], input);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with("orqex: "), "{err}");
+        assert!(err.contains(expected), "{input:?}: {err}");
+        assert!(!err.contains("notasecret"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            !sb.config_dir().exists(),
+            "nothing may be written: {input:?}"
+        );
+    }
+}
+
+#[test]
+fn login_without_a_terminal_says_to_use_with_key() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().arg("login").stdin(Stdio::null()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "orqex: there is no terminal to type the key in; pipe the key in with --with-key, like: printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key\n"
+    );
+    assert!(!sb.config_dir().exists());
+}
+
+#[test]
+fn login_refuses_a_profile_name_that_would_need_quoting() {
+    let sb = Sandbox::new();
+    let out = login(&sb, &["--with-key", "--profile", "my live"], KEY);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`my live` is not a usable profile name"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.config_dir().exists());
+}
+
+#[test]
+fn login_says_when_the_environment_key_still_wins() {
+    let sb = Sandbox::new();
+    let out = run_with_stdin(
+        sb.cmd()
+            .env("ORQEX_SECRET_KEY", ENV_KEY)
+            .args(["login", "--with-key"]),
+        KEY,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains(
+            "note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_no_keys(&out);
+}
+
+// ---- which key a command uses ----
+
+/// `checkout create` against a recording server; returns the Authorization header sent.
+fn key_sent(sb: &Sandbox, setup: impl FnOnce(&mut Command)) -> (Output, Option<String>) {
+    let server = Server::created("cs_profiles");
+    let mut cmd = sb.cmd();
+    cmd.env("ORQEX_BASE_URL", server.url()).args(CREATE);
+    setup(&mut cmd);
+    let out = cmd.output().unwrap();
+    let auth = server
+        .requests()
+        .first()
+        .and_then(|r| r.header("authorization").map(str::to_string));
+    (out, auth)
+}
+
+#[test]
+fn the_active_profile_and_the_environment_decide_which_key_is_sent() {
+    let sb = Sandbox::new();
+    two_profiles(&sb);
+    let bearer = |k: &str| Some(format!("Bearer {k}"));
+
+    // The file's default_profile.
+    let (out, auth) = key_sent(&sb, |_| {});
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(auth, bearer(KEY));
+    assert_no_keys(&out);
+
+    // ORQEX_PROFILE beats default_profile.
+    let (_, auth) = key_sent(&sb, |c| {
+        c.env("ORQEX_PROFILE", "live");
+    });
+    assert_eq!(auth, bearer(LIVE_KEY));
+
+    // --profile beats ORQEX_PROFILE.
+    let (_, auth) = key_sent(&sb, |c| {
+        c.env("ORQEX_PROFILE", "sandbox")
+            .args(["--profile", "live"]);
+    });
+    assert_eq!(auth, bearer(LIVE_KEY));
+
+    // ORQEX_SECRET_KEY beats every profile.
+    let (out, auth) = key_sent(&sb, |c| {
+        c.env("ORQEX_SECRET_KEY", ENV_KEY)
+            .args(["--profile", "live"]);
+    });
+    assert_eq!(auth, bearer(ENV_KEY));
+    assert_no_keys(&out);
+
+    // A profile without a key is exit 3, naming the profile and both ways to give one.
+    let (out, auth) = key_sent(&sb, |c| {
+        c.args(["--profile", "staging"]);
+    });
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(auth, None);
+    assert!(
+        stderr(&out).contains("no secret key for profile `staging`: set ORQEX_SECRET_KEY, or run `orqex login --profile staging`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_key_stored_by_login_is_the_one_sent() {
+    let sb = Sandbox::new();
+    assert_eq!(login(&sb, &["--with-key"], KEY).status.code(), Some(0));
+    let (out, auth) = key_sent(&sb, |_| {});
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(auth, Some(format!("Bearer {KEY}")));
+}
+
+// ---- logout ----
+
+#[test]
+fn logout_removes_only_the_active_profiles_key() {
+    let sb = Sandbox::new();
+    let path = two_profiles(&sb);
+    let out = sb
+        .cmd()
+        .args(["logout", "--profile", "live"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "removed the key {LIVE_MASKED} from profile `live` in {}\n",
+            path.display()
+        )
+    );
+    assert_no_keys(&out);
+    let text = config_text(&sb);
+    assert!(!text.contains(LIVE_KEY), "{text}");
+    assert!(
+        !text.contains("[profiles.live]"),
+        "empty profile dropped: {text}"
+    );
+    assert!(text.contains(&format!("secret_key = \"{KEY}\"")), "{text}");
+    assert!(text.contains("default_profile = \"sandbox\""), "{text}");
+    assert_eq!(mode(&path), 0o600);
+
+    let (out, _) = key_sent(&sb, |c| {
+        c.args(["--profile", "live"]);
+    });
+    assert_eq!(out.status.code(), Some(3));
+
+    // Again: nothing to remove is not an error, and the file is not rewritten.
+    let before = config_text(&sb);
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", ENV_KEY)
+        .args(["logout", "--profile", "live"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains("profile `live` has no stored key") && err.contains("nothing changed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ORQEX_SECRET_KEY is still set in this environment and is used instead"),
+        "{err}"
+    );
+    assert_eq!(config_text(&sb), before);
+}
+
+// ---- the file's safety ----
+
+#[test]
+fn a_file_open_to_others_gets_one_warning_with_the_exact_chmod() {
+    let sb = Sandbox::new();
+    let path = two_profiles(&sb);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let warning = format!(
+        "warning: config file {p} is open to group or others (mode 0644) and may hold secret keys; fix it with: chmod 600 {p}\n",
+        p = path.display()
+    );
+
+    for args in [
+        &["config"][..],
+        &[
+            "checkout",
+            "create",
+            "--dry-run",
+            "--amount",
+            "50",
+            "--currency",
+            "XOF",
+            "--description",
+            "d",
+            "--email",
+            "a@example.com",
+            "--first-name",
+            "A",
+            "--last-name",
+            "B",
+        ][..],
+        &["config", "set", "currency", "XOF"][..],
+    ] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = sb.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.matches("chmod 600").count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with(&warning), "{args:?}: {err}");
+        assert!(!stdout(&out).contains("chmod"), "warnings stay off stdout");
+        assert_no_keys(&out);
+    }
+    // `config set` rewrote the file, with mode 0600.
+    assert_eq!(mode(&path), 0o600);
+
+    // A group-readable file is warned about too; a private one is not.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert!(stderr(&out).contains("(mode 0640)"), "{}", stderr(&out));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn a_malformed_file_is_exit_2_naming_file_and_line_and_is_never_rewritten() {
+    let sb = Sandbox::new();
+    let broken = format!("[profiles.sandbox]\nsecret_key = \"{KEY}\"\ncurrency = XOF\n");
+    let path = sb.write_config(&broken);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let runs: Vec<Output> = vec![
+        login(&sb, &["--with-key"], LIVE_KEY),
+        sb.cmd().arg("logout").output().unwrap(),
+        sb.cmd()
+            .args(["config", "set", "currency", "EUR"])
+            .output()
+            .unwrap(),
+        sb.cmd()
+            .args(["config", "unset", "currency"])
+            .output()
+            .unwrap(),
+        sb.cmd().arg("config").output().unwrap(),
+        sb.cmd().args(CREATE).arg("--dry-run").output().unwrap(),
+    ];
+    for out in runs {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&format!("orqex: config file {}: line 3: ", path.display())),
+            "{err}"
+        );
+        assert!(err.contains("fix or remove the file"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_no_keys(&out);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    }
+    assert!(leftovers(&sb).is_empty());
+}
+
+/// A failed write must leave the old file as it was. The failure has to be one that root
+/// meets too (CI runs as root, and permission bits do not stop root): the file size limit.
+/// `ulimit -f 0` makes every write to a regular file fail with EFBIG (SIGXFSZ is ignored so
+/// the write returns an error instead of killing the process), while reading the old file
+/// and writing to stdout/stderr pipes still work. So orqex gets as far as creating its temp
+/// file and fails while writing it: the rename must never happen and the temp file must go.
+#[test]
+fn a_failed_write_leaves_the_old_file_intact() {
+    let sb = Sandbox::new();
+    let path = two_profiles(&sb);
+    let before = std::fs::read(&path).unwrap();
+
+    let base = sb.cmd();
+    let mut cmd = Command::new("sh");
+    cmd.env_clear();
+    for (k, v) in base.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    cmd.arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
+        .arg(base.get_program())
+        .args(["login", "--with-key", "--profile", "sandbox"]);
+    let out = run_with_stdin(&mut cmd, ENV_KEY);
+
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "orqex: cannot write config file {} (writing: ",
+            path.display()
+        )) && err.ends_with("; the file was not changed\n"),
+        "{err}"
+    );
+    assert_no_keys(&out);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "old file changed");
+    assert_eq!(mode(&path), 0o600);
+    assert!(
+        leftovers(&sb).is_empty(),
+        "temp file left: {:?}",
+        leftovers(&sb)
+    );
+
+    // The same login without the limit works, so the failure above was the write.
+    let out = login(&sb, &["--with-key", "--profile", "sandbox"], ENV_KEY);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(config_text(&sb).contains(ENV_KEY));
+}
+
+#[test]
+fn an_existing_config_directory_keeps_its_mode_and_a_new_one_is_private() {
+    // A directory the user made (ORQEX_CONFIG_DIR) is theirs: orqex does not chmod it.
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.config_dir()).unwrap();
+    std::fs::set_permissions(sb.config_dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(login(&sb, &["--with-key"], KEY).status.code(), Some(0));
+    assert_eq!(mode(&sb.config_dir()), 0o755);
+    assert_eq!(mode(&sb.config_dir().join("config.toml")), 0o600);
+
+    // Nested missing directories are created; the config directory itself is 0700.
+    let sb = Sandbox::new();
+    let deep = sb.home.path().join("a").join("b");
+    let out = run_with_stdin(
+        sb.cmd()
+            .env("ORQEX_CONFIG_DIR", &deep)
+            .args(["login", "--with-key"]),
+        KEY,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(mode(&deep), 0o700);
+    assert_eq!(mode(&deep.join("config.toml")), 0o600);
+}
+
+// ---- orqex config ----
+
+#[test]
+fn config_shows_the_active_profile_and_where_everything_comes_from() {
+    let sb = Sandbox::new();
+    let path = sb.write_config(&format!(
+        "default_profile = \"sandbox\"\n\n[profiles.sandbox]\nsecret_key = \"{KEY}\"\ncurrency = \"XOF\"\n\n[profiles.live]\nsecret_key = \"{LIVE_KEY}\"\nbase_url = \"https://eu.api.orqex.example/v1\"\n"
+    ));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_no_keys(&out);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "config file: {p} (mode 0600)\n\
+             profile:     sandbox (from default_profile in the config file)\n\
+             secret key:  {KEY_MASKED} (from profile `sandbox` in the config file)\n\
+             base URL:    https://api.orqex.com/v1 (default)\n\
+             currency:    XOF (from profile `sandbox` in the config file)\n\
+             CA bundle:   not set (built-in roots)\n\
+             \n\
+             profiles (* active):\n\
+             \x20 live     key {LIVE_MASKED}, base-url https://eu.api.orqex.example/v1\n\
+             * sandbox  key {KEY_MASKED}, currency XOF\n",
+            p = path.display()
+        )
+    );
+
+    // The flag, and the environment's key and base URL.
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", ENV_KEY)
+        .env("ORQEX_BASE_URL", "http://127.0.0.1:9/v1/")
+        .args(["config", "--profile", "live"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_no_keys(&out);
+    let text = stdout(&out);
+    for line in [
+        "profile:     live (from --profile)\n".to_string(),
+        format!("secret key:  {ENV_MASKED} (from ORQEX_SECRET_KEY)\n"),
+        "base URL:    http://127.0.0.1:9/v1 (from ORQEX_BASE_URL)\n".to_string(),
+        "currency:    not set (give --currency)\n".to_string(),
+        format!("* live     key {LIVE_MASKED}, base-url"),
+    ] {
+        assert!(text.contains(&line), "{line:?} missing in:\n{text}");
+    }
+
+    // ORQEX_PROFILE, and a profile the file does not have.
+    let out = sb
+        .cmd()
+        .env("ORQEX_PROFILE", "staging")
+        .arg("config")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("profile:     staging (from ORQEX_PROFILE)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "secret key:  none (set ORQEX_SECRET_KEY, or run: orqex login --profile staging)\n"
+        ),
+        "{text}"
+    );
+
+    // No file at all.
+    let sb = Sandbox::new();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("(not created yet)"), "{text}");
+    assert!(
+        text.contains(
+            "profile:     default (default: no --profile, ORQEX_PROFILE or default_profile)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("no profiles stored; add one with: orqex login [--profile NAME]\n"));
+    assert!(!sb.config_dir().exists(), "showing creates nothing");
+}
+
+#[test]
+fn config_json_is_complete_and_masked() {
+    let sb = Sandbox::new();
+    let path = two_profiles(&sb);
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", ENV_KEY)
+        .args(["config", "show", "--json", "--profile", "live"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_no_keys(&out);
+    let v = json_out(&out);
+    assert_eq!(v["config_file"], path.to_str().unwrap());
+    assert_eq!(v["config_file_exists"], true);
+    assert_eq!(v["config_file_mode"], "0600");
+    assert_eq!(
+        v["profile"],
+        serde_json::json!({"value": "live", "source": "flag"})
+    );
+    assert_eq!(
+        v["secret_key"],
+        serde_json::json!({"masked": ENV_MASKED, "environment": "sandbox", "source": "env", "env_var": "ORQEX_SECRET_KEY"})
+    );
+    assert_eq!(
+        v["base_url"],
+        serde_json::json!({"value": "https://api.orqex.com/v1", "source": "default"})
+    );
+    assert_eq!(v["currency"], Value::Null);
+    assert_eq!(v["default_profile"], "sandbox");
+    assert_eq!(
+        v["profiles"]["live"]["secret_key"],
+        serde_json::json!({"masked": LIVE_MASKED, "environment": "live", "source": "file"})
+    );
+    assert_eq!(v["profiles"]["sandbox"]["secret_key"]["masked"], KEY_MASKED);
+
+    // `orqex config --json` is the same.
+    let again = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", ENV_KEY)
+        .args(["config", "--json", "--profile", "live"])
+        .output()
+        .unwrap();
+    assert_eq!(json_out(&again), v);
+}
+
+#[test]
+fn config_shows_bad_values_without_failing_or_leaking() {
+    let sb = Sandbox::new();
+    let path = sb.write_config(
+        "[profiles.default]\nsecret_key = \"pk_live_notasecret_9999\"\nbase_url = \"http://api.orqex.example\"\ncurrency = \"XOFF\"\n",
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("notasecret"), "{text}");
+    assert!(
+        text.contains("secret key:  (not a usable key) (from profile `default` in the config file)  INVALID: the secret key must start with `sk_`"),
+        "{text}"
+    );
+    assert!(text.contains("base URL:    http://api.orqex.example (from profile `default` in the config file)  INVALID: "), "{text}");
+    assert!(
+        text.contains("currency:    XOFF (from profile `default` in the config file)  INVALID: "),
+        "{text}"
+    );
+
+    // The same bad key in the environment, as JSON.
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", "pk_live_notasecret_9999")
+        .args(["config", "--json"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains("notasecret"));
+    let v = json_out(&out);
+    assert_eq!(v["secret_key"]["masked"], Value::Null);
+    assert_eq!(v["secret_key"]["env_var"], "ORQEX_SECRET_KEY");
+    assert!(v["secret_key"]["problem"].as_str().unwrap().contains("sk_"));
+}
+
+// ---- config set / unset ----
+
+#[test]
+fn config_set_and_unset_each_setting() {
+    let sb = Sandbox::new();
+    let path = sb.config_dir().join("config.toml");
+    let ca = sb.home.path().join("ca.pem");
+    std::fs::write(
+        &ca,
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let ok = |args: &[&str]| {
+        let out = sb.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{args:?}");
+        stderr(&out)
+    };
+
+    assert_eq!(
+        ok(&["config", "set", "currency", "xof"]),
+        format!(
+            "set currency = XOF in profile `default` ({})\n",
+            path.display()
+        )
+    );
+    assert_eq!(mode(&sb.config_dir()), 0o700);
+    assert_eq!(mode(&path), 0o600);
+    ok(&[
+        "config",
+        "set",
+        "base_url",
+        "https://eu.api.orqex.example/v1/",
+        "--profile",
+        "live",
+    ]);
+    ok(&[
+        "--profile",
+        "live",
+        "config",
+        "set",
+        "ca-bundle",
+        ca.to_str().unwrap(),
+    ]);
+    let err = ok(&["config", "set", "default-profile", "live"]);
+    assert!(
+        err.contains(
+            "note: profile `live` has no key yet; store one with: orqex login --profile live"
+        ),
+        "{err}"
+    );
+    let text = config_text(&sb);
+    assert!(
+        text.ends_with(&format!(
+            "default_profile = \"live\"\n\n[profiles.default]\ncurrency = \"XOF\"\n\n[profiles.live]\nbase_url = \"https://eu.api.orqex.example/v1\"\nca_bundle = \"{}\"\n",
+            ca.display()
+        )),
+        "{text}"
+    );
+
+    // default-profile now picks `live`, whose values the show reports.
+    let v = json_out(&sb.cmd().args(["config", "--json"]).output().unwrap());
+    assert_eq!(v["profile"]["value"], "live");
+    assert_eq!(v["profile"]["source"], "file");
+    assert_eq!(v["base_url"]["value"], "https://eu.api.orqex.example/v1");
+    assert_eq!(v["ca_bundle"]["value"], ca.to_str().unwrap());
+
+    // Unset; the emptied profile and the default go away.
+    ok(&["config", "unset", "base-url"]);
+    ok(&["config", "unset", "ca-bundle"]);
+    ok(&["config", "unset", "default-profile"]);
+    assert_eq!(
+        ok(&["config", "unset", "currency", "--profile", "staging"]),
+        "currency is not set in profile `staging`; nothing changed\n"
+    );
+    ok(&["config", "unset", "currency"]);
+    let text = config_text(&sb);
+    assert!(!text.contains('['), "{text}");
+    assert!(!text.contains("default_profile"), "{text}");
+}
+
+#[test]
+fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
+    let sb = Sandbox::new();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["currency", "XOFF"],
+            "orqex: currency: `XOFF` is not a three-letter ISO 4217 currency code, like XOF\n",
+        ),
+        (
+            &["base-url", "http://api.orqex.example/v1"],
+            "orqex: base-url: `http://api.orqex.example/v1` uses plain http to a non-loopback host, which would send the key in clear text; use https\n",
+        ),
+        (
+            &["ca-bundle", "/nonexistent/ca.pem"],
+            "orqex: ca-bundle: cannot read `/nonexistent/ca.pem`: ",
+        ),
+        (
+            &["default-profile", "my live"],
+            "orqex: default-profile: `my live` is not a usable profile name",
+        ),
+        (
+            &["colour", "blue"],
+            "orqex: unknown setting `colour`; use default-profile, currency, base-url or ca-bundle\n",
+        ),
+        (
+            &["secret-key", "hunter2hunter2"],
+            "orqex: the secret key is not a `config set` setting: store it with `orqex login`",
+        ),
+        (
+            &["secret_key", LIVE_KEY],
+            "orqex: that looks like a secret key: keys are never given on the command line; store it with `orqex login`",
+        ),
+        (
+            &["currency", LIVE_KEY],
+            "orqex: that looks like a secret key",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = sb
+            .cmd()
+            .args(["config", "set"])
+            .args(*args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+        assert!(!stderr(&out).contains("hunter2"));
+        assert_no_keys(&out);
+        assert!(!sb.config_dir().exists(), "nothing written for {args:?}");
+    }
+
+    // A file that is not a PEM bundle.
+    let not_pem = sb.home.path().join("key.pem");
+    std::fs::write(&not_pem, "-----BEGIN PRIVATE KEY-----\n").unwrap();
+    let out = sb
+        .cmd()
+        .args(["config", "set", "ca-bundle", not_pem.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("holds no PEM certificate"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sb
+        .cmd()
+        .args(["config", "unset", "secret_key"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("orqex login"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_relative_ca_bundle_is_stored_absolute() {
+    let sb = Sandbox::new();
+    std::fs::write(
+        sb.home.path().join("ca.pem"),
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let out = sb
+        .cmd()
+        .current_dir(sb.home.path())
+        .args(["config", "set", "ca-bundle", "ca.pem"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = format!(
+        "ca_bundle = \"{}\"",
+        sb.home.path().join("ca.pem").display()
+    );
+    assert!(config_text(&sb).contains(&expected), "{}", config_text(&sb));
+}
+
+// ---- hidden input through a real pseudo-terminal ----
+
+mod pty {
+    use super::*;
+    use expectrl::session::OsSession;
+    use expectrl::{Eof, Expect, Session};
+
+    const TIMEOUT: Duration = Duration::from_secs(20);
+
+    /// Waits until the program has switched the terminal's echo off, so that what is sent
+    /// next is read hidden (sent earlier, the kernel would echo it, then discard it when the
+    /// program flushes input while switching echo off).
+    fn wait_for_hidden_input(p: &OsSession) {
+        let start = Instant::now();
+        while p.get_process().get_echo().unwrap() {
+            assert!(start.elapsed() < TIMEOUT, "echo was never switched off");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn login_asks_for_the_key_hidden_and_stores_it() {
+        let sb = Sandbox::new();
+        let mut cmd = sb.cmd(); // env_clear(): no CI
+        cmd.args(["login", "--profile", "sandbox"]);
+        let mut p = Session::spawn(cmd).unwrap();
+        p.set_expect_timeout(Some(TIMEOUT));
+        let mut seen = Vec::new();
+
+        // A wrong value first: refused, asked again, never shown.
+        let c = p
+            .expect("Secret key for profile `sandbox` (input hidden)")
+            .unwrap();
+        seen.extend_from_slice(c.as_bytes());
+        wait_for_hidden_input(&p);
+        p.send_line("pk_live_notasecret_9999").unwrap();
+        let c = p.expect("must start with `sk_`").unwrap();
+        seen.extend_from_slice(c.as_bytes());
+
+        let c = p.expect("(input hidden)").unwrap();
+        seen.extend_from_slice(c.as_bytes());
+        wait_for_hidden_input(&p);
+        p.send_line(KEY).unwrap();
+        let c = p.expect(Eof).unwrap();
+        seen.extend_from_slice(c.as_bytes());
+
+        let status = p.get_process().wait().unwrap();
+        assert!(
+            matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+            "{status:?}"
+        );
+        let seen = String::from_utf8_lossy(&seen);
+        assert!(!seen.contains(KEY), "key echoed: {seen}");
+        assert!(!seen.contains("test_0000"), "key part echoed: {seen}");
+        assert!(!seen.contains("notasecret"), "wrong value echoed: {seen}");
+        assert!(
+            seen.contains(&format!(
+                "saved sandbox key {KEY_MASKED} to profile `sandbox`"
+            )),
+            "{seen}"
+        );
+        let text = config_text(&sb);
+        assert!(
+            text.contains(&format!("[profiles.sandbox]\nsecret_key = \"{KEY}\"\n")),
+            "{text}"
+        );
+        assert_eq!(mode(&sb.config_dir().join("config.toml")), 0o600);
+    }
+
+    #[test]
+    fn login_does_not_prompt_under_ci_even_at_a_terminal() {
+        let sb = Sandbox::new();
+        let mut cmd = sb.cmd();
+        cmd.env("CI", "true").arg("login");
+        let mut p = Session::spawn(cmd).unwrap();
+        p.set_expect_timeout(Some(TIMEOUT));
+        let c = p.expect(Eof).unwrap();
+        let seen = String::from_utf8_lossy(c.as_bytes());
+        assert!(
+            seen.contains("CI is set, so orqex asks nothing; pipe the key in with --with-key"),
+            "{seen}"
+        );
+        let status = p.get_process().wait().unwrap();
+        assert!(
+            matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 2)),
+            "{status:?}"
+        );
+    }
+
+    #[test]
+    fn with_key_refuses_a_terminal_on_stdin() {
+        let sb = Sandbox::new();
+        let mut cmd = sb.cmd();
+        cmd.args(["login", "--with-key"]);
+        let mut p = Session::spawn(cmd).unwrap();
+        p.set_expect_timeout(Some(TIMEOUT));
+        let c = p.expect(Eof).unwrap();
+        let seen = String::from_utf8_lossy(c.as_bytes());
+        assert!(
+            seen.contains("--with-key reads the key from a pipe, but stdin is a terminal"),
+            "{seen}"
+        );
+        let status = p.get_process().wait().unwrap();
+        assert!(
+            matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 2)),
+            "{status:?}"
+        );
+    }
+}
