@@ -300,7 +300,7 @@ pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
     let text = format!("{HEADER}{body}");
     let failed = |what: &str, e: std::io::Error| {
         Error::Other(format!(
-            "cannot write config file {} ({what}: {e}); the file was not changed",
+            "cannot write config file {}: {what}: {e}; the file was not changed",
             path.display()
         ))
     };
@@ -322,10 +322,10 @@ pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
     let mut f = new_private_file(&tmp).map_err(|e| failed("creating a temp file", e))?;
     let written = std::io::Write::write_all(&mut f, text.as_bytes())
         .and_then(|()| f.sync_all())
-        .map_err(|e| ("writing", e))
+        .map_err(|e| ("writing the temp file", e))
         .and_then(|()| {
             drop(f);
-            std::fs::rename(&tmp, path).map_err(|e| ("replacing it", e))
+            std::fs::rename(&tmp, path).map_err(|e| ("replacing the file", e))
         });
     if let Err((what, e)) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -436,6 +436,61 @@ mod tests {
         assert!(check_base_url("http://api.orqex.com/v1").is_err());
         assert!(check_base_url("http://127.0.0.1.evil.example/v1").is_err());
         assert!(check_base_url("api.orqex.com").is_err());
+    }
+
+    #[test]
+    fn saved_files_read_back_the_same() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("new").join(FILE_NAME);
+        let mut file = ConfigFile {
+            default_profile: Some("live".into()),
+            ..Default::default()
+        };
+        file.profiles.insert(
+            "live".into(),
+            Profile {
+                secret_key: Some("sk_live_x".into()),
+                currency: Some("XOF".into()),
+                ..Default::default()
+            },
+        );
+        save(&path, &file).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(HEADER), "{text}");
+        let back = load(&path).unwrap().unwrap();
+        assert_eq!(back.default_profile.as_deref(), Some("live"));
+        let live = &back.profiles["live"];
+        assert_eq!(live.secret_key.as_deref(), Some("sk_live_x"));
+        assert_eq!(live.currency.as_deref(), Some("XOF"));
+        assert!(live.base_url.is_none() && live.ca_bundle.is_none());
+
+        // An empty file is still valid TOML that loads as empty.
+        save(&path, &ConfigFile::default()).unwrap();
+        let back = load(&path).unwrap().unwrap();
+        assert!(back.default_profile.is_none() && back.profiles.is_empty());
+    }
+
+    #[test]
+    fn profile_names() {
+        for ok in ["default", "live", "eu-live_2", "team.sandbox"] {
+            assert!(check_profile_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "my live", "a/b", "é", &"x".repeat(65)] {
+            assert!(check_profile_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chmod_paths_are_quoted_only_when_needed() {
+        assert_eq!(
+            shell_quote("/home/ama/.config/orqex/config.toml"),
+            "/home/ama/.config/orqex/config.toml"
+        );
+        assert_eq!(
+            shell_quote("/home/a b/config.toml"),
+            "'/home/a b/config.toml'"
+        );
+        assert_eq!(shell_quote("/it's/config.toml"), "'/it'\\''s/config.toml'");
     }
 
     #[test]

@@ -69,6 +69,24 @@ fn json_out(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
 }
 
+/// `sb.cmd()` with `args`, started by `sh` after `setup` (shell commands that change what
+/// the process inherits: limits, terminal modes).
+fn through_sh(sb: &Sandbox, setup: &str, args: &[&str]) -> Command {
+    let base = sb.cmd();
+    let mut cmd = Command::new("sh");
+    cmd.env_clear();
+    for (k, v) in base.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    cmd.arg("-c")
+        .arg(format!("{setup} && exec \"$0\" \"$@\""))
+        .arg(base.get_program())
+        .args(args);
+    cmd
+}
+
 /// Names of files left in the config directory besides config.toml (temp files).
 fn leftovers(sb: &Sandbox) -> Vec<String> {
     std::fs::read_dir(sb.config_dir())
@@ -457,25 +475,18 @@ fn a_failed_write_leaves_the_old_file_intact() {
     let path = two_profiles(&sb);
     let before = std::fs::read(&path).unwrap();
 
-    let base = sb.cmd();
-    let mut cmd = Command::new("sh");
-    cmd.env_clear();
-    for (k, v) in base.get_envs() {
-        if let Some(v) = v {
-            cmd.env(k, v);
-        }
-    }
-    cmd.arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
-        .arg(base.get_program())
-        .args(["login", "--with-key", "--profile", "sandbox"]);
+    let mut cmd = through_sh(
+        &sb,
+        "trap '' XFSZ; ulimit -f 0",
+        &["login", "--with-key", "--profile", "sandbox"],
+    );
     let out = run_with_stdin(&mut cmd, ENV_KEY);
 
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
         err.starts_with(&format!(
-            "orqex: cannot write config file {} (writing: ",
+            "orqex: cannot write config file {}: writing the temp file: ",
             path.display()
         )) && err.ends_with("; the file was not changed\n"),
         "{err}"
@@ -881,7 +892,8 @@ mod pty {
 
     /// Waits until the program has switched the terminal's echo off, so that what is sent
     /// next is read hidden (sent earlier, the kernel would echo it, then discard it when the
-    /// program flushes input while switching echo off).
+    /// program flushes input while switching echo off). Only meaningful because the session
+    /// starts with echo on (see `spawn`).
     fn wait_for_hidden_input(p: &OsSession) {
         let start = Instant::now();
         while p.get_process().get_echo().unwrap() {
@@ -890,13 +902,21 @@ mod pty {
         }
     }
 
+    /// orqex on a fresh pseudo-terminal, in a scrubbed environment (no CI unless given).
+    /// The pty library starts its child with echo off; a person's terminal has it on, so
+    /// `stty echo` first: otherwise a prompt that forgot to hide the input would pass.
+    fn spawn(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> OsSession {
+        let mut cmd = through_sh(sb, "stty echo", args);
+        cmd.envs(env.iter().copied());
+        let mut p = Session::spawn(cmd).unwrap();
+        p.set_expect_timeout(Some(TIMEOUT));
+        p
+    }
+
     #[test]
     fn login_asks_for_the_key_hidden_and_stores_it() {
         let sb = Sandbox::new();
-        let mut cmd = sb.cmd(); // env_clear(): no CI
-        cmd.args(["login", "--profile", "sandbox"]);
-        let mut p = Session::spawn(cmd).unwrap();
-        p.set_expect_timeout(Some(TIMEOUT));
+        let mut p = spawn(&sb, &[], &["login", "--profile", "sandbox"]);
         let mut seen = Vec::new();
 
         // A wrong value first: refused, asked again, never shown.
@@ -942,10 +962,7 @@ mod pty {
     #[test]
     fn login_does_not_prompt_under_ci_even_at_a_terminal() {
         let sb = Sandbox::new();
-        let mut cmd = sb.cmd();
-        cmd.env("CI", "true").arg("login");
-        let mut p = Session::spawn(cmd).unwrap();
-        p.set_expect_timeout(Some(TIMEOUT));
+        let mut p = spawn(&sb, &[("CI", "true")], &["login"]);
         let c = p.expect(Eof).unwrap();
         let seen = String::from_utf8_lossy(c.as_bytes());
         assert!(
@@ -962,10 +979,7 @@ mod pty {
     #[test]
     fn with_key_refuses_a_terminal_on_stdin() {
         let sb = Sandbox::new();
-        let mut cmd = sb.cmd();
-        cmd.args(["login", "--with-key"]);
-        let mut p = Session::spawn(cmd).unwrap();
-        p.set_expect_timeout(Some(TIMEOUT));
+        let mut p = spawn(&sb, &[], &["login", "--with-key"]);
         let c = p.expect(Eof).unwrap();
         let seen = String::from_utf8_lossy(c.as_bytes());
         assert!(
