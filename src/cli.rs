@@ -34,11 +34,10 @@ pub enum Command {
     Checkout(CheckoutCommand),
 
     /// Store a secret key in a profile (typed hidden, or piped with --with-key)
-    #[command(
-        after_help = "Examples:\n  orqex login                                  # asks for the key, hidden\n  \
+    #[command(after_help = "Examples:\n  \
+        orqex login                  # asks for the key, input hidden\n  \
         orqex login --profile live\n  \
-        printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key   # from a script or secret store"
-    )]
+        printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key    # scripts, secret stores")]
     Login(LoginArgs),
 
     /// Remove the secret key from a profile
@@ -53,6 +52,11 @@ pub struct LoginArgs {
     /// Read the key from stdin (one line) instead of asking for it
     #[arg(long)]
     pub with_key: bool,
+
+    /// A key typed on the command line by mistake: caught here so that it is refused without
+    /// clap's "unexpected argument" error repeating it.
+    #[arg(hide = true, value_name = "KEY")]
+    pub key_in_argv: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +104,7 @@ pub struct ConfigSetArgs {
     #[arg(value_name = "KEY")]
     pub key: String,
 
+    /// The new value (checked before it is stored)
     #[arg(value_name = "VALUE")]
     pub value: String,
 }

@@ -17,6 +17,11 @@ const STDIN_MAX: u64 = 4096;
 const PIPE_EXAMPLE: &str = "printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key";
 
 pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
+    if args.key_in_argv.is_some() {
+        return Err(Error::usage(format!(
+            "`login` takes no key on the command line, where shell history and `ps` keep it; run `orqex login` to type it hidden, or pipe it: {PIPE_EXAMPLE}"
+        )));
+    }
     let path = config::config_path()?;
     // Loaded before asking, so a malformed file stops us before the key is typed, and is
     // never overwritten.

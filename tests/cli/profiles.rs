@@ -214,6 +214,22 @@ fn login_without_a_terminal_says_to_use_with_key() {
 }
 
 #[test]
+fn login_refuses_a_key_given_as_an_argument_without_repeating_it() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().args(["login", LIVE_KEY]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(
+            "orqex: `login` takes no key on the command line, where shell history and `ps` keep it; run `orqex login` to type it hidden, or pipe it: "
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_no_keys(&out);
+    assert!(!sb.config_dir().exists());
+}
+
+#[test]
 fn login_refuses_a_profile_name_that_would_need_quoting() {
     let sb = Sandbox::new();
     let out = login(&sb, &["--with-key", "--profile", "my live"], KEY);
@@ -371,6 +387,75 @@ fn logout_removes_only_the_active_profiles_key() {
         "{err}"
     );
     assert_eq!(config_text(&sb), before);
+}
+
+#[test]
+fn no_command_prints_a_key_unmasked() {
+    let sb = Sandbox::new();
+    two_profiles(&sb);
+    let server = Server::created("cs_sweep");
+    let runs: Vec<(&str, Output)> = vec![
+        ("config", sb.cmd().arg("config").output().unwrap()),
+        (
+            "config env",
+            sb.cmd()
+                .env("ORQEX_SECRET_KEY", ENV_KEY)
+                .arg("config")
+                .output()
+                .unwrap(),
+        ),
+        (
+            "config --json",
+            sb.cmd()
+                .env("ORQEX_SECRET_KEY", ENV_KEY)
+                .args(["config", "--json"])
+                .output()
+                .unwrap(),
+        ),
+        (
+            "create",
+            sb.cmd()
+                .env("ORQEX_BASE_URL", server.url())
+                .args(CREATE)
+                .output()
+                .unwrap(),
+        ),
+        (
+            "create live",
+            sb.cmd()
+                .env("ORQEX_BASE_URL", server.url())
+                .args(["--profile", "live"])
+                .args(CREATE)
+                .output()
+                .unwrap(),
+        ),
+        (
+            "dry run",
+            sb.cmd().args(CREATE).arg("--dry-run").output().unwrap(),
+        ),
+        (
+            "login",
+            login(&sb, &["--with-key", "--profile", "other"], ENV_KEY),
+        ),
+        (
+            "config set",
+            sb.cmd()
+                .args(["config", "set", "currency", "XOF"])
+                .output()
+                .unwrap(),
+        ),
+        (
+            "logout",
+            sb.cmd()
+                .args(["logout", "--profile", "live"])
+                .output()
+                .unwrap(),
+        ),
+    ];
+    for (name, out) in &runs {
+        assert!(out.status.success(), "{name}: {}", stderr(out));
+        assert_no_keys(out);
+    }
 }
 
 // ---- the file's safety ----
