@@ -232,12 +232,16 @@ impl Item {
         Item {
             value,
             source: source.kind(),
-            env_var: match source {
-                Source::Env(name) => Some(name),
-                _ => None,
-            },
+            env_var: env_var(source),
             problem: None,
         }
+    }
+}
+
+fn env_var(source: &Source) -> Option<&'static str> {
+    match source {
+        Source::Env(name) => Some(name),
+        _ => None,
     }
 }
 
@@ -261,12 +265,11 @@ impl KeyItem {
             Ok(k) => (Some(k.masked()), Some(k.environment().as_str()), None),
             Err(e) => (None, None, Some(e)),
         };
-        let item = Item::new(String::new(), source);
         KeyItem {
             masked,
             environment,
-            source: item.source,
-            env_var: item.env_var,
+            source: source.kind(),
+            env_var: env_var(source),
             problem,
         }
     }
