@@ -2,6 +2,7 @@
 //! runs the flow config → checkout → client → output.
 
 pub mod create;
+pub mod net;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::Result;
