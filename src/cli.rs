@@ -80,6 +80,7 @@ pub struct NetArgs {
         long,
         value_name = "N",
         value_parser = clap::value_parser!(u32).range(0..=10),
+        allow_negative_numbers = true,
         help_heading = "Network"
     )]
     pub max_retries: Option<u32>,
@@ -90,6 +91,7 @@ pub struct NetArgs {
         long,
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..=3600),
+        allow_negative_numbers = true,
         help_heading = "Network"
     )]
     pub timeout: Option<u64>,

@@ -154,8 +154,8 @@ impl Client {
         };
         client.trace(|| {
             let mut lines = vec![format!(
-                "* timeouts: connect {} s, whole request {}; up to {} retr{}",
-                CONNECT_TIMEOUT.as_secs(),
+                "* timeouts: connect {}, whole request {}; up to {} retr{}",
+                seconds(CONNECT_TIMEOUT),
                 seconds(options.timeout),
                 options.max_retries,
                 if options.max_retries == 1 { "y" } else { "ies" }
@@ -490,8 +490,15 @@ fn random() -> u64 {
     getrandom::u64().unwrap_or(u64::MAX)
 }
 
+/// `137 ms`, `1 s`, `1.5 s`: short, and exact enough to check a wait against `Retry-After`.
 fn seconds(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.3} s", d.as_secs_f64())
+    }
 }
 
 /// The absolute URL a redirect from `from` to `location` leads to, if it stays on the same
