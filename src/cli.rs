@@ -155,8 +155,40 @@ pub struct CreateArgs {
 pub struct InputArgs {}
 
 /// How requests travel: retries, timeouts, TLS. Shared by every command that calls the API.
+/// Defaults live in `client`; `None` here means "not given".
 #[derive(Debug, Args, Default)]
-pub struct NetArgs {}
+pub struct NetArgs {
+    /// Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with
+    /// the same idempotency key and body; 0 disables [default: 2]
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=10),
+        allow_negative_numbers = true,
+        help_heading = "Network"
+    )]
+    pub max_retries: Option<u32>,
+
+    /// Seconds one attempt may take in all, answer included (1-3600; connecting alone is
+    /// limited to 10) [default: 30]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        allow_negative_numbers = true,
+        help_heading = "Network"
+    )]
+    pub timeout: Option<u64>,
+
+    /// PEM file of CA certificates to trust besides the built-in ones (private deployment,
+    /// corporate proxy). Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
+    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    pub ca_bundle: Option<std::path::PathBuf>,
+
+    /// Print each request and answer on stderr (key masked), with timings and retries
+    #[arg(short, long, help_heading = "Network")]
+    pub verbose: bool,
+}
 
 /// How a checkout is shown. Shared by every command that prints one.
 #[derive(Debug, Args, Default)]

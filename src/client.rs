@@ -1,21 +1,113 @@
-//! HTTP to the Orqex API: the agent, headers, idempotency and response/error decoding.
+//! HTTP to the Orqex API: the agent, headers, retries, idempotency, redirects and
+//! response/error decoding.
 //!
 //! Knows nothing of terminals: it returns the API's JSON or an `Error` carrying an exit code.
+//! Its only words for a person are the `--verbose` trace, handed to `output::note` with the
+//! key masked.
+//!
+//! One `Client` may be shared by several threads: it holds no state that a request changes.
 
-use std::time::Duration;
+use std::io::ErrorKind;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use ureq::Agent;
-use ureq::http::{Method, Response};
+use ureq::http::{Method, Request, Response, Uri};
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::{Agent, Body, Timeout};
 
 use crate::error::{ApiError, Error, Result};
+use crate::output;
 use crate::secret::SecretKey;
 
 pub const USER_AGENT: &str = concat!("orqex/", env!("CARGO_PKG_VERSION"));
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Larger answers are refused without being read whole.
 pub const MAX_BODY: u64 = 10 * 1024 * 1024;
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_CAP: Duration = Duration::from_secs(2);
+/// A `Retry-After` longer than this is not waited for in full: a CI job should fail, not hang.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+const MAX_GET_REDIRECTS: u32 = 5;
+
+/// How requests travel, resolved from flags, environment and profile by the commands layer.
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// Retries after a failure that may be temporary; 0 sends each request once.
+    pub max_retries: u32,
+    /// The most one attempt may take in all, answer included.
+    pub timeout: Duration,
+    /// CA certificates trusted on top of the built-in roots.
+    pub ca_bundle: Option<CaBundle>,
+    /// Trace every request, response and retry on stderr.
+    pub verbose: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> ClientOptions {
+        ClientOptions {
+            max_retries: DEFAULT_MAX_RETRIES,
+            timeout: DEFAULT_TIMEOUT,
+            ca_bundle: None,
+            verbose: false,
+        }
+    }
+}
+
+/// PEM CA certificates, each checked to be usable as a trust anchor. ureq would skip a broken
+/// one silently and the user would only see an unknown-issuer failure later.
+#[derive(Debug, Clone)]
+pub struct CaBundle(Vec<Certificate<'static>>);
+
+impl CaBundle {
+    /// The error completes a sentence that starts with the file's name.
+    pub fn from_pem(pem: &[u8]) -> std::result::Result<CaBundle, String> {
+        let mut certs = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(PemItem::Certificate(c)) => certs.push(c),
+                // A key next to the certificates is not ours to use, and harmless.
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(format!(
+                        "is not valid PEM ({e}); give the CA certificate in PEM form"
+                    ));
+                }
+            }
+        }
+        if certs.is_empty() {
+            return Err(
+                "holds no certificate (no -----BEGIN CERTIFICATE----- block); give the CA certificate in PEM form"
+                    .into(),
+            );
+        }
+        let mut store = rustls::RootCertStore::empty();
+        let n = certs.len();
+        for (i, c) in certs.iter().enumerate() {
+            store
+                .add(rustls::pki_types::CertificateDer::from(c.der()))
+                .map_err(|e| {
+                    format!("certificate {} of {n} cannot be used as a CA ({e})", i + 1)
+                })?;
+        }
+        Ok(CaBundle(certs))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Mozilla's roots, which ureq trusts by default, plus ours: ureq's `Specific` roots
+    /// replace the defaults, and a private CA must not cost the public ones.
+    fn with_default_roots(&self) -> RootCerts {
+        webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|c| Certificate::from_der(c.as_ref()))
+            .chain(self.0.iter().cloned())
+            .into()
+    }
+}
 
 /// A successful answer from the API.
 #[derive(Debug)]
@@ -32,28 +124,63 @@ pub struct Client {
     agent: Agent,
     base_url: String,
     key: SecretKey,
+    max_retries: u32,
+    verbose: bool,
 }
 
 impl Client {
-    pub fn new(base_url: &str, key: SecretKey) -> Client {
-        let agent: Agent = Agent::config_builder()
+    pub fn new(base_url: &str, key: SecretKey, options: ClientOptions) -> Client {
+        let mut config = Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(CONNECT_TIMEOUT))
-            .timeout_global(Some(DEFAULT_TIMEOUT))
-            // A redirect would strip or leak the Authorization header and turn a POST into
-            // a GET; an API client is better off reporting it.
+            .timeout_global(Some(options.timeout))
+            // `send` decides about redirects itself: ureq would turn a POST into a GET, and
+            // its rules know nothing of our idempotency key.
             .max_redirects(0)
-            .user_agent(USER_AGENT)
-            .build()
-            .into();
-        Client {
-            agent,
+            .user_agent(USER_AGENT);
+        if let Some(bundle) = &options.ca_bundle {
+            config = config.tls_config(
+                TlsConfig::builder()
+                    .root_certs(bundle.with_default_roots())
+                    .build(),
+            );
+        }
+        let client = Client {
+            agent: config.build().into(),
             base_url: base_url.to_string(),
             key,
-        }
+            max_retries: options.max_retries,
+            verbose: options.verbose,
+        };
+        client.trace(|| {
+            let mut lines = vec![format!(
+                "* timeouts: connect {}, whole request {}; up to {} retr{}",
+                seconds(CONNECT_TIMEOUT),
+                seconds(options.timeout),
+                options.max_retries,
+                if options.max_retries == 1 { "y" } else { "ies" }
+            )];
+            if let Some(b) = &options.ca_bundle {
+                lines.push(format!(
+                    "* trusting {} extra CA certificate{} besides the built-in roots",
+                    b.len(),
+                    if b.len() == 1 { "" } else { "s" }
+                ));
+            }
+            if let Some(p) = client.agent.config().proxy()
+                && let Ok(uri) = client.base_url.parse::<Uri>()
+                && !p.is_no_proxy(&uri)
+            {
+                // Host and port only: a proxy URL may carry a password.
+                lines.push(format!("* through proxy {}:{}", p.host(), p.port()));
+            }
+            lines.join("\n")
+        });
+        client
     }
 
-    /// `POST /payment/checkouts` with the exact bytes given.
+    /// `POST /payment/checkouts` with the exact bytes given. Every retry sends the same bytes
+    /// and the same key, so the API replays a create that already happened.
     pub fn create_checkout(&self, body: &[u8], idempotency_key: &str) -> Result<ApiResponse> {
         self.send(
             Method::POST,
@@ -63,7 +190,9 @@ impl Client {
         )
     }
 
-    fn send(
+    /// One logical request, retried while it fails in a way that may pass. A GET follows
+    /// redirects within the same origin; anything else reports a redirect instead.
+    pub fn send(
         &self,
         method: Method,
         path: &str,
@@ -71,35 +200,245 @@ impl Client {
         idempotency_key: Option<&str>,
     ) -> Result<ApiResponse> {
         let url = format!("{}{}", self.base_url, path);
-        let mut req = ureq::http::Request::builder()
-            .method(method)
-            .uri(&url)
-            .header("Authorization", format!("Bearer {}", self.key.expose()))
-            .header("Accept", "application/json");
+        let mut retries = 0;
+        // Whether any attempt may have reached the API: only then is the outcome unknown.
+        let mut reached = false;
+        loop {
+            let failure = match self.attempt(&method, &url, body, idempotency_key) {
+                Ok(resp) => return Ok(resp),
+                Err(f) => f,
+            };
+            reached |= failure.reached;
+            if !failure.retryable || retries >= self.max_retries {
+                return Err(self.give_up(failure, retries + 1, reached, idempotency_key));
+            }
+            let delay = retry_delay(retries, failure.retry_after, random());
+            retries += 1;
+            self.trace(|| {
+                format!(
+                    "* retry {retries}/{} in {}: {}",
+                    self.max_retries,
+                    seconds(delay),
+                    failure.reason()
+                )
+            });
+            std::thread::sleep(delay);
+        }
+    }
+
+    /// One attempt: the exchange, and for a GET the same-origin redirects after it.
+    fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<ApiResponse, Failure> {
+        let mut url = url.to_string();
+        let mut hops = 0;
+        loop {
+            let resp = self.exchange(method, &url, body, idempotency_key)?;
+            let status = resp.status().as_u16();
+            if !(300..400).contains(&status) {
+                return decode(resp);
+            }
+            let location = header(&resp, "location");
+            let why = match location.as_deref().map(|l| redirect_target(&url, l)) {
+                _ if *method != Method::GET => {
+                    "a create is never redirected: it could run twice, or carry the key elsewhere"
+                }
+                None => "the answer names no valid Location",
+                Some(None) => "it leads to another origin, where the key must not go",
+                Some(Some(_)) if hops >= MAX_GET_REDIRECTS => "too many redirects in a row",
+                Some(Some(next)) => {
+                    self.trace(|| format!("* following redirect to {next} (same origin)"));
+                    url = next;
+                    hops += 1;
+                    continue;
+                }
+            };
+            return Err(Failure {
+                problem: Problem::Api(ApiError {
+                    status,
+                    message: format!(
+                        "redirect to {} not followed ({why}); check ORQEX_BASE_URL",
+                        location.as_deref().unwrap_or("nowhere")
+                    ),
+                    errors: Vec::new(),
+                    request_id: header(&resp, "x-request-id"),
+                }),
+                retryable: false,
+                retry_after: None,
+                reached: true,
+            });
+        }
+    }
+
+    /// Sends one request and receives the answer's head, tracing both.
+    fn exchange(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Response<Body>, Failure> {
+        let auth = format!("Bearer {}", self.key.expose());
+        let mut headers = vec![
+            ("Authorization", auth.as_str()),
+            ("Accept", "application/json"),
+        ];
         if body.is_some() {
-            req = req.header("Content-Type", "application/json");
+            headers.push(("Content-Type", "application/json"));
         }
         if let Some(k) = idempotency_key {
-            req = req.header("X-Idempotency-Key", k);
+            headers.push(("X-Idempotency-Key", k));
         }
-        let network = |message: String| Error::Network {
-            message,
-            idempotency_key: idempotency_key.map(str::to_string),
-        };
+        self.trace(|| {
+            let mut lines = vec![format!("> {method} {url}")];
+            for (name, value) in &headers {
+                if *name == "Authorization" {
+                    lines.push(format!("> {name}: Bearer {}", self.key.masked()));
+                } else {
+                    lines.push(format!("> {name}: {value}"));
+                }
+            }
+            lines.push(format!("> User-Agent: {USER_AGENT}"));
+            if let Some(b) = body {
+                lines.push(format!("> ({} bytes of JSON)", b.len()));
+            }
+            lines.join("\n")
+        });
+        let mut req = Request::builder().method(method.clone()).uri(url);
+        for (name, value) in &headers {
+            req = req.header(*name, *value);
+        }
         let req = req
             .body(body.map(<[u8]>::to_vec).unwrap_or_default())
-            .map_err(|e| Error::usage(format!("cannot build a request to {url}: {e}")))?;
-        let resp = self
-            .agent
-            .run(req)
-            .map_err(|e| network(describe(&e, &self.base_url)))?;
-        decode(resp).map_err(|e| match e {
-            Decode::Api(error) => Error::Api {
-                error,
-                idempotency_key: idempotency_key.map(str::to_string),
+            .map_err(|e| Failure {
+                problem: Problem::Usage(format!("cannot build a request to {url}: {e}")),
+                retryable: false,
+                retry_after: None,
+                reached: false,
+            })?;
+        let started = Instant::now();
+        let resp = self.agent.run(req).map_err(|e| {
+            let failure = transport_failure(&e, &self.base_url);
+            self.trace(|| {
+                format!(
+                    "* failed after {} ms: {}",
+                    started.elapsed().as_millis(),
+                    failure.reason()
+                )
+            });
+            failure
+        })?;
+        self.trace(|| {
+            let status = resp.status();
+            let mut lines = vec![format!(
+                "< {} {}{} after {} ms",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                header(&resp, "x-request-id")
+                    .map(|id| format!(" (request id {id})"))
+                    .unwrap_or_default(),
+                started.elapsed().as_millis()
+            )];
+            for (name, value) in resp.headers() {
+                lines.push(format!(
+                    "< {name}: {}",
+                    value.to_str().unwrap_or("(not text)")
+                ));
+            }
+            lines.join("\n")
+        });
+        Ok(resp)
+    }
+
+    /// The error for a request that will not be tried again.
+    fn give_up(
+        &self,
+        failure: Failure,
+        attempts: u32,
+        reached: bool,
+        idempotency_key: Option<&str>,
+    ) -> Error {
+        let key = idempotency_key.map(str::to_string);
+        let tries = if attempts > 1 {
+            format!("; tried {attempts} times")
+        } else {
+            String::new()
+        };
+        match failure.problem {
+            Problem::Api(mut error) => {
+                error.message = format!("{}{tries}", self.scrub(&error.message));
+                for (_, messages) in &mut error.errors {
+                    for m in messages.iter_mut() {
+                        *m = self.scrub(m);
+                    }
+                }
+                Error::Api {
+                    error,
+                    idempotency_key: key,
+                }
+            }
+            // Certain that no attempt left the machine: no hint, the create did not happen.
+            Problem::Network(message) if !reached => Error::Network {
+                message: format!(
+                    "{}{tries}; nothing was sent, so nothing was created",
+                    self.scrub(&message)
+                ),
+                idempotency_key: None,
             },
-            Decode::Unreadable(message) => network(message),
-        })
+            Problem::Network(message) => Error::Network {
+                message: format!("{}{tries}", self.scrub(&message)),
+                idempotency_key: key,
+            },
+            Problem::Usage(message) => Error::Usage(message),
+        }
+    }
+
+    /// A hostile server or proxy could echo the key back; nothing from outside is shown
+    /// without passing here.
+    fn scrub(&self, text: &str) -> String {
+        text.replace(self.key.expose(), &self.key.masked())
+    }
+
+    fn trace(&self, lines: impl FnOnce() -> String) {
+        if self.verbose {
+            // One call per block, so blocks from concurrent requests do not interleave.
+            output::note(&self.scrub(&lines()));
+        }
+    }
+}
+
+/// Why one attempt failed, and what that means for the next.
+struct Failure {
+    problem: Problem,
+    retryable: bool,
+    /// The server's `Retry-After`, uncapped.
+    retry_after: Option<Duration>,
+    /// The request may have reached the API (false only when that is certain not to be so).
+    reached: bool,
+}
+
+enum Problem {
+    Api(ApiError),
+    Network(String),
+    Usage(String),
+}
+
+impl Failure {
+    fn reason(&self) -> String {
+        match &self.problem {
+            Problem::Api(e) => {
+                let mut r = format!("the API answered {} {}", e.status, resp_reason(e.status));
+                if let Some(after) = self.retry_after {
+                    r.push_str(&format!(" with Retry-After {}", seconds(after)));
+                }
+                r
+            }
+            Problem::Network(m) | Problem::Usage(m) => m.clone(),
+        }
     }
 }
 
@@ -118,42 +457,160 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-enum Decode {
-    Api(ApiError),
-    Unreadable(String),
+/// Upper bound of the backoff before retry `retry` (0 for the first): base·2ʳ, at most the cap.
+pub fn backoff_ceiling(retry: u32) -> Duration {
+    BACKOFF_BASE
+        .saturating_mul(2u32.saturating_pow(retry))
+        .min(BACKOFF_CAP)
 }
 
-fn header(resp: &Response<ureq::Body>, name: &str) -> Option<String> {
+/// Full jitter: a point of `[0, ceiling]` in whole milliseconds, chosen by `random`.
+pub fn full_jitter(ceiling: Duration, random: u64) -> Duration {
+    let ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(random % ms.saturating_add(1))
+}
+
+/// The wait before retry `retry`: jittered backoff, but at least the server's `Retry-After`
+/// (capped).
+pub fn retry_delay(retry: u32, retry_after: Option<Duration>, random: u64) -> Duration {
+    let backoff = full_jitter(backoff_ceiling(retry), random);
+    match retry_after {
+        Some(after) => backoff.max(after.min(RETRY_AFTER_CAP)),
+        None => backoff,
+    }
+}
+
+/// `Retry-After` in delta-seconds, the form the API uses; an HTTP date is ignored.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn random() -> u64 {
+    // Without randomness, waiting the longest is the safe side of jitter.
+    getrandom::u64().unwrap_or(u64::MAX)
+}
+
+/// `137 ms`, `1 s`, `1.5 s`: short, and exact enough to check a wait against `Retry-After`.
+fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.3} s", d.as_secs_f64())
+    }
+}
+
+/// The absolute URL a redirect from `from` to `location` leads to, if it stays on the same
+/// origin (scheme, host and port); `None` when it leaves it or cannot be read.
+fn redirect_target(from: &str, location: &str) -> Option<String> {
+    let base: Uri = from.parse().ok()?;
+    let scheme = base.scheme_str()?;
+    let authority = base.authority()?;
+    let loc = location.trim();
+    let absolute = if loc.starts_with("//") {
+        format!("{scheme}:{loc}")
+    } else if loc.starts_with('/') {
+        format!("{scheme}://{authority}{loc}")
+    } else if loc
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|first| first.contains(':'))
+    {
+        loc.to_string()
+    } else {
+        let path = base.path();
+        let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+        format!("{scheme}://{authority}{dir}{loc}")
+    };
+    let target: Uri = absolute.parse().ok()?;
+    (origin(&base)? == origin(&target)?).then(|| target.to_string())
+}
+
+fn origin(uri: &Uri) -> Option<(String, String, u16)> {
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let port = uri.port_u16().or(match scheme.as_str() {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    })?;
+    Some((scheme, uri.host()?.to_ascii_lowercase(), port))
+}
+
+fn header(resp: &Response<Body>, name: &str) -> Option<String> {
     resp.headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }
 
-fn decode(mut resp: Response<ureq::Body>) -> Result<ApiResponse, Decode> {
+/// What became of an answer's body.
+enum BodyRead {
+    Bytes(Vec<u8>),
+    TooLarge,
+    Broken(ureq::Error),
+}
+
+fn read_body(resp: &mut Response<Body>) -> BodyRead {
+    // A declared length over the limit is refused before a byte is read.
+    if resp.body().content_length().is_some_and(|n| n > MAX_BODY) {
+        return BodyRead::TooLarge;
+    }
+    match resp.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+        Ok(b) => BodyRead::Bytes(b),
+        Err(ureq::Error::BodyExceedsLimit(_)) => BodyRead::TooLarge,
+        Err(e) => BodyRead::Broken(e),
+    }
+}
+
+fn decode(mut resp: Response<Body>) -> Result<ApiResponse, Failure> {
     let status = resp.status().as_u16();
     let request_id = header(&resp, "x-request-id");
     let replayed =
         header(&resp, "x-idempotent-replayed").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let content_type = header(&resp, "content-type").unwrap_or_default();
-    let location = header(&resp, "location");
-    let bytes = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec();
+    let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
+    let body = read_body(&mut resp);
     let rid = request_id
         .as_ref()
         .map(|id| format!(" (request id {id})"))
         .unwrap_or_default();
 
     if (200..300).contains(&status) {
-        let bytes = bytes.map_err(|e| {
-            Decode::Unreadable(format!(
-                "the API answered {status}{rid} but its body could not be read: {}",
-                describe(&e, "")
-            ))
-        })?;
+        let unreadable = |message: String, retryable: bool| Failure {
+            problem: Problem::Network(message),
+            retryable,
+            retry_after: None,
+            reached: true,
+        };
+        let bytes = match body {
+            BodyRead::Bytes(b) => b,
+            BodyRead::TooLarge => {
+                return Err(unreadable(
+                    format!(
+                        "the API answered {status}{rid} with a body larger than {} MiB; refused without reading it",
+                        MAX_BODY / (1024 * 1024)
+                    ),
+                    false,
+                ));
+            }
+            // The answer was lost on the way, like a dropped connection: asking again with
+            // the same key gets the replay.
+            BodyRead::Broken(e) => {
+                return Err(unreadable(
+                    format!(
+                        "the API answered {status}{rid} but its body could not be read: {}",
+                        describe(&e, "")
+                    ),
+                    true,
+                ));
+            }
+        };
         let body: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            Decode::Unreadable(format!(
-                "the API answered {status}{rid} but its body is not valid JSON ({e})"
-            ))
+            unreadable(
+                format!("the API answered {status}{rid} but its body is not valid JSON ({e})"),
+                false,
+            )
         })?;
         return Ok(ApiResponse {
             status,
@@ -164,22 +621,12 @@ fn decode(mut resp: Response<ureq::Body>) -> Result<ApiResponse, Decode> {
     }
 
     let reason = resp_reason(status);
-    if (300..400).contains(&status) {
-        return Err(Decode::Api(ApiError {
-            status,
-            message: format!(
-                "redirect to {} not followed (the key is never sent to another address); check ORQEX_BASE_URL",
-                location.as_deref().unwrap_or("an unnamed location")
-            ),
-            errors: Vec::new(),
-            request_id,
-        }));
-    }
-    let json = bytes
-        .as_deref()
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(b).ok())
-        .filter(Value::is_object);
+    let json = match &body {
+        BodyRead::Bytes(b) => serde_json::from_slice::<Value>(b)
+            .ok()
+            .filter(Value::is_object),
+        _ => None,
+    };
     let error = match json {
         Some(v) => ApiError {
             status,
@@ -192,7 +639,9 @@ fn decode(mut resp: Response<ureq::Body>) -> Result<ApiResponse, Decode> {
             request_id,
         },
         None => {
-            let kind = if content_type.contains("html") {
+            let kind = if matches!(body, BodyRead::TooLarge) {
+                format!("a body over {} MiB (not read)", MAX_BODY / (1024 * 1024))
+            } else if content_type.contains("html") {
                 "an HTML page".to_string()
             } else if content_type.is_empty() {
                 "a body that is not JSON".to_string()
@@ -212,7 +661,13 @@ fn decode(mut resp: Response<ureq::Body>) -> Result<ApiResponse, Decode> {
             }
         }
     };
-    Err(Decode::Api(error))
+    Err(Failure {
+        problem: Problem::Api(error),
+        // 501 says the API cannot do this at all; other 4xx will not change by asking again.
+        retryable: status == 429 || ((500..600).contains(&status) && status != 501),
+        retry_after,
+        reached: true,
+    })
 }
 
 fn field_errors(v: &Value) -> Vec<(String, Vec<String>)> {
@@ -245,12 +700,74 @@ fn resp_reason(status: u16) -> &'static str {
         .unwrap_or("HTTP error")
 }
 
+fn transport_failure(err: &ureq::Error, base_url: &str) -> Failure {
+    let (retryable, reached) = classify(err);
+    Failure {
+        problem: Problem::Network(describe(err, base_url)),
+        retryable,
+        retry_after: None,
+        reached,
+    }
+}
+
+/// Whether a transport failure is worth retrying, and whether the request may have reached
+/// the API. Unsure means reached: a wrong "nothing was created" is the one costly mistake.
+fn classify(err: &ureq::Error) -> (bool, bool) {
+    match err {
+        ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => (true, false),
+        ureq::Error::Timeout(_) => (true, true),
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_) => (true, false),
+        ureq::Error::Tls(_) => (false, false),
+        ureq::Error::Io(e) => {
+            if let Some(tls) = tls_error(e) {
+                // The certificate is checked before any request byte is sent.
+                return (false, !rejected_in_handshake(tls));
+            }
+            match e.kind() {
+                ErrorKind::ConnectionRefused
+                | ErrorKind::NetworkUnreachable
+                | ErrorKind::HostUnreachable
+                | ErrorKind::AddrNotAvailable => (true, false),
+                _ if is_dns_failure(e) => (true, false),
+                ErrorKind::UnexpectedEof
+                | ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::TimedOut
+                | ErrorKind::WouldBlock
+                | ErrorKind::Interrupted => (true, true),
+                _ => (false, true),
+            }
+        }
+        _ => (false, true),
+    }
+}
+
+fn tls_error(e: &std::io::Error) -> Option<&rustls::Error> {
+    e.get_ref()?.downcast_ref::<rustls::Error>()
+}
+
+fn rejected_in_handshake(e: &rustls::Error) -> bool {
+    matches!(
+        e,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::UnsupportedNameType
+            | rustls::Error::PeerIncompatible(_)
+    )
+}
+
+fn is_dns_failure(e: &std::io::Error) -> bool {
+    e.to_string().contains("failed to lookup address")
+}
+
 /// One readable line for a transport failure. `ureq::Error` has no `source()`, so the words
 /// are ours; none of them can contain the key (it travels only in a header).
 pub fn describe(err: &ureq::Error, base_url: &str) -> String {
-    use std::io::ErrorKind;
     let host = base_url
-        .parse::<ureq::http::Uri>()
+        .parse::<Uri>()
         .ok()
         .and_then(|u| u.authority().map(|a| a.to_string()))
         .unwrap_or_else(|| base_url.to_string());
@@ -260,15 +777,24 @@ pub fn describe(err: &ureq::Error, base_url: &str) -> String {
             format!("cannot resolve {host}: check the address and your DNS")
         }
         ureq::Error::ConnectionFailed => format!("cannot connect to {host}"),
-        ureq::Error::Io(e) => match e.kind() {
-            ErrorKind::ConnectionRefused => format!("cannot connect to {host}: connection refused"),
-            ErrorKind::UnexpectedEof
-            | ErrorKind::ConnectionReset
-            | ErrorKind::ConnectionAborted => {
+        ureq::Error::ConnectProxyFailed(why) => {
+            format!("the proxy would not connect to {host} ({why}); check HTTPS_PROXY and NO_PROXY")
+        }
+        ureq::Error::Io(e) => match (tls_error(e), e.kind()) {
+            (Some(tls), _) => describe_tls(tls, &host),
+            (None, ErrorKind::ConnectionRefused) => {
+                format!("cannot connect to {host}: connection refused")
+            }
+            (
+                None,
+                ErrorKind::UnexpectedEof
+                | ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted,
+            ) => {
                 format!("{host} closed the connection without a complete answer")
             }
-            ErrorKind::TimedOut => format!("timed out talking to {host}"),
-            _ if e.to_string().contains("failed to lookup address") => {
+            (None, ErrorKind::TimedOut) => format!("timed out talking to {host}"),
+            _ if is_dns_failure(e) => {
                 format!("cannot resolve {host}: check the address and your DNS")
             }
             _ => format!("network error talking to {host}: {e}"),
@@ -282,5 +808,270 @@ pub fn describe(err: &ureq::Error, base_url: &str) -> String {
         }
         ureq::Error::Protocol(e) => format!("{host} answered with broken HTTP: {e}"),
         other => format!("request to {host} failed: {other}"),
+    }
+}
+
+fn describe_tls(e: &rustls::Error, host: &str) -> String {
+    use rustls::CertificateError as C;
+    let why = match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+            return format!(
+                "the TLS certificate of {host} is not signed by a trusted authority; if a private \
+                 CA signs it (private deployment, corporate proxy), trust that CA with \
+                 --ca-bundle FILE or ORQEX_CA_BUNDLE"
+            );
+        }
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName | C::NotValidForNameContext { .. },
+        ) => "its certificate is for another name".to_string(),
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+            "its certificate has expired".to_string()
+        }
+        rustls::Error::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            "its certificate is not valid yet (check this machine's clock)".to_string()
+        }
+        other => other.to_string(),
+    };
+    format!("TLS failure with {host}: {why}; verification stays on")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_200ms_up_to_2s() {
+        let ceilings: Vec<u128> = (0..7).map(|r| backoff_ceiling(r).as_millis()).collect();
+        assert_eq!(ceilings, [200, 400, 800, 1600, 2000, 2000, 2000]);
+        assert_eq!(backoff_ceiling(u32::MAX), BACKOFF_CAP);
+    }
+
+    #[test]
+    fn full_jitter_spans_zero_to_the_ceiling() {
+        let c = Duration::from_millis(400);
+        assert_eq!(full_jitter(c, 0), Duration::ZERO);
+        assert_eq!(full_jitter(c, 400), c);
+        assert_eq!(full_jitter(c, 401), Duration::ZERO);
+        assert_eq!(full_jitter(c, 1234), Duration::from_millis(1234 % 401));
+        assert!(full_jitter(c, u64::MAX) <= c);
+        assert_eq!(full_jitter(Duration::ZERO, u64::MAX), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_capped_at_60s() {
+        let s = Duration::from_secs;
+        // Backoff alone.
+        assert_eq!(retry_delay(0, None, 150), Duration::from_millis(150));
+        assert_eq!(retry_delay(1, None, 400), Duration::from_millis(400));
+        // Retry-After wins when longer than the jittered backoff...
+        assert_eq!(retry_delay(0, Some(s(1)), 150), s(1));
+        // ...and the backoff when longer than Retry-After.
+        assert_eq!(
+            retry_delay(3, Some(s(1)), 1600),
+            Duration::from_millis(1600)
+        );
+        assert_eq!(retry_delay(0, Some(s(0)), 7), Duration::from_millis(7));
+        // A huge Retry-After is capped.
+        assert_eq!(retry_delay(0, Some(s(3600)), 0), s(60));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_only() {
+        assert_eq!(parse_retry_after("1"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_retry_after(" 120 "), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after(""), None);
+    }
+
+    #[test]
+    fn redirects_resolve_and_stay_on_their_origin() {
+        let from = "http://127.0.0.1:8080/v1/payment/checkouts/cs_1";
+        let t = |loc| redirect_target(from, loc);
+        assert_eq!(
+            t("/v1/payment/checkouts/cs_2").as_deref(),
+            Some("http://127.0.0.1:8080/v1/payment/checkouts/cs_2")
+        );
+        assert_eq!(
+            t("cs_3?x=1").as_deref(),
+            Some("http://127.0.0.1:8080/v1/payment/checkouts/cs_3?x=1")
+        );
+        assert_eq!(
+            t("HTTP://127.0.0.1:8080/v2").as_deref(),
+            Some("http://127.0.0.1:8080/v2")
+        );
+        assert_eq!(
+            t("//127.0.0.1:8080/v2").as_deref(),
+            Some("http://127.0.0.1:8080/v2")
+        );
+        // Another port, host or scheme is another origin.
+        assert_eq!(t("http://127.0.0.1:8081/v1"), None);
+        assert_eq!(t("http://localhost:8080/v1"), None);
+        assert_eq!(t("https://127.0.0.1:8080/v1"), None);
+        assert_eq!(t("//evil.example/v1"), None);
+        assert_eq!(t("http://127.0.0.1:8080@evil.example/"), None);
+        // Default ports are the same origin as explicit ones.
+        assert_eq!(
+            redirect_target(
+                "https://api.orqex.com/v1/a",
+                "https://api.orqex.com:443/v1/b"
+            )
+            .as_deref(),
+            Some("https://api.orqex.com:443/v1/b")
+        );
+    }
+
+    #[test]
+    fn a_bundle_without_certificates_is_refused() {
+        assert!(
+            CaBundle::from_pem(b"")
+                .unwrap_err()
+                .contains("no certificate")
+        );
+        assert!(
+            CaBundle::from_pem(b"just some text\n")
+                .unwrap_err()
+                .contains("no certificate")
+        );
+        let broken = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(CaBundle::from_pem(broken).is_err());
+    }
+
+    #[test]
+    fn a_bundle_adds_to_the_default_roots() {
+        let pem = include_bytes!("../tests/fixtures/tls/ca.pem");
+        let bundle = CaBundle::from_pem(pem).unwrap();
+        assert_eq!(bundle.len(), 1);
+        let RootCerts::Specific(roots) = bundle.with_default_roots() else {
+            panic!("expected specific roots");
+        };
+        assert_eq!(
+            roots.len(),
+            webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() + 1
+        );
+        assert_eq!(roots.last().unwrap().der(), bundle.0[0].der());
+    }
+
+    #[test]
+    fn a_client_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Client>();
+    }
+
+    /// GET follows a redirect only within its origin; POST never does. Driven through a
+    /// real socket, since no command sends a GET yet.
+    mod redirects {
+        use super::*;
+        use std::io::{BufRead, BufReader, Write};
+        use std::net::TcpListener;
+        use std::sync::{Arc, Mutex};
+
+        type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
+        /// Answers each request with `reply(path)`; records request line and Authorization.
+        fn server(reply: impl Fn(&str) -> String + Send + 'static) -> (String, Seen) {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            let seen: Seen = Arc::default();
+            let log = seen.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let mut stream = stream.unwrap();
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let mut auth = None;
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h).unwrap();
+                        if h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((name, value)) = h.split_once(':')
+                            && name.eq_ignore_ascii_case("authorization")
+                        {
+                            auth = Some(value.trim().to_string());
+                        }
+                    }
+                    let path = line.split(' ').nth(1).unwrap_or("").to_string();
+                    log.lock().unwrap().push((line.trim().to_string(), auth));
+                    let _ = stream.write_all(reply(&path).as_bytes());
+                }
+            });
+            (base, seen)
+        }
+
+        fn redirect(to: &str) -> String {
+            format!(
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+        }
+
+        fn client(base: &str) -> Client {
+            let key = SecretKey::parse("sk_sandbox_test_0000_0000_fake").unwrap();
+            let options = ClientOptions {
+                max_retries: 0,
+                ..ClientOptions::default()
+            };
+            Client::new(&format!("{base}/v1"), key, options)
+        }
+
+        #[test]
+        fn get_follows_within_the_origin_with_the_key() {
+            let (base, seen) = server(|path| {
+                if path.ends_with("/old") {
+                    redirect("/v1/payment/checkouts/new")
+                } else {
+                    let body = r#"{"data":{"checkout":{"id":"new"}}}"#;
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
+            });
+            let resp = client(&base)
+                .send(Method::GET, "/payment/checkouts/old", None, None)
+                .unwrap();
+            assert_eq!(resp.body["data"]["checkout"]["id"], "new");
+            let seen = seen.lock().unwrap().clone();
+            assert_eq!(seen.len(), 2, "{seen:?}");
+            assert_eq!(seen[1].0, "GET /v1/payment/checkouts/new HTTP/1.1");
+            assert_eq!(
+                seen[1].1.as_deref(),
+                Some("Bearer sk_sandbox_test_0000_0000_fake")
+            );
+        }
+
+        #[test]
+        fn get_does_not_follow_to_another_port() {
+            let (other, other_seen) = server(|_| redirect("/"));
+            let (base, seen) = server(move |_| redirect(&format!("{other}/v1/steal")));
+            let err = client(&base)
+                .send(Method::GET, "/payment/checkouts/cs_1", None, None)
+                .unwrap_err();
+            assert!(err.to_string().contains("another origin"), "{err}");
+            assert_eq!(seen.lock().unwrap().len(), 1);
+            assert!(other_seen.lock().unwrap().is_empty());
+        }
+
+        #[test]
+        fn post_follows_no_redirect_even_within_the_origin() {
+            let (base, seen) = server(|_| redirect("/v1/payment/checkouts/again"));
+            let err = client(&base)
+                .create_checkout(b"{}", "orq_0123456789abcdef")
+                .unwrap_err();
+            assert!(err.to_string().contains("never redirected"), "{err}");
+            assert_eq!(seen.lock().unwrap().len(), 1);
+        }
+
+        #[test]
+        fn get_stops_after_a_few_hops() {
+            let (base, seen) = server(|_| redirect("/v1/loop"));
+            let err = client(&base)
+                .send(Method::GET, "/loop", None, None)
+                .unwrap_err();
+            assert!(err.to_string().contains("too many redirects"), "{err}");
+            assert_eq!(seen.lock().unwrap().len(), MAX_GET_REDIRECTS as usize + 1);
+        }
     }
 }

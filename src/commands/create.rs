@@ -2,7 +2,8 @@
 
 use crate::checkout::{ValidRequest, input, validate};
 use crate::cli::CreateArgs;
-use crate::client::{self, Client};
+use crate::client;
+use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, FieldError, Result};
 use crate::output::{self, Format};
@@ -20,7 +21,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
         Some(k) => k,
         None => client::new_idempotency_key()?,
     };
-    let client = Client::new(&settings.base_url, key);
+    let client = net::client(&args.net, &settings, key)?;
     let resp = client.create_checkout(&request.to_bytes(), &idempotency_key)?;
     if resp.replayed {
         output::note(&format!(

@@ -4,6 +4,7 @@
 pub mod create;
 pub mod login;
 pub mod settings;
+pub mod net;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::Result;

@@ -396,6 +396,7 @@ fn exit_6_when_nothing_listens() {
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", dead_url())
         .args(CREATE)
+        .args(["--max-retries", "0"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));

@@ -4,3 +4,4 @@
 mod common;
 mod create;
 mod profiles;
+mod network;

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -176,6 +176,55 @@ impl Server {
         assert_eq!(reqs.len(), 1, "expected exactly one request, got {reqs:?}");
         reqs.into_iter().next().unwrap()
     }
+
+    /// Like `start`, but over TLS with the test-only server certificate of
+    /// tests/fixtures/tls (signed by `TEST_CA`, valid for 127.0.0.1 and localhost).
+    pub fn start_tls(
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs = CertificateDer::pem_slice_iter(include_bytes!("../../fixtures/tls/server.pem"))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let key =
+            PrivateKeyDer::from_pem_slice(include_bytes!("../../fixtures/tls/server.key")).unwrap();
+        let config = Arc::new(
+            rustls::ServerConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap(),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let count = Arc::new(AtomicUsize::new(0));
+        let recs = requests.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (recs, handler, count) = (recs.clone(), handler.clone(), count.clone());
+                let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+                thread::spawn(move || {
+                    // A client that refuses the certificate ends the handshake: no request.
+                    let mut reader = BufReader::new(rustls::StreamOwned::new(conn, stream));
+                    while let Some(req) = read_request(&mut reader) {
+                        recs.lock().unwrap().push(req.clone());
+                        let n = count.fetch_add(1, Ordering::SeqCst);
+                        if !respond(reader.get_mut(), handler(&req, n)) {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Server { addr, requests }
+    }
 }
 
 fn serve(stream: TcpStream, recs: &Mutex<Vec<Recorded>>, handler: &Handler, count: &AtomicUsize) {
@@ -194,7 +243,7 @@ fn serve(stream: TcpStream, recs: &Mutex<Vec<Recorded>>, handler: &Handler, coun
 }
 
 /// Writes the reply; false when the connection must be closed afterwards.
-fn respond(stream: &mut TcpStream, reply: Reply) -> bool {
+pub fn respond(stream: &mut impl Write, reply: Reply) -> bool {
     match reply {
         Reply::Close => false,
         Reply::Raw(bytes) => {
@@ -229,7 +278,7 @@ fn respond(stream: &mut TcpStream, reply: Reply) -> bool {
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
+pub fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -264,6 +313,9 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         body,
     })
 }
+
+/// The test-only CA that signed `Server::start_tls`'s certificate.
+pub const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem");
 
 /// A port on 127.0.0.1 where nothing listens (bound, then released).
 pub fn dead_url() -> String {

@@ -1,0 +1,57 @@
+//! The network flags, the environment and the active profile, turned into a ready `Client`.
+//! Shared by every command that calls the API.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::NetArgs;
+use crate::client::{self, CaBundle, Client, ClientOptions};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::secret::SecretKey;
+
+pub const ENV_CA_BUNDLE: &str = "ORQEX_CA_BUNDLE";
+
+pub fn client(net: &NetArgs, settings: &Settings, key: SecretKey) -> Result<Client> {
+    let options = ClientOptions {
+        max_retries: net.max_retries.unwrap_or(client::DEFAULT_MAX_RETRIES),
+        timeout: net
+            .timeout
+            .map(Duration::from_secs)
+            .unwrap_or(client::DEFAULT_TIMEOUT),
+        ca_bundle: ca_bundle(net, settings)?,
+        verbose: net.verbose,
+    };
+    Ok(Client::new(&settings.base_url, key, options))
+}
+
+/// `--ca-bundle`, else `ORQEX_CA_BUNDLE`, else the profile's `ca_bundle` (relative to the
+/// config file's directory). A file that holds no usable certificate is an error, never
+/// a silent fallback to the default roots.
+fn ca_bundle(net: &NetArgs, settings: &Settings) -> Result<Option<CaBundle>> {
+    let (path, from) = if let Some(p) = &net.ca_bundle {
+        (p.clone(), "--ca-bundle".to_string())
+    } else if let Some(p) = std::env::var_os(ENV_CA_BUNDLE).filter(|v| !v.is_empty()) {
+        (PathBuf::from(p), ENV_CA_BUNDLE.to_string())
+    } else if let Some(p) = settings
+        .active_profile()
+        .and_then(|p| p.ca_bundle.as_deref())
+    {
+        let dir = settings.path.parent().unwrap_or(Path::new(""));
+        (
+            dir.join(p),
+            format!(
+                "ca_bundle of profile `{}` in {}",
+                settings.profile,
+                settings.path.display()
+            ),
+        )
+    } else {
+        return Ok(None);
+    };
+    let pem = std::fs::read(&path)
+        .map_err(|e| Error::usage(format!("{from}: cannot read {}: {e}", path.display())))?;
+    CaBundle::from_pem(&pem)
+        .map(Some)
+        .map_err(|e| Error::usage(format!("{from}: {} {e}", path.display())))
+}
