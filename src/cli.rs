@@ -148,6 +148,40 @@ pub struct CreateArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// Many creates from one file.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Create one checkout per row of FILE (JSON Lines, or CSV with a header of field paths
+    /// such as amount,customer.email,metadata.order_id); `-` reads stdin. Flags apply to every
+    /// row as defaults; one JSON line per row is printed, in input order
+    #[arg(long, value_name = "FILE", help_heading = "Batch")]
+    pub batch: Option<String>,
+
+    /// Input format of --batch (default: from the file name, .csv is CSV, else JSON Lines;
+    /// for stdin, CSV unless the first character is `{`)
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        requires = "batch",
+        help_heading = "Batch"
+    )]
+    pub batch_format: Option<BatchFormat>,
+
+    /// How many creates run at once
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "batch",
+          value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Batch")]
+    pub concurrency: u16,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BatchFormat {
+    Jsonl,
+    Csv,
 }
 
 /// Where the body comes from besides flags, and whether orqex may ask questions.

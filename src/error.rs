@@ -24,6 +24,8 @@ pub enum Exit {
     ApiFailed = 5,
     /// Network: DNS, connect, TLS, timeout, unreadable response. The outcome may be unknown.
     Network = 6,
+    /// A batch finished, but one or more rows failed (each row's line says why).
+    BatchIncomplete = 9,
     /// Interrupted by Ctrl-C at a prompt (128 + SIGINT, as shells report it).
     Interrupted = 130,
 }
@@ -103,6 +105,8 @@ pub enum Error {
     Interrupted,
     /// Anything else (exit 1).
     Other(String),
+    /// Everything was already reported (a batch's rows); only the exit code is left.
+    Exited(Exit),
 }
 
 impl Error {
@@ -118,6 +122,7 @@ impl Error {
             Error::Network { .. } => Exit::Network,
             Error::Interrupted => Exit::Interrupted,
             Error::Other(_) => Exit::Failure,
+            Error::Exited(code) => *code,
         }
     }
 
@@ -163,6 +168,7 @@ impl Error {
             }
             Error::Network { message, .. } => lines.push(message.clone()),
             Error::Interrupted => lines.push("interrupted; nothing was sent".into()),
+            Error::Exited(_) => {}
         }
         if self.exit().outcome_unknown()
             && let Some(key) = self.idempotency_key()
@@ -172,6 +178,54 @@ impl Error {
             ));
         }
         lines
+    }
+}
+
+impl Error {
+    /// The first line alone.
+    pub fn summary(&self) -> String {
+        self.lines().into_iter().next().unwrap_or_default()
+    }
+
+    /// The machine-readable form: what CI parses instead of the human lines.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let (status, message, errors, request_id) = match self {
+            Error::Api { error, .. } => (
+                json!(error.status),
+                error.message.clone(),
+                error
+                    .errors
+                    .iter()
+                    .map(|(f, m)| (f.clone(), json!(m)))
+                    .collect::<serde_json::Map<_, _>>(),
+                json!(error.request_id),
+            ),
+            Error::Invalid(problems) => {
+                let mut errors = serde_json::Map::new();
+                for p in problems {
+                    let entry = errors.entry(p.field.clone()).or_insert_with(|| json!([]));
+                    if let Value::Array(list) = entry {
+                        list.push(json!(format!("{} ({})", p.message, p.flag)));
+                    }
+                }
+                (Value::Null, self.summary(), errors, Value::Null)
+            }
+            other => (
+                Value::Null,
+                other.summary(),
+                serde_json::Map::new(),
+                Value::Null,
+            ),
+        };
+        json!({
+            "status": status,
+            "message": message,
+            "errors": errors,
+            "request_id": request_id,
+            "idempotency_key": self.idempotency_key(),
+            "exit_code": self.exit().code(),
+        })
     }
 }
 
@@ -192,6 +246,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The one error printer: `orqex: ` then the lines, on stderr.
 pub fn report(err: &Error) -> ExitCode {
     let mut lines = err.lines().into_iter();
+    // `Exited` has said everything already.
     if let Some(first) = lines.next() {
         eprintln!("orqex: {first}");
     }
@@ -227,12 +282,13 @@ mod tests {
             Exit::Rejected,
             Exit::ApiFailed,
             Exit::Network,
+            Exit::BatchIncomplete,
             Exit::Interrupted,
         ]
         .iter()
         .map(|e| e.code())
         .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 130]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 9, 130]);
     }
 
     #[test]

@@ -1,3 +1,4 @@
+mod batch;
 mod checkout;
 mod cli;
 mod client;

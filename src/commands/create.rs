@@ -10,6 +10,9 @@ use crate::output::{self, Format};
 
 pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     let settings = Settings::resolve(profile)?;
+    if let Some(source) = &args.batch.batch {
+        return super::batch::run(&settings, &args, source);
+    }
     let (request, idempotency_key) = assemble(&args)?;
 
     if args.dry_run {

@@ -1,6 +1,7 @@
 //! One function per subcommand: each turns clap's arguments into domain values once, then
 //! runs the flow config → checkout → client → output.
 
+pub mod batch;
 pub mod create;
 pub mod login;
 pub mod settings;

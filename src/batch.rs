@@ -1,0 +1,460 @@
+//! `checkout create --batch`: one create per input row (JSON Lines or CSV), sent concurrently
+//! with the single create's retry and idempotency rules, reported in input order.
+//!
+//! Memory stays flat: rows are read as they are needed, and the reader never runs more than
+//! `WINDOW_PER_WORKER × concurrency` rows ahead of the last row printed, so a slow row cannot
+//! make the reorder buffer grow with the input.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
+
+use serde_json::{Map, Value, json};
+
+use crate::checkout::request::NumberText;
+use crate::checkout::{CheckoutRequest, validate};
+use crate::client::Client;
+use crate::error::{Error, Exit, Result};
+
+/// How far the reader may run ahead of the printer, per worker.
+const WINDOW_PER_WORKER: u64 = 4;
+/// One JSON line may be as large as a whole single-create input.
+const MAX_LINE: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    JsonLines,
+    Csv,
+}
+
+/// One input row, parsed as far as it could be. `number` counts rows from 1, header excluded.
+pub struct Row {
+    pub number: u64,
+    pub request: std::result::Result<CheckoutRequest, String>,
+}
+
+/// A source of rows that can be handed to the reader thread.
+pub type Rows = Box<dyn Iterator<Item = Result<Row>> + Send>;
+
+/// Opens rows from `reader` in `format`. A CSV header naming an unknown field is refused here,
+/// before anything is sent.
+pub fn rows(reader: Box<dyn BufRead + Send>, format: Format) -> Result<Rows> {
+    match format {
+        Format::JsonLines => Ok(Box::new(JsonLines {
+            reader,
+            number: 0,
+            line: 0,
+        })),
+        Format::Csv => csv_rows(reader),
+    }
+}
+
+struct JsonLines {
+    reader: Box<dyn BufRead + Send>,
+    number: u64,
+    line: u64,
+}
+
+impl Iterator for JsonLines {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        loop {
+            let mut buf = Vec::new();
+            let read = (&mut self.reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf);
+            match read {
+                Ok(0) => return None,
+                Err(e) => {
+                    return Some(Err(Error::usage(format!(
+                        "cannot read the batch input: {e}"
+                    ))));
+                }
+                Ok(_) => {}
+            }
+            self.line += 1;
+            if buf.len() > MAX_LINE {
+                return Some(Err(Error::usage(format!(
+                    "batch input line {} is longer than 1 MiB; one request per line",
+                    self.line
+                ))));
+            }
+            let text = match std::str::from_utf8(&buf) {
+                Ok(t) => t.trim(),
+                Err(_) => {
+                    self.number += 1;
+                    return Some(Ok(Row {
+                        number: self.number,
+                        request: Err(format!("line {} is not valid UTF-8", self.line)),
+                    }));
+                }
+            };
+            if text.is_empty() {
+                continue;
+            }
+            self.number += 1;
+            let request = serde_json::from_str::<CheckoutRequest>(text)
+                .map_err(|e| format!("line {}: {e}", self.line));
+            return Some(Ok(Row {
+                number: self.number,
+                request,
+            }));
+        }
+    }
+}
+
+/// Columns whose cells are numbers, kept as the exact text and checked by `validate`.
+const NUMBER_COLUMNS: [&str; 2] = ["amount", "expires_in_minutes"];
+
+fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(reader);
+    let header: Vec<String> = csv
+        .headers()
+        .map_err(|e| Error::usage(format!("cannot read the CSV header: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(Error::usage(
+            "the CSV batch has no header row; its first line must name the fields, like amount,currency,customer.email",
+        ));
+    }
+    // deny_unknown_fields rejects a bad key whatever its value, so a row of nulls checks
+    // every column name against the request model once, up front.
+    let nulls: Vec<(String, Option<String>)> = header.iter().map(|h| (h.clone(), None)).collect();
+    if let Err(e) = row_request(&nulls) {
+        return Err(Error::usage(format!("CSV header: {e}")));
+    }
+    let mut records = csv.into_records();
+    let mut number = 0u64;
+    Ok(Box::new(std::iter::from_fn(move || {
+        let record = records.next()?;
+        number += 1;
+        let request = match record {
+            Ok(r) => {
+                let cells: Vec<(String, Option<String>)> = header
+                    .iter()
+                    .cloned()
+                    .zip(
+                        r.iter()
+                            .map(|c| Some(c.to_string()).filter(|c| !c.is_empty())),
+                    )
+                    .collect();
+                row_request(&cells)
+            }
+            Err(e) => Err(format!("cannot read the CSV row: {e}")),
+        };
+        Some(Ok(Row { number, request }))
+    })))
+}
+
+/// Builds a request from (field path, cell) pairs; an empty cell leaves the field unset so
+/// the command line's default applies.
+fn row_request(cells: &[(String, Option<String>)]) -> std::result::Result<CheckoutRequest, String> {
+    let mut root = Map::new();
+    let mut numbers = Vec::new();
+    for (path, cell) in cells {
+        if NUMBER_COLUMNS.contains(&path.as_str()) {
+            numbers.push((path.as_str(), cell.clone()));
+            continue;
+        }
+        let value = cell.clone().map(Value::String).unwrap_or(Value::Null);
+        insert_path(&mut root, path, value)?;
+    }
+    let mut req: CheckoutRequest =
+        serde_json::from_value(Value::Object(root)).map_err(|e| e.to_string())?;
+    for (path, cell) in numbers {
+        let Some(text) = cell else { continue };
+        match path {
+            "amount" => req.amount = Some(NumberText(text)),
+            _ => req.expires_in_minutes = Some(NumberText(text)),
+        }
+    }
+    Ok(req)
+}
+
+fn insert_path(
+    root: &mut Map<String, Value>,
+    path: &str,
+    value: Value,
+) -> std::result::Result<(), String> {
+    let mut parts = path.split('.').peekable();
+    let mut node = root;
+    while let Some(part) = parts.next() {
+        if part.is_empty() {
+            return Err(format!(
+                "column `{path}` is not a field path like customer.email"
+            ));
+        }
+        if parts.peek().is_none() {
+            node.insert(part.to_string(), value);
+            return Ok(());
+        }
+        let child = node
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        node = child
+            .as_object_mut()
+            .ok_or_else(|| format!("column `{path}` nests under a field that is not an object"))?;
+    }
+    Ok(())
+}
+
+/// What the batch needs besides its rows.
+pub struct Plan<'a> {
+    /// Values from the command line, under every row.
+    pub defaults: CheckoutRequest,
+    /// None for a dry run: validate and show the bodies, send nothing.
+    pub client: Option<&'a Client>,
+    pub batch_key: String,
+    pub concurrency: usize,
+}
+
+/// Counts for the closing summary and the exit code.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    pub ok: u64,
+    pub failed: u64,
+    /// The API refused the key: the rest of the batch was not attempted.
+    pub stopped_on_auth: bool,
+}
+
+impl Summary {
+    pub fn exit(&self) -> Exit {
+        if self.stopped_on_auth {
+            Exit::Auth
+        } else if self.failed > 0 {
+            Exit::BatchIncomplete
+        } else {
+            Exit::Success
+        }
+    }
+}
+
+/// The key one row is sent with: stable across re-runs of the same file with the same batch key.
+pub fn row_key(batch_key: &str, row: u64) -> String {
+    format!("{batch_key}-{row}")
+}
+
+/// The longest batch key that leaves room for `-` and a row number of up to 12 digits.
+pub const BATCH_KEY_MAX: usize = validate::IDEMPOTENCY_KEY_MAX - 13;
+
+/// Runs the batch; `emit` gets each row's result line, in input order.
+pub fn run(
+    rows: Rows,
+    plan: &Plan<'_>,
+    mut emit: impl FnMut(&Value, &Summary) -> Result<()>,
+) -> Result<Summary> {
+    let workers = plan.concurrency.max(1);
+    let window = WINDOW_PER_WORKER * workers as u64;
+    // Rows printed so far, and whether to stop reading (the key was refused).
+    let progress = (Mutex::new((0u64, false)), Condvar::new());
+    let (job_tx, job_rx) = mpsc::sync_channel::<Row>(workers);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Value, bool)>();
+
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let (job_rx, progress) = (&job_rx, &progress);
+            scope.spawn(move || {
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(row) = job else { return };
+                    if progress.0.lock().map(|p| p.1).unwrap_or(true) {
+                        // The key was refused; do not send the rows already queued.
+                        continue;
+                    }
+                    let (line, auth_failed) = process(row.number, row.request, plan);
+                    if done_tx.send((row.number, line, auth_failed)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        let reader = scope.spawn({
+            let progress = &progress;
+            move || -> Result<u64> {
+                let mut read = 0u64;
+                for row in rows {
+                    let row = row?;
+                    let Ok(mut guard) = progress.0.lock() else {
+                        break;
+                    };
+                    while !guard.1 && row.number > guard.0 + window {
+                        guard = match progress.1.wait(guard) {
+                            Ok(g) => g,
+                            Err(_) => return Ok(read),
+                        };
+                    }
+                    if guard.1 {
+                        break;
+                    }
+                    drop(guard);
+                    read = row.number;
+                    if job_tx.send(row).is_err() {
+                        break;
+                    }
+                }
+                Ok(read)
+            }
+        });
+
+        let mut summary = Summary::default();
+        let mut pending: BTreeMap<u64, (Value, bool)> = BTreeMap::new();
+        let mut next = 1u64;
+        let mut emit_error = None;
+        for (number, line, auth_failed) in done_rx.iter() {
+            pending.insert(number, (line, auth_failed));
+            while let Some((line, auth_failed)) = pending.remove(&next) {
+                if line.get("ok") == Some(&Value::Bool(true)) {
+                    summary.ok += 1;
+                } else {
+                    summary.failed += 1;
+                }
+                if auth_failed {
+                    summary.stopped_on_auth = true;
+                }
+                if emit_error.is_none()
+                    && let Err(e) = emit(&line, &summary)
+                {
+                    emit_error = Some(e);
+                }
+                next += 1;
+                if let Ok(mut guard) = progress.0.lock() {
+                    guard.0 = next - 1;
+                    guard.1 |= summary.stopped_on_auth || emit_error.is_some();
+                }
+                progress.1.notify_all();
+            }
+        }
+        let read = reader
+            .join()
+            .map_err(|_| Error::Other("the batch reader stopped unexpectedly".into()))??;
+        if let Some(e) = emit_error {
+            return Err(e);
+        }
+        // Rows queued before the key was refused were skipped; they count as not done.
+        summary.failed += read.saturating_sub(summary.ok + summary.failed);
+        Ok(summary)
+    })
+}
+
+/// Validates and sends one row; the JSON line to print and whether the key was refused.
+fn process(
+    number: u64,
+    request: std::result::Result<CheckoutRequest, String>,
+    plan: &Plan<'_>,
+) -> (Value, bool) {
+    let key = row_key(&plan.batch_key, number);
+    let request = match request {
+        Ok(r) => r,
+        Err(message) => {
+            let err = Error::usage(format!("row {number}: {message}"));
+            return (failure(number, &err, None), false);
+        }
+    };
+    let valid = match validate::validate(plan.defaults.clone().overlay(request)) {
+        Ok(v) => v,
+        Err(problems) => return (failure(number, &Error::Invalid(problems), None), false),
+    };
+    let Some(client) = plan.client else {
+        return (
+            json!({"row": number, "ok": true, "body": valid.get()}),
+            false,
+        );
+    };
+    match client.create_checkout(&valid.to_bytes(), &key) {
+        Ok(resp) => (
+            json!({
+                "row": number,
+                "ok": true,
+                "checkout_id": resp.body.pointer("/data/checkout/id"),
+                "url": resp.body.pointer("/data/checkout/url"),
+                "idempotency_key": key,
+                "replayed": resp.replayed,
+            }),
+            false,
+        ),
+        Err(e) => {
+            let auth = e.exit() == Exit::Auth;
+            (failure(number, &e, Some(&key)), auth)
+        }
+    }
+}
+
+fn failure(number: u64, err: &Error, key: Option<&str>) -> Value {
+    let mut line = json!({"row": number, "ok": false});
+    if let Value::Object(map) = &mut line {
+        map.insert("error".into(), err.to_json());
+        map.insert("idempotency_key".into(), json!(key));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &'static str) -> Result<Vec<Row>> {
+        rows(Box::new(text.as_bytes()), Format::Csv)?.collect()
+    }
+
+    #[test]
+    fn csv_columns_are_field_paths() {
+        let rows = csv("amount,customer.email,metadata.order_id,restriction.phone.number\n12.50,a@example.com,1024,0700000000\n").unwrap();
+        let req = rows[0].request.as_ref().unwrap();
+        assert_eq!(
+            serde_json::to_string(req).unwrap(),
+            r#"{"amount":12.50,"customer":{"email":"a@example.com"},"restriction":{"phone":{"number":"0700000000"}},"metadata":{"order_id":"1024"}}"#
+        );
+    }
+
+    #[test]
+    fn empty_cells_leave_fields_unset() {
+        let rows = csv("amount,currency\n,\n5,xof\n").unwrap();
+        assert_eq!(
+            rows[0].request.as_ref().unwrap(),
+            &CheckoutRequest::default()
+        );
+        assert_eq!(rows[1].number, 2);
+    }
+
+    #[test]
+    fn unknown_csv_column_is_refused_up_front() {
+        let err = csv("amount,customer.emial\n5,a@example.com\n")
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("emial"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_skip_blank_lines_and_number_rows() {
+        let rows: Vec<Row> = rows(
+            Box::new(&b"{\"amount\":5}\n\n{oops\n"[..]),
+            Format::JsonLines,
+        )
+        .unwrap()
+        .collect::<Result<_>>()
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].number, 2);
+        assert!(rows[1].request.as_ref().unwrap_err().starts_with("line 3:"));
+    }
+
+    #[test]
+    fn row_keys_fit_the_limit() {
+        let batch = "k".repeat(BATCH_KEY_MAX);
+        assert!(validate::idempotency_key(&row_key(&batch, 999_999_999_999)).is_ok());
+    }
+}

@@ -1,0 +1,437 @@
+//! `checkout create --batch`: JSON Lines and CSV, defaults from flags, order, failures,
+//! re-runs, and real concurrency.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// A server that creates one checkout per new idempotency key and replays known ones,
+/// as the API does. Returns the server and the number of checkouts it created.
+fn idempotent_server(delay: Duration) -> (Server, Arc<Mutex<HashMap<String, String>>>) {
+    let created: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    let c = created.clone();
+    let server = Server::start(move |req, _| {
+        std::thread::sleep(delay);
+        let key = req.header("x-idempotency-key").unwrap_or("").to_string();
+        let mut map = c.lock().unwrap();
+        let replay = map.contains_key(&key);
+        let n = map.len();
+        let id = map.entry(key).or_insert_with(|| format!("cs_{n}")).clone();
+        let reply = Reply::created(&id);
+        if replay {
+            reply.with_header("X-Idempotent-Replayed", "true")
+        } else {
+            reply
+        }
+    });
+    (server, created)
+}
+
+fn lines(out: &std::process::Output) -> Vec<Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each stdout line is JSON"))
+        .collect()
+}
+
+fn write(sb: &Sandbox, name: &str, text: &str) -> String {
+    let path = sb.home.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const DEFAULTS: &[&str] = &["--currency", "XOF", "--description", "Invoice"];
+
+#[test]
+fn json_lines_rows_over_flag_defaults() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.jsonl",
+        concat!(
+            r#"{"amount": 50, "customer": {"email": "a@example.com", "first_name": "Ama", "last_name": "Mensah"}}"#,
+            "\n",
+            "\n",
+            r#"{"amount": 12.50, "currency": "GHS", "customer": {"email": "k@example.com", "first_name": "Kofi", "last_name": "Boateng"}, "metadata": {"invoice": "2"}}"#,
+            "\n",
+        ),
+    );
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "--idempotency-key",
+            "invoices-2026-11-24",
+        ])
+        .args(DEFAULTS)
+        .args(["-m", "source=batch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reqs = server.requests();
+    reqs.sort_by_key(|r| r.header("x-idempotency-key").unwrap().to_string());
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].method, "POST");
+    assert_eq!(reqs[0].path, "/v1/payment/checkouts");
+    assert_eq!(
+        reqs[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(
+        reqs[0].header("x-idempotency-key"),
+        Some("invoices-2026-11-24-1")
+    );
+    assert_eq!(
+        reqs[0].body_text(),
+        r#"{"amount":50,"currency":"XOF","description":"Invoice","customer":{"email":"a@example.com","first_name":"Ama","last_name":"Mensah"},"metadata":{"source":"batch"}}"#
+    );
+    assert_eq!(
+        reqs[1].header("x-idempotency-key"),
+        Some("invoices-2026-11-24-2")
+    );
+    assert_eq!(
+        reqs[1].body_text(),
+        r#"{"amount":12.50,"currency":"GHS","description":"Invoice","customer":{"email":"k@example.com","first_name":"Kofi","last_name":"Boateng"},"metadata":{"source":"batch","invoice":"2"}}"#
+    );
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["row"], 1);
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(lines[0]["idempotency_key"], "invoices-2026-11-24-1");
+    let id = lines[0]["checkout_id"].as_str().unwrap();
+    assert_eq!(lines[0]["url"], format!("https://pay.orqex.com/c/{id}"));
+    assert_eq!(lines[1]["row"], 2);
+    assert_no_key(&out);
+}
+
+#[test]
+fn csv_rows_with_field_path_columns() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.csv",
+        "amount,customer.email,customer.first_name,customer.last_name,metadata.order_id,description\n\
+         50,a@example.com,Ama,Mensah,1024,\n\
+         75.5,k@example.com,Kofi,Boateng,1025,Special order\n",
+    );
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "--idempotency-key",
+            "csv-batch-0001",
+        ])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reqs = server.requests();
+    reqs.sort_by_key(|r| r.header("x-idempotency-key").unwrap().to_string());
+    assert_eq!(
+        reqs[0].body_text(),
+        r#"{"amount":50,"currency":"XOF","description":"Invoice","customer":{"email":"a@example.com","first_name":"Ama","last_name":"Mensah"},"metadata":{"order_id":"1024"}}"#
+    );
+    assert_eq!(
+        reqs[1].body_text(),
+        r#"{"amount":75.5,"currency":"XOF","description":"Special order","customer":{"email":"k@example.com","first_name":"Kofi","last_name":"Boateng"},"metadata":{"order_id":"1025"}}"#
+    );
+}
+
+fn rows_jsonl(n: usize) -> String {
+    (1..=n)
+        .map(|i| {
+            format!(
+                r#"{{"amount": {i}, "customer": {{"email": "c{i}@example.com", "first_name": "C", "last_name": "{i}"}}}}"#
+            ) + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn output_follows_input_order_even_when_later_rows_finish_first() {
+    // Row 1 is the slowest to answer, row 6 the fastest.
+    let server = Server::start(|req, _| {
+        let amount: u64 = req.json()["amount"].as_u64().unwrap();
+        std::thread::sleep(Duration::from_millis(60 * (7 - amount)));
+        Reply::created(&format!("cs_row{amount}"))
+    });
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(6));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file, "--concurrency", "6"])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = lines(&out);
+    let rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
+    assert_eq!(rows, [1, 2, 3, 4, 5, 6]);
+    for l in &lines {
+        assert_eq!(l["checkout_id"], format!("cs_row{}", l["row"]));
+    }
+}
+
+#[test]
+fn a_failing_row_is_reported_and_the_others_go_on() {
+    let server = Server::start(|req, _| {
+        if req.json()["customer"]["last_name"] == "4" {
+            Reply::json(
+                422,
+                json!({"message": "Invalid", "errors": {"customer.email": ["Undeliverable."]}}),
+            )
+        } else {
+            Reply::created("cs_ok")
+        }
+    });
+    let sb = Sandbox::new();
+    let mut input = rows_jsonl(5);
+    input = input.replacen(r#""amount": 2,"#, r#""amount": "abc","#, 1);
+    input = input.replacen(r#""amount": 3,"#, r#""amount": 0.5,"#, 1);
+    let file = write(&sb, "rows.jsonl", &input);
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "--idempotency-key",
+            "mixed-batch-01",
+        ])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, [true, false, false, false, true]);
+    assert_eq!(lines[1]["error"]["exit_code"], 2);
+    assert!(
+        lines[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("row 2"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2]["error"]["exit_code"], 2);
+    assert!(
+        lines[2]["error"]["errors"]["amount"].is_array(),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["error"]["status"], 422);
+    assert_eq!(
+        lines[3]["error"]["errors"]["customer.email"][0],
+        "Undeliverable."
+    );
+    assert_eq!(lines[3]["idempotency_key"], "mixed-batch-01-4");
+    // Rows that failed validation were never sent.
+    assert_eq!(server.requests().len(), 3);
+    assert!(
+        stderr(&out).contains("--idempotency-key mixed-batch-01"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn rerunning_with_the_same_batch_key_creates_nothing_new() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(5));
+    let run = || {
+        sb.cmd_for(&server)
+            .args([
+                "checkout",
+                "create",
+                "--batch",
+                &file,
+                "--idempotency-key",
+                "rerun-batch-01",
+            ])
+            .args(DEFAULTS)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(created.lock().unwrap().len(), 5);
+    let second = run();
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(
+        created.lock().unwrap().len(),
+        5,
+        "a re-run created checkouts"
+    );
+    assert_eq!(server.requests().len(), 10);
+    let (a, b) = (lines(&first), lines(&second));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x["checkout_id"], y["checkout_id"]);
+        assert_eq!(y["replayed"], true);
+    }
+}
+
+#[test]
+fn a_generated_batch_key_is_printed_and_used() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    let key = err
+        .split_whitespace()
+        .find(|w| w.starts_with("orq_"))
+        .expect("batch key on stderr")
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    let lines = lines(&out);
+    assert_eq!(lines[0]["idempotency_key"], format!("{key}-1"));
+    assert_eq!(lines[1]["idempotency_key"], format!("{key}-2"));
+}
+
+fn max_in_flight(concurrency: &str) -> usize {
+    let now = Arc::new(AtomicUsize::new(0));
+    let max = Arc::new(AtomicUsize::new(0));
+    let (n, m) = (now.clone(), max.clone());
+    let server = Server::start(move |_, _| {
+        let current = n.fetch_add(1, Ordering::SeqCst) + 1;
+        m.fetch_max(current, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(150));
+        n.fetch_sub(1, Ordering::SeqCst);
+        Reply::created("cs_overlap")
+    });
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(8));
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "--concurrency",
+            concurrency,
+        ])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 8);
+    max.load(Ordering::SeqCst)
+}
+
+#[test]
+fn concurrency_really_overlaps_requests() {
+    assert_eq!(max_in_flight("1"), 1);
+    let overlapped = max_in_flight("4");
+    assert!((2..=4).contains(&overlapped), "max in flight {overlapped}");
+}
+
+#[test]
+fn a_refused_key_stops_the_batch() {
+    let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(50));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file, "--concurrency", "1"])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        server.requests().len() < 50,
+        "sent {}",
+        server.requests().len()
+    );
+    assert!(stderr(&out).contains("refused the key"));
+    assert_no_key(&out);
+}
+
+#[test]
+fn dry_run_batch_validates_every_row_and_sends_nothing() {
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.csv",
+        "amount,customer.email,customer.first_name,customer.last_name\n50,a@example.com,Ama,Mensah\nabc,b@example.com,B,C\n",
+    );
+    let out = sb
+        .cmd()
+        .args(["checkout", "create", "--batch", &file, "--dry-run"])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    assert_eq!(lines[0]["body"]["amount"], 50);
+    assert_eq!(lines[0]["body"]["currency"], "XOF");
+    assert_eq!(lines[1]["ok"], false);
+}
+
+#[test]
+fn unknown_csv_columns_and_missing_files_are_usage_errors() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.csv", "amount,customer.emial\n50,a@example.com\n");
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("emial"), "{}", stderr(&out));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", "/nonexistent/rows.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot open /nonexistent/rows.jsonl"));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn batch_reads_stdin() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", "-"])
+        .args(DEFAULTS)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(rows_jsonl(3).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(lines(&out).len(), 3);
+}
