@@ -5,7 +5,8 @@ use std::io::{BufRead, BufReader, IsTerminal};
 use crate::batch::{self, Format, Plan};
 use crate::checkout::{input, validate};
 use crate::cli::{BatchFormat, CreateArgs};
-use crate::client::{self, Client};
+use crate::client;
+use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, FieldError, Result};
 use crate::output;
@@ -25,10 +26,11 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let client = if args.dry_run {
         None
     } else {
-        Some(Client::new(
-            &settings.base_url,
+        Some(net::client(
+            &args.net,
+            settings,
             settings.require_key()?.clone(),
-        ))
+        )?)
     };
     if generated && client.is_some() {
         output::note(&format!(

@@ -4,8 +4,8 @@
 pub mod batch;
 pub mod create;
 pub mod login;
-pub mod settings;
 pub mod net;
+pub mod settings;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::Result;

@@ -4,5 +4,5 @@
 mod batch;
 mod common;
 mod create;
-mod profiles;
 mod network;
+mod profiles;
