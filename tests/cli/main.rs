@@ -2,4 +2,8 @@
 //! One test binary (modules below) so the suite links once.
 
 mod common;
+mod completions;
 mod create;
+mod get;
+mod output;
+mod wait;
