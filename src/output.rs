@@ -285,8 +285,17 @@ impl StatusLine {
 
     fn draw(&mut self) {
         if self.enabled && !self.text.is_empty() {
+            // A line wider than the terminal would wrap, and `\r` could not take it back.
+            let width = usize::from(console::Term::stderr().size().1);
+            let line = format!("{} {}", SPINNER[self.frame], self.text);
+            // A terminal that reports a silly width gets the whole line.
+            let line = if width >= 20 {
+                console::truncate_str(&line, width - 1, "…")
+            } else {
+                line.into()
+            };
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{} {}", SPINNER[self.frame], self.text);
+            let _ = write!(err, "\r\x1b[2K{line}");
             let _ = err.flush();
             self.drawn = true;
         }
