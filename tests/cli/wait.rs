@@ -173,9 +173,9 @@ fn timeout_is_exit_8_with_the_last_state() {
         "{}",
         stderr(&out)
     );
-    // The first GET, then about one every 0.1 s until 0.5 s (the count depends on timing;
-    // that it polled more than once is what matters).
-    assert!(gets(&server).len() >= 3, "{}", gets(&server).len());
+    // The first GET, then about one every 0.1 s and a last one at 0.5 s (the count depends
+    // on the machine's load; that it polled again is what matters).
+    assert!(gets(&server).len() >= 2, "{}", gets(&server).len());
 }
 
 #[test]
