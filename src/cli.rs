@@ -45,6 +45,33 @@ pub enum Command {
 
     /// Show the settings in effect and where each comes from, or change them
     Config(ConfigArgs),
+
+    /// Print a shell completion script on stdout
+    #[command(
+        after_help = "Example:\n  orqex completions bash > ~/.local/share/bash-completion/completions/orqex"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print a man page (roff) on stdout: orqex(1), or a subcommand's
+    #[command(
+        after_help = "Examples:\n  orqex man > ~/.local/share/man/man1/orqex.1\n  \
+        orqex man checkout create > ~/.local/share/man/man1/orqex-checkout-create.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print, e.g. `checkout create` (default: orqex itself)
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +143,7 @@ pub struct ConfigUnsetArgs {
     pub key: String,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum CheckoutCommand {
     /// Create a hosted checkout and print its URL
@@ -124,6 +152,26 @@ pub enum CheckoutCommand {
         --description \"Order 1024\" \\\n      --email ama@example.com --first-name Ama --last-name Mensah"
     )]
     Create(CreateArgs),
+
+    /// Retrieve one checkout by its id and print it
+    #[command(
+        after_help = "Examples:\n  orqex checkout get cs_abc123 --output json\n  \
+        orqex checkout get cs_abc123 --wait --wait-timeout 30m"
+    )]
+    Get(GetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The checkout's id, as `--output id` prints it (e.g. cs_abc123)
+    #[arg(value_name = "CHECKOUT_ID")]
+    pub id: String,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -224,12 +272,76 @@ pub struct NetArgs {
     pub verbose: bool,
 }
 
-/// How a checkout is shown. Shared by every command that prints one.
+/// What happens once a checkout exists: how it is shown, opened, and waited for. Shared by
+/// every command that prints one.
 #[derive(Debug, Args, Default)]
 pub struct OutputArgs {
-    /// Print the API's whole response as pretty JSON instead of the URL
+    /// What stdout gets: the checkout URL, its id, the API's whole response as JSON, or
+    /// ORQEX_* shell variables (env) [default: url]
+    #[arg(
+        long,
+        short = 'o',
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Output"
+    )]
+    pub output: Option<OutputFormat>,
+
+    /// Same as --output json; errors are then printed as JSON on stderr too
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+
+    /// Show the checkout URL as a QR code in the terminal (on stderr when stdout is not a terminal)
+    #[arg(long, help_heading = "Output")]
+    pub qr: bool,
+
+    /// Open the checkout URL in the default browser (or $BROWSER)
+    #[arg(long, help_heading = "Output")]
+    pub open: bool,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// The checkout URL, one line
+    Url,
+    /// The checkout id, one line
+    Id,
+    /// The API's whole response, pretty-printed
+    Json,
+    /// ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=...,
+    /// ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted
+    Env,
+}
+
+/// Blocking until the checkout is paid. Durations stay text so orqex reports them itself.
+#[derive(Debug, Args, Default)]
+pub struct WaitArgs {
+    /// Wait until the checkout is paid, expires, is cancelled or fails; exit 0 only when paid
+    #[arg(long, help_heading = "Waiting")]
+    pub wait: bool,
+
+    /// Time between checks while waiting: seconds (3, 0.5) or with a unit (500ms, 10s, 1m)
+    /// [default: 3s]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        requires = "wait",
+        help_heading = "Waiting"
+    )]
+    pub interval: Option<String>,
+
+    /// Give up waiting after this long (exit 8): seconds or with a unit (90, 30m, 1h)
+    /// [default: 15m]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        requires = "wait",
+        help_heading = "Waiting"
+    )]
+    pub wait_timeout: Option<String>,
 }
 
 /// One flag per field of the request body.

@@ -190,6 +190,12 @@ impl Client {
         )
     }
 
+    /// `GET /payment/checkouts/{id}`. The id is checked first so it cannot change the path.
+    pub fn get_checkout(&self, id: &str) -> Result<ApiResponse> {
+        let id = checkout_id(id)?;
+        self.send(Method::GET, &format!("/payment/checkouts/{id}"), None, None)
+    }
+
     /// One logical request, retried while it fails in a way that may pass. A GET follows
     /// redirects within the same origin; anything else reports a redirect instead.
     pub fn send(
@@ -439,6 +445,26 @@ impl Failure {
             }
             Problem::Network(m) | Problem::Usage(m) => m.clone(),
         }
+    }
+}
+
+/// A checkout id as a path segment: letters, digits, `_` and `-` only, so that no `/`, `?`,
+/// `#`, `%` or `..` can turn `GET /payment/checkouts/{id}` into another request.
+pub fn checkout_id(id: &str) -> Result<&str> {
+    let ok = !id.is_empty()
+        && id.len() <= 255
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(id)
+    } else {
+        let shown: String = id.chars().take(64).collect();
+        let more = if shown.len() < id.len() { "..." } else { "" };
+        Err(Error::usage(format!(
+            "CHECKOUT_ID `{}{more}` is not a checkout id: use the id `checkout create --output id` prints, like cs_abc123 (letters, digits, `_` and `-`)",
+            shown.escape_debug()
+        )))
     }
 }
 

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use serde_json::{Map, Value, json};
+
 /// Every exit code orqex returns. Documented in the README; each has a test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -24,6 +26,10 @@ pub enum Exit {
     ApiFailed = 5,
     /// Network: DNS, connect, TLS, timeout, unreadable response. The outcome may be unknown.
     Network = 6,
+    /// `--wait`: the checkout ended without payment (expired, cancelled, or its payment failed).
+    Unpaid = 7,
+    /// `--wait`: `--wait-timeout` passed while the checkout was still open.
+    StillOpen = 8,
     /// A batch finished, but one or more rows failed (each row's line says why).
     BatchIncomplete = 9,
     /// Interrupted by Ctrl-C at a prompt (128 + SIGINT, as shells report it).
@@ -101,6 +107,10 @@ pub enum Error {
         message: String,
         idempotency_key: Option<String>,
     },
+    /// `--wait` saw the checkout end without payment (exit 7).
+    Unpaid(String),
+    /// `--wait` gave up while the checkout was still open (exit 8).
+    StillOpen(String),
     /// The user pressed Ctrl-C (exit 130).
     Interrupted,
     /// Anything else (exit 1).
@@ -120,6 +130,8 @@ impl Error {
             Error::NoKey(_) => Exit::Auth,
             Error::Api { error, .. } => Exit::for_status(error.status),
             Error::Network { .. } => Exit::Network,
+            Error::Unpaid(_) => Exit::Unpaid,
+            Error::StillOpen(_) => Exit::StillOpen,
             Error::Interrupted => Exit::Interrupted,
             Error::Other(_) => Exit::Failure,
             Error::Exited(code) => *code,
@@ -142,7 +154,11 @@ impl Error {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         match self {
-            Error::Usage(m) | Error::NoKey(m) | Error::Other(m) => lines.push(m.clone()),
+            Error::Usage(m)
+            | Error::NoKey(m)
+            | Error::Other(m)
+            | Error::Unpaid(m)
+            | Error::StillOpen(m) => lines.push(m.clone()),
             Error::Invalid(problems) => {
                 let n = problems.len();
                 lines.push(format!(
@@ -179,44 +195,36 @@ impl Error {
         }
         lines
     }
-}
 
-impl Error {
-    /// The first line alone.
-    pub fn summary(&self) -> String {
-        self.lines().into_iter().next().unwrap_or_default()
-    }
-
-    /// The machine-readable form: what CI parses instead of the human lines.
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::{Value, json};
-        let (status, message, errors, request_id) = match self {
-            Error::Api { error, .. } => (
-                json!(error.status),
-                error.message.clone(),
-                error
-                    .errors
-                    .iter()
-                    .map(|(f, m)| (f.clone(), json!(m)))
-                    .collect::<serde_json::Map<_, _>>(),
-                json!(error.request_id),
-            ),
-            Error::Invalid(problems) => {
-                let mut errors = serde_json::Map::new();
-                for p in problems {
-                    let entry = errors.entry(p.field.clone()).or_insert_with(|| json!([]));
-                    if let Value::Array(list) = entry {
-                        list.push(json!(format!("{} ({})", p.message, p.flag)));
+    /// The error as one JSON object, so CI can parse failures too. Every key is always
+    /// present; what does not apply is null (`status` outside API errors) or empty (`errors`).
+    pub fn to_json(&self) -> Value {
+        let mut errors = Map::new();
+        let (status, message, request_id) = match self {
+            Error::Api { error, .. } => {
+                for (field, messages) in &error.errors {
+                    errors.insert(field.clone(), json!(messages));
+                }
+                (
+                    Some(error.status),
+                    error.message.clone(),
+                    error.request_id.clone(),
+                )
+            }
+            _ => {
+                if let Error::Invalid(problems) = self {
+                    for p in problems {
+                        let list = errors
+                            .entry(p.field.clone())
+                            .or_insert_with(|| Value::Array(Vec::new()));
+                        if let Value::Array(list) = list {
+                            list.push(Value::String(p.message.clone()));
+                        }
                     }
                 }
-                (Value::Null, self.summary(), errors, Value::Null)
+                let first = self.lines().into_iter().next().unwrap_or_default();
+                (None, first, None)
             }
-            other => (
-                Value::Null,
-                other.summary(),
-                serde_json::Map::new(),
-                Value::Null,
-            ),
         };
         json!({
             "status": status,
@@ -243,10 +251,18 @@ impl From<std::io::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The one error printer: `orqex: ` then the lines, on stderr.
-pub fn report(err: &Error) -> ExitCode {
+/// The one error printer, on stderr: `orqex: ` then the lines, or with `json` (the user
+/// asked for `--json`/`--output json`) the error as one line of JSON instead.
+pub fn report(err: &Error, json: bool) -> ExitCode {
+    if let Error::Exited(code) = err {
+        // Everything was reported already (a batch's rows).
+        return (*code).into();
+    }
+    if json {
+        eprintln!("{}", err.to_json());
+        return err.exit().into();
+    }
     let mut lines = err.lines().into_iter();
-    // `Exited` has said everything already.
     if let Some(first) = lines.next() {
         eprintln!("orqex: {first}");
     }
@@ -282,13 +298,54 @@ mod tests {
             Exit::Rejected,
             Exit::ApiFailed,
             Exit::Network,
+            Exit::Unpaid,
+            Exit::StillOpen,
             Exit::BatchIncomplete,
             Exit::Interrupted,
         ]
         .iter()
         .map(|e| e.code())
         .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 9, 130]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130]);
+    }
+
+    #[test]
+    fn json_form_has_every_key() {
+        let e = Error::Api {
+            error: ApiError {
+                status: 422,
+                message: "The given data was invalid.".into(),
+                errors: vec![("customer.email".into(), vec!["is invalid".into()])],
+                request_id: Some("req_1".into()),
+            },
+            idempotency_key: Some("orq_abc12345".into()),
+        };
+        assert_eq!(
+            e.to_json(),
+            json!({"status": 422, "message": "The given data was invalid.",
+                   "errors": {"customer.email": ["is invalid"]}, "request_id": "req_1",
+                   "idempotency_key": "orq_abc12345", "exit_code": 4})
+        );
+        let e = Error::Invalid(vec![
+            FieldError {
+                field: "amount".into(),
+                flag: "--amount".into(),
+                message: "is required".into(),
+            },
+            FieldError {
+                field: "amount".into(),
+                flag: "--amount".into(),
+                message: "again".into(),
+            },
+        ]);
+        assert_eq!(
+            e.to_json(),
+            json!({"status": null, "message": "invalid input: 2 problems; nothing was sent",
+                   "errors": {"amount": ["is required", "again"]},
+                   "request_id": null, "idempotency_key": null, "exit_code": 2})
+        );
+        assert_eq!(Error::StillOpen("x".into()).to_json()["exit_code"], 8);
+        assert_eq!(Error::Unpaid("x".into()).to_json()["exit_code"], 7);
     }
 
     #[test]

@@ -7,15 +7,20 @@ mod config;
 mod error;
 mod output;
 mod secret;
+mod wait;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return commands::usage_error(e),
+    };
+    let json_errors = commands::json_errors(&cli);
     match commands::run(cli) {
         Ok(()) => error::Exit::Success.into(),
-        Err(e) => error::report(&e),
+        Err(e) => error::report(&e, json_errors),
     }
 }

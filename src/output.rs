@@ -1,20 +1,40 @@
 //! Every way a result reaches the user. stdout carries only the result; notes go to stderr.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::client::ApiResponse;
 use crate::error::{Error, Result};
+use crate::secret::Environment;
 
-/// What `checkout create` prints on success.
+/// What stdout gets for a checkout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The checkout URL, one line.
     Url,
+    /// The checkout id, one line.
+    Id,
     /// The API's whole response, pretty-printed.
     Json,
+    /// `ORQEX_*=value` lines for `eval` or `$GITHUB_ENV`.
+    Env,
 }
+
+/// The variables `--output env` prints, in order, with where each comes from. The first two
+/// are required (a checkout without them is a broken answer); the others print empty when the
+/// API leaves them out, so an `eval` never keeps a stale value from an earlier run.
+pub const ENV_FIELDS: [(&str, &str, bool); 4] = [
+    ("ORQEX_CHECKOUT_ID", "/data/checkout/id", true),
+    ("ORQEX_CHECKOUT_URL", "/data/checkout/url", true),
+    ("ORQEX_PAYMENT_ID", "/data/payment/id", false),
+    (
+        "ORQEX_CHECKOUT_EXPIRES_AT",
+        "/data/checkout/expires_at",
+        false,
+    ),
+];
 
 /// Prints the result of a create or retrieve in the chosen format.
 pub fn print_checkout(
@@ -22,23 +42,149 @@ pub fn print_checkout(
     format: Format,
     idempotency_key: Option<&str>,
 ) -> Result<()> {
+    let broken = |what: String| Error::Network {
+        message: format!(
+            "the API answered {} but {what}; run again with --output json to see the answer",
+            resp.status
+        ),
+        idempotency_key: idempotency_key.map(str::to_string),
+    };
+    let required = |pointer: &str| {
+        resp.body
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .ok_or_else(|| broken(format!("the response has no {}", dotted(pointer))))
+    };
     match format {
         Format::Json => print_json(&resp.body),
-        Format::Url => {
-            let url = checkout_url(&resp.body).ok_or_else(|| Error::Network {
-                message: format!(
-                    "the API answered {} but the response has no data.checkout.url; run again with --json to see it",
-                    resp.status
-                ),
-                idempotency_key: idempotency_key.map(str::to_string),
-            })?;
-            stdout_line(url)
+        Format::Url => stdout_line(required("/data/checkout/url")?),
+        Format::Id => stdout_line(required("/data/checkout/id")?),
+        Format::Env => {
+            let text = env_lines(&resp.body).map_err(broken)?;
+            stdout_line(text.trim_end_matches('\n'))
         }
     }
 }
 
+/// `/data/checkout/url` → `data.checkout.url`, the way the API names fields in errors.
+fn dotted(pointer: &str) -> String {
+    pointer.trim_start_matches('/').replace('/', ".")
+}
+
 pub fn checkout_url(body: &Value) -> Option<&str> {
     body.pointer("/data/checkout/url").and_then(Value::as_str)
+}
+
+pub fn checkout_id(body: &Value) -> Option<&str> {
+    body.pointer("/data/checkout/id").and_then(Value::as_str)
+}
+
+/// The `--output env` text, one `NAME=value` line per variable, or what is wrong.
+pub fn env_lines(body: &Value) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    for (name, pointer, required) in ENV_FIELDS {
+        let value = match body.pointer(pointer) {
+            Some(Value::String(s)) => s.clone(),
+            // A number or boolean id is still printable as its JSON text.
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => v.to_string(),
+            _ if required => return Err(format!("the response has no {}", dotted(pointer))),
+            _ => String::new(),
+        };
+        // A line break would end the line early: in $GITHUB_ENV that is another variable.
+        if value.chars().any(char::is_control) {
+            return Err(format!(
+                "{} contains a control character, which --output env cannot print safely",
+                dotted(pointer)
+            ));
+        }
+        out.push_str(&format!("{name}={}\n", shell_quote(&value)));
+    }
+    Ok(out)
+}
+
+/// A value as POSIX sh reads it back unchanged. Values made only of characters that are never
+/// special to a shell (ids, timestamps, most URLs) stay bare, so the same line also works in
+/// files that do no unquoting, like GitHub's `$GITHUB_ENV`; anything else is single-quoted,
+/// with each `'` written `'\''`.
+pub fn shell_quote(value: &str) -> String {
+    let bare = value.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'-' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'='
+            )
+    });
+    if bare {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+/// The short line shown under the URL at a terminal: amount as the API formats it,
+/// environment, expiry. `None` when the answer has none of them.
+pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<String> {
+    let text = |p: &str| body.pointer(p).and_then(Value::as_str);
+    let mut parts = Vec::new();
+    if let Some(amount) = text("/data/payment/amount/formatted") {
+        parts.push(
+            console::style(amount.to_string())
+                .bold()
+                .force_styling(colour)
+                .to_string(),
+        );
+    }
+    let env = text("/data/checkout/environment")
+        .map(str::to_string)
+        .or_else(|| (key_env != Environment::Unknown).then(|| key_env.as_str().to_string()));
+    if let Some(env) = env {
+        let styled = console::style(env.clone()).force_styling(colour);
+        let styled = match env.as_str() {
+            // Real money: hard to miss.
+            "live" => styled.red().bold(),
+            "sandbox" => styled.yellow(),
+            _ => styled,
+        };
+        parts.push(styled.to_string());
+    }
+    if let Some(expires) = text("/data/checkout/expires_at") {
+        parts.push(format!("expires {expires}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The URL as a QR code of Unicode half blocks (two modules per character cell). Drawn light
+/// on dark, as terminals usually are; phone cameras read either way.
+pub fn qr(url: &str) -> Result<String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|e| Error::Other(format!("cannot draw a QR code for {url}: {e}")))?;
+    Ok(code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Light)
+        .light_color(Dense1x2::Dark)
+        .build())
+}
+
+/// Opens the URL in `$BROWSER` (a `:`-separated list of programs, each run as
+/// `PROGRAM URL`) or else the desktop's default handler. Returns why it could not.
+pub fn open_url(url: &str) -> std::result::Result<(), String> {
+    match std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+    {
+        Some(list) => {
+            let mut last = String::new();
+            for program in list.split(':').map(str::trim).filter(|p| !p.is_empty()) {
+                match open::with_detached(url, program) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => last = format!("BROWSER program `{program}`: {e}"),
+                }
+            }
+            Err(last)
+        }
+        None => open::that_detached(url).map_err(|e| e.to_string()),
+    }
 }
 
 /// Pretty JSON on stdout.
@@ -66,4 +212,199 @@ pub fn stdout_line(text: &str) -> Result<()> {
 /// A note for the person at the terminal, on stderr.
 pub fn note(text: &str) {
     eprintln!("{text}");
+}
+
+/// Something went wrong that does not stop the command.
+pub fn warning(text: &str) {
+    eprintln!("orqex: warning: {text}");
+}
+
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// Colour on stderr only for a person: a terminal, and NO_COLOR unset or empty (no-color.org).
+pub fn colour_on_stderr() -> bool {
+    stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// One self-rewriting line on stderr (spinner and text) while orqex waits. Draws nothing
+/// unless stderr is a terminal, so logs and pipes never see control characters.
+pub struct StatusLine {
+    enabled: bool,
+    frame: usize,
+    text: String,
+    drawn: bool,
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+impl StatusLine {
+    pub fn on_stderr() -> StatusLine {
+        StatusLine {
+            enabled: stderr_is_terminal(),
+            frame: 0,
+            text: String::new(),
+            drawn: false,
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    pub fn set(&mut self, text: String) {
+        self.text = text;
+        self.draw();
+    }
+
+    /// Advances the spinner.
+    pub fn tick(&mut self) {
+        self.frame = (self.frame + 1) % SPINNER.len();
+        self.draw();
+    }
+
+    /// A note above the status line, which is then drawn again below it.
+    pub fn note(&mut self, text: &str) {
+        self.clear();
+        note(text);
+        self.draw();
+    }
+
+    /// Removes the line, leaving the cursor at the start of an empty line.
+    pub fn clear(&mut self) {
+        if self.enabled && self.drawn {
+            eprint!("\r\x1b[2K");
+            self.drawn = false;
+        }
+    }
+
+    fn draw(&mut self) {
+        if self.enabled && !self.text.is_empty() {
+            // A line wider than the terminal would wrap, and `\r` could not take it back.
+            let width = usize::from(console::Term::stderr().size().1);
+            let line = format!("{} {}", SPINNER[self.frame], self.text);
+            // A terminal that reports a silly width gets the whole line.
+            let line = if width >= 20 {
+                console::truncate_str(&line, width - 1, "…")
+            } else {
+                line.into()
+            };
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+            self.drawn = true;
+        }
+    }
+}
+
+impl Drop for StatusLine {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+/// `3s`, `0.1s`, `15m`, `1m30s`, `2h`: durations as orqex shows them.
+pub fn duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 60_000 {
+        if ms.is_multiple_of(1000) {
+            format!("{}s", ms / 1000)
+        } else {
+            let text = format!("{:.3}", d.as_secs_f64());
+            format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+        }
+    } else {
+        let secs = d.as_secs();
+        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+        let mut out = String::new();
+        if h > 0 {
+            out.push_str(&format!("{h}h"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}m"));
+        }
+        if s > 0 {
+            out.push_str(&format!("{s}s"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(shell_quote("cs_abc-123"), "cs_abc-123");
+        assert_eq!(
+            shell_quote("https://pay.orqex.com/c/cs_1"),
+            "https://pay.orqex.com/c/cs_1"
+        );
+        assert_eq!(shell_quote("2026-11-24T12:00:00Z"), "2026-11-24T12:00:00Z");
+        assert_eq!(shell_quote(""), "");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(
+            shell_quote("https://x/?a=1&b=$HOME"),
+            "'https://x/?a=1&b=$HOME'"
+        );
+        assert_eq!(shell_quote("`id`"), "'`id`'");
+        assert_eq!(shell_quote("~"), "'~'");
+    }
+
+    #[test]
+    fn env_output_fills_missing_optional_fields_empty() {
+        let body = json!({"data": {"checkout": {"id": "cs_1", "url": "https://p/c/cs_1"}}});
+        assert_eq!(
+            env_lines(&body).unwrap(),
+            "ORQEX_CHECKOUT_ID=cs_1\nORQEX_CHECKOUT_URL=https://p/c/cs_1\nORQEX_PAYMENT_ID=\nORQEX_CHECKOUT_EXPIRES_AT=\n"
+        );
+        let body = json!({"data": {"checkout": {"id": "cs_1"}}});
+        assert!(env_lines(&body).unwrap_err().contains("data.checkout.url"));
+        let body = json!({"data": {"checkout": {"id": "cs_1", "url": "https://p/\nEVIL=1"}}});
+        assert!(env_lines(&body).unwrap_err().contains("control character"));
+    }
+
+    #[test]
+    fn summary_parts() {
+        let body = json!({"data": {
+            "checkout": {"environment": "live", "expires_at": "2026-11-24T12:00:00Z"},
+            "payment": {"amount": {"formatted": "50.00 XOF"}}}});
+        assert_eq!(
+            summary(&body, Environment::Sandbox, false).unwrap(),
+            "50.00 XOF · live · expires 2026-11-24T12:00:00Z"
+        );
+        let coloured = summary(&body, Environment::Sandbox, true).unwrap();
+        assert!(coloured.contains("\x1b["), "{coloured:?}");
+        // Without the API's environment, the key's.
+        assert_eq!(
+            summary(&json!({}), Environment::Sandbox, false).unwrap(),
+            "sandbox"
+        );
+        assert_eq!(summary(&json!({}), Environment::Unknown, false), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(Duration::from_secs(3)), "3s");
+        assert_eq!(duration(Duration::from_millis(100)), "0.1s");
+        assert_eq!(duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(duration(Duration::from_secs(900)), "15m");
+        assert_eq!(duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(duration(Duration::from_secs(7200)), "2h");
+    }
+
+    #[test]
+    fn qr_is_drawn_in_half_blocks() {
+        let code = qr("https://pay.orqex.com/c/cs_1").unwrap();
+        assert!(code.lines().count() > 10);
+        assert!(code.chars().all(|c| " ▀▄█\n".contains(c)));
+    }
 }

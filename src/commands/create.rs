@@ -1,12 +1,13 @@
 //! `orqex checkout create`: assemble → validate → send → show.
 
+use super::after;
 use crate::checkout::{ValidRequest, input, validate};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, FieldError, Result};
-use crate::output::{self, Format};
+use crate::output;
 
 pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     let settings = Settings::resolve(profile)?;
@@ -14,12 +15,19 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
         return super::batch::run(&settings, &args, source);
     }
     let (request, idempotency_key) = assemble(&args)?;
+    let after = after::options(&args.output)?;
 
     if args.dry_run {
+        if after.needs_checkout() {
+            return Err(Error::usage(
+                "--wait, --qr and --open need a real checkout; drop them or drop --dry-run",
+            ));
+        }
         return output::stdout_line(&request.to_pretty());
     }
 
     let key = settings.require_key()?.clone();
+    let key_env = key.environment();
     let idempotency_key = match idempotency_key {
         Some(k) => k,
         None => client::new_idempotency_key()?,
@@ -31,12 +39,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
         ));
     }
-    let format = if args.output.json {
-        Format::Json
-    } else {
-        Format::Url
-    };
-    output::print_checkout(&resp, format, Some(&idempotency_key))
+    after::finish(&client, resp, &after, key_env, Some(&idempotency_key))
 }
 
 /// Lays the sources on each other, then validates the whole: a valid request and the

@@ -1,14 +1,19 @@
 //! One function per subcommand: each turns clap's arguments into domain values once, then
 //! runs the flow config → checkout → client → output.
 
+mod after;
 pub mod batch;
+pub mod completions;
 pub mod create;
+pub mod get;
 pub mod login;
 pub mod net;
 pub mod settings;
 
+use std::process::ExitCode;
+
 use crate::cli::{CheckoutCommand, Cli, Command};
-use crate::error::Result;
+use crate::error::{self, Error, Result};
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -18,5 +23,83 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Login(args) => login::login(cli.profile.as_deref(), args),
         Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
         Command::Config(args) => settings::run(cli.profile.as_deref(), args),
+        Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
+        Command::Completions(args) => completions::completions(args.shell),
+        Command::Man(args) => completions::man(&args.command),
+    }
+}
+
+/// Whether an error should be printed as JSON: the command was asked for JSON output.
+pub fn json_errors(cli: &Cli) -> bool {
+    match &cli.command {
+        Command::Checkout(CheckoutCommand::Create(args)) => after::json_errors(&args.output),
+        Command::Checkout(CheckoutCommand::Get(args)) => after::json_errors(&args.output),
+        Command::Completions(_)
+        | Command::Man(_)
+        | Command::Login(_)
+        | Command::Logout(_)
+        | Command::Config(_) => false,
+    }
+}
+
+/// Reports a command line clap could not parse. Help and version go out as clap prints them;
+/// a usage error is printed as JSON when the arguments ask for JSON output, since the CI
+/// job that parses our errors gets this one too.
+pub fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let is_error = !matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if is_error && asks_for_json(std::env::args().skip(1)) {
+        let text = err.render().to_string();
+        let first = text.lines().next().unwrap_or("invalid command line");
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        return error::report(&Error::usage(format!("{message}; see --help")), true);
+    }
+    let _ = err.print();
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
+/// could not parse, before any `--`. A guess by necessity: a flag's value that happens to
+/// read `--json` would count too, which at worst turns a usage error into JSON.
+fn asks_for_json(args: impl Iterator<Item = String>) -> bool {
+    let mut previous_was_output = false;
+    for arg in args {
+        if arg == "--" {
+            return false;
+        }
+        if arg == "--json"
+            || arg == "--output=json"
+            || arg == "-ojson"
+            || (previous_was_output && arg == "json")
+        {
+            return true;
+        }
+        previous_was_output = arg == "--output" || arg == "-o";
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asks(args: &[&str]) -> bool {
+        asks_for_json(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn json_is_found_in_unparsed_arguments() {
+        assert!(asks(&["checkout", "create", "--bogus", "--json"]));
+        assert!(asks(&["checkout", "get", "--output", "json", "x", "y"]));
+        assert!(asks(&["checkout", "get", "--output=json"]));
+        assert!(asks(&["checkout", "get", "-o", "json"]));
+        assert!(asks(&["checkout", "get", "-ojson"]));
+        assert!(!asks(&["checkout", "get", "--output", "url", "json"]));
+        assert!(!asks(&["checkout", "create", "--", "--json"]));
     }
 }

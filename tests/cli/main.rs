@@ -3,6 +3,10 @@
 
 mod batch;
 mod common;
+mod completions;
 mod create;
+mod get;
 mod network;
+mod output;
 mod profiles;
+mod wait;

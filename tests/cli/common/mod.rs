@@ -418,3 +418,13 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A retrieve answer (`GET /payment/checkouts/{id}`) with the given checkout and payment
+/// statuses, in the same shape as `checkout_body`.
+pub fn checkout_with_status(id: &str, checkout: &str, payment: &str) -> Value {
+    let mut body = checkout_body(id);
+    body["message"] = json!("Checkout retrieved");
+    body["data"]["checkout"]["status"] = json!(checkout);
+    body["data"]["payment"]["status"] = json!(payment);
+    body
+}

@@ -1,0 +1,170 @@
+//! What happens once a checkout exists, created or retrieved: show it, open it, wait for it,
+//! print it. Shared by `checkout create` and `checkout get`.
+
+use crate::cli::{OutputArgs, OutputFormat};
+use crate::client::{ApiResponse, Client};
+use crate::error::{Error, Result};
+use crate::output::{self, Format};
+use crate::secret::Environment;
+use crate::wait::{self, Outcome, Plan};
+
+/// The output flags, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub format: Format,
+    pub qr: bool,
+    pub open: bool,
+    pub wait: Option<Plan>,
+}
+
+impl After {
+    /// Whether anything beyond printing was asked for (it needs a real checkout).
+    pub fn needs_checkout(&self) -> bool {
+        self.qr || self.open || self.wait.is_some()
+    }
+}
+
+/// Converts the flags once. `--json` is `--output json`; with another `--output` it is a
+/// contradiction, not a preference.
+pub fn options(args: &OutputArgs) -> Result<After> {
+    let format = match (args.output, args.json) {
+        (Some(f), true) if f != OutputFormat::Json => {
+            return Err(Error::usage(format!(
+                "--json means --output json, which contradicts --output {}; keep one of them",
+                name(f)
+            )));
+        }
+        (_, true) => Format::Json,
+        (None, false) => Format::Url,
+        (Some(f), false) => match f {
+            OutputFormat::Url => Format::Url,
+            OutputFormat::Id => Format::Id,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Env => Format::Env,
+        },
+    };
+    let wait = if args.wait.wait {
+        Some(Plan::parse(
+            args.wait.interval.as_deref(),
+            args.wait.wait_timeout.as_deref(),
+        )?)
+    } else {
+        None
+    };
+    Ok(After {
+        format,
+        qr: args.qr,
+        open: args.open,
+        wait,
+    })
+}
+
+fn name(f: OutputFormat) -> &'static str {
+    match f {
+        OutputFormat::Url => "url",
+        OutputFormat::Id => "id",
+        OutputFormat::Json => "json",
+        OutputFormat::Env => "env",
+    }
+}
+
+/// Whether errors should be printed as JSON: the user asked for JSON output.
+pub fn json_errors(args: &OutputArgs) -> bool {
+    args.json || args.output == Some(OutputFormat::Json)
+}
+
+/// Shows the checkout in `resp` as asked, waiting first when asked. `key_env` stands in for
+/// the answer's environment in the summary; `idempotency_key` is the create's, if any.
+pub fn finish(
+    client: &Client,
+    resp: ApiResponse,
+    after: &After,
+    key_env: Environment,
+    idempotency_key: Option<&str>,
+) -> Result<()> {
+    let Some(plan) = after.wait else {
+        output::print_checkout(&resp, after.format, idempotency_key)?;
+        present(&resp.body, after, key_env);
+        return Ok(());
+    };
+
+    // The customer needs the URL now, not once the wait is over.
+    present(&resp.body, after, key_env);
+    let id = output::checkout_id(&resp.body)
+        .ok_or_else(|| Error::Network {
+            message: format!(
+                "the API answered {} but the response has no data.checkout.id, so orqex cannot wait for it; run again with --output json to see the answer",
+                resp.status
+            ),
+            idempotency_key: idempotency_key.map(str::to_string),
+        })?
+        .to_string();
+    if wait::state(&resp.body) == wait::State::Open {
+        let url = output::checkout_url(&resp.body).unwrap_or("its URL");
+        output::note(&format!(
+            "orqex: waiting for payment at {url} (checking every {}, giving up after {})",
+            output::duration(plan.interval),
+            output::duration(plan.timeout)
+        ));
+    }
+
+    let mut pace = wait::Live::start();
+    let outcome = wait::until_final(&plan, resp, &mut pace, || client.get_checkout(&id));
+    pace.finish();
+    match outcome? {
+        Outcome::Paid(last) => output::print_checkout(&last, after.format, idempotency_key),
+        Outcome::Unpaid(last, why) => {
+            output::print_checkout(&last, after.format, idempotency_key)?;
+            Err(Error::Unpaid(format!(
+                "checkout {id} ended without payment: {why}"
+            )))
+        }
+        Outcome::TimedOut(last, last_error) => {
+            output::print_checkout(&last, after.format, idempotency_key)?;
+            let mut message = format!(
+                "gave up waiting after {}: checkout {id} is still open ({}); wait again with `orqex checkout get {id} --wait`",
+                output::duration(plan.timeout),
+                wait::describe(&last.body)
+            );
+            if let Some(e) = last_error {
+                message.push_str(&format!("; the last check failed: {e}"));
+            }
+            Err(Error::StillOpen(message))
+        }
+    }
+}
+
+/// The extras for a person: summary, QR code, browser. None of them touches stdout unless
+/// stdout is a terminal, so scripts still get exactly the result.
+fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
+    let stdout_tty = output::stdout_is_terminal();
+    if stdout_tty
+        && after.format == Format::Url
+        && let Some(line) = output::summary(body, key_env, output::colour_on_stderr())
+    {
+        output::note(&format!("  {line}"));
+    }
+    let url = output::checkout_url(body);
+    if after.qr {
+        match url.map(output::qr) {
+            Some(Ok(code)) if stdout_tty => {
+                let _ = output::stdout_line(&code);
+            }
+            Some(Ok(code)) => output::note(&code),
+            Some(Err(e)) => output::warning(&e.to_string()),
+            None => output::warning("the answer has no data.checkout.url to draw as a QR code"),
+        }
+    }
+    if after.open {
+        match url {
+            Some(url) => {
+                if let Err(why) = output::open_url(url) {
+                    output::warning(&format!(
+                        "cannot open a browser ({why}); open {url} yourself"
+                    ));
+                }
+            }
+            None => output::warning("the answer has no data.checkout.url to open"),
+        }
+    }
+}

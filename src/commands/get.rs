@@ -1,0 +1,20 @@
+//! `orqex checkout get`: retrieve one checkout → show (and maybe wait for) it.
+
+use super::after;
+use super::net;
+use crate::cli::GetArgs;
+use crate::client;
+use crate::config::Settings;
+use crate::error::Result;
+
+pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
+    let after = after::options(&args.output)?;
+    // A bad id is the user's mistake whatever the key: say so before asking for one.
+    let id = client::checkout_id(&args.id)?;
+    let settings = Settings::resolve(profile)?;
+    let key = settings.require_key()?.clone();
+    let key_env = key.environment();
+    let client = net::client(&args.net, &settings, key)?;
+    let resp = client.get_checkout(id)?;
+    after::finish(&client, resp, &after, key_env, None)
+}

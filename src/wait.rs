@@ -1,0 +1,604 @@
+//! `--wait`: polling a checkout until its status is final.
+//!
+//! The loop knows time only through `Pace` (the clock, sleeping, and what to tell the person
+//! waiting), so unit tests run it on a fake clock in no time.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::client::ApiResponse;
+use crate::error::{Error, Exit, Result};
+use crate::output::{self, StatusLine};
+
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3);
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// Faster polling than this only loads the API; tests use it too.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
+/// Backoff after failed checks doubles the wait up to this (or the interval, if longer).
+pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// How to wait, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+impl Plan {
+    /// From the flags' text; `None` takes the default. Errors name the flag.
+    pub fn parse(interval: Option<&str>, timeout: Option<&str>) -> Result<Plan> {
+        let read = |flag: &str, text: Option<&str>, default: Duration, min: Duration| match text {
+            None => Ok(default),
+            Some(t) => match parse_duration(t) {
+                Ok(d) if d >= min => Ok(d),
+                Ok(_) => Err(Error::usage(format!(
+                    "{flag} `{t}` is too short; the least is {}",
+                    output::duration(min)
+                ))),
+                Err(e) => Err(Error::usage(format!("{flag} `{t}`: {e}"))),
+            },
+        };
+        Ok(Plan {
+            interval: read("--interval", interval, DEFAULT_INTERVAL, MIN_INTERVAL)?,
+            timeout: read(
+                "--wait-timeout",
+                timeout,
+                DEFAULT_TIMEOUT,
+                Duration::from_millis(1),
+            )?,
+        })
+    }
+}
+
+/// `3`, `0.5` (seconds), `500ms`, `10s`, `30m`, `1h`.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale = match unit.trim() {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(bad_duration()),
+    };
+    let valid_number = !number.is_empty()
+        && !number.starts_with('.')
+        && !number.ends_with('.')
+        && number.matches('.').count() <= 1;
+    if !valid_number {
+        return Err(bad_duration());
+    }
+    let value: f64 = number.parse().map_err(|_| bad_duration())?;
+    Duration::try_from_secs_f64(value * scale)
+        .ok()
+        .filter(|d| *d <= Duration::from_secs(7 * 24 * 3600))
+        .ok_or_else(|| "is too long; the most is a week (168h)".to_string())
+}
+
+fn bad_duration() -> String {
+    "is not a duration; write seconds (3, 0.5) or a number with ms, s, m or h (500ms, 30m)".into()
+}
+
+/// Where a checkout stands, as far as waiting is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Not final: open, or a status orqex does not know.
+    Open,
+    /// Paid: the checkout (or its payment) completed.
+    Paid,
+    /// Final without payment, and why, in words.
+    Unpaid(String),
+}
+
+const CHECKOUT_STATUSES: [&str; 4] = ["open", "completed", "expired", "cancelled"];
+const PAYMENT_STATUSES: [&str; 6] = [
+    "pending",
+    "completed",
+    "failed",
+    "expired",
+    "refunded",
+    "partially_refunded",
+];
+
+fn status<'a>(body: &'a Value, of: &str) -> Option<&'a str> {
+    body.pointer(&format!("/data/{of}/status"))
+        .and_then(Value::as_str)
+}
+
+/// Judges an answer. The checkout's status decides first; while it is open, a payment that
+/// completed, failed or expired decides. Anything else, unknown values included, is not final.
+pub fn state(body: &Value) -> State {
+    match status(body, "checkout") {
+        Some("completed") => return State::Paid,
+        Some("expired") => return State::Unpaid("the checkout expired".into()),
+        Some("cancelled") => return State::Unpaid("the checkout was cancelled".into()),
+        _ => {}
+    }
+    match status(body, "payment") {
+        Some("completed") => State::Paid,
+        Some("expired") => State::Unpaid("its payment expired".into()),
+        Some("failed") => {
+            let why = body
+                .pointer("/data/payment/active_attempt/failure/message")
+                .and_then(Value::as_str)
+                .filter(|m| !m.trim().is_empty());
+            State::Unpaid(match why {
+                Some(m) => format!("its payment failed: {m}"),
+                None => "its payment failed".into(),
+            })
+        }
+        _ => State::Open,
+    }
+}
+
+/// Status values in the answer that the API documentation does not list, as `checkout
+/// status `x``. Waiting treats them as not final and says so once.
+pub fn unknown_statuses(body: &Value) -> Vec<String> {
+    let mut unknown = Vec::new();
+    for (of, known) in [
+        ("checkout", &CHECKOUT_STATUSES[..]),
+        ("payment", &PAYMENT_STATUSES[..]),
+    ] {
+        if let Some(s) = status(body, of)
+            && !known.contains(&s)
+        {
+            unknown.push(format!("{of} status `{s}`"));
+        }
+    }
+    unknown
+}
+
+/// `checkout open, payment pending`: the statuses as the API gave them, for the status line.
+pub fn describe(body: &Value) -> String {
+    let part = |of: &str| status(body, of).map(|s| format!("{of} {s}"));
+    let parts: Vec<String> = [part("checkout"), part("payment")]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        "no status in the answer".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// How a wait ended. Each carries the last answer, which is printed whatever the outcome.
+#[derive(Debug)]
+pub enum Outcome {
+    Paid(ApiResponse),
+    Unpaid(ApiResponse, String),
+    /// `--wait-timeout` passed; the last check's error, if it failed.
+    TimedOut(ApiResponse, Option<String>),
+}
+
+/// What the loop tells the person waiting.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A check answered; the statuses in words.
+    Checked(&'a str),
+    /// A check failed in a way worth retrying; the next one is after `delay`.
+    Retrying { error: &'a Error, delay: Duration },
+    /// The answer has status values orqex does not know.
+    Unknown(&'a [String]),
+}
+
+/// Time and talk, injected so the loop can be tested without waiting.
+pub trait Pace {
+    /// Time since the wait began.
+    fn elapsed(&self) -> Duration;
+    fn sleep(&mut self, d: Duration);
+    fn event(&mut self, event: Event<'_>);
+}
+
+/// Failures that do not end a wait: rate limits, server errors (except 501, which will not
+/// change) and network trouble. The client has already retried them briefly; here they only
+/// slow the polling down.
+fn worth_retrying(err: &Error) -> bool {
+    match err {
+        Error::Api { error, .. } => {
+            error.status != 501 && Exit::for_status(error.status) == Exit::ApiFailed
+        }
+        Error::Network { .. } => true,
+        _ => false,
+    }
+}
+
+/// Polls with `fetch` from the answer in hand until the checkout is final or `plan.timeout`
+/// has passed. The last check happens at the deadline itself.
+pub fn until_final(
+    plan: &Plan,
+    first: ApiResponse,
+    pace: &mut impl Pace,
+    mut fetch: impl FnMut() -> Result<ApiResponse>,
+) -> Result<Outcome> {
+    let mut last = first;
+    let mut last_error: Option<String> = None;
+    let mut delay = plan.interval;
+    let mut told_unknown: Vec<String> = Vec::new();
+    let mut fresh = true;
+    loop {
+        if fresh {
+            match state(&last.body) {
+                State::Paid => return Ok(Outcome::Paid(last)),
+                State::Unpaid(why) => return Ok(Outcome::Unpaid(last, why)),
+                State::Open => {}
+            }
+            let unknown: Vec<String> = unknown_statuses(&last.body)
+                .into_iter()
+                .filter(|u| !told_unknown.contains(u))
+                .collect();
+            if !unknown.is_empty() {
+                pace.event(Event::Unknown(&unknown));
+                told_unknown.extend(unknown);
+            }
+            pace.event(Event::Checked(&describe(&last.body)));
+        }
+        let elapsed = pace.elapsed();
+        if elapsed >= plan.timeout {
+            return Ok(Outcome::TimedOut(last, last_error));
+        }
+        pace.sleep(delay.min(plan.timeout - elapsed));
+        match fetch() {
+            Ok(resp) => {
+                last = resp;
+                last_error = None;
+                delay = plan.interval;
+                fresh = true;
+            }
+            Err(e) if worth_retrying(&e) => {
+                delay = (delay * 2).min(plan.interval.max(MAX_BACKOFF));
+                pace.event(Event::Retrying { error: &e, delay });
+                last_error = Some(e.lines().join(" "));
+                fresh = false;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The real clock, with a spinner on stderr when it is a terminal, and plain notes otherwise.
+pub struct Live {
+    start: Instant,
+    line: StatusLine,
+}
+
+impl Live {
+    pub fn start() -> Live {
+        Live {
+            start: Instant::now(),
+            line: StatusLine::on_stderr(),
+        }
+    }
+
+    /// Takes the status line down before the result is printed.
+    pub fn finish(mut self) {
+        self.line.clear();
+    }
+}
+
+impl Pace for Live {
+    fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn sleep(&mut self, d: Duration) {
+        if !self.line.enabled() {
+            std::thread::sleep(d);
+            return;
+        }
+        let until = Instant::now() + d;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left.min(Duration::from_millis(100)));
+            self.line.tick();
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Checked(status) => {
+                let elapsed = output::duration(Duration::from_secs(self.elapsed().as_secs()));
+                self.line
+                    .set(format!("waiting for payment: {status} ({elapsed})"));
+            }
+            Event::Retrying { error, delay } => {
+                let first = error.lines().into_iter().next().unwrap_or_default();
+                let text = format!(
+                    "orqex: checking failed ({first}); still waiting, next check in {}",
+                    output::duration(delay)
+                );
+                self.line.note(&text);
+            }
+            Event::Unknown(statuses) => self.line.note(&format!(
+                "orqex: note: the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
+                statuses.join(" and ")
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+    use serde_json::json;
+    use std::collections::VecDeque;
+
+    fn answer(checkout: &str, payment: &str) -> ApiResponse {
+        ApiResponse {
+            status: 200,
+            request_id: None,
+            replayed: false,
+            body: json!({"data": {"checkout": {"id": "cs_1", "status": checkout},
+                                  "payment": {"status": payment}}}),
+        }
+    }
+
+    fn api_error(status: u16) -> Error {
+        Error::Api {
+            error: ApiError {
+                status,
+                message: "x".into(),
+                ..Default::default()
+            },
+            idempotency_key: None,
+        }
+    }
+
+    /// A clock that moves only when slept on, and remembers what it was told.
+    #[derive(Default)]
+    struct Fake {
+        now: Duration,
+        sleeps: Vec<Duration>,
+        events: Vec<String>,
+    }
+
+    impl Pace for Fake {
+        fn elapsed(&self) -> Duration {
+            self.now
+        }
+        fn sleep(&mut self, d: Duration) {
+            self.now += d;
+            self.sleeps.push(d);
+        }
+        fn event(&mut self, event: Event<'_>) {
+            self.events.push(match event {
+                Event::Checked(s) => format!("checked {s}"),
+                Event::Retrying { delay, .. } => format!("retry in {delay:?}"),
+                Event::Unknown(u) => format!("unknown {}", u.join(",")),
+            });
+        }
+    }
+
+    fn run(
+        plan: Plan,
+        first: ApiResponse,
+        answers: Vec<Result<ApiResponse>>,
+    ) -> (Result<Outcome>, Fake, usize) {
+        let mut answers: VecDeque<_> = answers.into();
+        let mut fake = Fake::default();
+        let mut calls = 0;
+        let outcome = until_final(&plan, first, &mut fake, || {
+            calls += 1;
+            answers
+                .pop_front()
+                .expect("polled more than the test planned")
+        });
+        (outcome, fake, calls)
+    }
+
+    const PLAN: Plan = Plan {
+        interval: Duration::from_secs(3),
+        timeout: Duration::from_secs(60),
+    };
+
+    #[test]
+    fn statuses_are_judged_as_documented() {
+        let judge = |c: &str, p: &str| state(&answer(c, p).body);
+        assert_eq!(judge("open", "pending"), State::Open);
+        assert_eq!(judge("completed", "completed"), State::Paid);
+        assert_eq!(judge("open", "completed"), State::Paid);
+        assert!(matches!(judge("expired", "pending"), State::Unpaid(w) if w.contains("expired")));
+        assert!(
+            matches!(judge("cancelled", "pending"), State::Unpaid(w) if w.contains("cancelled"))
+        );
+        assert!(matches!(judge("open", "failed"), State::Unpaid(w) if w == "its payment failed"));
+        assert!(matches!(judge("open", "expired"), State::Unpaid(_)));
+        // Unknown values are not final.
+        assert_eq!(judge("frozen", "pending"), State::Open);
+        assert_eq!(judge("open", "disputed"), State::Open);
+        assert_eq!(state(&json!({})), State::Open);
+        assert_eq!(
+            unknown_statuses(&answer("frozen", "disputed").body),
+            ["checkout status `frozen`", "payment status `disputed`"]
+        );
+        assert!(unknown_statuses(&answer("open", "partially_refunded").body).is_empty());
+        let failed = json!({"data": {"checkout": {"status": "open"}, "payment": {"status": "failed",
+            "active_attempt": {"failure": {"code": "x", "message": "Insufficient funds"}}}}});
+        assert_eq!(
+            state(&failed),
+            State::Unpaid("its payment failed: Insufficient funds".into())
+        );
+    }
+
+    #[test]
+    fn a_final_first_answer_needs_no_polling() {
+        let (outcome, fake, calls) = run(PLAN, answer("completed", "completed"), vec![]);
+        assert!(matches!(outcome.unwrap(), Outcome::Paid(_)));
+        assert_eq!(calls, 0);
+        assert!(fake.sleeps.is_empty());
+    }
+
+    #[test]
+    fn polls_every_interval_until_paid() {
+        let (outcome, fake, calls) = run(
+            PLAN,
+            answer("open", "pending"),
+            vec![
+                Ok(answer("open", "pending")),
+                Ok(answer("completed", "completed")),
+            ],
+        );
+        assert!(matches!(outcome.unwrap(), Outcome::Paid(_)));
+        assert_eq!(calls, 2);
+        assert_eq!(fake.sleeps, [Duration::from_secs(3); 2]);
+    }
+
+    #[test]
+    fn ends_unpaid_with_the_reason() {
+        let (outcome, _, _) = run(
+            PLAN,
+            answer("open", "pending"),
+            vec![Ok(answer("expired", "expired"))],
+        );
+        match outcome.unwrap() {
+            Outcome::Unpaid(_, why) => assert_eq!(why, "the checkout expired"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rate_limits_and_server_errors_back_off_and_keep_waiting() {
+        let (outcome, fake, calls) = run(
+            PLAN,
+            answer("open", "pending"),
+            vec![
+                Err(api_error(429)),
+                Err(api_error(503)),
+                Err(Error::Network {
+                    message: "reset".into(),
+                    idempotency_key: None,
+                }),
+                Ok(answer("open", "pending")),
+                Ok(answer("completed", "completed")),
+            ],
+        );
+        assert!(matches!(outcome.unwrap(), Outcome::Paid(_)));
+        assert_eq!(calls, 5);
+        let secs: Vec<u64> = fake.sleeps.iter().map(Duration::as_secs).collect();
+        // 3, then doubled after each failure, back to 3 after an answer.
+        assert_eq!(secs, [3, 6, 12, 24, 3]);
+        assert_eq!(
+            fake.events
+                .iter()
+                .filter(|e| e.starts_with("retry"))
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn backoff_is_capped() {
+        let plan = Plan {
+            interval: Duration::from_secs(20),
+            timeout: Duration::from_secs(600),
+        };
+        let mut answers: Vec<Result<ApiResponse>> = (0..4).map(|_| Err(api_error(500))).collect();
+        answers.push(Ok(answer("completed", "completed")));
+        let (_, fake, _) = run(plan, answer("open", "pending"), answers);
+        let secs: Vec<u64> = fake.sleeps.iter().map(Duration::as_secs).collect();
+        assert_eq!(secs, [20, 40, 60, 60, 60]);
+    }
+
+    #[test]
+    fn other_errors_end_the_wait() {
+        let (outcome, _, _) = run(PLAN, answer("open", "pending"), vec![Err(api_error(404))]);
+        assert_eq!(outcome.unwrap_err().exit(), Exit::Rejected);
+        let (outcome, _, _) = run(PLAN, answer("open", "pending"), vec![Err(api_error(501))]);
+        assert_eq!(outcome.unwrap_err().exit(), Exit::ApiFailed);
+    }
+
+    #[test]
+    fn times_out_after_a_last_check_at_the_deadline() {
+        let plan = Plan {
+            interval: Duration::from_secs(4),
+            timeout: Duration::from_secs(10),
+        };
+        let answers = (0..3).map(|_| Ok(answer("open", "pending"))).collect();
+        let (outcome, fake, calls) = run(plan, answer("open", "pending"), answers);
+        assert!(matches!(outcome.unwrap(), Outcome::TimedOut(_, None)));
+        assert_eq!(calls, 3);
+        let secs: Vec<u64> = fake.sleeps.iter().map(Duration::as_secs).collect();
+        assert_eq!(secs, [4, 4, 2]);
+        assert_eq!(fake.now, plan.timeout);
+    }
+
+    #[test]
+    fn a_timeout_after_failed_checks_says_why() {
+        let plan = Plan {
+            interval: Duration::from_secs(5),
+            timeout: Duration::from_secs(5),
+        };
+        let (outcome, _, _) = run(plan, answer("open", "pending"), vec![Err(api_error(503))]);
+        match outcome.unwrap() {
+            Outcome::TimedOut(last, Some(error)) => {
+                assert_eq!(last.body["data"]["checkout"]["status"], "open");
+                assert!(error.contains("503"), "{error}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_statuses_are_told_once() {
+        let (outcome, fake, _) = run(
+            PLAN,
+            answer("frozen", "pending"),
+            vec![
+                Ok(answer("frozen", "pending")),
+                Ok(answer("completed", "completed")),
+            ],
+        );
+        assert!(matches!(outcome.unwrap(), Outcome::Paid(_)));
+        let unknown: Vec<&String> = fake
+            .events
+            .iter()
+            .filter(|e| e.starts_with("unknown"))
+            .collect();
+        assert_eq!(unknown, ["unknown checkout status `frozen`"]);
+    }
+
+    #[test]
+    fn durations_parse() {
+        let ok = |t: &str| parse_duration(t).unwrap();
+        assert_eq!(ok("3"), Duration::from_secs(3));
+        assert_eq!(ok("0.1"), Duration::from_millis(100));
+        assert_eq!(ok("500ms"), Duration::from_millis(500));
+        assert_eq!(ok("10s"), Duration::from_secs(10));
+        assert_eq!(ok("30m"), Duration::from_secs(1800));
+        assert_eq!(ok("1h"), Duration::from_secs(3600));
+        assert_eq!(ok(" 2 m "), Duration::from_secs(120));
+        for bad in [
+            "", "abc", "-1", "1.", ".5", "1..2", "5 days", "1e3", "NaN", "inf",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert!(parse_duration("200h").unwrap_err().contains("too long"));
+    }
+
+    #[test]
+    fn plans_name_the_flag() {
+        assert_eq!(
+            Plan::parse(None, None).unwrap(),
+            Plan {
+                interval: DEFAULT_INTERVAL,
+                timeout: DEFAULT_TIMEOUT
+            }
+        );
+        let e = Plan::parse(Some("0.01"), None).unwrap_err().to_string();
+        assert!(e.starts_with("--interval `0.01` is too short"), "{e}");
+        let e = Plan::parse(None, Some("soon")).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--wait-timeout `soon`: is not a duration"),
+            "{e}"
+        );
+        assert!(Plan::parse(None, Some("0")).is_err());
+    }
+}

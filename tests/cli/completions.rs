@@ -1,0 +1,143 @@
+//! The committed completion scripts and man pages match what the binary generates.
+//! After changing any flag or subcommand, regenerate them with:
+//!     ORQEX_UPDATE_COMPLETIONS=1 cargo test --test cli completions::
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+const SHELLS: &[(&str, &str)] = &[
+    ("bash", "completions/orqex.bash"),
+    ("zsh", "completions/_orqex"),
+    ("fish", "completions/orqex.fish"),
+    ("elvish", "completions/orqex.elv"),
+    ("powershell", "completions/_orqex.ps1"),
+];
+
+fn run(sb: &Sandbox, args: &[String]) -> Vec<u8> {
+    // No key, no config, no network needed.
+    let out = sb.cmd().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    assert!(!out.stdout.is_empty(), "{args:?}");
+    out.stdout
+}
+
+/// Every man page, found by following each page's SUBCOMMANDS references from orqex(1):
+/// (committed file, generated text).
+fn man_pages(sb: &Sandbox) -> Vec<(String, Vec<u8>)> {
+    let mut pages = Vec::new();
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    while let Some(path) = todo.pop() {
+        let mut args = vec!["man".to_string()];
+        args.extend(path.iter().cloned());
+        let text = run(sb, &args);
+        let name = std::iter::once("orqex".to_string())
+            .chain(path.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("-");
+        // A subcommand is listed as `orqex\-checkout\-get(1)` on a line of its own.
+        let prefix = format!("{}\\-", name.replace('-', "\\-"));
+        for line in String::from_utf8_lossy(&text).lines() {
+            if let Some(sub) = line
+                .strip_prefix(&prefix)
+                .and_then(|l| l.strip_suffix("(1)"))
+            {
+                let mut next = path.clone();
+                next.push(sub.replace("\\-", "-"));
+                todo.push(next);
+            }
+        }
+        pages.push((format!("man/{name}.1"), text));
+    }
+    pages
+}
+
+#[test]
+fn committed_completions_and_man_pages_are_current() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("ORQEX_UPDATE_COMPLETIONS").is_some_and(|v| v == "1");
+    let sb = Sandbox::new();
+    let mut generated: Vec<(String, Vec<u8>)> = SHELLS
+        .iter()
+        .map(|(shell, file)| {
+            let args = ["completions".to_string(), shell.to_string()];
+            (file.to_string(), run(&sb, &args))
+        })
+        .collect();
+    let man = man_pages(&sb);
+    assert!(
+        man.iter().any(|(f, _)| f == "man/orqex-checkout-get.1"),
+        "{man:?}"
+    );
+    generated.extend(man);
+
+    if update {
+        // Pages of subcommands that are gone go too.
+        for old in list(&root.join("man")) {
+            std::fs::remove_file(old).unwrap();
+        }
+        for (file, text) in &generated {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+        return;
+    }
+    let mut stale: Vec<String> = generated
+        .iter()
+        .filter(|(file, text)| std::fs::read(root.join(file)).ok().as_ref() != Some(text))
+        .map(|(file, _)| file.clone())
+        .collect();
+    for committed in list(&root.join("man"))
+        .into_iter()
+        .chain(list(&root.join("completions")))
+    {
+        let rel = committed
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if !generated.iter().any(|(f, _)| *f == rel) {
+            stale.push(format!("{rel} (no longer generated)"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{stale:?} differ from what `orqex` generates; run \
+         `ORQEX_UPDATE_COMPLETIONS=1 cargo test --test cli completions::` and commit the result"
+    );
+}
+
+fn list(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn completions_know_the_subcommands_and_flags() {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(run(&sb, &["completions".into(), "bash".into()])).unwrap();
+    for word in [
+        "checkout",
+        "create",
+        "get",
+        "--output",
+        "--wait-timeout",
+        "url id json env",
+    ] {
+        assert!(text.contains(word), "{word}");
+    }
+    let out = sb.cmd().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = sb
+        .cmd()
+        .args(["man", "checkout", "bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "orqex: `orqex checkout` has no subcommand `bogus`; see `orqex checkout --help`\n"
+    );
+}

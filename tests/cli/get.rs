@@ -1,0 +1,126 @@
+//! `orqex checkout get`: the request it sends, what it prints, how it fails.
+
+use serde_json::json;
+
+use crate::common::*;
+
+#[test]
+fn get_sends_a_bare_get_and_prints_the_url() {
+    let server = Server::start(|_, _| {
+        Reply::json(200, checkout_with_status("cs_abc123", "open", "pending"))
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_abc123"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_abc123\n");
+    assert_eq!(stderr(&out), "");
+
+    let req = server.only_request();
+    assert_eq!(req.method, "GET");
+    assert_eq!(req.path, "/v1/payment/checkouts/cs_abc123");
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(req.header("accept"), Some("application/json"));
+    // A read has no body and is not an idempotent write.
+    assert!(req.body.is_empty());
+    assert_eq!(req.header("content-type"), None);
+    assert_eq!(req.header("x-idempotency-key"), None);
+    assert_no_key(&out);
+}
+
+#[test]
+fn get_json_prints_the_whole_answer() {
+    let body = checkout_with_status("cs_abc123", "completed", "completed");
+    let reply = body.clone();
+    let server = Server::start(move |_, _| Reply::json(200, reply.clone()));
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_abc123", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed, body);
+}
+
+#[test]
+fn unknown_id_is_exit_4_with_the_api_message() {
+    let server = Server::start(|_, _| {
+        Reply::json(404, json!({"message": "Checkout session not found."}))
+            .with_header("X-Request-Id", "req_missing_1")
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "orqex: the API answered 404: Checkout session not found. (request id req_missing_1)\n"
+    );
+    assert_eq!(server.only_request().path, "/v1/payment/checkouts/cs_nope");
+}
+
+#[test]
+fn ids_that_could_change_the_path_are_refused_before_sending() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    for bad in [
+        "../refunds",
+        "cs_1/cancel",
+        "cs_1?expand=all",
+        "cs_1#x",
+        "cs%2F1",
+        "cs 1",
+        "",
+        "é",
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "get", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("orqex: CHECKOUT_ID `") && err.contains("is not a checkout id"),
+            "{bad}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn get_needs_a_key() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["checkout", "get", "cs_abc123"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).starts_with("orqex: no secret key"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn get_without_an_id_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().args(["checkout", "get"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("<CHECKOUT_ID>"), "{}", stderr(&out));
+}

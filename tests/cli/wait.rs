@@ -1,0 +1,299 @@
+//! `--wait`: polling until the checkout is final, each outcome and its exit code.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+const FAST: &[&str] = &["--wait", "--interval", "0.1"];
+
+/// A server that answers a create with an open checkout, then the n-th GET with `gets[n]`
+/// (the last one repeating), so the checkout's state changes over time.
+fn server(gets: Vec<(u16, Value)>) -> Server {
+    let n_gets = Arc::new(AtomicUsize::new(0));
+    Server::start(move |req, _| {
+        if req.method == "POST" {
+            return Reply::json(201, status("open", "pending"));
+        }
+        let n = n_gets.fetch_add(1, Ordering::SeqCst);
+        let (code, body) = gets[n.min(gets.len() - 1)].clone();
+        Reply::json(code, body)
+    })
+}
+
+fn status(checkout: &str, payment: &str) -> Value {
+    checkout_with_status("cs_wait", checkout, payment)
+}
+
+fn ok(checkout: &str, payment: &str) -> (u16, Value) {
+    (200, status(checkout, payment))
+}
+
+fn gets(server: &Server) -> Vec<Recorded> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect()
+}
+
+#[test]
+fn create_wait_polls_until_completed_and_prints_the_final_state() {
+    let server = server(vec![
+        ok("open", "pending"),
+        ok("open", "pending"),
+        ok("completed", "completed"),
+    ]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(FAST)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // One line on stdout, printed once the wait is over.
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
+    assert_eq!(
+        stderr(&out),
+        "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 0.1s, giving up after 15m)\n"
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs[0].method, "POST");
+    let polls = gets(&server);
+    assert_eq!(polls.len(), 3, "{reqs:?}");
+    for get in &polls {
+        assert_eq!(get.path, "/v1/payment/checkouts/cs_wait");
+        assert_eq!(
+            get.header("authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+        assert_eq!(get.header("x-idempotency-key"), None);
+        assert!(get.body.is_empty());
+    }
+    assert_no_key(&out);
+}
+
+#[test]
+fn get_wait_prints_the_final_state_as_json() {
+    let server = server(vec![ok("open", "pending"), ok("completed", "completed")]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_wait", "--output", "json"])
+        .args(FAST)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed, status("completed", "completed"));
+    assert_eq!(gets(&server).len(), 2);
+}
+
+#[test]
+fn an_already_final_checkout_is_not_polled() {
+    let server = server(vec![ok("completed", "completed")]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_wait", "--wait"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn expired_is_exit_7_and_still_prints_the_state() {
+    let server = server(vec![ok("open", "pending"), ok("expired", "expired")]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_wait", "--output", "id"])
+        .args(FAST)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "cs_wait\n");
+    assert!(
+        stderr(&out)
+            .ends_with("orqex: checkout cs_wait ended without payment: the checkout expired\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn cancelled_and_failed_are_exit_7_too() {
+    let mut failed = status("open", "failed");
+    failed["data"]["payment"]["active_attempt"] =
+        json!({"failure": {"code": "insufficient_funds", "message": "Insufficient funds"}});
+    for (body, why) in [
+        (status("cancelled", "pending"), "the checkout was cancelled"),
+        (failed, "its payment failed: Insufficient funds"),
+    ] {
+        let server = server(vec![(200, body)]);
+        let sb = Sandbox::new();
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args(FAST)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+        assert!(
+            stderr(&out).ends_with(&format!(
+                "orqex: checkout cs_wait ended without payment: {why}\n"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn timeout_is_exit_8_with_the_last_state() {
+    let server = server(vec![ok("open", "pending")]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_wait"])
+        .args(FAST)
+        .args(["--wait-timeout", "0.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
+    assert!(
+        stderr(&out).ends_with(
+            "orqex: gave up waiting after 0.5s: checkout cs_wait is still open (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // The first GET, then about one every 0.1 s and a last one at 0.5 s (the count depends
+    // on the machine's load; that it polled again is what matters).
+    assert!(gets(&server).len() >= 2, "{}", gets(&server).len());
+}
+
+#[test]
+fn rate_limits_and_server_errors_during_polling_do_not_end_the_wait() {
+    // Three in a row, so they outlast any quick retries inside a single check.
+    for (code, message) in [(429, "Too Many Attempts."), (503, "Service Unavailable")] {
+        let failure = (code, json!({ "message": message }));
+        let server = server(vec![
+            ok("open", "pending"),
+            failure.clone(),
+            failure.clone(),
+            failure,
+            ok("completed", "completed"),
+        ]);
+        let sb = Sandbox::new();
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "get", "cs_wait", "--json"])
+            .args(FAST)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{code}: {}", stderr(&out));
+        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(printed["data"]["checkout"]["status"], "completed");
+        assert_eq!(gets(&server).len(), 5);
+        let err = stderr(&out);
+        // The client's own retries may add "; tried N times" inside the reason.
+        assert!(
+            err.contains(&format!(
+                "orqex: checking failed (the API answered {code}: {message}"
+            )) && err.contains("still waiting, next check in 0.2s\n"),
+            "the person is told: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_404_during_polling_ends_the_wait() {
+    let server = server(vec![
+        ok("open", "pending"),
+        (404, json!({"message": "Checkout session not found."})),
+    ]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_wait"])
+        .args(FAST)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("404: Checkout session not found."));
+    assert_eq!(gets(&server).len(), 2);
+}
+
+#[test]
+fn an_unknown_status_is_not_final_and_is_told_once() {
+    let server = server(vec![
+        ok("frozen", "pending"),
+        ok("frozen", "pending"),
+        ok("completed", "completed"),
+    ]);
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_wait"])
+        .args(FAST)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("the API reported checkout status `frozen`, which this version of orqex does not know; treating it as not final")
+            .count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn wait_flags_are_checked_before_anything_is_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    for (args, expected) in [
+        (
+            vec!["--wait", "--interval", "0.01"],
+            "orqex: --interval `0.01` is too short; the least is 0.1s\n",
+        ),
+        (
+            vec!["--wait", "--wait-timeout", "soon"],
+            "orqex: --wait-timeout `soon`: is not a duration; write seconds (3, 0.5) or a number with ms, s, m or h (500ms, 30m)\n",
+        ),
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&out), expected);
+    }
+    // --interval alone means nothing: clap refuses it.
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--interval", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--wait"), "{}", stderr(&out));
+    // A dry run creates nothing to wait for.
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--dry-run", "--wait"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--dry-run"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
