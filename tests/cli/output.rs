@@ -457,17 +457,12 @@ fn a_browser_that_cannot_start_is_a_warning() {
 /// Runs `cmd` in a pseudo-terminal (stdout and stderr both a terminal) and returns what it
 /// wrote and its exit code.
 fn in_terminal(cmd: Command) -> (String, i32) {
-    use rexpect::process::WaitStatus;
-    let mut session = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
-    // rexpect reads byte by byte, one char per byte: put the UTF-8 back together.
-    let bytes: Vec<u8> = session
-        .exp_eof()
-        .unwrap()
-        .chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap())
-        .collect();
-    let text = String::from_utf8(bytes).unwrap();
-    let code = match session.process().wait().unwrap() {
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{Eof, Expect, Session};
+    let mut session = Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    let text = String::from_utf8(session.expect(Eof).unwrap().as_bytes().to_vec()).unwrap();
+    let code = match session.get_process().wait().unwrap() {
         WaitStatus::Exited(_, code) => code,
         other => panic!("{other:?}"),
     };
