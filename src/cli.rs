@@ -207,7 +207,12 @@ pub struct BatchArgs {
     /// Create one checkout per row of FILE (JSON Lines, or CSV with a header of field paths
     /// such as amount,customer.email,metadata.order_id); `-` reads stdin. Flags apply to every
     /// row as defaults; one JSON line per row is printed, in input order
-    #[arg(long, value_name = "FILE", help_heading = "Batch")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["wait", "qr", "open", "output"],
+        help_heading = "Batch"
+    )]
     pub batch: Option<String>,
 
     /// Input format of --batch (default: from the file name, .csv is CSV, else JSON Lines;

@@ -435,3 +435,69 @@ fn batch_reads_stdin() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(lines(&out).len(), 3);
 }
+
+#[test]
+fn rows_are_retried_with_their_own_key() {
+    // Every first try of a row fails with 503; the retry must carry the same key and body.
+    let seen: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let s = seen.clone();
+    let server = Server::start(move |req, _| {
+        let key = req.header("x-idempotency-key").unwrap().to_string();
+        let mut seen = s.lock().unwrap();
+        let tries = seen.entry(key).or_insert(0);
+        *tries += 1;
+        if *tries == 1 {
+            Reply::json(503, json!({"message": "Service Unavailable"}))
+        } else {
+            Reply::created("cs_retried")
+        }
+    });
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(3));
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "--idempotency-key",
+            "retry-batch-01",
+        ])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 6);
+    for row in 1..=3 {
+        let key = format!("retry-batch-01-{row}");
+        let bodies: Vec<String> = reqs
+            .iter()
+            .filter(|r| r.header("x-idempotency-key") == Some(key.as_str()))
+            .map(|r| r.body_text())
+            .collect();
+        assert_eq!(bodies.len(), 2, "{key}");
+        assert_eq!(bodies[0], bodies[1], "{key}: the retry's body differs");
+    }
+}
+
+#[test]
+fn batch_refuses_single_checkout_options() {
+    let sb = Sandbox::new();
+    for extra in [
+        ["--wait"].as_slice(),
+        &["--qr"],
+        &["--open"],
+        &["--output", "url"],
+    ] {
+        let out = sb
+            .cmd()
+            .args(["checkout", "create", "--batch", "rows.jsonl"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&out).contains("cannot be used with"), "{extra:?}");
+    }
+}
