@@ -3,8 +3,10 @@
 //! Lines are read key by key through console (dialoguer's terminal layer) and drawn with
 //! dialoguer's theme. dialoguer's own `Input` and `Confirm` are not used: they ignore Ctrl-D,
 //! and on Ctrl-C they raise SIGINT at the process (killing it, with `Confirm`'s cursor still
-//! hidden). Reading raw keys here gives Ctrl-C and Ctrl-D as keys, so both end the program
-//! through the normal error path with nothing sent and the terminal as it was.
+//! hidden). Here Ctrl-C and Ctrl-D are keys, and both end the program through the normal
+//! error path with nothing sent. While questions are open the terminal is held in raw mode
+//! (console only sets it for each key read), so a Ctrl-C typed between two reads is still a
+//! key and not a signal, and the terminal's own settings are put back when the questions end.
 
 use std::io::{ErrorKind, IsTerminal};
 use std::sync::Once;
@@ -166,10 +168,10 @@ pub fn fill(draft: &CheckoutRequest) -> Result<CheckoutRequest> {
             else {
                 break;
             };
-            if let Ok((k, v)) = input::metadata_entry(&entry) {
-                if metadata.insert(k, Value::String(v)).is_none() {
-                    room -= 1;
-                }
+            if let Ok((k, v)) = input::metadata_entry(&entry)
+                && metadata.insert(k, Value::String(v)).is_none()
+            {
+                room -= 1;
             }
         }
     }
@@ -223,8 +225,8 @@ pub fn confirm_live(req: &CheckoutRequest, key: &SecretKey) -> Result<()> {
     }
 }
 
-/// While true, a SIGINT (one that arrives between two key reads, when the terminal is not in
-/// raw mode) ends the program as a Ctrl-C key would.
+/// While true, a SIGINT (sent by `kill`: the terminal sends none while questions are open)
+/// puts the terminal back and ends the program as a Ctrl-C key would.
 static PROMPTING: AtomicBool = AtomicBool::new(false);
 
 /// Questions on stderr, answers key by key from the terminal.
@@ -241,12 +243,14 @@ impl Prompter {
             // same message and code as a Ctrl-C key. Failing to install it loses only that.
             let _ = ctrlc::set_handler(|| {
                 if PROMPTING.load(Ordering::SeqCst) {
+                    tty::release();
                     eprintln!();
                     let _ = error::report(&Error::Interrupted);
                 }
                 std::process::exit(i32::from(Exit::Interrupted.code()));
             });
         });
+        tty::hold();
         PROMPTING.store(true, Ordering::SeqCst);
         Prompter {
             term: Term::stderr(),
@@ -363,7 +367,52 @@ impl Prompter {
 impl Drop for Prompter {
     fn drop(&mut self) {
         PROMPTING.store(false, Ordering::SeqCst);
+        tty::release();
     }
+}
+
+/// The terminal's settings while questions are open.
+#[cfg(unix)]
+mod tty {
+    use std::sync::{Mutex, PoisonError};
+
+    use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
+
+    /// The settings found when the questions began, put back by `release`.
+    static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
+
+    /// Raw input on stdin (the terminal, since questions are only asked when it is one): no
+    /// echo, no line editing, no signal keys. Output processing stays, so lines still end
+    /// where they should. Failing leaves console's per-key raw mode, which works nearly as well.
+    pub fn hold() {
+        let stdin = std::io::stdin();
+        let Ok(original) = termios::tcgetattr(&stdin) else {
+            return;
+        };
+        let mut raw = original.clone();
+        raw.local_flags
+            .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG | LocalFlags::IEXTEN);
+        raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
+        raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
+        let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
+        if saved.is_none() && termios::tcsetattr(&stdin, SetArg::TCSADRAIN, &raw).is_ok() {
+            *saved = Some(original);
+        }
+    }
+
+    /// Puts the terminal back as `hold` found it. Safe to call more than once.
+    pub fn release() {
+        let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(original) = saved.take() {
+            let _ = termios::tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, &original);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod tty {
+    pub fn hold() {}
+    pub fn release() {}
 }
 
 fn end_of_input() -> Error {

@@ -3,3 +3,5 @@
 
 mod common;
 mod create;
+mod input;
+mod prompt;
