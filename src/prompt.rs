@@ -243,7 +243,7 @@ impl Prompter {
             // same message and code as a Ctrl-C key. Failing to install it loses only that.
             let _ = ctrlc::set_handler(|| {
                 if PROMPTING.load(Ordering::SeqCst) {
-                    tty::release();
+                    tty::restore();
                     eprintln!();
                     let _ = error::report(&Error::Interrupted);
                 }
@@ -376,15 +376,21 @@ impl Drop for Prompter {
 mod tty {
     use std::sync::{Mutex, PoisonError};
 
+    use nix::sys::signal::{SigSet, Signal};
     use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
 
-    /// The settings found when the questions began, put back by `release`.
+    /// The settings found when the questions began, put back by `restore`.
     static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
 
     /// Raw input on stdin (the terminal, since questions are only asked when it is one): no
     /// echo, no line editing, no signal keys. Output processing stays, so lines still end
     /// where they should. Failing leaves console's per-key raw mode, which works nearly as well.
+    ///
+    /// A SIGINT from outside is also kept off this thread, for ctrlc's thread to handle: here
+    /// it would cut console's key read short, and console would then put back the raw settings
+    /// it found, after the handler had put back the real ones.
     pub fn hold() {
+        let _ = SigSet::from(Signal::SIGINT).thread_block();
         let stdin = std::io::stdin();
         let Ok(original) = termios::tcgetattr(&stdin) else {
             return;
@@ -400,18 +406,25 @@ mod tty {
         }
     }
 
-    /// Puts the terminal back as `hold` found it. Safe to call more than once.
-    pub fn release() {
+    /// Puts the terminal back as `hold` found it. Safe to call more than once, from any thread.
+    pub fn restore() {
         let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(original) = saved.take() {
             let _ = termios::tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, &original);
         }
+    }
+
+    /// Undoes `hold`, on the thread that called it.
+    pub fn release() {
+        restore();
+        let _ = SigSet::from(Signal::SIGINT).thread_unblock();
     }
 }
 
 #[cfg(not(unix))]
 mod tty {
     pub fn hold() {}
+    pub fn restore() {}
     pub fn release() {}
 }
 

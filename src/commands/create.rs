@@ -1,6 +1,8 @@
 //! `orqex checkout create`: assemble → validate → confirm → send → show.
 
 use std::io::IsTerminal;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::checkout::input::{self, JsonSource};
 use crate::checkout::{CheckoutRequest, ValidRequest, validate};
@@ -11,6 +13,9 @@ use crate::error::{Error, FieldError, Result};
 use crate::output::{self, Format};
 use crate::prompt;
 use crate::secret::{Environment, SecretKey};
+
+/// How long stdin may stay silent before orqex says it is waiting for it.
+const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
 
 pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     let settings = Settings::resolve(profile)?;
@@ -56,6 +61,14 @@ fn assemble(
             if stdin_is_terminal && matches!(source, JsonSource::Stdin { .. }) {
                 output::note("orqex: reading JSON from the terminal; end it with Ctrl-D");
             }
+            // A piped stdin that never closes would wait forever without a word; say why.
+            let _waiting = (source == JsonSource::Stdin { explicit: false }).then(|| {
+                note_if_still_waiting(
+                    STDIN_HINT_AFTER,
+                    "orqex: waiting for a JSON body on stdin (it is not a terminal); \
+                     if there is none, run with </dev/null or give the body with --data",
+                )
+            });
             source.read()?.unwrap_or_default()
         }
         None => CheckoutRequest::default(),
@@ -125,4 +138,15 @@ fn confirm(request: &ValidRequest, key: &SecretKey, ask: bool) -> Result<()> {
         ));
         Ok(())
     }
+}
+
+/// Prints `text` on stderr unless the returned sender is dropped within `delay`.
+fn note_if_still_waiting(delay: Duration, text: &'static str) -> mpsc::Sender<()> {
+    let (done, wait) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if wait.recv_timeout(delay) == Err(mpsc::RecvTimeoutError::Timeout) {
+            output::note(text);
+        }
+    });
+    done
 }

@@ -523,3 +523,44 @@ fn help_documents_the_input_flags() {
         assert!(help.contains(needle), "{needle} in {help}");
     }
 }
+
+#[test]
+fn a_silent_open_stdin_gets_a_hint_and_is_still_read() {
+    let server = Server::created("cs_slow");
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd_for(&server)
+        .args(create())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr_pipe = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr_pipe).lines() {
+            let _ = tx.send(line.unwrap_or_default());
+        }
+    });
+    let hint = rx.recv_timeout(std::time::Duration::from_secs(20));
+    if hint.is_err() {
+        let _ = child.kill();
+    }
+    let hint = hint.expect("a hint while stdin stays open and silent");
+    assert_eq!(
+        hint,
+        "orqex: waiting for a JSON body on stdin (it is not a terminal); \
+         if there is none, run with </dev/null or give the body with --data"
+    );
+    // The body arrives late: it is read and sent all the same.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(body_text().as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_slow\n");
+    assert!(rx.try_iter().next().is_none(), "one line on stderr only");
+    assert_eq!(server.only_request().json(), body_json());
+}
