@@ -436,3 +436,28 @@ fn sigint_from_outside_at_a_prompt_also_exits_130_and_restores_the_terminal() {
     assert!(server.requests().is_empty());
     assert_terminal_restored(&p, &out);
 }
+
+#[test]
+fn a_bad_flag_is_reported_before_any_question() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(
+        &sb,
+        &server,
+        KEY,
+        &["checkout", "create", "--amount", "abc", "-m", "novalue"],
+    );
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains(CURRENCY), "asked: {out}");
+    assert!(
+        out.contains("invalid input: 2 problems; nothing was sent"),
+        "{out}"
+    );
+    assert!(
+        out.contains("amount (--amount): `abc` is not an amount"),
+        "{out}"
+    );
+    assert!(out.contains("metadata (--metadata)"), "{out}");
+    assert!(server.requests().is_empty());
+}
