@@ -62,6 +62,7 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_su
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l restrict-phone-country -d 'Country of --restrict-phone, ISO 3166-1 alpha-2 (e.g. CI)' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l color -d 'Checkout\'s primary colour, e.g. #1a73e8' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l brand -d 'Label shown on the checkout (defaults to the project\'s name)' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -s d -l data -d 'Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l idempotency-key -d 'Idempotency key sent as X-Idempotency-Key (8-128 characters). Without it, one is generated for this invocation; reuse the same key to retry a create safely' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l max-retries -d 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with the same idempotency key and body; 0 disables [default: 2]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]' -r
@@ -77,6 +78,8 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_su
 csv\t''"
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l concurrency -d 'How many creates run at once' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l profile -d 'Config profile to use (default: the config file\'s default_profile, else "default"). Also ORQEX_PROFILE' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l no-input -d 'Never ask a question: report missing fields instead (prompts also stay off when stdin or stderr is not a terminal, or CI is set)'
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -s y -l yes -d 'Create with a live key without asking for confirmation'
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l dry-run -d 'Validate and print the JSON body that would be sent; send nothing, need no key'
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print each request and answer on stderr (key masked), with timings and retries'
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l json -d 'Same as --output json; errors are then printed as JSON on stderr too'

@@ -210,7 +210,7 @@ pub struct BatchArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["wait", "qr", "open", "output"],
+        conflicts_with_all = ["wait", "qr", "open", "output", "data"],
         help_heading = "Batch"
     )]
     pub batch: Option<String>,
@@ -239,7 +239,21 @@ pub enum BatchFormat {
 
 /// Where the body comes from besides flags, and whether orqex may ask questions.
 #[derive(Debug, Args, Default)]
-pub struct InputArgs {}
+pub struct InputArgs {
+    /// Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the
+    /// JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read
+    #[arg(long, short = 'd', value_name = "@FILE|-|JSON", help_heading = "Input")]
+    pub data: Option<String>,
+
+    /// Never ask a question: report missing fields instead (prompts also stay off when stdin
+    /// or stderr is not a terminal, or CI is set)
+    #[arg(long, help_heading = "Input")]
+    pub no_input: bool,
+
+    /// Create with a live key without asking for confirmation
+    #[arg(long, short = 'y', help_heading = "Input")]
+    pub yes: bool,
+}
 
 /// How requests travel: retries, timeouts, TLS. Shared by every command that calls the API.
 /// Defaults live in `client`; `None` here means "not given".

@@ -1,21 +1,32 @@
-//! `orqex checkout create`: assemble → validate → send → show.
+//! `orqex checkout create`: assemble → validate → confirm → send → show.
+
+use std::io::IsTerminal;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use super::after;
-use crate::checkout::{ValidRequest, input, validate};
+use crate::checkout::input::{self, JsonSource};
+use crate::checkout::{CheckoutRequest, ValidRequest, validate};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, FieldError, Result};
 use crate::output;
+use crate::prompt;
+use crate::secret::{Environment, SecretKey};
+
+/// How long stdin may stay silent before orqex says it is waiting for it.
+const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
 
 pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     let settings = Settings::resolve(profile)?;
     if let Some(source) = &args.batch.batch {
         return super::batch::run(&settings, &args, source);
     }
-    let (request, idempotency_key) = assemble(&args)?;
     let after = after::options(&args.output)?;
+    let interactive = prompt::allowed(args.input.no_input);
+    let (request, idempotency_key) = assemble(&args, &settings, interactive)?;
 
     if args.dry_run {
         if after.needs_checkout() {
@@ -28,6 +39,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
 
     let key = settings.require_key()?.clone();
     let key_env = key.environment();
+    confirm(&request, &key, interactive && !args.input.yes)?;
     let idempotency_key = match idempotency_key {
         Some(k) => k,
         None => client::new_idempotency_key()?,
@@ -42,10 +54,37 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     after::finish(&client, resp, &after, key_env, Some(&idempotency_key))
 }
 
-/// Lays the sources on each other, then validates the whole: a valid request and the
-/// user's idempotency key, or every problem at once.
-fn assemble(args: &CreateArgs) -> Result<(ValidRequest, Option<String>)> {
-    let (draft, mut problems) = input::from_flags(&args.body);
+/// Lays the sources on each other (config defaults < JSON < flags < prompt answers), then
+/// validates the whole: a valid request and the user's idempotency key, or every problem at
+/// once. Prompts are asked only when `interactive` and a required field is still missing.
+fn assemble(
+    args: &CreateArgs,
+    settings: &Settings,
+    interactive: bool,
+) -> Result<(ValidRequest, Option<String>)> {
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let json = match JsonSource::choose(args.input.data.as_deref(), stdin_is_terminal)? {
+        Some(source) => {
+            if stdin_is_terminal && matches!(source, JsonSource::Stdin { .. }) {
+                output::note("orqex: reading JSON from the terminal; end it with Ctrl-D");
+            }
+            // A piped stdin that never closes would wait forever without a word; say why.
+            let _waiting = (source == JsonSource::Stdin { explicit: false }).then(|| {
+                note_if_still_waiting(
+                    STDIN_HINT_AFTER,
+                    "orqex: waiting for a JSON body on stdin (it is not a terminal); \
+                     if there is none, run with </dev/null or give the body with --data",
+                )
+            });
+            source.read()?.unwrap_or_default()
+        }
+        None => CheckoutRequest::default(),
+    };
+    let (flags, mut problems) = input::from_flags(&args.body);
+    let mut draft = input::config_defaults(settings.active_profile())
+        .overlay(json)
+        .overlay(flags);
+
     let idempotency_key =
         args.idempotency_key
             .as_deref()
@@ -60,6 +99,28 @@ fn assemble(args: &CreateArgs) -> Result<(ValidRequest, Option<String>)> {
                     None
                 }
             });
+
+    let missing = input::missing_required(&draft);
+    if interactive && !missing.is_empty() {
+        // A value given wrongly is reported now rather than after the questions, and the key
+        // is checked first too: nobody should answer six questions to learn either.
+        if let Err(found) = validate::validate(draft.clone()) {
+            problems.extend(
+                found
+                    .into_iter()
+                    .filter(|p| !missing.contains(&p.field.as_str())),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        if !args.dry_run {
+            settings.require_key()?;
+        }
+        let answers = prompt::fill(&draft)?;
+        draft = draft.overlay(answers);
+    }
+
     match validate::validate(draft) {
         Ok(r) if problems.is_empty() => Ok((r, idempotency_key)),
         Ok(_) => Err(Error::Invalid(problems)),
@@ -68,4 +129,31 @@ fn assemble(args: &CreateArgs) -> Result<(ValidRequest, Option<String>)> {
             Err(Error::Invalid(problems))
         }
     }
+}
+
+/// The last step before a live key moves money: at a terminal, a summary and a question
+/// (`ask`); otherwise (a script, `--yes`, `--no-input`) a one-line notice, never a wait.
+fn confirm(request: &ValidRequest, key: &SecretKey, ask: bool) -> Result<()> {
+    if key.environment() != Environment::Live {
+        return Ok(());
+    }
+    if ask {
+        prompt::confirm_live(request.get(), key)
+    } else {
+        output::note(&format!(
+            "orqex: using a live key ({key}): this creates a real checkout"
+        ));
+        Ok(())
+    }
+}
+
+/// Prints `text` on stderr unless the returned sender is dropped within `delay`.
+fn note_if_still_waiting(delay: Duration, text: &'static str) -> mpsc::Sender<()> {
+    let (done, wait) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if wait.recv_timeout(delay) == Err(mpsc::RecvTimeoutError::Timeout) {
+            output::note(text);
+        }
+    });
+    done
 }

@@ -18,6 +18,9 @@ use tempfile::TempDir;
 /// An obviously fake key. Long enough that its mask shows a tail.
 pub const KEY: &str = "sk_sandbox_test_0000_0000_fake";
 pub const KEY_MASKED: &str = "sk_sandbox_***fake";
+/// An obviously fake key with the live prefix, for the live-key safeguards.
+pub const LIVE_KEY: &str = "sk_live_test_0000_0000_fake";
+pub const LIVE_KEY_MASKED: &str = "sk_live_***fake";
 
 /// One request as it arrived at the server.
 #[derive(Debug, Clone)]
@@ -341,10 +344,12 @@ impl Sandbox {
         self.home.path().join("config").join("orqex")
     }
 
-    /// `orqex` with nothing inherited but PATH.
+    /// `orqex` with nothing inherited but PATH. stdin is empty (as in CI) so the test's own
+    /// stdin is never read as a JSON body; a test that pipes one sets `.stdin(...)` again.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("orqex"));
-        cmd.env_clear()
+        cmd.stdin(std::process::Stdio::null())
+            .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))

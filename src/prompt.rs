@@ -1,0 +1,437 @@
+//! Questions at the terminal, and the one decision whether any may be asked.
+//!
+//! Lines are read key by key through console (dialoguer's terminal layer) and drawn with
+//! dialoguer's theme. dialoguer's own `Input` and `Confirm` are not used: they ignore Ctrl-D,
+//! and on Ctrl-C they raise SIGINT at the process (killing it, with `Confirm`'s cursor still
+//! hidden). Here Ctrl-C and Ctrl-D are keys, and both end the program through the normal
+//! error path with nothing sent. While questions are open the terminal is held in raw mode
+//! (console only sets it for each key read), so a Ctrl-C typed between two reads is still a
+//! key and not a signal, and the terminal's own settings are put back when the questions end.
+
+use std::io::{ErrorKind, IsTerminal};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dialoguer::console::{Key, Term, measure_text_width};
+use dialoguer::theme::{ColorfulTheme, Theme};
+use serde_json::{Map, Value};
+
+use crate::checkout::validate::{
+    self, DESCRIPTION_MAX, METADATA_MAX_KEYS, STATEMENT_DESCRIPTOR_MAX,
+};
+use crate::checkout::{CheckoutRequest, input};
+use crate::error::{self, Error, Exit, Result};
+use crate::secret::SecretKey;
+
+/// Whether questions may be asked at all: only to a person at a terminal (stdin and stderr
+/// both terminals), never in CI (`CI` set to anything) and never with `--no-input`.
+/// Everywhere else a missing value is an error, so a script can never hang on a question.
+pub fn allowed(no_input: bool) -> bool {
+    !no_input
+        && std::env::var_os("CI").is_none()
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+}
+
+type Check = fn(&str) -> std::result::Result<String, String>;
+
+/// One question: the field it fills, the words shown, and the same check `validate` applies.
+struct Question {
+    field: &'static str,
+    label: &'static str,
+    check: Check,
+}
+
+const fn q(field: &'static str, label: &'static str, check: Check) -> Question {
+    Question {
+        field,
+        label,
+        check,
+    }
+}
+
+fn description(s: &str) -> std::result::Result<String, String> {
+    validate::text(s, Some(DESCRIPTION_MAX))
+}
+fn plain_text(s: &str) -> std::result::Result<String, String> {
+    validate::text(s, None)
+}
+fn email(s: &str) -> std::result::Result<String, String> {
+    validate::email(s, None)
+}
+fn receipt_email(s: &str) -> std::result::Result<String, String> {
+    validate::email(s, Some(validate::RECEIPT_EMAIL_MAX))
+}
+fn statement_descriptor(s: &str) -> std::result::Result<String, String> {
+    validate::text(s, Some(STATEMENT_DESCRIPTOR_MAX))
+}
+
+/// Asked one by one when missing, in `validate::REQUIRED`'s order.
+const REQUIRED: &[Question] = &[
+    q(
+        "amount",
+        "Amount, in major units (e.g. 50)",
+        validate::amount,
+    ),
+    q(
+        "currency",
+        "Currency, ISO 4217 (e.g. XOF)",
+        validate::currency,
+    ),
+    q(
+        "description",
+        "Description shown to the customer",
+        description,
+    ),
+    q("customer.email", "Customer email", email),
+    q("customer.first_name", "Customer first name", plain_text),
+    q("customer.last_name", "Customer last name", plain_text),
+];
+
+/// Offered together behind one yes/no; each can be skipped with Enter.
+const OPTIONAL: &[Question] = &[
+    q("customer.address", "Customer street address", plain_text),
+    q("customer.city", "Customer city", plain_text),
+    q("customer.state", "Customer state or region", plain_text),
+    q(
+        "customer.country",
+        "Customer country, ISO 3166-1 alpha-2 (e.g. CI)",
+        validate::country,
+    ),
+    q("customer.zip", "Customer postal code", plain_text),
+    q(
+        "return_url",
+        "Return URL after checkout (https://...)",
+        validate::url,
+    ),
+    q(
+        "webhook_url",
+        "Webhook URL for payment events (https://...)",
+        validate::url,
+    ),
+    q(
+        "statement_descriptor",
+        "Statement descriptor (at most 22 characters)",
+        statement_descriptor,
+    ),
+    q("receipt_email", "Receipt email", receipt_email),
+    q(
+        "expires_in_minutes",
+        "Minutes the checkout stays open",
+        validate::minutes,
+    ),
+    q(
+        "restriction.country_code",
+        "Only allow payers from country (e.g. CI)",
+        validate::country,
+    ),
+    q(
+        "customization.color",
+        "Checkout colour (e.g. #1a73e8)",
+        plain_text,
+    ),
+    q(
+        "customization.brand",
+        "Label shown on the checkout",
+        plain_text,
+    ),
+];
+
+/// Asks for every required field `draft` lacks, then offers the optional ones behind a single
+/// yes/no. Returns the answers as a layer to put on top of the draft.
+pub fn fill(draft: &CheckoutRequest) -> Result<CheckoutRequest> {
+    let p = Prompter::start();
+    let mut answers: Vec<(&str, String)> = Vec::new();
+    for field in input::missing_required(draft) {
+        let Some(q) = REQUIRED.iter().find(|q| q.field == field) else {
+            continue;
+        };
+        answers.push((q.field, p.ask(q.label, q.check)?));
+    }
+
+    let mut metadata = Map::new();
+    if p.confirm(
+        "Add optional fields (customer address, URLs, metadata, ...)?",
+        false,
+    )? {
+        for q in OPTIONAL.iter().filter(|q| !input::is_set(draft, q.field)) {
+            if let Some(answer) = p.ask_optional(q.label, q.check)? {
+                answers.push((q.field, answer));
+            }
+        }
+        let mut room =
+            METADATA_MAX_KEYS.saturating_sub(draft.metadata.as_ref().map_or(0, Map::len));
+        while room > 0 {
+            let Some(entry) = p.ask_optional("Metadata KEY=VALUE (Enter when done)", |s| {
+                input::metadata_entry(s).map(|_| s.to_string())
+            })?
+            else {
+                break;
+            };
+            if let Ok((k, v)) = input::metadata_entry(&entry)
+                && metadata.insert(k, Value::String(v)).is_none()
+            {
+                room -= 1;
+            }
+        }
+    }
+
+    let mut layer = input::from_answers(&answers)?;
+    if !metadata.is_empty() {
+        layer.metadata = Some(metadata);
+    }
+    Ok(layer)
+}
+
+/// Shows what a live key is about to create and asks to go on (default no). A "no" is an
+/// error that sends nothing.
+pub fn confirm_live(req: &CheckoutRequest, key: &SecretKey) -> Result<()> {
+    let p = Prompter::start();
+    let customer = req.customer.clone().unwrap_or_default();
+    let name = [customer.first_name, customer.last_name]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let rows = [
+        (
+            "amount",
+            format!(
+                "{} {}",
+                req.amount.as_ref().map_or("", |a| a.0.as_str()),
+                req.currency.as_deref().unwrap_or("")
+            ),
+        ),
+        ("description", req.description.clone().unwrap_or_default()),
+        (
+            "customer",
+            format!("{name} <{}>", customer.email.as_deref().unwrap_or("")),
+        ),
+        (
+            "environment",
+            format!("{} (key {key})", key.environment().as_str()),
+        ),
+    ];
+    p.line("This creates a LIVE checkout: real money.")?;
+    for (label, value) in rows {
+        p.line(&format!("  {label:<12} {value}"))?;
+    }
+    if p.confirm("Create this live checkout?", false)? {
+        Ok(())
+    } else {
+        Err(Error::usage(
+            "not confirmed; nothing was sent (pass --yes to skip the question)",
+        ))
+    }
+}
+
+/// While true, a SIGINT (sent by `kill`: the terminal sends none while questions are open)
+/// puts the terminal back and ends the program as a Ctrl-C key would.
+static PROMPTING: AtomicBool = AtomicBool::new(false);
+
+/// Questions on stderr, answers key by key from the terminal.
+struct Prompter {
+    term: Term,
+    theme: ColorfulTheme,
+}
+
+impl Prompter {
+    fn start() -> Prompter {
+        static HANDLER: Once = Once::new();
+        HANDLER.call_once(|| {
+            // Without a handler, SIGINT would kill the process with no word; with it, the
+            // same message and code as a Ctrl-C key. Failing to install it loses only that.
+            let _ = ctrlc::set_handler(|| {
+                if PROMPTING.load(Ordering::SeqCst) {
+                    tty::restore();
+                    eprintln!();
+                    let _ = error::report(&Error::Interrupted, false);
+                }
+                std::process::exit(i32::from(Exit::Interrupted.code()));
+            });
+        });
+        tty::hold();
+        PROMPTING.store(true, Ordering::SeqCst);
+        Prompter {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+        }
+    }
+
+    fn line(&self, text: &str) -> Result<()> {
+        self.term.write_line(text).map_err(term_error)
+    }
+
+    fn error(&self, message: &str) -> Result<()> {
+        let mut s = String::new();
+        let _ = self.theme.format_error(&mut s, message);
+        self.line(&s)
+    }
+
+    /// Asks until the answer passes `check`; returns the checked (normalised) value.
+    fn ask(&self, label: &str, check: Check) -> Result<String> {
+        loop {
+            let answer = self.read_line(label)?;
+            if answer.trim().is_empty() {
+                self.error("an answer is required (Ctrl-C to stop)")?;
+                continue;
+            }
+            match check(&answer) {
+                Ok(value) => return Ok(value),
+                Err(message) => self.error(&message)?,
+            }
+        }
+    }
+
+    /// Like `ask`, but an empty answer skips the field.
+    fn ask_optional(&self, label: &str, check: Check) -> Result<Option<String>> {
+        loop {
+            let answer = self.read_line(label)?;
+            if answer.trim().is_empty() {
+                return Ok(None);
+            }
+            match check(&answer) {
+                Ok(value) => return Ok(Some(value)),
+                Err(message) => self.error(&message)?,
+            }
+        }
+    }
+
+    /// A yes/no answered with one key; Enter takes `default`.
+    fn confirm(&self, question: &str, default: bool) -> Result<bool> {
+        let hint = if default { "[Y/n]" } else { "[y/N]" };
+        let mut head = String::new();
+        let _ = self
+            .theme
+            .format_input_prompt(&mut head, &format!("{question} {hint}"), None);
+        self.term.write_str(&head).map_err(term_error)?;
+        let answer = loop {
+            match self.key()? {
+                Key::Char('y' | 'Y') => break true,
+                Key::Char('n' | 'N') => break false,
+                Key::Enter => break default,
+                _ => {}
+            }
+        };
+        self.line(if answer { "yes" } else { "no" })?;
+        Ok(answer)
+    }
+
+    /// One line typed at the terminal, echoed as typed. Only printable characters are taken.
+    fn read_line(&self, label: &str) -> Result<String> {
+        let mut head = String::new();
+        let _ = self.theme.format_input_prompt(&mut head, label, None);
+        self.term.write_str(&head).map_err(term_error)?;
+        let mut chars: Vec<char> = Vec::new();
+        loop {
+            match self.key()? {
+                Key::Enter => {
+                    self.line("")?;
+                    return Ok(chars.into_iter().collect());
+                }
+                Key::Backspace => {
+                    if let Some(c) = chars.pop() {
+                        let width = measure_text_width(c.encode_utf8(&mut [0; 4]));
+                        self.term.clear_chars(width).map_err(term_error)?;
+                    }
+                }
+                Key::Char(c) if !c.is_control() => {
+                    chars.push(c);
+                    self.term
+                        .write_str(c.encode_utf8(&mut [0; 4]))
+                        .map_err(term_error)?;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The next key. Ctrl-C and Ctrl-D (or a terminal that went away) end the questions.
+    fn key(&self) -> Result<Key> {
+        let stop = |err: Error| {
+            // Leave the cursor on a fresh line for the error message.
+            let _ = self.term.write_line("");
+            Err(err)
+        };
+        match self.term.read_key_raw() {
+            Ok(Key::CtrlC) => stop(Error::Interrupted),
+            Ok(Key::Char('\x04')) => stop(end_of_input()),
+            Ok(key) => Ok(key),
+            Err(e) if e.kind() == ErrorKind::Interrupted => stop(Error::Interrupted),
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => stop(end_of_input()),
+            Err(e) => stop(term_error(e)),
+        }
+    }
+}
+
+impl Drop for Prompter {
+    fn drop(&mut self) {
+        PROMPTING.store(false, Ordering::SeqCst);
+        tty::release();
+    }
+}
+
+/// The terminal's settings while questions are open.
+#[cfg(unix)]
+mod tty {
+    use std::sync::{Mutex, PoisonError};
+
+    use nix::sys::signal::{SigSet, Signal};
+    use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
+
+    /// The settings found when the questions began, put back by `restore`.
+    static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
+
+    /// Raw input on stdin (the terminal, since questions are only asked when it is one): no
+    /// echo, no line editing, no signal keys. Output processing stays, so lines still end
+    /// where they should. Failing leaves console's per-key raw mode, which works nearly as well.
+    ///
+    /// A SIGINT from outside is also kept off this thread, for ctrlc's thread to handle: here
+    /// it would cut console's key read short, and console would then put back the raw settings
+    /// it found, after the handler had put back the real ones.
+    pub fn hold() {
+        let _ = SigSet::from(Signal::SIGINT).thread_block();
+        let stdin = std::io::stdin();
+        let Ok(original) = termios::tcgetattr(&stdin) else {
+            return;
+        };
+        let mut raw = original.clone();
+        raw.local_flags
+            .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG | LocalFlags::IEXTEN);
+        raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
+        raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
+        let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
+        if saved.is_none() && termios::tcsetattr(&stdin, SetArg::TCSADRAIN, &raw).is_ok() {
+            *saved = Some(original);
+        }
+    }
+
+    /// Puts the terminal back as `hold` found it. Safe to call more than once, from any thread.
+    pub fn restore() {
+        let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(original) = saved.take() {
+            let _ = termios::tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, &original);
+        }
+    }
+
+    /// Undoes `hold`, on the thread that called it.
+    pub fn release() {
+        restore();
+        let _ = SigSet::from(Signal::SIGINT).thread_unblock();
+    }
+}
+
+#[cfg(not(unix))]
+mod tty {
+    pub fn hold() {}
+    pub fn restore() {}
+    pub fn release() {}
+}
+
+fn end_of_input() -> Error {
+    Error::usage("end of input (Ctrl-D) at a prompt; nothing was sent")
+}
+
+fn term_error(e: std::io::Error) -> Error {
+    Error::Other(format!("cannot use the terminal: {e}"))
+}

@@ -1,0 +1,566 @@
+//! `checkout create` with a JSON body: from stdin, `--data @file`, `--data -` and inline, merged
+//! with flags and config defaults, and every way a body is refused (with nothing sent).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// Runs `cmd` with `input` on its stdin (a pipe, closed after writing).
+fn with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // A refused input may be dropped unread: a broken pipe here is expected.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// `body_text()` as sent: currency uppercased, the amount's text kept (12.50, not 12.5).
+fn body_json() -> Value {
+    serde_json::from_str(
+        r#"{"amount": 12.50, "currency": "XOF", "description": "Order 1024",
+            "customer": {"email": "ama@example.com", "first_name": "Ama", "last_name": "Mensah",
+                         "city": "Abidjan"},
+            "metadata": {"order_id": "1024", "channel": "web"}}"#,
+    )
+    .unwrap()
+}
+
+fn body_text() -> String {
+    r#"{"amount": 12.50, "currency": "xof", "description": "Order 1024",
+        "customer": {"email": "ama@example.com", "first_name": "Ama", "last_name": "Mensah",
+                     "city": "Abidjan"},
+        "metadata": {"order_id": "1024", "channel": "web"}}"#
+        .to_string()
+}
+
+fn create() -> [&'static str; 2] {
+    ["checkout", "create"]
+}
+
+/// Asserts a refused input: exit 2, one error line starting as expected, nothing sent.
+fn assert_refused(out: &Output, server: &Server, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "missing {needle:?} in {err}");
+    assert!(err.starts_with("orqex: "), "{err}");
+    assert!(out.stdout.is_empty(), "{}", stdout(out));
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn piped_json_is_the_body() {
+    let server = Server::created("cs_piped");
+    let sb = Sandbox::new();
+    let out = with_stdin(sb.cmd_for(&server).args(create()), body_text().as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_piped\n");
+    let req = server.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/v1/payment/checkouts")
+    );
+    assert_eq!(req.json(), body_json());
+    // The amount is sent as written: 12.50, not 12.5.
+    assert!(
+        req.body_text().starts_with(r#"{"amount":12.50,"#),
+        "{}",
+        req.body_text()
+    );
+}
+
+#[test]
+fn data_at_file_is_read_and_piped_stdin_is_then_ignored() {
+    let server = Server::created("cs_file");
+    let sb = Sandbox::new();
+    let path = sb.home.path().join("body.json");
+    std::fs::write(&path, body_text()).unwrap();
+    let out = with_stdin(
+        sb.cmd_for(&server)
+            .args(create())
+            .arg("--data")
+            .arg(format!("@{}", path.display())),
+        br#"{"amount": 999, "description": "from stdin"}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(server.only_request().json(), body_json());
+}
+
+#[test]
+fn data_dash_reads_stdin_and_inline_json_is_the_body() {
+    let server = Server::created("cs_dash");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()).args(["--data", "-"]),
+        body_text().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = sb
+        .cmd_for(&server)
+        .args(create())
+        .args(["-d", &body_text()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in reqs {
+        assert_eq!(r.json(), body_json());
+    }
+}
+
+#[test]
+fn flags_override_json_field_by_field() {
+    let server = Server::created("cs_merge");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()).args([
+            "--email",
+            "kofi@example.com",
+            "--amount",
+            "50",
+            "-m",
+            "channel=cli",
+            "-m",
+            "batch=7",
+            "--return-url",
+            "https://shop.example.com/thanks",
+        ]),
+        body_text().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        server.only_request().body_text(),
+        json!({
+            "amount": 50,
+            "currency": "XOF",
+            "description": "Order 1024",
+            // --email replaced only the email: the JSON's names and city stay.
+            "customer": {"email": "kofi@example.com", "first_name": "Ama", "last_name": "Mensah",
+                         "city": "Abidjan"},
+            "return_url": "https://shop.example.com/thanks",
+            // --metadata replaced one key and added another; the JSON's other key stays.
+            "metadata": {"order_id": "1024", "channel": "cli", "batch": "7"}
+        })
+        .to_string()
+    );
+}
+
+#[test]
+fn config_currency_is_the_lowest_layer() {
+    let sb = Sandbox::new();
+    sb.write_config("[profiles.default]\ncurrency = \"GHS\"\n");
+    let run = |json: &str, flags: &[&str]| -> Value {
+        let out = with_stdin(
+            sb.cmd().args(create()).args(flags).arg("--dry-run"),
+            json.as_bytes(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["currency"].clone()
+    };
+    let rest = r#""amount": 50, "description": "d",
+        "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}"#;
+    assert_eq!(run(&format!("{{{rest}}}"), &[]), "GHS");
+    assert_eq!(
+        run(&format!("{{{rest}, \"currency\": \"xof\"}}"), &[]),
+        "XOF"
+    );
+    assert_eq!(
+        run(
+            &format!("{{{rest}, \"currency\": \"XOF\"}}"),
+            &["--currency", "NGN"]
+        ),
+        "NGN"
+    );
+}
+
+#[test]
+fn the_merged_body_is_validated_with_the_flags_words() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        br#"{"amount": 0, "currency": "XO", "description": "",
+             "customer": {"email": "ama@", "first_name": "Ama"}, "return_url": "nope"}"#,
+    );
+    assert_refused(&out, &server, "invalid input: 6 problems; nothing was sent");
+    let err = stderr(&out);
+    for line in [
+        "  amount (--amount): `0` is below the minimum amount of 1",
+        "  currency (--currency): `XO` is not a three-letter ISO 4217 currency code, like XOF",
+        "  description (--description): must not be empty",
+        "  customer.email (--email): `ama@` is not a valid email address, like ama@example.com",
+        "  customer.last_name (--last-name): is required; set it with --last-name",
+        "  return_url (--return-url): `nope` is not an absolute http(s) URL, like https://shop.example.com/thanks",
+    ] {
+        assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
+    }
+}
+
+#[test]
+fn a_json_missing_fields_lists_each_with_its_flag() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        br#"{"amount": 50, "customer": {"email": "ama@example.com"}}"#,
+    );
+    assert_refused(&out, &server, "invalid input: 4 problems; nothing was sent");
+    assert_eq!(
+        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        [
+            "  currency (--currency): is required; set it with --currency",
+            "  description (--description): is required; set it with --description",
+            "  customer.first_name (--first-name): is required; set it with --first-name",
+            "  customer.last_name (--last-name): is required; set it with --last-name",
+        ]
+    );
+}
+
+#[test]
+fn empty_stdin_is_no_input() {
+    let server = Server::created("cs_empty");
+    let sb = Sandbox::new();
+    // </dev/null, as in CI.
+    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A pipe closed at once, and one with only white space.
+    for input in [&b""[..], b"\n  \n"] {
+        let out = with_stdin(sb.cmd_for(&server).args(CREATE), input);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    for r in reqs {
+        assert_eq!(r.json(), create_body());
+    }
+    // With nothing at all, the missing fields are listed; it never waits.
+    let out = sb.cmd_for(&server).args(create()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid input: 6 problems"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_explicit_empty_source_is_an_error() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let path = sb.home.path().join("empty.json");
+    std::fs::write(&path, "").unwrap();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--data")
+        .arg(format!("@{}", path.display()))
+        .output()
+        .unwrap();
+    assert_refused(&out, &server, "empty.json is empty");
+    let out = with_stdin(sb.cmd_for(&server).args(CREATE).args(["--data", "-"]), b"");
+    assert_refused(&out, &server, "the JSON on stdin is empty");
+}
+
+#[test]
+fn bad_json_is_one_line_with_line_and_column() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        b"{\n  \"amount\": 50,\n  \"currency\" \"XOF\"\n}\n",
+    );
+    assert_refused(&out, &server, "the JSON on stdin is not valid JSON");
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "orqex: the JSON on stdin is not valid JSON: expected `:` at line 3 column 14\n"
+    );
+}
+
+#[test]
+fn a_value_that_is_not_an_object_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    for (input, kind) in [
+        ("[{\"amount\": 50}]", "an array"),
+        ("\"hello\"", "a string"),
+        ("50", "a number"),
+        ("null", "null"),
+    ] {
+        let out = with_stdin(sb.cmd_for(&server).args(create()), input.as_bytes());
+        assert_refused(
+            &out,
+            &server,
+            &format!("the JSON on stdin is {kind}, not an object"),
+        );
+        assert_eq!(stderr(&out).lines().count(), 1);
+    }
+}
+
+#[test]
+fn unknown_fields_name_the_path_and_the_closest_field() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut body: Value = serde_json::from_str(&body_text()).unwrap();
+    body["customer"]["emial"] = json!("x@example.com");
+    body["amout"] = json!(5);
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        body.to_string().as_bytes(),
+    );
+    assert_refused(&out, &server, "invalid input: 2 problems; nothing was sent");
+    let err = stderr(&out);
+    assert!(
+        err.contains("  customer.emial (stdin): unknown field; did you mean `customer.email`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  amout (stdin): unknown field; did you mean `amount`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_field_in_a_file_names_the_file() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let path = sb.home.path().join("body.json");
+    std::fs::write(
+        &path,
+        r#"{"restriction": {"phone": {"numbr": "0700000000"}}}"#,
+    )
+    .unwrap();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--data")
+        .arg(format!("@{}", path.display()))
+        .output()
+        .unwrap();
+    assert_refused(
+        &out,
+        &server,
+        &format!(
+            "  restriction.phone.numbr ({}): unknown field; did you mean `restriction.phone.number`?",
+            path.display()
+        ),
+    );
+}
+
+#[test]
+fn wrong_types_are_refused_with_their_path() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        br#"{"amount": "50", "customer": {"first_name": ["Ama"]}, "metadata": "x"}"#,
+    );
+    assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
+    let err = stderr(&out);
+    for line in [
+        "  amount (stdin): must be a number, like 50 (not in quotes); got a string",
+        "  customer.first_name (stdin): must be a string; got an array",
+        "  metadata (stdin): must be an object; got a string",
+    ] {
+        assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
+    }
+}
+
+#[test]
+fn a_field_given_twice_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        br#"{"amount": 50, "amount": 5000}"#,
+    );
+    assert_refused(&out, &server, "duplicate field `amount`");
+}
+
+#[test]
+fn invalid_utf8_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        b"{\"description\": \"caf\xE9\"}",
+    );
+    assert_refused(
+        &out,
+        &server,
+        "the JSON on stdin is not valid UTF-8 (line 1, column 21); save it as UTF-8",
+    );
+}
+
+#[test]
+fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Up to 64 MiB of an endless description; orqex must stop after 1 MiB + 1 byte.
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut sent = stdin.write(b"{\"description\": \"").unwrap_or(0);
+        for _ in 0..1024 {
+            match stdin.write_all(&chunk) {
+                Ok(()) => sent += chunk.len(),
+                Err(_) => break,
+            }
+        }
+        sent
+    });
+    let out = child.wait_with_output().unwrap();
+    let sent = writer.join().unwrap();
+    assert_refused(&out, &server, "the JSON on stdin is larger than 1 MiB");
+    assert!(sent < 8 * 1024 * 1024, "orqex read {sent} bytes");
+
+    // Exactly 1 MiB is still accepted as input (and then fails only validation).
+    let mut body = br#"{"description": ""#.to_vec();
+    body.resize(1024 * 1024 - 2, b'x');
+    body.extend_from_slice(b"\"}");
+    let out = with_stdin(sb.cmd_for(&server).args(create()), &body);
+    assert_refused(
+        &out,
+        &server,
+        "description (--description): is 1048557 characters long",
+    );
+}
+
+#[test]
+fn data_without_at_suggests_it_and_a_missing_file_is_named() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--data", "body.json"])
+        .output()
+        .unwrap();
+    assert_refused(&out, &server, "write --data @body.json to read a file");
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--data", "@does-not-exist.json"])
+        .output()
+        .unwrap();
+    assert_refused(&out, &server, "cannot read does-not-exist.json");
+}
+
+#[test]
+fn dry_run_prints_the_merged_body_and_sends_nothing() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server)
+            .env("ORQEX_SECRET_KEY", LIVE_KEY)
+            .args(create())
+            .args(["--dry-run", "--first-name", "Kofi"]),
+        body_text().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut expected = body_json();
+    expected["customer"]["first_name"] = json!("Kofi");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        expected
+    );
+    assert!(server.requests().is_empty());
+    // A dry run moves no money: no live-key question or notice.
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_live_key_without_a_terminal_sends_with_a_one_line_notice() {
+    let server = Server::created("cs_live");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server)
+            .env("ORQEX_SECRET_KEY", LIVE_KEY)
+            .args(create()),
+        body_text().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_live\n");
+    assert_eq!(
+        stderr(&out),
+        format!("orqex: using a live key ({LIVE_KEY_MASKED}): this creates a real checkout\n")
+    );
+    assert_eq!(server.only_request().json(), body_json());
+    assert!(!stderr(&out).contains("0000_0000"));
+}
+
+#[test]
+fn help_documents_the_input_flags() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["checkout", "create", "--help"])
+        .output()
+        .unwrap();
+    let help = stdout(&out);
+    for needle in ["--data <@FILE|-|JSON>", "--no-input", "--yes", "CI is set"] {
+        assert!(help.contains(needle), "{needle} in {help}");
+    }
+}
+
+#[test]
+fn a_silent_open_stdin_gets_a_hint_and_is_still_read() {
+    let server = Server::created("cs_slow");
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd_for(&server)
+        .args(create())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr_pipe = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr_pipe).lines() {
+            let _ = tx.send(line.unwrap_or_default());
+        }
+    });
+    let hint = rx.recv_timeout(std::time::Duration::from_secs(20));
+    if hint.is_err() {
+        let _ = child.kill();
+    }
+    let hint = hint.expect("a hint while stdin stays open and silent");
+    assert_eq!(
+        hint,
+        "orqex: waiting for a JSON body on stdin (it is not a terminal); \
+         if there is none, run with </dev/null or give the body with --data"
+    );
+    // The body arrives late: it is read and sent all the same.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(body_text().as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_slow\n");
+    assert!(rx.try_iter().next().is_none(), "one line on stderr only");
+    assert_eq!(server.only_request().json(), body_json());
+}

@@ -1,0 +1,463 @@
+//! Prompts through a real pseudo-terminal (expectrl): what is asked, what is sent, and that
+//! Ctrl-C, Ctrl-D and a "no" send nothing and leave the terminal as it was.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{ControlCode, Eof, Expect, Session};
+use serde_json::json;
+
+use crate::common::*;
+
+/// Every wait has a limit, so a broken prompt fails the test instead of hanging it.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A pseudo-terminal session and everything it printed so far.
+struct Pty {
+    session: expectrl::session::OsSession,
+    seen: String,
+}
+
+impl Pty {
+    /// Waits for `text` (at most `TIMEOUT`).
+    fn expect(&mut self, text: &str) {
+        let found = self
+            .session
+            .expect(text)
+            .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}; so far: {}", self.seen));
+        self.seen
+            .push_str(&String::from_utf8_lossy(found.as_bytes()));
+    }
+
+    fn send(&mut self, keys: impl AsRef<[u8]>) {
+        self.session.send(keys).unwrap();
+    }
+
+    fn echo(&self) -> bool {
+        self.session.get_process().get_echo().expect("termios")
+    }
+
+    /// Waits until orqex is reading keys (raw mode: echo off), so a control key typed now
+    /// reaches it as a key and not as a signal or an end-of-file of the line discipline.
+    fn wait_for_raw(&self) {
+        let start = Instant::now();
+        while self.echo() {
+            assert!(start.elapsed() < TIMEOUT, "orqex never waited for a key");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Everything printed, once orqex has exited, and its exit code.
+    fn finish(&mut self) -> (String, i32) {
+        let rest = self.session.expect(Eof).expect("orqex to exit");
+        self.seen
+            .push_str(&String::from_utf8_lossy(rest.as_bytes()));
+        let code = match self.session.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!(
+                "orqex did not exit normally: {other:?}; output: {}",
+                self.seen
+            ),
+        };
+        (self.seen.clone(), code)
+    }
+}
+
+/// Runs `orqex` (built by `Sandbox`, so with its scrubbed environment: no `CI`) on a new
+/// pseudo-terminal. A shell turns echo on first, as in a normal terminal, so the test can tell
+/// when orqex has the terminal in raw mode (echo off) waiting for a key, and can check
+/// afterwards that echo is back on.
+fn spawn_cmd(orqex: Command) -> Pty {
+    let mut cmd = Command::new("sh");
+    cmd.env_clear();
+    for (k, v) in orqex.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    cmd.arg("-c")
+        .arg("stty echo icanon isig && exec \"$0\" \"$@\"")
+        .arg(orqex.get_program())
+        .args(orqex.get_args());
+    let mut session = Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(TIMEOUT));
+    Pty {
+        session,
+        seen: String::new(),
+    }
+}
+
+/// `orqex ARGS` on a pseudo-terminal with `key`, pointed at `server`.
+fn spawn(sb: &Sandbox, server: &Server, key: &str, args: &[&str]) -> Pty {
+    let mut orqex = sb.cmd_for(server);
+    orqex.env("ORQEX_SECRET_KEY", key).args(args);
+    spawn_cmd(orqex)
+}
+
+/// Expects `text` on the terminal, waits for orqex to read, then types `answer` and Enter.
+fn answer(p: &mut Pty, text: &str, answer: &str) {
+    p.expect(text);
+    p.wait_for_raw();
+    p.send(format!("{answer}\r"));
+}
+
+/// Expects `text`, waits for orqex to read, then presses `key` alone.
+fn key(p: &mut Pty, text: &str, key: &str) {
+    p.expect(text);
+    p.wait_for_raw();
+    p.send(key);
+}
+
+fn assert_terminal_restored(p: &Pty, output: &str) {
+    assert!(p.echo(), "echo was left off on the terminal");
+    assert!(!output.contains("\x1b[?25l"), "cursor hidden: {output:?}");
+}
+
+const AMOUNT: &str = "Amount, in major units";
+const CURRENCY: &str = "Currency, ISO 4217";
+const DESCRIPTION: &str = "Description shown to the customer";
+const EMAIL: &str = "Customer email";
+const FIRST: &str = "Customer first name";
+const LAST: &str = "Customer last name";
+const OPTIONAL: &str = "Add optional fields";
+
+/// Types the six required answers of `common::CREATE`.
+fn answer_required(p: &mut Pty) {
+    answer(p, AMOUNT, "50");
+    answer(p, CURRENCY, "xof");
+    answer(p, DESCRIPTION, "Order 1024");
+    answer(p, EMAIL, "ama@example.com");
+    answer(p, FIRST, "Ama");
+    answer(p, LAST, "Mensah");
+}
+
+#[test]
+fn filling_every_prompt_creates_exactly_one_checkout_with_the_typed_values() {
+    let server = Server::created("cs_prompted");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    answer_required(&mut p);
+    key(&mut p, OPTIONAL, "n");
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("https://pay.orqex.com/c/cs_prompted"), "{out}");
+    let req = server.only_request();
+    assert_eq!(req.body_text(), create_body().to_string());
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn only_missing_fields_are_asked_and_flags_keep_their_values() {
+    let server = Server::created("cs_partly");
+    let sb = Sandbox::new();
+    let mut p = spawn(
+        &sb,
+        &server,
+        KEY,
+        &[
+            "checkout",
+            "create",
+            "--amount",
+            "12.50",
+            "--currency",
+            "XOF",
+            "--description",
+            "Order 1024",
+            "--first-name",
+            "Ama",
+        ],
+    );
+    answer(&mut p, EMAIL, "ama@example.com");
+    answer(&mut p, LAST, "Mensah");
+    key(&mut p, OPTIONAL, "\r"); // Enter takes the default: no.
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    for asked in [AMOUNT, CURRENCY, DESCRIPTION, FIRST] {
+        assert!(!out.contains(asked), "{asked} was asked: {out}");
+    }
+    assert!(
+        server
+            .only_request()
+            .body_text()
+            .starts_with(r#"{"amount":12.50,"currency":"XOF","#)
+    );
+}
+
+#[test]
+fn a_bad_answer_is_asked_again_with_the_validation_message() {
+    let server = Server::created("cs_again");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    answer(&mut p, AMOUNT, "abc");
+    p.expect("`abc` is not an amount; write a plain decimal in major units, like 50 or 12.5");
+    answer(&mut p, AMOUNT, "0");
+    p.expect("`0` is below the minimum amount of 1");
+    answer(&mut p, AMOUNT, "50");
+    answer(&mut p, CURRENCY, "XO");
+    p.expect("is not a three-letter ISO 4217 currency code");
+    answer(&mut p, CURRENCY, "XOF");
+    answer(&mut p, DESCRIPTION, "");
+    p.expect("an answer is required");
+    answer(&mut p, DESCRIPTION, "Order 1024");
+    answer(&mut p, EMAIL, "ama@");
+    p.expect("`ama@` is not a valid email address");
+    answer(&mut p, EMAIL, "ama@example.com");
+    answer(&mut p, FIRST, "Ama");
+    answer(&mut p, LAST, "Mensah");
+    key(&mut p, OPTIONAL, "n");
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(server.only_request().json(), create_body());
+}
+
+#[test]
+fn optional_fields_come_behind_one_question_and_can_be_skipped() {
+    let server = Server::created("cs_optional");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    answer_required(&mut p);
+    key(&mut p, OPTIONAL, "y");
+    answer(&mut p, "Customer street address", "");
+    answer(&mut p, "Customer city", "Abidjan");
+    answer(&mut p, "Customer state or region", "");
+    answer(&mut p, "Customer country", "civ");
+    p.expect("is not a two-letter ISO 3166-1 country code");
+    answer(&mut p, "Customer country", "ci");
+    for label in [
+        "Customer postal code",
+        "Return URL",
+        "Webhook URL",
+        "Statement descriptor",
+        "Receipt email",
+    ] {
+        answer(&mut p, label, "");
+    }
+    answer(&mut p, "Minutes the checkout stays open", "30");
+    for label in ["Only allow payers from", "Checkout colour", "Label shown"] {
+        answer(&mut p, label, "");
+    }
+    answer(&mut p, "Metadata KEY=VALUE", "order_id=1024");
+    answer(&mut p, "Metadata KEY=VALUE", "oops");
+    p.expect("`oops` is not KEY=VALUE");
+    answer(&mut p, "Metadata KEY=VALUE", "");
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        server.only_request().json(),
+        json!({
+            "amount": 50,
+            "currency": "XOF",
+            "description": "Order 1024",
+            "customer": {"email": "ama@example.com", "first_name": "Ama", "last_name": "Mensah",
+                         "city": "Abidjan", "country": "CI"},
+            "metadata": {"order_id": "1024"},
+            "expires_in_minutes": 30
+        })
+    );
+}
+
+#[test]
+fn live_key_confirmation_answered_no_sends_nothing() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, LIVE_KEY, CREATE);
+    p.expect("This creates a LIVE checkout");
+    p.expect("amount       50 XOF");
+    p.expect("description  Order 1024");
+    p.expect("customer     Ama Mensah <ama@example.com>");
+    p.expect(&format!("environment  live (key {LIVE_KEY_MASKED})"));
+    key(&mut p, "Create this live checkout? [y/N]", "n");
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("orqex: not confirmed; nothing was sent"),
+        "{out}"
+    );
+    assert!(server.requests().is_empty());
+    assert!(!out.contains("0000_0000"), "key leaked: {out}");
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn live_key_confirmation_answered_yes_sends_once() {
+    let server = Server::created("cs_live");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, LIVE_KEY, CREATE);
+    key(&mut p, "Create this live checkout?", "y");
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("https://pay.orqex.com/c/cs_live"), "{out}");
+    assert_eq!(server.only_request().json(), create_body());
+}
+
+#[test]
+fn yes_skips_the_live_question_but_still_says_live() {
+    let server = Server::created("cs_live_yes");
+    let sb = Sandbox::new();
+    let mut args = CREATE.to_vec();
+    args.push("--yes");
+    let mut p = spawn(&sb, &server, LIVE_KEY, &args);
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Create this live checkout"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "using a live key ({LIVE_KEY_MASKED}): this creates a real checkout"
+        )),
+        "{out}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn dry_run_with_a_live_key_never_asks() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut args = CREATE.to_vec();
+    args.push("--dry-run");
+    let mut p = spawn(&sb, &server, LIVE_KEY, &args);
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("Create this live checkout"), "{out}");
+    assert!(out.contains("\"amount\": 50"), "{out}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_exits_130_and_sends_nothing() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    answer(&mut p, AMOUNT, "50");
+    p.expect(CURRENCY);
+    p.wait_for_raw();
+    p.send("XO");
+    p.send(ControlCode::EndOfText);
+    let (out, code) = p.finish();
+    assert_eq!(code, 130, "{out}");
+    assert!(
+        out.contains("orqex: interrupted; nothing was sent"),
+        "{out}"
+    );
+    assert!(server.requests().is_empty());
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn ctrl_c_at_the_live_question_exits_130_and_sends_nothing() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, LIVE_KEY, CREATE);
+    key(&mut p, "Create this live checkout?", "\x03");
+    let (out, code) = p.finish();
+    assert_eq!(code, 130, "{out}");
+    assert!(server.requests().is_empty());
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn ctrl_d_at_a_prompt_exits_2_and_sends_nothing() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    p.expect(AMOUNT);
+    p.wait_for_raw();
+    p.send(ControlCode::EndOfTransmission);
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("orqex: end of input (Ctrl-D) at a prompt; nothing was sent"),
+        "{out}"
+    );
+    assert!(server.requests().is_empty());
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn no_prompt_with_ci_set_or_no_input_even_at_a_terminal() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let args = ["checkout", "create", "--amount", "50"];
+    let mut no_input = sb.cmd_for(&server);
+    no_input.args(args).arg("--no-input");
+    // CI set to anything, even empty, turns prompts off.
+    let mut ci = sb.cmd_for(&server);
+    ci.args(args).env("CI", "");
+    for cmd in [no_input, ci] {
+        let mut p = spawn_cmd(cmd);
+        let (out, code) = p.finish();
+        assert_eq!(code, 2, "{out}");
+        assert!(!out.contains(CURRENCY), "asked: {out}");
+        assert!(
+            out.contains("invalid input: 5 problems; nothing was sent"),
+            "{out}"
+        );
+        assert!(
+            out.contains("customer.email (--email): is required; set it with --email"),
+            "{out}"
+        );
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn no_key_is_reported_before_any_question() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd();
+    orqex
+        .env("ORQEX_BASE_URL", server.url())
+        .args(["checkout", "create"]);
+    let mut p = spawn_cmd(orqex);
+    let (out, code) = p.finish();
+    assert_eq!(code, 3, "{out}");
+    assert!(!out.contains(AMOUNT), "{out}");
+}
+
+#[test]
+fn sigint_from_outside_at_a_prompt_also_exits_130_and_restores_the_terminal() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    answer(&mut p, AMOUNT, "50");
+    p.expect(CURRENCY);
+    p.wait_for_raw();
+    p.session
+        .get_process_mut()
+        .kill(expectrl::process::unix::Signal::SIGINT)
+        .unwrap();
+    let (out, code) = p.finish();
+    assert_eq!(code, 130, "{out}");
+    assert!(
+        out.contains("orqex: interrupted; nothing was sent"),
+        "{out}"
+    );
+    assert!(server.requests().is_empty());
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn a_bad_flag_is_reported_before_any_question() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut p = spawn(
+        &sb,
+        &server,
+        KEY,
+        &["checkout", "create", "--amount", "abc", "-m", "novalue"],
+    );
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains(CURRENCY), "asked: {out}");
+    assert!(
+        out.contains("invalid input: 2 problems; nothing was sent"),
+        "{out}"
+    );
+    assert!(
+        out.contains("amount (--amount): `abc` is not an amount"),
+        "{out}"
+    );
+    assert!(out.contains("metadata (--metadata)"), "{out}");
+    assert!(server.requests().is_empty());
+}
