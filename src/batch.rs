@@ -10,17 +10,16 @@ use std::io::{BufRead, Read};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::checkout::request::NumberText;
-use crate::checkout::{CheckoutRequest, validate};
+use crate::checkout::{CheckoutRequest, input, validate};
 use crate::client::Client;
 use crate::error::{Error, Exit, Result};
 
 /// How far the reader may run ahead of the printer, per worker.
 const WINDOW_PER_WORKER: u64 = 4;
 /// One JSON line may be as large as a whole single-create input.
-const MAX_LINE: usize = 1024 * 1024;
+const MAX_LINE: usize = input::MAX_JSON_BYTES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -31,7 +30,7 @@ pub enum Format {
 /// One input row, parsed as far as it could be. `number` counts rows from 1, header excluded.
 pub struct Row {
     pub number: u64,
-    pub request: std::result::Result<CheckoutRequest, String>,
+    pub request: Result<CheckoutRequest>,
 }
 
 /// A source of rows that can be handed to the reader thread.
@@ -81,22 +80,13 @@ impl Iterator for JsonLines {
                     self.line
                 ))));
             }
-            let text = match std::str::from_utf8(&buf) {
-                Ok(t) => t.trim(),
-                Err(_) => {
-                    self.number += 1;
-                    return Some(Ok(Row {
-                        number: self.number,
-                        request: Err(format!("line {} is not valid UTF-8", self.line)),
-                    }));
-                }
-            };
-            if text.is_empty() {
+            if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.number += 1;
-            let request = serde_json::from_str::<CheckoutRequest>(text)
-                .map_err(|e| format!("line {}: {e}", self.line));
+            let what = format!("line {}", self.line);
+            let request = input::parse_json_from(&buf, &what, &what, false)
+                .and_then(|r| r.ok_or_else(|| Error::usage(format!("{what} is empty"))));
             return Some(Ok(Row {
                 number: self.number,
                 request,
@@ -104,9 +94,6 @@ impl Iterator for JsonLines {
         }
     }
 }
-
-/// Columns whose cells are numbers, kept as the exact text and checked by `validate`.
-const NUMBER_COLUMNS: [&str; 2] = ["amount", "expires_in_minutes"];
 
 fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
     let mut csv = csv::ReaderBuilder::new()
@@ -124,85 +111,29 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
             "the CSV batch has no header row; its first line must name the fields, like amount,currency,customer.email",
         ));
     }
-    // deny_unknown_fields rejects a bad key whatever its value, so a row of nulls checks
-    // every column name against the request model once, up front.
-    let nulls: Vec<(String, Option<String>)> = header.iter().map(|h| (h.clone(), None)).collect();
-    if let Err(e) = row_request(&nulls) {
-        return Err(Error::usage(format!("CSV header: {e}")));
-    }
+    // Every column name is checked against the request model once, up front: a row of
+    // empty cells has each path and no value.
+    let empty: Vec<(&str, Option<&str>)> = header.iter().map(|h| (h.as_str(), None)).collect();
+    input::from_paths(&empty, "the CSV header", "CSV header")?;
     let mut records = csv.into_records();
     let mut number = 0u64;
     Ok(Box::new(std::iter::from_fn(move || {
         let record = records.next()?;
         number += 1;
-        let request = match record {
-            Ok(r) => {
-                let cells: Vec<(String, Option<String>)> = header
+        let what = format!("row {number}");
+        let request = record
+            .map_err(|e| Error::usage(format!("cannot read CSV {what}: {e}")))
+            .and_then(|r| {
+                // An empty cell leaves its field unset, so the command line's default applies.
+                let cells: Vec<(&str, Option<&str>)> = header
                     .iter()
-                    .cloned()
-                    .zip(
-                        r.iter()
-                            .map(|c| Some(c.to_string()).filter(|c| !c.is_empty())),
-                    )
+                    .map(String::as_str)
+                    .zip(r.iter().map(|c| Some(c).filter(|c| !c.is_empty())))
                     .collect();
-                row_request(&cells)
-            }
-            Err(e) => Err(format!("cannot read the CSV row: {e}")),
-        };
+                input::from_paths(&cells, &what, &what)
+            });
         Some(Ok(Row { number, request }))
     })))
-}
-
-/// Builds a request from (field path, cell) pairs; an empty cell leaves the field unset so
-/// the command line's default applies.
-fn row_request(cells: &[(String, Option<String>)]) -> std::result::Result<CheckoutRequest, String> {
-    let mut root = Map::new();
-    let mut numbers = Vec::new();
-    for (path, cell) in cells {
-        if NUMBER_COLUMNS.contains(&path.as_str()) {
-            numbers.push((path.as_str(), cell.clone()));
-            continue;
-        }
-        let value = cell.clone().map(Value::String).unwrap_or(Value::Null);
-        insert_path(&mut root, path, value)?;
-    }
-    let mut req: CheckoutRequest =
-        serde_json::from_value(Value::Object(root)).map_err(|e| e.to_string())?;
-    for (path, cell) in numbers {
-        let Some(text) = cell else { continue };
-        match path {
-            "amount" => req.amount = Some(NumberText(text)),
-            _ => req.expires_in_minutes = Some(NumberText(text)),
-        }
-    }
-    Ok(req)
-}
-
-fn insert_path(
-    root: &mut Map<String, Value>,
-    path: &str,
-    value: Value,
-) -> std::result::Result<(), String> {
-    let mut parts = path.split('.').peekable();
-    let mut node = root;
-    while let Some(part) = parts.next() {
-        if part.is_empty() {
-            return Err(format!(
-                "column `{path}` is not a field path like customer.email"
-            ));
-        }
-        if parts.peek().is_none() {
-            node.insert(part.to_string(), value);
-            return Ok(());
-        }
-        let child = node
-            .entry(part.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        node = child
-            .as_object_mut()
-            .ok_or_else(|| format!("column `{path}` nests under a field that is not an object"))?;
-    }
-    Ok(())
 }
 
 /// What the batch needs besides its rows.
@@ -351,18 +282,11 @@ pub fn run(
 }
 
 /// Validates and sends one row; the JSON line to print and whether the key was refused.
-fn process(
-    number: u64,
-    request: std::result::Result<CheckoutRequest, String>,
-    plan: &Plan<'_>,
-) -> (Value, bool) {
+fn process(number: u64, request: Result<CheckoutRequest>, plan: &Plan<'_>) -> (Value, bool) {
     let key = row_key(&plan.batch_key, number);
     let request = match request {
         Ok(r) => r,
-        Err(message) => {
-            let err = Error::usage(format!("row {number}: {message}"));
-            return (failure(number, &err, None), false);
-        }
+        Err(err) => return (failure(number, &err, None), false),
     };
     let valid = match validate::validate(plan.defaults.clone().overlay(request)) {
         Ok(v) => v,
@@ -383,6 +307,7 @@ fn process(
                 "url": resp.body.pointer("/data/checkout/url"),
                 "idempotency_key": key,
                 "replayed": resp.replayed,
+                "request_id": resp.request_id,
             }),
             false,
         ),
@@ -449,7 +374,14 @@ mod tests {
         .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].number, 2);
-        assert!(rows[1].request.as_ref().unwrap_err().starts_with("line 3:"));
+        assert!(
+            rows[1]
+                .request
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .starts_with("line 3 is not valid JSON")
+        );
     }
 
     #[test]

@@ -92,10 +92,8 @@ pub struct Settings {
     pub path: PathBuf,
     pub file: ConfigFile,
     pub profile: String,
-    pub profile_source: Source,
     pub base_url: String,
-    pub base_url_source: Source,
-    key: Option<(SecretKey, Source)>,
+    key: Option<SecretKey>,
 }
 
 impl Settings {
@@ -105,7 +103,7 @@ impl Settings {
         let path = config_path()?;
         let file = load(&path)?.unwrap_or_default();
 
-        let (profile, profile_source) = resolve_profile(profile_flag, &file, &path);
+        let (profile, _) = resolve_profile(profile_flag, &file, &path);
         let active = file.profiles.get(&profile).cloned().unwrap_or_default();
 
         let key = match pick_key(&active, &path) {
@@ -117,7 +115,7 @@ impl Settings {
                         path.display()
                     )),
                 })?;
-                Some((key, source))
+                Some(key)
             }
             None => None,
         };
@@ -130,9 +128,7 @@ impl Settings {
             path,
             file,
             profile,
-            profile_source,
             base_url,
-            base_url_source,
             key,
         })
     }
@@ -142,14 +138,10 @@ impl Settings {
         self.file.profiles.get(&self.profile)
     }
 
-    pub fn key(&self) -> Option<&(SecretKey, Source)> {
-        self.key.as_ref()
-    }
-
     /// The key, or the exit-3 error that says how to provide one.
     pub fn require_key(&self) -> Result<&SecretKey> {
         match &self.key {
-            Some((k, _)) => Ok(k),
+            Some(k) => Ok(k),
             None => Err(Error::NoKey(format!(
                 "no secret key for profile `{}`: set {ENV_KEY}, or run `orqex login --profile {}` (checked {ENV_KEY} and {})",
                 self.profile,

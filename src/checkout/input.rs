@@ -108,7 +108,17 @@ pub fn parse_json(
     source: &JsonSource,
     empty_is_none: bool,
 ) -> Result<Option<CheckoutRequest>> {
-    let what = source.describe();
+    parse_json_from(bytes, &source.describe(), &source.origin(), empty_is_none)
+}
+
+/// `parse_json` for bytes from anywhere: `what` names the input in messages ("line 3"),
+/// `origin` stands beside each field problem where a flag would.
+pub fn parse_json_from(
+    bytes: &[u8],
+    what: &str,
+    origin: &str,
+    empty_is_none: bool,
+) -> Result<Option<CheckoutRequest>> {
     if bytes.len() > MAX_JSON_BYTES {
         return Err(Error::usage(format!(
             "{what} is larger than 1 MiB; a checkout request is a few hundred bytes, check the input"
@@ -139,11 +149,7 @@ pub fn parse_json(
             kind_name(&value)
         )));
     };
-    let mut problems = Vec::new();
-    check_shape(map, BODY, "", &source.origin(), &mut problems);
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
+    check_object(map, origin)?;
     // The shape is right; serde still catches what a `Value` hides, such as a field given twice.
     serde_json::from_str(text)
         .map(Some)
@@ -364,19 +370,52 @@ pub fn config_defaults(profile: Option<&Profile>) -> CheckoutRequest {
 
 /// A draft holding the given answers, each at its field path (`customer.email`).
 pub fn from_answers(answers: &[(&str, String)]) -> Result<CheckoutRequest> {
+    let cells: Vec<(&str, Option<&str>)> = answers
+        .iter()
+        .map(|(path, text)| (*path, Some(text.as_str())))
+        .collect();
+    from_paths(&cells, "the answers", "prompt")
+}
+
+/// A draft from (field path, text) pairs, as CSV columns give them: a number where the body
+/// wants one (when the text is one; otherwise the shape check says so), text elsewhere, and
+/// `None` left unset. Unknown paths and wrong types are reported like JSON's.
+pub fn from_paths(
+    cells: &[(&str, Option<&str>)],
+    what: &str,
+    origin: &str,
+) -> Result<CheckoutRequest> {
     let mut root = Map::new();
-    for (path, text) in answers {
-        let value = match kind_at(path) {
-            Some(Kind::Number) => serde_json::from_str::<serde_json::Number>(text)
+    for (path, text) in cells {
+        let value = match (text, kind_at(path)) {
+            (None, _) => Value::Null,
+            (Some(t), Some(Kind::Number)) => serde_json::from_str::<serde_json::Number>(t)
                 .map(Value::Number)
-                .map_err(|_| Error::usage(format!("{path}: `{text}` is not a number")))?,
-            _ => Value::String(text.clone()),
+                .unwrap_or_else(|_| Value::String(t.to_string())),
+            (Some(t), _) => Value::String(t.to_string()),
         };
         let parts: Vec<&str> = path.split('.').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(Error::usage(format!(
+                "{what}: `{path}` is not a field path like customer.email"
+            )));
+        }
         insert_at(&mut root, &parts, value);
     }
+    check_object(&root, origin)?;
     serde_json::from_value(Value::Object(root))
-        .map_err(|e| Error::Other(format!("cannot hold the answers: {e}")))
+        .map_err(|e| Error::usage(format!("{what} is not a valid request: {e}")))
+}
+
+/// Every unknown field and wrong type in `map`, at once.
+fn check_object(map: &Map<String, Value>, origin: &str) -> Result<()> {
+    let mut problems = Vec::new();
+    check_shape(map, BODY, "", origin, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
 fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
