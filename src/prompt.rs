@@ -27,10 +27,7 @@ use crate::secret::SecretKey;
 /// both terminals), never in CI (`CI` set to anything) and never with `--no-input`.
 /// Everywhere else a missing value is an error, so a script can never hang on a question.
 pub fn allowed(no_input: bool) -> bool {
-    !no_input
-        && std::env::var_os("CI").is_none()
-        && std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
+    !no_input && !in_ci() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 type Check = fn(&str) -> std::result::Result<String, String>;
@@ -225,6 +222,24 @@ pub fn confirm_live(req: &CheckoutRequest, key: &SecretKey) -> Result<()> {
     }
 }
 
+/// Asks for a secret key without showing what is typed, until it is one. Ctrl-C and Ctrl-D
+/// end the program as at any other question, with the terminal put back.
+pub fn secret_key(label: &str) -> Result<SecretKey> {
+    let p = Prompter::start();
+    loop {
+        let answer = p.read(label, false)?;
+        match SecretKey::parse(&answer) {
+            Ok(key) => return Ok(key),
+            Err(message) => p.error(&message)?,
+        }
+    }
+}
+
+/// Whether a CI variable is set: then nobody is there to answer.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
 /// While true, a SIGINT (sent by `kill`: the terminal sends none while questions are open)
 /// puts the terminal back and ends the program as a Ctrl-C key would.
 static PROMPTING: AtomicBool = AtomicBool::new(false);
@@ -319,6 +334,11 @@ impl Prompter {
 
     /// One line typed at the terminal, echoed as typed. Only printable characters are taken.
     fn read_line(&self, label: &str) -> Result<String> {
+        self.read(label, true)
+    }
+
+    /// One line typed at the terminal; `echo` false shows nothing of it (a secret).
+    fn read(&self, label: &str, echo: bool) -> Result<String> {
         let mut head = String::new();
         let _ = self.theme.format_input_prompt(&mut head, label, None);
         self.term.write_str(&head).map_err(term_error)?;
@@ -330,16 +350,20 @@ impl Prompter {
                     return Ok(chars.into_iter().collect());
                 }
                 Key::Backspace => {
-                    if let Some(c) = chars.pop() {
+                    if let Some(c) = chars.pop()
+                        && echo
+                    {
                         let width = measure_text_width(c.encode_utf8(&mut [0; 4]));
                         self.term.clear_chars(width).map_err(term_error)?;
                     }
                 }
                 Key::Char(c) if !c.is_control() => {
                     chars.push(c);
-                    self.term
-                        .write_str(c.encode_utf8(&mut [0; 4]))
-                        .map_err(term_error)?;
+                    if echo {
+                        self.term
+                            .write_str(c.encode_utf8(&mut [0; 4]))
+                            .map_err(term_error)?;
+                    }
                 }
                 _ => {}
             }

@@ -9,6 +9,7 @@ use crate::cli::{LoginArgs, LogoutArgs};
 use crate::config::{self, ConfigFile, ENV_KEY};
 use crate::error::{Error, Result};
 use crate::output;
+use crate::prompt;
 use crate::secret::SecretKey;
 
 /// More than any key; stops `yes | orqex login --with-key` from filling memory.
@@ -147,12 +148,10 @@ fn key_from_stdin() -> Result<SecretKey> {
     SecretKey::parse(line).map_err(|e| Error::usage(format!("stdin: {e}")))
 }
 
-/// Hidden input. Asked only with a person at a terminal: stdin and stderr both terminals,
-/// and not under CI, where nobody would answer.
+/// Hidden input, asked only where questions may be asked at all (`prompt::allowed`).
 fn key_from_terminal(profile: &str) -> Result<SecretKey> {
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-    if ci || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        let why = if ci {
+    if !prompt::allowed(false) {
+        let why = if prompt::in_ci() {
             "CI is set, so orqex asks nothing"
         } else {
             "there is no terminal to type the key in"
@@ -161,17 +160,7 @@ fn key_from_terminal(profile: &str) -> Result<SecretKey> {
             "{why}; pipe the key in with --with-key, like: {PIPE_EXAMPLE}"
         )));
     }
-    let raw = dialoguer::Password::new()
-        .with_prompt(format!("Secret key for profile `{profile}` (input hidden)"))
-        .allow_empty_password(true)
-        .validate_with(|s: &String| SecretKey::parse(s).map(|_| ()))
-        .interact()
-        .map_err(|dialoguer::Error::IO(e)| {
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                Error::Interrupted
-            } else {
-                Error::Other(format!("cannot read the key from the terminal: {e}"))
-            }
-        })?;
-    SecretKey::parse(&raw).map_err(Error::usage)
+    prompt::secret_key(&format!(
+        "Secret key for profile `{profile}` (input hidden)"
+    ))
 }

@@ -461,3 +461,21 @@ fn a_bad_flag_is_reported_before_any_question() {
     assert!(out.contains("metadata (--metadata)"), "{out}");
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn ctrl_c_at_the_hidden_login_prompt_exits_130_and_stores_nothing() {
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd();
+    orqex.arg("login");
+    let mut p = spawn_cmd(orqex);
+    p.expect("(input hidden)");
+    p.wait_for_raw();
+    p.send("sk_sandbox_half_typed");
+    p.send(ControlCode::EndOfText);
+    let (out, code) = p.finish();
+    assert_eq!(code, 130, "{out}");
+    assert!(out.contains("orqex: interrupted"), "{out}");
+    assert!(!out.contains("half_typed"), "typed key shown: {out}");
+    assert!(!sb.config_dir().join("config.toml").exists());
+    assert_terminal_restored(&p, &out);
+}
