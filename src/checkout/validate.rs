@@ -186,6 +186,15 @@ pub fn idempotency_key(raw: &str) -> Result<String, String> {
     Ok(raw.to_string())
 }
 
+/// A bad `--idempotency-key`, reported among the body's problems.
+pub fn idempotency_key_problem(message: String) -> FieldError {
+    FieldError {
+        field: "X-Idempotency-Key".into(),
+        flag: "--idempotency-key".into(),
+        message,
+    }
+}
+
 /// The required fields, in the order they are asked for and listed when missing.
 pub const REQUIRED: [&str; 6] = [
     "amount",

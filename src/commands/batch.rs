@@ -8,7 +8,7 @@ use crate::cli::{BatchFormat, CreateArgs};
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, Result};
 use crate::output;
 
 pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
@@ -78,13 +78,8 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
 }
 
 fn check_batch_key(key: &str) -> Result<String> {
-    let problem = |message: String| {
-        Error::Invalid(vec![FieldError {
-            field: "X-Idempotency-Key".into(),
-            flag: "--idempotency-key".into(),
-            message,
-        }])
-    };
+    let problem =
+        |message: String| Error::Invalid(vec![validate::idempotency_key_problem(message)]);
     let key = validate::idempotency_key(key).map_err(problem)?;
     if key.len() > batch::BATCH_KEY_MAX {
         return Err(problem(format!(

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use super::after;
 use crate::checkout::input::{self, JsonSource};
-use crate::checkout::{CheckoutRequest, ValidRequest, validate};
+use crate::checkout::{ValidRequest, validate};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, Result};
 use crate::output;
 use crate::prompt;
 use crate::secret::{Environment, SecretKey};
@@ -76,11 +76,36 @@ fn assemble(
                      if there is none, run with </dev/null or give the body with --data",
                 )
             });
-            source.read()?.unwrap_or_default()
+            source.read()
         }
-        None => CheckoutRequest::default(),
+        None => Ok(None),
     };
     let (flags, mut problems) = input::from_flags(&args.body);
+    let json = match json {
+        Ok(json) => json.unwrap_or_default(),
+        // Fields of the wrong name or type in the JSON are listed together with whatever the
+        // flags got wrong, so one run shows every mistake; the JSON itself is not used.
+        Err(Error::Invalid(found)) => {
+            problems.splice(0..0, found);
+            let missing = input::missing_required(&flags);
+            if let Err(found) = validate::validate(flags) {
+                problems.extend(
+                    found
+                        .into_iter()
+                        .filter(|p| !missing.contains(&p.field.as_str())),
+                );
+            }
+            if let Some(Err(message)) = args
+                .idempotency_key
+                .as_deref()
+                .map(validate::idempotency_key)
+            {
+                problems.push(validate::idempotency_key_problem(message));
+            }
+            return Err(Error::Invalid(problems));
+        }
+        Err(other) => return Err(other),
+    };
     let mut draft = input::config_defaults(settings.active_profile())
         .overlay(json)
         .overlay(flags);
@@ -91,11 +116,7 @@ fn assemble(
             .and_then(|k| match validate::idempotency_key(k) {
                 Ok(k) => Some(k),
                 Err(message) => {
-                    problems.push(FieldError {
-                        field: "X-Idempotency-Key".into(),
-                        flag: "--idempotency-key".into(),
-                        message,
-                    });
+                    problems.push(validate::idempotency_key_problem(message));
                     None
                 }
             });

@@ -564,3 +564,41 @@ fn a_silent_open_stdin_gets_a_hint_and_is_still_read() {
     assert!(rx.try_iter().next().is_none(), "one line on stderr only");
     assert_eq!(server.only_request().json(), body_json());
 }
+
+#[test]
+fn json_mistakes_and_flag_mistakes_are_reported_together() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--data",
+            r#"{"amount": "50", "customer": {"emial": "a@example.com"}}"#,
+        ])
+        .args([
+            "--currency",
+            "XO",
+            "-m",
+            "novalue",
+            "--idempotency-key",
+            "short",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for needle in [
+        "amount (--data): must be a number",
+        "customer.emial (--data): unknown field; did you mean `customer.email`?",
+        "metadata (--metadata)",
+        "currency (--currency)",
+        "X-Idempotency-Key (--idempotency-key)",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in {err}");
+    }
+    // The flags' missing fields are not listed: the JSON meant to give them.
+    assert!(!err.contains("is required"), "{err}");
+    assert!(server.requests().is_empty());
+}
