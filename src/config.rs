@@ -287,6 +287,10 @@ const HEADER: &str = "# orqex configuration: it holds secret keys, keep it priva
 /// fsync the directory. Creates the directory with mode 0700 when missing. On any failure the
 /// old file is untouched and the temp file is removed.
 pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
+    // A config file kept elsewhere behind a symlink (dotfile managers do this) is written
+    // where it lives, so the link survives the rename.
+    let resolved = std::fs::canonicalize(path).ok();
+    let path = resolved.as_deref().unwrap_or(path);
     let body = toml::to_string(file)
         .map_err(|e| Error::Other(format!("cannot format the config file: {e}")))?;
     let text = format!("{HEADER}{body}");

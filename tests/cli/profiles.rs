@@ -1078,3 +1078,33 @@ mod pty {
         );
     }
 }
+
+#[test]
+fn a_symlinked_config_file_is_written_through_the_link() {
+    let sb = Sandbox::new();
+    let real_dir = sb.home.path().join("dotfiles");
+    std::fs::create_dir_all(&real_dir).unwrap();
+    let real = real_dir.join("orqex.toml");
+    std::fs::write(&real, "[profiles.default]\ncurrency = \"GHS\"\n").unwrap();
+    std::fs::create_dir_all(sb.config_dir()).unwrap();
+    let link = sb.config_dir().join("config.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let out = sb
+        .cmd()
+        .args(["config", "set", "currency", "XOF"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("currency = \"XOF\"")
+    );
+}
