@@ -73,13 +73,38 @@ impl Setting {
         }
     }
 
-    fn slot(self, p: &mut Profile) -> &mut Option<String> {
+    /// Where the setting is stored: at the top of the file, or in `profile` (created empty
+    /// when missing; an empty profile is dropped again before saving).
+    fn slot<'a>(self, file: &'a mut ConfigFile, profile: &str) -> &'a mut Option<String> {
+        let stored =
+            |file: &'a mut ConfigFile| file.profiles.entry(profile.to_string()).or_default();
         match self {
-            Setting::Currency => &mut p.currency,
-            Setting::BaseUrl => &mut p.base_url,
-            Setting::CaBundle => &mut p.ca_bundle,
-            Setting::DefaultProfile => unreachable!("default-profile is not in a profile"),
+            Setting::DefaultProfile => &mut file.default_profile,
+            Setting::Currency => &mut stored(file).currency,
+            Setting::BaseUrl => &mut stored(file).base_url,
+            Setting::CaBundle => &mut stored(file).ca_bundle,
         }
+    }
+
+    /// Which profile the setting lives in, or None for a top-level one.
+    fn profile(
+        self,
+        profile_flag: Option<&str>,
+        file: &ConfigFile,
+        path: &Path,
+    ) -> Result<Option<String>> {
+        if self == Setting::DefaultProfile {
+            Ok(None)
+        } else {
+            writable_profile(profile_flag, file, path).map(Some)
+        }
+    }
+}
+
+fn target_name(profile: Option<&str>) -> String {
+    match profile {
+        Some(p) => format!("profile `{p}`"),
+        None => "the config file".to_string(),
     }
 }
 
@@ -119,14 +144,9 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
         .check(&args.value)
         .map_err(|e| Error::usage(format!("{}: {e}", setting.name())))?;
 
-    let target = if setting == Setting::DefaultProfile {
-        file.default_profile = Some(value.clone());
-        "the config file".to_string()
-    } else {
-        let profile = writable_profile(profile_flag, &file, &path)?;
-        *setting.slot(file.profiles.entry(profile.clone()).or_default()) = Some(value.clone());
-        format!("profile `{profile}`")
-    };
+    let profile = setting.profile(profile_flag, &file, &path)?;
+    *setting.slot(&mut file, profile.as_deref().unwrap_or_default()) = Some(value.clone());
+    let target = target_name(profile.as_deref());
     config::save(&path, &file)?;
     output::note(&format!(
         "set {} = {value} in {target} ({})",
@@ -160,19 +180,16 @@ fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
     let path = config::config_path()?;
     let mut file = config::load(&path)?.unwrap_or_default();
 
-    let (removed, target) = if setting == Setting::DefaultProfile {
-        (file.default_profile.take(), "the config file".to_string())
-    } else {
-        let profile = writable_profile(profile_flag, &file, &path)?;
-        let removed = file
-            .profiles
-            .get_mut(&profile)
-            .and_then(|p| setting.slot(p).take());
-        if file.profiles.get(&profile).is_some_and(Profile::is_empty) {
-            file.profiles.remove(&profile);
-        }
-        (removed, format!("profile `{profile}`"))
-    };
+    let profile = setting.profile(profile_flag, &file, &path)?;
+    let removed = setting
+        .slot(&mut file, profile.as_deref().unwrap_or_default())
+        .take();
+    if let Some(p) = &profile
+        && file.profiles.get(p).is_some_and(Profile::is_empty)
+    {
+        file.profiles.remove(p);
+    }
+    let target = target_name(profile.as_deref());
     if removed.is_none() {
         output::note(&format!(
             "{} is not set in {target}; nothing changed",
