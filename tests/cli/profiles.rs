@@ -5,7 +5,6 @@ use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -964,119 +963,6 @@ fn a_relative_ca_bundle_is_stored_absolute() {
         sb.home.path().join("ca.pem").display()
     );
     assert!(config_text(&sb).contains(&expected), "{}", config_text(&sb));
-}
-
-// ---- hidden input through a real pseudo-terminal ----
-
-mod pty {
-    use super::*;
-    use expectrl::session::OsSession;
-    use expectrl::{Eof, Expect, Session};
-
-    const TIMEOUT: Duration = Duration::from_secs(20);
-
-    /// Waits until the program has switched the terminal's echo off, so that what is sent
-    /// next is read hidden (sent earlier, the kernel would echo it, then discard it when the
-    /// program flushes input while switching echo off). Only meaningful because the session
-    /// starts with echo on (see `spawn`).
-    fn wait_for_hidden_input(p: &OsSession) {
-        let start = Instant::now();
-        while p.get_process().get_echo().unwrap() {
-            assert!(start.elapsed() < TIMEOUT, "echo was never switched off");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// orqex on a fresh pseudo-terminal, in a scrubbed environment (no CI unless given).
-    /// The pty library starts its child with echo off; a person's terminal has it on, so
-    /// `stty echo` first: otherwise a prompt that forgot to hide the input would pass.
-    fn spawn(sb: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> OsSession {
-        let mut cmd = through_sh(sb, "stty echo", args);
-        cmd.envs(env.iter().copied());
-        let mut p = Session::spawn(cmd).unwrap();
-        p.set_expect_timeout(Some(TIMEOUT));
-        p
-    }
-
-    #[test]
-    fn login_asks_for_the_key_hidden_and_stores_it() {
-        let sb = Sandbox::new();
-        let mut p = spawn(&sb, &[], &["login", "--profile", "sandbox"]);
-        let mut seen = Vec::new();
-
-        // A wrong value first: refused, asked again, never shown.
-        let c = p
-            .expect("Secret key for profile `sandbox` (input hidden)")
-            .unwrap();
-        seen.extend_from_slice(c.as_bytes());
-        wait_for_hidden_input(&p);
-        p.send_line("pk_live_notasecret_9999").unwrap();
-        let c = p.expect("must start with `sk_`").unwrap();
-        seen.extend_from_slice(c.as_bytes());
-
-        let c = p.expect("(input hidden)").unwrap();
-        seen.extend_from_slice(c.as_bytes());
-        wait_for_hidden_input(&p);
-        p.send_line(KEY).unwrap();
-        let c = p.expect(Eof).unwrap();
-        seen.extend_from_slice(c.as_bytes());
-
-        let status = p.get_process().wait().unwrap();
-        assert!(
-            matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
-            "{status:?}"
-        );
-        let seen = String::from_utf8_lossy(&seen);
-        assert!(!seen.contains(KEY), "key echoed: {seen}");
-        assert!(!seen.contains("test_0000"), "key part echoed: {seen}");
-        assert!(!seen.contains("notasecret"), "wrong value echoed: {seen}");
-        assert!(
-            seen.contains(&format!(
-                "saved sandbox key {KEY_MASKED} to profile `sandbox`"
-            )),
-            "{seen}"
-        );
-        let text = config_text(&sb);
-        assert!(
-            text.contains(&format!("[profiles.sandbox]\nsecret_key = \"{KEY}\"\n")),
-            "{text}"
-        );
-        assert_eq!(mode(&sb.config_dir().join("config.toml")), 0o600);
-    }
-
-    #[test]
-    fn login_does_not_prompt_under_ci_even_at_a_terminal() {
-        let sb = Sandbox::new();
-        let mut p = spawn(&sb, &[("CI", "true")], &["login"]);
-        let c = p.expect(Eof).unwrap();
-        let seen = String::from_utf8_lossy(c.as_bytes());
-        assert!(
-            seen.contains("CI is set, so orqex asks nothing; pipe the key in with --with-key"),
-            "{seen}"
-        );
-        let status = p.get_process().wait().unwrap();
-        assert!(
-            matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 2)),
-            "{status:?}"
-        );
-    }
-
-    #[test]
-    fn with_key_refuses_a_terminal_on_stdin() {
-        let sb = Sandbox::new();
-        let mut p = spawn(&sb, &[], &["login", "--with-key"]);
-        let c = p.expect(Eof).unwrap();
-        let seen = String::from_utf8_lossy(c.as_bytes());
-        assert!(
-            seen.contains("--with-key reads the key from a pipe, but stdin is a terminal"),
-            "{seen}"
-        );
-        let status = p.get_process().wait().unwrap();
-        assert!(
-            matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 2)),
-            "{status:?}"
-        );
-    }
 }
 
 #[test]

@@ -479,3 +479,70 @@ fn ctrl_c_at_the_hidden_login_prompt_exits_130_and_stores_nothing() {
     assert!(!sb.config_dir().join("config.toml").exists());
     assert_terminal_restored(&p, &out);
 }
+
+// ---- login: the key typed hidden ----
+
+#[test]
+fn login_asks_for_the_key_hidden_and_stores_it() {
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd();
+    orqex.args(["login", "--profile", "sandbox"]);
+    let mut p = spawn_cmd(orqex);
+    // A wrong value first: refused, asked again, never shown.
+    answer(
+        &mut p,
+        "Secret key for profile `sandbox` (input hidden)",
+        "pk_live_notasecret_9999",
+    );
+    p.expect("must start with `sk_`");
+    answer(&mut p, "(input hidden)", KEY);
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains(KEY), "key echoed: {out}");
+    assert!(!out.contains("test_0000"), "key part echoed: {out}");
+    assert!(!out.contains("notasecret"), "wrong value echoed: {out}");
+    assert!(
+        out.contains(&format!(
+            "saved sandbox key {KEY_MASKED} to profile `sandbox`"
+        )),
+        "{out}"
+    );
+    let path = sb.config_dir().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains(&format!("[profiles.sandbox]\nsecret_key = \"{KEY}\"\n")),
+        "{text}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn login_does_not_prompt_under_ci_even_at_a_terminal() {
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd();
+    orqex.arg("login").env("CI", "true");
+    let (out, code) = spawn_cmd(orqex).finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("CI is set, so orqex asks nothing; pipe the key in with --with-key"),
+        "{out}"
+    );
+}
+
+#[test]
+fn login_with_key_refuses_a_terminal_on_stdin() {
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd();
+    orqex.args(["login", "--with-key"]);
+    let (out, code) = spawn_cmd(orqex).finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("--with-key reads the key from a pipe, but stdin is a terminal"),
+        "{out}"
+    );
+}
