@@ -457,16 +457,7 @@ fn a_browser_that_cannot_start_is_a_warning() {
 /// Runs `cmd` in a pseudo-terminal (stdout and stderr both a terminal) and returns what it
 /// wrote and its exit code.
 fn in_terminal(cmd: Command) -> (String, i32) {
-    use expectrl::process::unix::WaitStatus;
-    use expectrl::{Eof, Expect, Session};
-    let mut session = Session::spawn(cmd).unwrap();
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    let text = String::from_utf8(session.expect(Eof).unwrap().as_bytes().to_vec()).unwrap();
-    let code = match session.get_process().wait().unwrap() {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("{other:?}"),
-    };
-    (text, code)
+    crate::common::pty::spawn_cmd(cmd).finish()
 }
 
 #[test]

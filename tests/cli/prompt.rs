@@ -1,92 +1,11 @@
 //! Prompts through a real pseudo-terminal (expectrl): what is asked, what is sent, and that
 //! Ctrl-C, Ctrl-D and a "no" send nothing and leave the terminal as it was.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-use expectrl::process::unix::WaitStatus;
-use expectrl::{ControlCode, Eof, Expect, Session};
+use expectrl::ControlCode;
 use serde_json::json;
 
+use crate::common::pty::*;
 use crate::common::*;
-
-/// Every wait has a limit, so a broken prompt fails the test instead of hanging it.
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// A pseudo-terminal session and everything it printed so far.
-struct Pty {
-    session: expectrl::session::OsSession,
-    seen: String,
-}
-
-impl Pty {
-    /// Waits for `text` (at most `TIMEOUT`).
-    fn expect(&mut self, text: &str) {
-        let found = self
-            .session
-            .expect(text)
-            .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}; so far: {}", self.seen));
-        self.seen
-            .push_str(&String::from_utf8_lossy(found.as_bytes()));
-    }
-
-    fn send(&mut self, keys: impl AsRef<[u8]>) {
-        self.session.send(keys).unwrap();
-    }
-
-    fn echo(&self) -> bool {
-        self.session.get_process().get_echo().expect("termios")
-    }
-
-    /// Waits until orqex is reading keys (raw mode: echo off), so a control key typed now
-    /// reaches it as a key and not as a signal or an end-of-file of the line discipline.
-    fn wait_for_raw(&self) {
-        let start = Instant::now();
-        while self.echo() {
-            assert!(start.elapsed() < TIMEOUT, "orqex never waited for a key");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    /// Everything printed, once orqex has exited, and its exit code.
-    fn finish(&mut self) -> (String, i32) {
-        let rest = self.session.expect(Eof).expect("orqex to exit");
-        self.seen
-            .push_str(&String::from_utf8_lossy(rest.as_bytes()));
-        let code = match self.session.get_process().wait().unwrap() {
-            WaitStatus::Exited(_, code) => code,
-            other => panic!(
-                "orqex did not exit normally: {other:?}; output: {}",
-                self.seen
-            ),
-        };
-        (self.seen.clone(), code)
-    }
-}
-
-/// Runs `orqex` (built by `Sandbox`, so with its scrubbed environment: no `CI`) on a new
-/// pseudo-terminal. A shell turns echo on first, as in a normal terminal, so the test can tell
-/// when orqex has the terminal in raw mode (echo off) waiting for a key, and can check
-/// afterwards that echo is back on.
-fn spawn_cmd(orqex: Command) -> Pty {
-    let mut cmd = Command::new("sh");
-    cmd.env_clear();
-    for (k, v) in orqex.get_envs() {
-        if let Some(v) = v {
-            cmd.env(k, v);
-        }
-    }
-    cmd.arg("-c")
-        .arg("stty echo icanon isig && exec \"$0\" \"$@\"")
-        .arg(orqex.get_program())
-        .args(orqex.get_args());
-    let mut session = Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(TIMEOUT));
-    Pty {
-        session,
-        seen: String::new(),
-    }
-}
 
 /// `orqex ARGS` on a pseudo-terminal with `key`, pointed at `server`.
 fn spawn(sb: &Sandbox, server: &Server, key: &str, args: &[&str]) -> Pty {
@@ -107,11 +26,6 @@ fn key(p: &mut Pty, text: &str, key: &str) {
     p.expect(text);
     p.wait_for_raw();
     p.send(key);
-}
-
-fn assert_terminal_restored(p: &Pty, output: &str) {
-    assert!(p.echo(), "echo was left off on the terminal");
-    assert!(!output.contains("\x1b[?25l"), "cursor hidden: {output:?}");
 }
 
 const AMOUNT: &str = "Amount, in major units";
