@@ -189,9 +189,7 @@ impl Error {
         if self.exit().outcome_unknown()
             && let Some(key) = self.idempotency_key()
         {
-            lines.push(format!(
-                "  the checkout may or may not exist; retry safely with: --idempotency-key {key}"
-            ));
+            lines.push(format!("  {}", retry_hint(key)));
         }
         lines
     }
@@ -250,6 +248,13 @@ impl From<std::io::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What to do after a create whose outcome is unknown: the flag that makes a re-run safe.
+pub fn retry_hint(idempotency_key: &str) -> String {
+    format!(
+        "the checkout may or may not exist; retry safely with: --idempotency-key {idempotency_key}"
+    )
+}
 
 /// The one error printer, on stderr: `orqex: ` then the lines, or with `json` (the user
 /// asked for `--json`/`--output json`) the error as one line of JSON instead.

@@ -5,6 +5,7 @@ mod client;
 mod commands;
 mod config;
 mod error;
+mod interrupt;
 mod output;
 mod prompt;
 mod secret;

@@ -9,8 +9,6 @@
 //! key and not a signal, and the terminal's own settings are put back when the questions end.
 
 use std::io::{ErrorKind, IsTerminal};
-use std::sync::Once;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use dialoguer::console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
@@ -20,7 +18,8 @@ use crate::checkout::validate::{
     self, DESCRIPTION_MAX, METADATA_MAX_KEYS, STATEMENT_DESCRIPTOR_MAX,
 };
 use crate::checkout::{CheckoutRequest, input};
-use crate::error::{self, Error, Exit, Result};
+use crate::error::{Error, Result};
+use crate::interrupt;
 use crate::secret::SecretKey;
 
 /// Whether questions may be asked at all: only to a person at a terminal (stdin and stderr
@@ -240,10 +239,6 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
 }
 
-/// While true, a SIGINT (sent by `kill`: the terminal sends none while questions are open)
-/// puts the terminal back and ends the program as a Ctrl-C key would.
-static PROMPTING: AtomicBool = AtomicBool::new(false);
-
 /// Questions on stderr, answers key by key from the terminal.
 struct Prompter {
     term: Term,
@@ -252,21 +247,10 @@ struct Prompter {
 
 impl Prompter {
     fn start() -> Prompter {
-        static HANDLER: Once = Once::new();
-        HANDLER.call_once(|| {
-            // Without a handler, SIGINT would kill the process with no word; with it, the
-            // same message and code as a Ctrl-C key. Failing to install it loses only that.
-            let _ = ctrlc::set_handler(|| {
-                if PROMPTING.load(Ordering::SeqCst) {
-                    tty::restore();
-                    eprintln!();
-                    let _ = error::report(&Error::Interrupted, false);
-                }
-                std::process::exit(i32::from(Exit::Interrupted.code()));
-            });
-        });
+        // A SIGINT (sent by `kill`: the terminal sends none while questions are open) puts
+        // the terminal back and ends the program as a Ctrl-C key would.
+        interrupt::prompting(true);
         tty::hold();
-        PROMPTING.store(true, Ordering::SeqCst);
         Prompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
@@ -390,9 +374,14 @@ impl Prompter {
 
 impl Drop for Prompter {
     fn drop(&mut self) {
-        PROMPTING.store(false, Ordering::SeqCst);
+        interrupt::prompting(false);
         tty::release();
     }
+}
+
+/// Puts the terminal back as the questions found it (from the SIGINT handler).
+pub fn restore_terminal() {
+    tty::restore();
 }
 
 /// The terminal's settings while questions are open.

@@ -9,6 +9,7 @@ use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::interrupt;
 use crate::output;
 
 pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
@@ -44,6 +45,11 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         concurrency: usize::from(args.batch.concurrency),
     };
 
+    let _interrupted = client.is_some().then(|| {
+        interrupt::while_sending(format!(
+            "rows being sent may or may not have been created; re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again"
+        ))
+    });
     let progress = std::io::stderr().is_terminal();
     let summary = batch::run(rows, &plan, |line, so_far| {
         if progress {

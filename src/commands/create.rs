@@ -11,7 +11,8 @@ use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
+use crate::interrupt;
 use crate::output;
 use crate::prompt;
 use crate::secret::{Environment, SecretKey};
@@ -45,7 +46,10 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
         None => client::new_idempotency_key()?,
     };
     let client = net::client(&args.net, &settings, key)?;
-    let resp = client.create_checkout(&request.to_bytes(), &idempotency_key)?;
+    let resp = {
+        let _interrupted = interrupt::while_sending(error::retry_hint(&idempotency_key));
+        client.create_checkout(&request.to_bytes(), &idempotency_key)?
+    };
     if resp.replayed {
         output::note(&format!(
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"

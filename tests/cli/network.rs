@@ -757,3 +757,77 @@ fn verbose_never_shows_the_key_in_any_failure() {
         }
     });
 }
+
+/// Sends SIGINT to `child` once `server` has received a request, and returns its output.
+fn interrupt_once_sent(server: &Server, child: std::process::Child) -> std::process::Output {
+    let start = std::time::Instant::now();
+    while server.requests().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no request arrived"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn ctrl_c_while_a_create_is_in_flight_prints_the_key_to_retry_with() {
+    let server = Server::start(|_, _| {
+        Reply::After(Duration::from_secs(30), Box::new(Reply::created("cs_late")))
+    });
+    let sb = Sandbox::new();
+    let child = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--idempotency-key", "order-1024-attempt"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = interrupt_once_sent(&server, child);
+    assert_eq!(out.status.code(), Some(130));
+    let err = stderr(&out);
+    assert!(err.contains("interrupted while sending"), "{err}");
+    assert!(
+        err.contains("retry safely with: --idempotency-key order-1024-attempt"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    assert_no_key(&out);
+}
+
+#[test]
+fn ctrl_c_during_a_batch_says_how_to_resume() {
+    let server = Server::start(|_, _| {
+        Reply::After(Duration::from_secs(30), Box::new(Reply::created("cs_late")))
+    });
+    let sb = Sandbox::new();
+    let rows = sb.home.path().join("rows.jsonl");
+    std::fs::write(
+        &rows,
+        r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#,
+    )
+    .unwrap();
+    let child = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch"])
+        .arg(&rows)
+        .args(["--idempotency-key", "batch-2026-11-24"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = interrupt_once_sent(&server, child);
+    assert_eq!(out.status.code(), Some(130));
+    assert!(
+        stderr(&out).contains("re-run the same file with --idempotency-key batch-2026-11-24"),
+        "{}",
+        stderr(&out)
+    );
+}
