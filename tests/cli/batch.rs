@@ -497,3 +497,18 @@ fn batch_refuses_single_checkout_options() {
         assert!(stderr(&out).contains("cannot be used with"), "{extra:?}");
     }
 }
+
+#[test]
+fn at_a_terminal_progress_is_counted_on_stderr() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(3));
+    let mut cmd = sb.cmd_for(&server);
+    cmd.args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .args(["--idempotency-key", "tty-batch-01"]);
+    let (text, code) = crate::common::pty::spawn_cmd(cmd).finish();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("\r\x1b[2K3 created, 0 failed"), "{text:?}");
+    assert!(text.contains("batch: 3 created, 0 failed"), "{text:?}");
+}
