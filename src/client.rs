@@ -155,8 +155,8 @@ impl Client {
         client.trace(|| {
             let mut lines = vec![format!(
                 "* timeouts: connect {}, whole request {}; up to {} retr{}",
-                seconds(CONNECT_TIMEOUT),
-                seconds(options.timeout),
+                crate::output::duration(CONNECT_TIMEOUT),
+                crate::output::duration(options.timeout),
                 options.max_retries,
                 if options.max_retries == 1 { "y" } else { "ies" }
             )];
@@ -224,7 +224,7 @@ impl Client {
                 format!(
                     "* retry {retries}/{} in {}: {}",
                     self.max_retries,
-                    seconds(delay),
+                    crate::output::duration(delay),
                     failure.reason()
                 )
             });
@@ -439,7 +439,10 @@ impl Failure {
             Problem::Api(e) => {
                 let mut r = format!("the API answered {} {}", e.status, resp_reason(e.status));
                 if let Some(after) = self.retry_after {
-                    r.push_str(&format!(" with Retry-After {}", seconds(after)));
+                    r.push_str(&format!(
+                        " with Retry-After {}",
+                        crate::output::duration(after)
+                    ));
                 }
                 r
             }
@@ -512,19 +515,9 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 fn random() -> u64 {
-    // Without randomness, waiting the longest is the safe side of jitter.
+    // Without randomness any fixed point of the range is still a valid full-jitter wait;
+    // getrandom failing on a supported OS is all but impossible.
     getrandom::u64().unwrap_or(u64::MAX)
-}
-
-/// `137 ms`, `1 s`, `1.5 s`: short, and exact enough to check a wait against `Retry-After`.
-fn seconds(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{:.3} s", d.as_secs_f64())
-    }
 }
 
 /// The absolute URL a redirect from `from` to `location` leads to, if it stays on the same

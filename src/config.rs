@@ -257,7 +257,7 @@ fn warn_if_exposed(path: &Path, meta: &std::fs::Metadata) {
             crate::output::note(&format!(
                 "warning: config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
                 path.display(),
-                shell_quote(&path.to_string_lossy())
+                crate::output::shell_quote(&path.to_string_lossy())
             ))
         });
     }
@@ -265,18 +265,6 @@ fn warn_if_exposed(path: &Path, meta: &std::fs::Metadata) {
 
 #[cfg(not(unix))]
 fn warn_if_exposed(_path: &Path, _meta: &std::fs::Metadata) {}
-
-/// Quotes a path for a command the user will paste, only when it needs it.
-fn shell_quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
 
 /// The first lines of every file orqex writes.
 const HEADER: &str = "# orqex configuration: it holds secret keys, keep it private (mode 0600).\n\
@@ -479,14 +467,17 @@ mod tests {
     #[test]
     fn chmod_paths_are_quoted_only_when_needed() {
         assert_eq!(
-            shell_quote("/home/ama/.config/orqex/config.toml"),
+            crate::output::shell_quote("/home/ama/.config/orqex/config.toml"),
             "/home/ama/.config/orqex/config.toml"
         );
         assert_eq!(
-            shell_quote("/home/a b/config.toml"),
+            crate::output::shell_quote("/home/a b/config.toml"),
             "'/home/a b/config.toml'"
         );
-        assert_eq!(shell_quote("/it's/config.toml"), "'/it'\\''s/config.toml'");
+        assert_eq!(
+            crate::output::shell_quote("/it's/config.toml"),
+            "'/it'\\''s/config.toml'"
+        );
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub enum Exit {
     StillOpen = 8,
     /// A batch finished, but one or more rows failed (each row's line says why).
     BatchIncomplete = 9,
-    /// Interrupted by Ctrl-C at a prompt (128 + SIGINT, as shells report it).
+    /// Interrupted by Ctrl-C or SIGINT, at a prompt or while sending (128 + SIGINT, as shells
+    /// report it).
     Interrupted = 130,
 }
 

@@ -128,7 +128,7 @@ pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<Strin
     let mut parts = Vec::new();
     if let Some(amount) = text("/data/payment/amount/formatted") {
         parts.push(
-            console::style(amount.to_string())
+            dialoguer::console::style(amount.to_string())
                 .bold()
                 .force_styling(colour)
                 .to_string(),
@@ -138,7 +138,7 @@ pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<Strin
         .map(str::to_string)
         .or_else(|| (key_env != Environment::Unknown).then(|| key_env.as_str().to_string()));
     if let Some(env) = env {
-        let styled = console::style(env.clone()).force_styling(colour);
+        let styled = dialoguer::console::style(env.clone()).force_styling(colour);
         let styled = match env.as_str() {
             // Real money: hard to miss.
             "live" => styled.red().bold(),
@@ -286,11 +286,11 @@ impl StatusLine {
     fn draw(&mut self) {
         if self.enabled && !self.text.is_empty() {
             // A line wider than the terminal would wrap, and `\r` could not take it back.
-            let width = usize::from(console::Term::stderr().size().1);
+            let width = usize::from(dialoguer::console::Term::stderr().size().1);
             let line = format!("{} {}", SPINNER[self.frame], self.text);
             // A terminal that reports a silly width gets the whole line.
             let line = if width >= 20 {
-                console::truncate_str(&line, width - 1, "…")
+                dialoguer::console::truncate_str(&line, width - 1, "…")
             } else {
                 line.into()
             };
