@@ -246,7 +246,10 @@ impl Client {
             let resp = self.exchange(method, &url, body, idempotency_key)?;
             let status = resp.status().as_u16();
             if !(300..400).contains(&status) {
-                return decode(resp);
+                return decode(resp).map(|mut ok| {
+                    ok.request_id = ok.request_id.map(|id| self.scrub(&id));
+                    ok
+                });
             }
             let location = header(&resp, "location");
             let why = match location.as_deref().map(|l| redirect_target(&url, l)) {
@@ -377,7 +380,9 @@ impl Client {
         match failure.problem {
             Problem::Api(mut error) => {
                 error.message = format!("{}{tries}", self.scrub(&error.message));
-                for (_, messages) in &mut error.errors {
+                error.request_id = error.request_id.map(|id| self.scrub(&id));
+                for (field, messages) in &mut error.errors {
+                    *field = self.scrub(field);
                     for m in messages.iter_mut() {
                         *m = self.scrub(m);
                     }

@@ -93,7 +93,7 @@ pub struct Settings {
     pub file: ConfigFile,
     pub profile: String,
     pub base_url: String,
-    key: Option<SecretKey>,
+    key: Option<(String, Source)>,
 }
 
 impl Settings {
@@ -106,19 +106,8 @@ impl Settings {
         let (profile, _) = resolve_profile(profile_flag, &file, &path);
         let active = file.profiles.get(&profile).cloned().unwrap_or_default();
 
-        let key = match pick_key(&active, &path) {
-            Some((raw, source)) => {
-                let key = SecretKey::parse(&raw).map_err(|e| match &source {
-                    Source::Env(name) => Error::usage(format!("{name}: {e}")),
-                    _ => Error::usage(format!(
-                        "profile `{profile}` in {}: {e}; run `orqex login --profile {profile}` to store it again",
-                        path.display()
-                    )),
-                })?;
-                Some(key)
-            }
-            None => None,
-        };
+        // Checked only when a command needs it, so a dry run works whatever the key.
+        let key = pick_key(&active, &path);
 
         let (raw_url, base_url_source) = pick_base_url(&active, &path);
         let base_url = check_base_url(&raw_url)
@@ -138,17 +127,26 @@ impl Settings {
         self.file.profiles.get(&self.profile)
     }
 
-    /// The key, or the exit-3 error that says how to provide one.
-    pub fn require_key(&self) -> Result<&SecretKey> {
-        match &self.key {
-            Some(k) => Ok(k),
-            None => Err(Error::NoKey(format!(
+    /// The key, or the error that says how to provide one: exit 3 when there is none, exit 2
+    /// when what is there is not a secret key (naming where it came from, never its text).
+    pub fn require_key(&self) -> Result<SecretKey> {
+        let Some((raw, source)) = &self.key else {
+            return Err(Error::NoKey(format!(
                 "no secret key for profile `{}`: set {ENV_KEY}, or run `orqex login --profile {}` (checked {ENV_KEY} and {})",
                 self.profile,
                 self.profile,
                 self.path.display()
-            ))),
-        }
+            )));
+        };
+        SecretKey::parse(raw).map_err(|e| match source {
+            Source::Env(name) => Error::usage(format!("{name}: {e}")),
+            _ => Error::usage(format!(
+                "profile `{}` in {}: {e}; run `orqex login --profile {}` to store it again",
+                self.profile,
+                self.path.display(),
+                self.profile
+            )),
+        })
     }
 }
 

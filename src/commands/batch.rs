@@ -27,11 +27,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let client = if args.dry_run {
         None
     } else {
-        Some(net::client(
-            &args.net,
-            settings,
-            settings.require_key()?.clone(),
-        )?)
+        Some(net::client(&args.net, settings, settings.require_key()?)?)
     };
     if generated && client.is_some() {
         output::note(&format!(

@@ -38,7 +38,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
         return output::stdout_line(&request.to_pretty());
     }
 
-    let key = settings.require_key()?.clone();
+    let key = settings.require_key()?;
     let key_env = key.environment();
     confirm(&request, &key, interactive && !args.input.yes)?;
     let idempotency_key = match idempotency_key {

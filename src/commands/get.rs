@@ -12,7 +12,7 @@ pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     // A bad id is the user's mistake whatever the key: say so before asking for one.
     let id = client::checkout_id(&args.id)?;
     let settings = Settings::resolve(profile)?;
-    let key = settings.require_key()?.clone();
+    let key = settings.require_key()?;
     let key_env = key.environment();
     let client = net::client(&args.net, &settings, key)?;
     let resp = client.get_checkout(id)?;

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::{self, Error, Result};
+use crate::secret::SecretKey;
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -53,14 +54,36 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
-    if is_error && asks_for_json(std::env::args().skip(1)) {
-        let text = err.render().to_string();
+    if !is_error {
+        let _ = err.print();
+        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(0));
+    }
+    // clap quotes what it could not place; a key pasted on the command line must not be
+    // shown back in full (nor land in a CI log).
+    let text = mask_keys(&err.render().to_string(), std::env::args().skip(1));
+    if asks_for_json(std::env::args().skip(1)) {
         let first = text.lines().next().unwrap_or("invalid command line");
         let message = first.strip_prefix("error: ").unwrap_or(first);
         return error::report(&Error::usage(format!("{message}; see --help")), true);
     }
-    let _ = err.print();
+    eprint!("{text}");
     ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// `text` with every argument that holds something like a secret key (`sk_...`, alone or
+/// after `--flag=`) replaced by its masked form.
+fn mask_keys(text: &str, args: impl Iterator<Item = String>) -> String {
+    let mut text = text.to_string();
+    for arg in args {
+        if let Some(at) = arg.find("sk_") {
+            let secret = &arg[at..];
+            let masked = SecretKey::parse(secret)
+                .map(|k| k.masked())
+                .unwrap_or_else(|_| "sk_***".to_string());
+            text = text.replace(secret, &masked);
+        }
+    }
+    text
 }
 
 /// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
@@ -90,6 +113,17 @@ mod tests {
 
     fn asks(args: &[&str]) -> bool {
         asks_for_json(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn keys_in_unparsed_arguments_are_masked() {
+        let args = ["checkout", "sk_live_0000000000000abcd", "--x=sk_sandbox_1"];
+        let text =
+            "error: unexpected argument 'sk_live_0000000000000abcd' found (--x=sk_sandbox_1)";
+        assert_eq!(
+            mask_keys(text, args.iter().map(|s| s.to_string())),
+            "error: unexpected argument 'sk_live_***abcd' found (--x=sk_sandbox_***)"
+        );
     }
 
     #[test]

@@ -512,3 +512,22 @@ fn at_a_terminal_progress_is_counted_on_stderr() {
     assert!(text.contains("\r\x1b[2K3 created, 0 failed"), "{text:?}");
     assert!(text.contains("batch: 3 created, 0 failed"), "{text:?}");
 }
+
+#[test]
+fn a_request_id_that_echoes_the_key_is_masked_in_the_lines() {
+    let server = Server::start(|req, _| {
+        let auth = req.header("authorization").unwrap_or("").to_string();
+        Reply::created("cs_echo").with_header("X-Request-Id", &auth)
+    });
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_no_key(&out);
+    assert_eq!(lines(&out)[0]["request_id"], format!("Bearer {KEY_MASKED}"));
+}

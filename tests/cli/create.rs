@@ -549,3 +549,39 @@ fn help_shows_field_limits() {
         assert!(help.contains(needle), "{needle}");
     }
 }
+
+#[test]
+fn dry_run_works_whatever_the_key() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", "pk_test_publishable_0000")
+        .args(CREATE)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        create_body()
+    );
+}
+
+#[test]
+fn a_key_pasted_on_the_command_line_is_refused_without_repeating_it() {
+    let sb = Sandbox::new();
+    for extra in [&[KEY][..], &["--json", KEY], &["--amount", "50", KEY]] {
+        let out = sb
+            .cmd()
+            .args(["checkout", "create"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&out).contains(KEY_MASKED), "{}", stderr(&out));
+        assert_no_key(&out);
+    }
+    let out = sb.cmd().args(["login", KEY, KEY]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_no_key(&out);
+}

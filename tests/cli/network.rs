@@ -704,8 +704,14 @@ fn verbose_never_shows_the_key_in_any_failure() {
         (
             "echoes the key",
             Server::start(move |req, _| {
-                Reply::json(400, json!({"message": format!("bad {}", echo(req)), "errors": {"auth": [echo(req)]}}))
+                let mut errors = serde_json::Map::new();
+                errors.insert(echo(req), json!([echo(req)]));
+                Reply::json(
+                    400,
+                    json!({"message": format!("bad {}", echo(req)), "errors": errors}),
+                )
                 .with_header("X-Echo", &echo(req))
+                .with_header("X-Request-Id", &echo(req))
             }),
             vec![],
         ),
