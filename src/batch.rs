@@ -75,10 +75,30 @@ impl Iterator for JsonLines {
             }
             self.line += 1;
             if buf.len() > MAX_LINE {
-                return Some(Err(Error::usage(format!(
-                    "batch input line {} is longer than 1 MiB; one request per line",
-                    self.line
-                ))));
+                // One bad row, not the end of the batch: skip the rest of the line.
+                while !buf.ends_with(b"\n") {
+                    buf.clear();
+                    match (&mut self.reader)
+                        .take(MAX_LINE as u64)
+                        .read_until(b'\n', &mut buf)
+                    {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            return Some(Err(Error::usage(format!(
+                                "cannot read the batch input: {e}"
+                            ))));
+                        }
+                    }
+                }
+                self.number += 1;
+                return Some(Ok(Row {
+                    number: self.number,
+                    request: Err(Error::usage(format!(
+                        "line {} is longer than 1 MiB; one request per line",
+                        self.line
+                    ))),
+                }));
             }
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -147,19 +167,21 @@ pub struct Plan<'a> {
 }
 
 /// Counts for the closing summary and the exit code.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub ok: u64,
     pub failed: u64,
     /// The API refused the key: the rest of the batch was not attempted.
     pub stopped_on_auth: bool,
+    /// The input could not be read to its end; the rows before were done.
+    pub input_error: Option<String>,
 }
 
 impl Summary {
     pub fn exit(&self) -> Exit {
         if self.stopped_on_auth {
             Exit::Auth
-        } else if self.failed > 0 {
+        } else if self.failed > 0 || self.input_error.is_some() {
             Exit::BatchIncomplete
         } else {
             Exit::Success
@@ -200,11 +222,13 @@ pub fn run(
                         Err(_) => return,
                     };
                     let Ok(row) = job else { return };
-                    if progress.0.lock().map(|p| p.1).unwrap_or(true) {
-                        // The key was refused; do not send the rows already queued.
-                        continue;
-                    }
-                    let (line, auth_failed) = process(row.number, row.request, plan);
+                    let (line, auth_failed) = if progress.0.lock().map(|p| p.1).unwrap_or(true) {
+                        // The key was refused: rows already queued are not sent, but still
+                        // get their line, so the ones after them can be printed in order.
+                        (skipped(row.number, &plan.batch_key), false)
+                    } else {
+                        process(row.number, row.request, plan)
+                    };
                     if done_tx.send((row.number, line, auth_failed)).is_err() {
                         return;
                     }
@@ -215,17 +239,21 @@ pub fn run(
 
         let reader = scope.spawn({
             let progress = &progress;
-            move || -> Result<u64> {
+            move || -> (u64, Option<String>) {
                 let mut read = 0u64;
                 for row in rows {
-                    let row = row?;
+                    let row = match row {
+                        Ok(row) => row,
+                        // Rows already read are finished and reported; the rest is not read.
+                        Err(e) => return (read, Some(e.to_string())),
+                    };
                     let Ok(mut guard) = progress.0.lock() else {
                         break;
                     };
                     while !guard.1 && row.number > guard.0 + window {
                         guard = match progress.1.wait(guard) {
                             Ok(g) => g,
-                            Err(_) => return Ok(read),
+                            Err(_) => return (read, None),
                         };
                     }
                     if guard.1 {
@@ -237,7 +265,7 @@ pub fn run(
                         break;
                     }
                 }
-                Ok(read)
+                (read, None)
             }
         });
 
@@ -269,13 +297,14 @@ pub fn run(
                 progress.1.notify_all();
             }
         }
-        let read = reader
+        let (read, input_error) = reader
             .join()
-            .map_err(|_| Error::Other("the batch reader stopped unexpectedly".into()))??;
+            .map_err(|_| Error::Other("the batch reader stopped unexpectedly".into()))?;
+        summary.input_error = input_error;
         if let Some(e) = emit_error {
             return Err(e);
         }
-        // Rows queued before the key was refused were skipped; they count as not done.
+        // Every row read has had its line; anything else is a row that was not done.
         summary.failed += read.saturating_sub(summary.ok + summary.failed);
         Ok(summary)
     })
@@ -316,6 +345,17 @@ fn process(number: u64, request: Result<CheckoutRequest>, plan: &Plan<'_>) -> (V
             (failure(number, &e, Some(&key)), auth)
         }
     }
+}
+
+/// The line of a row that was not sent because the batch stopped.
+fn skipped(number: u64, batch_key: &str) -> Value {
+    json!({
+        "row": number,
+        "ok": false,
+        "skipped": true,
+        "error": {"message": "not sent: the batch stopped after the API refused the key"},
+        "idempotency_key": row_key(batch_key, number),
+    })
 }
 
 fn failure(number: u64, err: &Error, key: Option<&str>) -> Value {

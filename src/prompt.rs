@@ -179,40 +179,15 @@ pub fn fill(draft: &CheckoutRequest) -> Result<CheckoutRequest> {
     Ok(layer)
 }
 
-/// Shows what a live key is about to create and asks to go on (default no). A "no" is an
-/// error that sends nothing.
-pub fn confirm_live(req: &CheckoutRequest, key: &SecretKey) -> Result<()> {
+/// Shows what a live key is about to create (`rows` of label and value under `headline`) and
+/// asks `question` (default no). A "no" is an error that sends nothing.
+pub fn confirm_live(headline: &str, rows: &[(&str, String)], question: &str) -> Result<()> {
     let p = Prompter::start();
-    let customer = req.customer.clone().unwrap_or_default();
-    let name = [customer.first_name, customer.last_name]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let rows = [
-        (
-            "amount",
-            format!(
-                "{} {}",
-                req.amount.as_ref().map_or("", |a| a.0.as_str()),
-                req.currency.as_deref().unwrap_or("")
-            ),
-        ),
-        ("description", req.description.clone().unwrap_or_default()),
-        (
-            "customer",
-            format!("{name} <{}>", customer.email.as_deref().unwrap_or("")),
-        ),
-        (
-            "environment",
-            format!("{} (key {key})", key.environment().as_str()),
-        ),
-    ];
-    p.line("This creates a LIVE checkout: real money.")?;
+    p.line(headline)?;
     for (label, value) in rows {
         p.line(&format!("  {label:<12} {value}"))?;
     }
-    if p.confirm("Create this live checkout?", false)? {
+    if p.confirm(question, false)? {
         Ok(())
     } else {
         Err(Error::usage(

@@ -1,6 +1,6 @@
 //! `orqex checkout create --batch FILE`.
 
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufRead, BufReader};
 
 use crate::batch::{self, Format, Plan};
 use crate::checkout::{input, validate};
@@ -11,12 +11,15 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::output;
+use crate::prompt;
 
 pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
-    let (defaults, problems) = input::from_flags(&args.body);
+    let (flags, problems) = super::body::from_flags(&args.body);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    // The same layers as a single create, under each row: profile defaults, then flags.
+    let defaults = input::config_defaults(settings.active_profile()).overlay(flags);
     let (batch_key, generated) = match &args.idempotency_key {
         Some(k) => (check_batch_key(k)?, false),
         None => (client::new_idempotency_key()?, true),
@@ -27,7 +30,22 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let client = if args.dry_run {
         None
     } else {
-        Some(net::client(&args.net, settings, settings.require_key()?)?)
+        let key = settings.require_key()?;
+        let ask = prompt::allowed(args.input.no_input) && !args.input.yes;
+        super::create::confirm_live(&key, ask, true, || {
+            vec![
+                (
+                    "rows from",
+                    if source == "-" {
+                        "stdin".into()
+                    } else {
+                        source.to_string()
+                    },
+                ),
+                ("concurrency", args.batch.concurrency.to_string()),
+            ]
+        })?;
+        Some(net::client(&args.net, settings, key)?)
     };
     if generated && client.is_some() {
         output::note(&format!(
@@ -46,20 +64,24 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
             "rows being sent may or may not have been created; re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again"
         ))
     });
-    let progress = std::io::stderr().is_terminal();
-    let summary = batch::run(rows, &plan, |line, so_far| {
-        if progress {
-            eprint!("\r\x1b[2K{} created, {} failed", so_far.ok, so_far.failed);
-        }
-        output::stdout_line(&line.to_string())
-    })?;
-    if progress {
-        eprintln!();
-    }
     let verb = if args.dry_run { "valid" } else { "created" };
+    let mut progress = output::StatusLine::on_stderr();
+    let summary = batch::run(rows, &plan, |line, so_far| {
+        // stdout may be the same terminal: the line goes above the count, never into it.
+        progress.clear();
+        output::stdout_line(&line.to_string())?;
+        progress.set(format!("{} {verb}, {} failed", so_far.ok, so_far.failed));
+        Ok(())
+    })?;
+    progress.clear();
+    if let Some(problem) = &summary.input_error {
+        output::note(&format!(
+            "orqex: batch: stopped reading the input: {problem}"
+        ));
+    }
     if summary.failed > 0 && client.is_some() {
         output::note(&format!(
-            "batch: {} {verb}, {} failed; fix the failed rows and re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again",
+            "batch: {} {verb}, {} failed; to retry them, re-run the same file unchanged with --idempotency-key {batch_key}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)",
             summary.ok, summary.failed
         ));
     } else {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::after;
 use crate::checkout::input::{self, JsonSource};
-use crate::checkout::{ValidRequest, validate};
+use crate::checkout::{CheckoutRequest, ValidRequest, validate};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
@@ -40,7 +40,9 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
 
     let key = settings.require_key()?;
     let key_env = key.environment();
-    confirm(&request, &key, interactive && !args.input.yes)?;
+    confirm_live(&key, interactive && !args.input.yes, false, || {
+        summary(request.get())
+    })?;
     let idempotency_key = match idempotency_key {
         Some(k) => k,
         None => client::new_idempotency_key()?,
@@ -84,7 +86,7 @@ fn assemble(
         }
         None => Ok(None),
     };
-    let (flags, mut problems) = input::from_flags(&args.body);
+    let (flags, mut problems) = super::body::from_flags(&args.body);
     let json = match json {
         Ok(json) => json.unwrap_or_default(),
         // Fields of the wrong name or type in the JSON are listed together with whatever the
@@ -158,18 +160,65 @@ fn assemble(
 
 /// The last step before a live key moves money: at a terminal, a summary and a question
 /// (`ask`); otherwise (a script, `--yes`, `--no-input`) a one-line notice, never a wait.
-fn confirm(request: &ValidRequest, key: &SecretKey, ask: bool) -> Result<()> {
+/// `what` is the summary's rows; `many` when a batch creates one checkout per row.
+pub(super) fn confirm_live(
+    key: &SecretKey,
+    ask: bool,
+    many: bool,
+    what: impl FnOnce() -> Vec<(&'static str, String)>,
+) -> Result<()> {
     if key.environment() != Environment::Live {
         return Ok(());
     }
-    if ask {
-        prompt::confirm_live(request.get(), key)
-    } else {
-        output::note(&format!(
-            "orqex: using a live key ({key}): this creates a real checkout"
-        ));
-        Ok(())
+    if !ask {
+        let creates = if many {
+            "each row creates a real checkout"
+        } else {
+            "this creates a real checkout"
+        };
+        output::note(&format!("orqex: using a live key ({key}): {creates}"));
+        return Ok(());
     }
+    let mut rows = what();
+    rows.push(("environment", format!("live (key {key})")));
+    if many {
+        prompt::confirm_live(
+            "This creates LIVE checkouts, one per row: real money.",
+            &rows,
+            "Create these live checkouts?",
+        )
+    } else {
+        prompt::confirm_live(
+            "This creates a LIVE checkout: real money.",
+            &rows,
+            "Create this live checkout?",
+        )
+    }
+}
+
+/// The summary of one request, as shown before a live create.
+fn summary(req: &CheckoutRequest) -> Vec<(&'static str, String)> {
+    let customer = req.customer.clone().unwrap_or_default();
+    let name = [customer.first_name, customer.last_name]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![
+        (
+            "amount",
+            format!(
+                "{} {}",
+                req.amount.as_ref().map_or("", |a| a.0.as_str()),
+                req.currency.as_deref().unwrap_or("")
+            ),
+        ),
+        ("description", req.description.clone().unwrap_or_default()),
+        (
+            "customer",
+            format!("{name} <{}>", customer.email.as_deref().unwrap_or("")),
+        ),
+    ]
 }
 
 /// Prints `text` on stderr unless the returned sender is dropped within `delay`.

@@ -3,6 +3,7 @@
 
 mod after;
 pub mod batch;
+mod body;
 pub mod completions;
 pub mod create;
 pub mod get;

@@ -509,7 +509,12 @@ fn at_a_terminal_progress_is_counted_on_stderr() {
         .args(["--idempotency-key", "tty-batch-01"]);
     let (text, code) = crate::common::pty::spawn_cmd(cmd).finish();
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("\r\x1b[2K3 created, 0 failed"), "{text:?}");
+    // The count is drawn below the lines and cleared before each, never mixed into one.
+    assert!(text.contains("\r\x1b[2K⠋ 3 created, 0 failed"), "{text:?}");
+    assert!(
+        text.contains("\r\x1b[2K{\"row\":3,"),
+        "the count is cleared before a line: {text:?}"
+    );
     assert!(text.contains("batch: 3 created, 0 failed"), "{text:?}");
 }
 
@@ -530,4 +535,155 @@ fn a_request_id_that_echoes_the_key_is_masked_in_the_lines() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_no_key(&out);
     assert_eq!(lines(&out)[0]["request_id"], format!("Bearer {KEY_MASKED}"));
+}
+
+#[test]
+fn a_live_key_batch_says_so_and_at_a_terminal_asks_first() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
+
+    // A script: one notice, then the rows are sent.
+    let out = sb
+        .cmd_for(&server)
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "using a live key ({LIVE_KEY_MASKED}): each row creates a real checkout"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(created.lock().unwrap().len(), 2);
+
+    // A person: the question, answered no, sends nothing.
+    let mut cmd = sb.cmd_for(&server);
+    cmd.env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .args(["--idempotency-key", "live-batch-02"]);
+    let mut p = crate::common::pty::spawn_cmd(cmd);
+    p.expect("This creates LIVE checkouts, one per row");
+    p.expect("Create these live checkouts?");
+    p.wait_for_raw();
+    p.send("n");
+    let (text, code) = p.finish();
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(server.requests().len(), 2, "nothing more was sent");
+}
+
+#[test]
+fn the_profile_currency_applies_to_every_row() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    sb.write_config("[profiles.default]\ncurrency = \"GHS\"\n");
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "--description",
+            "Invoice",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for req in server.requests() {
+        assert_eq!(req.json()["currency"], "GHS");
+    }
+}
+
+#[test]
+fn an_empty_metadata_cell_leaves_the_flag_default() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.csv",
+        "amount,customer.email,customer.first_name,customer.last_name,metadata.order_id\n\
+         50,a@example.com,Ama,Mensah,\n",
+    );
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            &file,
+            "-m",
+            "order_id=default",
+        ])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        server.only_request().json()["metadata"],
+        json!({"order_id": "default"})
+    );
+}
+
+#[test]
+fn an_oversized_line_is_one_failed_row_and_the_rest_go_on() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let big = format!(
+        "{{\"description\": \"{}\"}}\n",
+        "x".repeat(1024 * 1024 + 10)
+    );
+    let rows = rows_jsonl(2);
+    let mut lines_in = rows.lines();
+    let input = format!(
+        "{}\n{big}{}\n",
+        lines_in.next().unwrap(),
+        lines_in.next().unwrap()
+    );
+    let file = write(&sb, "rows.jsonl", &input);
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, [true, false, true]);
+    assert!(
+        lines[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 1 MiB"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(created.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn rows_after_a_refused_key_are_reported_as_skipped() {
+    let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(30));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file, "--concurrency", "4"])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let lines = lines(&out);
+    // Every row that was read has its line, in order, and none claims success.
+    let rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
+    assert_eq!(rows, (1..=rows.len() as u64).collect::<Vec<_>>());
+    assert!(lines.iter().all(|l| l["ok"] == false));
+    assert!(lines.iter().any(|l| l["skipped"] == true), "{lines:?}");
 }
