@@ -14,9 +14,7 @@ use dialoguer::console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use serde_json::{Map, Value};
 
-use crate::checkout::validate::{
-    self, DESCRIPTION_MAX, METADATA_MAX_KEYS, STATEMENT_DESCRIPTOR_MAX,
-};
+use crate::checkout::validate::{self, METADATA_MAX_KEYS};
 use crate::checkout::{CheckoutRequest, input};
 use crate::error::{Error, Result};
 use crate::interrupt;
@@ -29,7 +27,7 @@ pub fn allowed(no_input: bool) -> bool {
     !no_input && !in_ci() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-type Check = fn(&str) -> std::result::Result<String, String>;
+use validate::Check;
 
 /// One question: the field it fills, the words shown, and the same check `validate` applies.
 struct Question {
@@ -44,22 +42,6 @@ const fn q(field: &'static str, label: &'static str, check: Check) -> Question {
         label,
         check,
     }
-}
-
-fn description(s: &str) -> std::result::Result<String, String> {
-    validate::text(s, Some(DESCRIPTION_MAX))
-}
-fn plain_text(s: &str) -> std::result::Result<String, String> {
-    validate::text(s, None)
-}
-fn email(s: &str) -> std::result::Result<String, String> {
-    validate::email(s, None)
-}
-fn receipt_email(s: &str) -> std::result::Result<String, String> {
-    validate::email(s, Some(validate::RECEIPT_EMAIL_MAX))
-}
-fn statement_descriptor(s: &str) -> std::result::Result<String, String> {
-    validate::text(s, Some(STATEMENT_DESCRIPTOR_MAX))
 }
 
 /// Asked one by one when missing, in `validate::REQUIRED`'s order.
@@ -77,24 +59,40 @@ const REQUIRED: &[Question] = &[
     q(
         "description",
         "Description shown to the customer",
-        description,
+        validate::description,
     ),
-    q("customer.email", "Customer email", email),
-    q("customer.first_name", "Customer first name", plain_text),
-    q("customer.last_name", "Customer last name", plain_text),
+    q("customer.email", "Customer email", validate::customer_email),
+    q(
+        "customer.first_name",
+        "Customer first name",
+        validate::plain_text,
+    ),
+    q(
+        "customer.last_name",
+        "Customer last name",
+        validate::plain_text,
+    ),
 ];
 
 /// Offered together behind one yes/no; each can be skipped with Enter.
 const OPTIONAL: &[Question] = &[
-    q("customer.address", "Customer street address", plain_text),
-    q("customer.city", "Customer city", plain_text),
-    q("customer.state", "Customer state or region", plain_text),
+    q(
+        "customer.address",
+        "Customer street address",
+        validate::plain_text,
+    ),
+    q("customer.city", "Customer city", validate::plain_text),
+    q(
+        "customer.state",
+        "Customer state or region",
+        validate::plain_text,
+    ),
     q(
         "customer.country",
         "Customer country, ISO 3166-1 alpha-2 (e.g. CI)",
         validate::country,
     ),
-    q("customer.zip", "Customer postal code", plain_text),
+    q("customer.zip", "Customer postal code", validate::plain_text),
     q(
         "return_url",
         "Return URL after checkout (https://...)",
@@ -108,9 +106,9 @@ const OPTIONAL: &[Question] = &[
     q(
         "statement_descriptor",
         "Statement descriptor (at most 22 characters)",
-        statement_descriptor,
+        validate::statement_descriptor,
     ),
-    q("receipt_email", "Receipt email", receipt_email),
+    q("receipt_email", "Receipt email", validate::receipt_email),
     q(
         "expires_in_minutes",
         "Minutes the checkout stays open",
@@ -124,12 +122,12 @@ const OPTIONAL: &[Question] = &[
     q(
         "customization.color",
         "Checkout colour (e.g. #1a73e8)",
-        plain_text,
+        validate::plain_text,
     ),
     q(
         "customization.brand",
         "Label shown on the checkout",
-        plain_text,
+        validate::plain_text,
     ),
 ];
 

@@ -195,6 +195,30 @@ pub fn idempotency_key_problem(message: String) -> FieldError {
     }
 }
 
+/// The check of each text field, by name, so prompts check an answer exactly as the body's
+/// value is checked.
+pub type Check = fn(&str) -> Result<String, String>;
+
+pub fn description(s: &str) -> Result<String, String> {
+    text(s, Some(DESCRIPTION_MAX))
+}
+
+pub fn plain_text(s: &str) -> Result<String, String> {
+    text(s, None)
+}
+
+pub fn customer_email(s: &str) -> Result<String, String> {
+    email(s, None)
+}
+
+pub fn receipt_email(s: &str) -> Result<String, String> {
+    email(s, Some(RECEIPT_EMAIL_MAX))
+}
+
+pub fn statement_descriptor(s: &str) -> Result<String, String> {
+    text(s, Some(STATEMENT_DESCRIPTOR_MAX))
+}
+
 /// The required fields, in the order they are asked for and listed when missing.
 pub const REQUIRED: [&str; 6] = [
     "amount",
@@ -212,27 +236,27 @@ pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
 
     v.required("amount", req.amount.as_mut().map(|n| &mut n.0), amount);
     v.required("currency", req.currency.as_mut(), currency);
-    v.required("description", req.description.as_mut(), |s| {
-        text(s, Some(DESCRIPTION_MAX))
-    });
+    v.required("description", req.description.as_mut(), description);
 
     let customer = req.customer.get_or_insert_with(Default::default);
-    v.required("customer.email", customer.email.as_mut(), |s| {
-        email(s, None)
-    });
-    v.required("customer.first_name", customer.first_name.as_mut(), |s| {
-        text(s, None)
-    });
-    v.required("customer.last_name", customer.last_name.as_mut(), |s| {
-        text(s, None)
-    });
+    v.required("customer.email", customer.email.as_mut(), customer_email);
+    v.required(
+        "customer.first_name",
+        customer.first_name.as_mut(),
+        plain_text,
+    );
+    v.required(
+        "customer.last_name",
+        customer.last_name.as_mut(),
+        plain_text,
+    );
     for (field, value) in [
         ("customer.address", &mut customer.address),
         ("customer.city", &mut customer.city),
         ("customer.state", &mut customer.state),
         ("customer.zip", &mut customer.zip),
     ] {
-        v.optional(field, value.as_mut(), |s| text(s, None));
+        v.optional(field, value.as_mut(), plain_text);
     }
     v.optional("customer.country", customer.country.as_mut(), country);
 
@@ -241,11 +265,9 @@ pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
     v.optional(
         "statement_descriptor",
         req.statement_descriptor.as_mut(),
-        |s| text(s, Some(STATEMENT_DESCRIPTOR_MAX)),
+        statement_descriptor,
     );
-    v.optional("receipt_email", req.receipt_email.as_mut(), |s| {
-        email(s, Some(RECEIPT_EMAIL_MAX))
-    });
+    v.optional("receipt_email", req.receipt_email.as_mut(), receipt_email);
 
     if let Some(r) = req.restriction.as_mut() {
         v.optional("restriction.country_code", r.country_code.as_mut(), country);
@@ -256,8 +278,8 @@ pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
         }
     }
     if let Some(c) = req.customization.as_mut() {
-        v.optional("customization.color", c.color.as_mut(), |s| text(s, None));
-        v.optional("customization.brand", c.brand.as_mut(), |s| text(s, None));
+        v.optional("customization.color", c.color.as_mut(), plain_text);
+        v.optional("customization.brand", c.brand.as_mut(), plain_text);
     }
     if let Some(m) = &req.metadata {
         if m.len() > METADATA_MAX_KEYS {
