@@ -459,6 +459,12 @@ impl Failure {
 /// A checkout id as a path segment: letters, digits, `_` and `-` only, so that no `/`, `?`,
 /// `#`, `%` or `..` can turn `GET /payment/checkouts/{id}` into another request.
 pub fn checkout_id(id: &str) -> Result<&str> {
+    if id.starts_with("sk_") {
+        // It would travel in the URL, into every access log on the way.
+        return Err(Error::usage(
+            "CHECKOUT_ID looks like a secret key, not a checkout id: give the id `checkout create --output id` prints, like cs_abc123",
+        ));
+    }
     let ok = !id.is_empty()
         && id.len() <= 255
         && id

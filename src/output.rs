@@ -49,11 +49,21 @@ pub fn print_checkout(
         ),
         idempotency_key: idempotency_key.map(str::to_string),
     };
+    // One line each: a control character (a line break above all) would let the answer
+    // add lines a script reads as something else.
     let required = |pointer: &str| {
-        resp.body
+        let value = resp
+            .body
             .pointer(pointer)
             .and_then(Value::as_str)
-            .ok_or_else(|| broken(format!("the response has no {}", dotted(pointer))))
+            .ok_or_else(|| broken(format!("the response has no {}", dotted(pointer))))?;
+        if value.chars().any(char::is_control) {
+            return Err(broken(format!(
+                "{} contains a control character, which cannot be printed as one line",
+                dotted(pointer)
+            )));
+        }
+        Ok(value)
     };
     match format {
         Format::Json => print_json(&resp.body),

@@ -57,7 +57,13 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
         ));
     }
-    after::finish(&client, resp, &after, key_env, Some(&idempotency_key))
+    after::finish(&client, resp, &after, key_env, Some(&idempotency_key)).map_err(|e| match e {
+        // The checkout exists, but its URL never reached anyone: say how to get it back.
+        Error::Other(message) => Error::Other(format!(
+            "{message}; the checkout was created: run the same command with --idempotency-key {idempotency_key} to get its answer again"
+        )),
+        other => other,
+    })
 }
 
 /// Lays the sources on each other (config defaults < JSON < flags < prompt answers), then

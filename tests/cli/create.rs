@@ -439,7 +439,15 @@ fn exit_1_when_stdout_cannot_be_written() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot write to stdout"));
+    let err = stderr(&out);
+    assert!(err.contains("cannot write to stdout"), "{err}");
+    // The checkout exists: the way to get its answer again is given.
+    let key = server
+        .only_request()
+        .header("x-idempotency-key")
+        .unwrap()
+        .to_string();
+    assert!(err.contains(&format!("--idempotency-key {key}")), "{err}");
 }
 
 #[test]
@@ -584,4 +592,55 @@ fn a_key_pasted_on_the_command_line_is_refused_without_repeating_it() {
     let out = sb.cmd().args(["login", KEY, KEY]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_no_key(&out);
+}
+
+#[test]
+fn a_url_or_id_with_a_line_break_is_refused_not_printed() {
+    let server = Server::start(|_, _| {
+        let mut body = checkout_body("cs_abc123");
+        body["data"]["checkout"]["url"] = json!("https://pay.orqex.com/c/x\nEVIL=1");
+        body["data"]["checkout"]["id"] = json!("cs_1\rcs_2");
+        Reply::json(201, body)
+    });
+    let sb = Sandbox::new();
+    for format in ["url", "id"] {
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args([
+                "--output",
+                format,
+                "--idempotency-key",
+                "order-1024-attempt",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{format}");
+        assert!(out.stdout.is_empty(), "{format}");
+        assert!(
+            stderr(&out).contains("control character"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("--idempotency-key order-1024-attempt"));
+    }
+}
+
+#[test]
+fn get_refuses_a_secret_key_given_as_the_id() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", KEY])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("looks like a secret key"),
+        "{}",
+        stderr(&out)
+    );
+    assert_no_key(&out);
+    assert!(server.requests().is_empty());
 }
