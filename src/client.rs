@@ -410,14 +410,31 @@ impl Client {
 
     /// A hostile server or proxy could echo the key back; nothing from outside is shown
     /// without passing here.
+    /// Also writes control characters out as escapes: text from the network must not move the
+    /// cursor, recolour or retitle the user's terminal, nor add lines to a one-line error.
     fn scrub(&self, text: &str) -> String {
-        text.replace(self.key.expose(), &self.key.masked())
+        let masked = text.replace(self.key.expose(), &self.key.masked());
+        if masked.chars().any(char::is_control) {
+            masked
+                .chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        } else {
+            masked
+        }
     }
 
     fn trace(&self, lines: impl FnOnce() -> String) {
         if self.verbose {
             // One call per block, so blocks from concurrent requests do not interleave.
-            output::note(&self.scrub(&lines()));
+            let block: Vec<String> = lines().lines().map(|l| self.scrub(l)).collect();
+            output::note(&block.join("\n"));
         }
     }
 }

@@ -837,3 +837,30 @@ fn ctrl_c_during_a_batch_says_how_to_resume() {
         stderr(&out)
     );
 }
+
+#[test]
+fn escape_codes_from_the_api_never_reach_the_terminal() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            422,
+            json!({"message": "bad\u{1b}[2J\u{1b}]0;pwned\u{7}\nsecond line",
+                   "errors": {"amount\u{1b}[31m": ["red\u{1b}[0m"]}}),
+        )
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--verbose")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("bad\\u{1b}[2J"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("orqex: the API answered 422") && l.contains("second line")),
+        "the message stays on one line: {err}"
+    );
+}
