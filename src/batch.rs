@@ -317,9 +317,13 @@ fn process(number: u64, request: Result<CheckoutRequest>, plan: &Plan<'_>) -> (V
         Ok(r) => r,
         Err(err) => return (failure(number, &err, None), false),
     };
-    let valid = match validate::validate(plan.defaults.clone().overlay(request)) {
+    let valid = match validate::validate(plan.defaults.clone().overlay(request.clone())) {
         Ok(v) => v,
-        Err(problems) => return (failure(number, &Error::Invalid(problems), None), false),
+        Err(mut problems) => {
+            let row = format!("row {number}");
+            input::name_sources(&mut problems, &[(&request, Some(&row))]);
+            return (failure(number, &Error::Invalid(problems), None), false);
+        }
     };
     let Some(client) = plan.client else {
         return (

@@ -66,7 +66,7 @@ impl JsonSource {
     }
 
     /// The short name shown beside a field problem, where a flag would be.
-    fn origin(&self) -> String {
+    pub fn origin(&self) -> String {
         match self {
             JsonSource::Stdin { .. } => "stdin".into(),
             JsonSource::File(p) => p.display().to_string(),
@@ -433,6 +433,17 @@ fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
             if let Value::Object(inner) = inner {
                 insert_at(inner, rest, value);
             }
+        }
+    }
+}
+
+/// Points each problem at where its value came from. `layers` run from the highest (the one
+/// whose value won) down; the first that holds the field names it, or with `None` keeps the
+/// flag. A field no layer holds is missing, and its flag is how to give it.
+pub fn name_sources(problems: &mut [FieldError], layers: &[(&CheckoutRequest, Option<&str>)]) {
+    for p in problems {
+        if let Some((_, Some(label))) = layers.iter().find(|(req, _)| is_set(req, &p.field)) {
+            p.flag = (*label).to_string();
         }
     }
 }

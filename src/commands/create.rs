@@ -11,7 +11,7 @@ use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
-use crate::error::{self, Error, Result};
+use crate::error::{self, Error, FieldError, Result};
 use crate::interrupt;
 use crate::output;
 use crate::prompt;
@@ -88,13 +88,13 @@ fn assemble(
                      if there is none, run with </dev/null or give the body with --data",
                 )
             });
-            source.read()
+            source.read().map(|json| (json, source.origin()))
         }
-        None => Ok(None),
+        None => Ok((None, String::new())),
     };
     let (flags, mut problems) = super::body::from_flags(&args.body);
-    let json = match json {
-        Ok(json) => json.unwrap_or_default(),
+    let (json, json_origin) = match json {
+        Ok((json, origin)) => (json.unwrap_or_default(), origin),
         // Fields of the wrong name or type in the JSON are listed together with whatever the
         // flags got wrong, so one run shows every mistake; the JSON itself is not used.
         Err(Error::Invalid(found)) => {
@@ -118,9 +118,22 @@ fn assemble(
         }
         Err(other) => return Err(other),
     };
-    let mut draft = input::config_defaults(settings.active_profile())
-        .overlay(json)
-        .overlay(flags);
+    let defaults = input::config_defaults(settings.active_profile());
+    let config_origin = format!("config file {}", settings.path.display());
+    let mut draft = defaults
+        .clone()
+        .overlay(json.clone())
+        .overlay(flags.clone());
+    let name_sources = |found: &mut Vec<FieldError>| {
+        input::name_sources(
+            found,
+            &[
+                (&flags, None),
+                (&json, Some(&json_origin)),
+                (&defaults, Some(&config_origin)),
+            ],
+        )
+    };
 
     let idempotency_key =
         args.idempotency_key
@@ -137,7 +150,8 @@ fn assemble(
     if interactive && !missing.is_empty() {
         // A value given wrongly is reported now rather than after the questions, and the key
         // is checked first too: nobody should answer six questions to learn either.
-        if let Err(found) = validate::validate(draft.clone()) {
+        if let Err(mut found) = validate::validate(draft.clone()) {
+            name_sources(&mut found);
             problems.extend(
                 found
                     .into_iter()
@@ -157,7 +171,8 @@ fn assemble(
     match validate::validate(draft) {
         Ok(r) if problems.is_empty() => Ok((r, idempotency_key)),
         Ok(_) => Err(Error::Invalid(problems)),
-        Err(more) => {
+        Err(mut more) => {
+            name_sources(&mut more);
             problems.extend(more);
             Err(Error::Invalid(problems))
         }

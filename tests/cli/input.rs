@@ -187,7 +187,7 @@ fn config_currency_is_the_lowest_layer() {
 }
 
 #[test]
-fn the_merged_body_is_validated_with_the_flags_words() {
+fn the_merged_body_is_validated_with_the_flags_words_naming_where_each_value_came_from() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let out = with_stdin(
@@ -198,12 +198,13 @@ fn the_merged_body_is_validated_with_the_flags_words() {
     assert_refused(&out, &server, "invalid input: 6 problems; nothing was sent");
     let err = stderr(&out);
     for line in [
-        "  amount (--amount): `0` is below the minimum amount of 1",
-        "  currency (--currency): `XO` is not a three-letter ISO 4217 currency code, like XOF",
-        "  description (--description): must not be empty",
-        "  customer.email (--email): `ama@` is not a valid email address, like ama@example.com",
+        "  amount (stdin): `0` is below the minimum amount of 1",
+        "  currency (stdin): `XO` is not a three-letter ISO 4217 currency code, like XOF",
+        "  description (stdin): must not be empty",
+        "  customer.email (stdin): `ama@` is not a valid email address, like ama@example.com",
+        // Missing: the flag is how to give it.
         "  customer.last_name (--last-name): is required; set it with --last-name",
-        "  return_url (--return-url): `nope` is not an absolute http(s) URL, like https://shop.example.com/thanks",
+        "  return_url (stdin): `nope` is not an absolute http(s) URL, like https://shop.example.com/thanks",
     ] {
         assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
     }
@@ -443,7 +444,7 @@ fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
     assert_refused(
         &out,
         &server,
-        "description (--description): is 1048557 characters long",
+        "description (stdin): is 1048557 characters long",
     );
 }
 
@@ -601,4 +602,29 @@ fn json_mistakes_and_flag_mistakes_are_reported_together() {
     // The flags' missing fields are not listed: the JSON meant to give them.
     assert!(!err.contains("is required"), "{err}");
     assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_bad_value_is_named_by_its_source_flag_json_or_config() {
+    let sb = Sandbox::new();
+    sb.write_config("[profiles.default]\ncurrency = \"dollars\"\n");
+    let path = sb.config_dir().join("config.toml");
+    let out = with_stdin(
+        sb.cmd().args(create()).args(["--description", "", "--dry-run"]),
+        br#"{"amount": 0.5, "customer": {"email": "ama@example.com", "first_name": "A", "last_name": "B"}}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("amount (stdin): `0.5` is below"), "{err}");
+    assert!(
+        err.contains("description (--description): must not be empty"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "currency (config file {}): `dollars`",
+            path.display()
+        )),
+        "{err}"
+    );
 }
