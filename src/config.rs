@@ -103,7 +103,11 @@ impl Settings {
         let path = config_path()?;
         let file = load(&path)?.unwrap_or_default();
 
-        let (profile, _) = resolve_profile(profile_flag, &file, &path);
+        let (profile, profile_source) = resolve_profile(profile_flag, &file, &path);
+        // Checked here so no message suggests a command (`orqex login --profile NAME`) that
+        // would itself be refused.
+        check_profile_name(&profile)
+            .map_err(|e| Error::usage(format!("profile from {profile_source}: {e}")))?;
         let active = file.profiles.get(&profile).cloned().unwrap_or_default();
 
         // Checked only when a command needs it, so a dry run works whatever the key.
@@ -381,6 +385,19 @@ pub fn check_base_url(raw: &str) -> std::result::Result<String, String> {
         .parse()
         .map_err(|_| format!("`{raw}` is not a URL; use https://api.orqex.com/v1"))?;
     let host = uri.host().unwrap_or("");
+    // A query or fragment would end up in the middle of every path; user info would put a
+    // password in logs. None of them belongs in an API base URL.
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        // Not echoed: the part before `@` may be a password.
+        return Err(
+            "the base URL has a user name or password in it; give only scheme, host, port and path, like https://api.orqex.com/v1".into(),
+        );
+    }
+    if trimmed.contains(['?', '#']) {
+        return Err(format!(
+            "`{raw}` has a query or fragment; give only scheme, host, port and path, like https://api.orqex.com/v1"
+        ));
+    }
     match uri.scheme_str() {
         Some("https") if !host.is_empty() => Ok(trimmed.to_string()),
         Some("http") if is_loopback(host) => Ok(trimmed.to_string()),
@@ -418,6 +435,9 @@ mod tests {
         assert!(check_base_url("http://api.orqex.com/v1").is_err());
         assert!(check_base_url("http://127.0.0.1.evil.example/v1").is_err());
         assert!(check_base_url("api.orqex.com").is_err());
+        assert!(check_base_url("https://api.orqex.com/v1?x=1").is_err());
+        assert!(check_base_url("https://api.orqex.com/v1#frag").is_err());
+        assert!(check_base_url("https://user:pass@api.orqex.com/v1").is_err());
     }
 
     #[test]

@@ -994,3 +994,46 @@ fn a_symlinked_config_file_is_written_through_the_link() {
             .contains("currency = \"XOF\"")
     );
 }
+
+#[test]
+fn an_unusable_profile_name_is_a_usage_error_everywhere() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["--profile", "a/b", "checkout", "create"])
+        .args(&CREATE[2..])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`a/b` is not a usable profile name"),
+        "{}",
+        stderr(&out)
+    );
+    sb.write_config("default_profile = \"a b\"\n");
+    let out = sb
+        .cmd()
+        .args(["checkout", "get", "cs_abc123"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`a b` is not a usable profile name"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_base_url_with_a_password_is_refused_without_echoing_it() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", KEY)
+        .env("ORQEX_BASE_URL", "https://user:hunter2@api.orqex.com/v1")
+        .args(CREATE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+}
