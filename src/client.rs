@@ -69,10 +69,12 @@ impl CaBundle {
                 Ok(PemItem::Certificate(c)) => certs.push(c),
                 // A key next to the certificates is not ours to use, and harmless.
                 Ok(_) => {}
-                Err(e) => {
-                    return Err(format!(
-                        "is not valid PEM ({e}); give the CA certificate in PEM form"
-                    ));
+                // The parser's own error is a Rust debug dump; say what it means instead.
+                Err(_) => {
+                    return Err(
+                        "is not valid PEM (a block is cut short or damaged); give the CA certificate in PEM form"
+                            .into(),
+                    );
                 }
             }
         }
@@ -87,8 +89,11 @@ impl CaBundle {
         for (i, c) in certs.iter().enumerate() {
             store
                 .add(rustls::pki_types::CertificateDer::from(c.der()))
-                .map_err(|e| {
-                    format!("certificate {} of {n} cannot be used as a CA ({e})", i + 1)
+                .map_err(|_| {
+                    format!(
+                        "certificate {} of {n} is damaged or not an X.509 certificate; give the CA certificate in PEM form",
+                        i + 1
+                    )
                 })?;
         }
         Ok(CaBundle(certs))

@@ -37,9 +37,8 @@ fn ca_bundle(net: &NetArgs, settings: &Settings) -> Result<Option<CaBundle>> {
         .active_profile()
         .and_then(|p| p.ca_bundle.as_deref())
     {
-        let dir = settings.path.parent().unwrap_or(Path::new(""));
         (
-            dir.join(p),
+            profile_ca_path(&settings.path, p),
             format!(
                 "ca_bundle of profile `{}` in {}",
                 settings.profile,
@@ -49,9 +48,21 @@ fn ca_bundle(net: &NetArgs, settings: &Settings) -> Result<Option<CaBundle>> {
     } else {
         return Ok(None);
     };
-    let pem = std::fs::read(&path)
-        .map_err(|e| Error::usage(format!("{from}: cannot read {}: {e}", path.display())))?;
-    CaBundle::from_pem(&pem)
+    load_ca_bundle(&path)
         .map(Some)
-        .map_err(|e| Error::usage(format!("{from}: {} {e}", path.display())))
+        .map_err(|e| Error::usage(format!("{from}: {e}")))
+}
+
+/// A profile's `ca_bundle`, which is relative to the config file's directory.
+pub fn profile_ca_path(config_file: &Path, ca_bundle: &str) -> PathBuf {
+    config_file
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(ca_bundle)
+}
+
+/// Reads a PEM CA bundle; the error says which file and what is wrong with it.
+pub fn load_ca_bundle(path: &Path) -> std::result::Result<CaBundle, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    CaBundle::from_pem(&pem).map_err(|e| format!("{} {e}", path.display()))
 }

@@ -123,12 +123,7 @@ fn refuse_key_material(raw: &str) -> Result<()> {
 /// same file whatever directory orqex runs in later.
 fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
     let path = Path::new(raw);
-    let text = std::fs::read(path).map_err(|e| format!("cannot read `{raw}`: {e}"))?;
-    if !String::from_utf8_lossy(&text).contains("-----BEGIN CERTIFICATE-----") {
-        return Err(format!(
-            "`{raw}` holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA bundle file"
-        ));
-    }
+    super::net::load_ca_bundle(path)?;
     let abs = std::path::absolute(path).map_err(|e| format!("cannot resolve `{raw}`: {e}"))?;
     abs.into_os_string()
         .into_string()
@@ -337,7 +332,12 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
         })
     };
     let currency = from_file(&active.currency, validate::currency);
-    let ca_bundle = from_file(&active.ca_bundle, check_ca_bundle);
+    // Checked where commands read it: relative to the config file's directory.
+    let ca_bundle = active.ca_bundle.as_ref().map(|v| {
+        let mut item = Item::new(v.clone(), &file_source);
+        item.problem = super::net::load_ca_bundle(&super::net::profile_ca_path(path, v)).err();
+        item
+    });
 
     let mut profile_item = Item::new(profile, &profile_source);
     profile_item.problem = config::check_profile_name(&profile_item.value).err();

@@ -789,11 +789,7 @@ fn config_set_and_unset_each_setting() {
     let sb = Sandbox::new();
     let path = sb.config_dir().join("config.toml");
     let ca = sb.home.path().join("ca.pem");
-    std::fs::write(
-        &ca,
-        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-    )
-    .unwrap();
+    std::fs::write(&ca, std::fs::read_to_string(TEST_CA).unwrap()).unwrap();
     let ok = |args: &[&str]| {
         let out = sb.cmd().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
@@ -877,7 +873,7 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         ),
         (
             &["ca-bundle", "/nonexistent/ca.pem"],
-            "orqex: ca-bundle: cannot read `/nonexistent/ca.pem`: ",
+            "orqex: ca-bundle: cannot read /nonexistent/ca.pem: ",
         ),
         (
             &["default-profile", "my live"],
@@ -929,7 +925,7 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("holds no PEM certificate"),
+        stderr(&out).contains("is not valid PEM (a block is cut short or damaged)"),
         "{}",
         stderr(&out)
     );
@@ -948,7 +944,7 @@ fn a_relative_ca_bundle_is_stored_absolute() {
     let sb = Sandbox::new();
     std::fs::write(
         sb.home.path().join("ca.pem"),
-        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        std::fs::read_to_string(TEST_CA).unwrap(),
     )
     .unwrap();
     let out = sb
@@ -1036,4 +1032,16 @@ fn a_base_url_with_a_password_is_refused_without_echoing_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+}
+
+#[test]
+fn config_checks_a_relative_ca_bundle_where_commands_read_it() {
+    let sb = Sandbox::new();
+    sb.write_config("[profiles.default]\nca_bundle = \"corp-ca.pem\"\n");
+    std::fs::copy(TEST_CA, sb.config_dir().join("corp-ca.pem")).unwrap();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("corp-ca.pem"), "{text}");
+    assert!(!text.contains("INVALID"), "{text}");
 }
