@@ -400,8 +400,14 @@ impl Client {
             // Certain that no attempt left the machine: no hint, the create did not happen.
             Problem::Network(message) if !reached => Error::Network {
                 message: format!(
-                    "{}{tries}; nothing was sent, so nothing was created",
-                    self.scrub(&message)
+                    "{}{tries}; nothing was sent{}",
+                    self.scrub(&message),
+                    // Only a create (the one write, which carries a key) can create anything.
+                    if idempotency_key.is_some() {
+                        ", so nothing was created"
+                    } else {
+                        ""
+                    }
                 ),
                 idempotency_key: None,
             },

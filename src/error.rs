@@ -179,12 +179,18 @@ impl Error {
                         lines.push(format!("  {field}: {m}"));
                     }
                 }
-                if error.status == 401 {
-                    lines.push("  check the key: set ORQEX_SECRET_KEY or run `orqex login`".into());
+                match error.status {
+                    401 => lines.push(
+                        "  check the key: set ORQEX_SECRET_KEY or run `orqex login`".into(),
+                    ),
+                    403 => lines.push(
+                        "  the key is valid but not allowed to do this: check it is the right project's key, and live or sandbox as intended (`orqex config` shows which is in use)".into(),
+                    ),
+                    _ => {}
                 }
             }
             Error::Network { message, .. } => lines.push(message.clone()),
-            Error::Interrupted => lines.push("interrupted; nothing was sent".into()),
+            Error::Interrupted => lines.push("interrupted; nothing was sent or saved".into()),
             Error::Exited(_) => {}
         }
         if self.exit().outcome_unknown()

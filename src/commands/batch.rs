@@ -79,7 +79,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
             "orqex: batch: stopped reading the input: {problem}"
         ));
     }
-    if summary.failed > 0 && client.is_some() {
+    if summary.failed > 0 && client.is_some() && !summary.stopped_on_auth {
         output::note(&format!(
             "batch: {} {verb}, {} failed; to retry them, re-run the same file unchanged with --idempotency-key {batch_key}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)",
             summary.ok, summary.failed

@@ -251,7 +251,7 @@ fn ctrl_c_at_a_prompt_exits_130_and_sends_nothing() {
     let (out, code) = p.finish();
     assert_eq!(code, 130, "{out}");
     assert!(
-        out.contains("orqex: interrupted; nothing was sent"),
+        out.contains("orqex: interrupted; nothing was sent or saved"),
         "{out}"
     );
     assert!(server.requests().is_empty());
@@ -344,7 +344,7 @@ fn sigint_from_outside_at_a_prompt_also_exits_130_and_restores_the_terminal() {
     let (out, code) = p.finish();
     assert_eq!(code, 130, "{out}");
     assert!(
-        out.contains("orqex: interrupted; nothing was sent"),
+        out.contains("orqex: interrupted; nothing was sent or saved"),
         "{out}"
     );
     assert!(server.requests().is_empty());
