@@ -47,8 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'orqex' -ScriptBlock {
             break
         }
         'orqex;checkout;create' {
-            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Amount in major units, as a plain decimal (50 or 12.5); at least 1. Sent exactly as typed')
-            [CompletionResult]::new('--currency', '--currency', [CompletionResultType]::ParameterName, 'Three-letter ISO 4217 currency code, e.g. XOF (sent uppercase)')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Amount in major units, as a plain decimal (50 or 12.5); at least 1; sent exactly as typed (required)')
+            [CompletionResult]::new('--currency', '--currency', [CompletionResultType]::ParameterName, 'Three-letter ISO 4217 currency code, e.g. XOF, sent uppercase (required, unless the profile has a default currency)')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Description shown to the customer on the checkout page (required, at most 500 characters)')
             [CompletionResult]::new('--statement-descriptor', '--statement-descriptor', [CompletionResultType]::ParameterName, 'Text on the customer''s card statement (at most 22 characters)')
             [CompletionResult]::new('--expires-in-minutes', '--expires-in-minutes', [CompletionResultType]::ParameterName, 'Minutes the checkout stays open (a whole number, at least 1)')
@@ -72,8 +72,8 @@ Register-ArgumentCompleter -Native -CommandName 'orqex' -ScriptBlock {
             [CompletionResult]::new('--brand', '--brand', [CompletionResultType]::ParameterName, 'Label shown on the checkout (defaults to the project''s name)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read')
-            [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key sent as X-Idempotency-Key (8-128 characters). Without it, one is generated for this invocation; reuse the same key to retry a create safely')
-            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with the same idempotency key and body; 0 disables [default: 2]')
+            [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Idempotency key sent as X-Idempotency-Key (8-128 characters; with --batch at most 115, each row sending KEY-ROW). Without it, one is generated for this invocation; reuse the same key to retry a create safely')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the same request (a create keeps its idempotency key and body); 0 disables, at most 10 [default: 2]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]')
             [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'PEM file of CA certificates to trust besides the built-in ones (private deployment, corporate proxy). Also ORQEX_CA_BUNDLE, then the profile''s ca_bundle')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What stdout gets: the checkout URL, its id, the API''s whole response as JSON, or ORQEX_* shell variables (env) [default: url]')
@@ -82,7 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'orqex' -ScriptBlock {
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this long (exit 8): seconds or with a unit (90, 30m, 1h) [default: 15m]')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Create one checkout per row of FILE (JSON Lines, or CSV with a header of field paths such as amount,customer.email,metadata.order_id); `-` reads stdin. Flags apply to every row as defaults; one JSON line per row is printed, in input order')
             [CompletionResult]::new('--batch-format', '--batch-format', [CompletionResultType]::ParameterName, 'Input format of --batch (default: from the file name, .csv is CSV, else JSON Lines; for stdin, CSV unless the first character is `{`)')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many creates run at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many creates run at once (1-64)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Config profile to use (default: the config file''s default_profile, else "default"). Also ORQEX_PROFILE')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never ask a question: report missing fields instead (prompts also stay off when stdin or stderr is not a terminal, or CI is set)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Create with a live key without asking for confirmation')
@@ -101,7 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'orqex' -ScriptBlock {
             break
         }
         'orqex;checkout;get' {
-            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with the same idempotency key and body; 0 disables [default: 2]')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the same request (a create keeps its idempotency key and body); 0 disables, at most 10 [default: 2]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]')
             [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'PEM file of CA certificates to trust besides the built-in ones (private deployment, corporate proxy). Also ORQEX_CA_BUNDLE, then the profile''s ca_bundle')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What stdout gets: the checkout URL, its id, the API''s whole response as JSON, or ORQEX_* shell variables (env) [default: url]')

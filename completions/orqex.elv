@@ -42,8 +42,8 @@ set edit:completion:arg-completer[orqex] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'orqex;checkout;create'= {
-            cand --amount 'Amount in major units, as a plain decimal (50 or 12.5); at least 1. Sent exactly as typed'
-            cand --currency 'Three-letter ISO 4217 currency code, e.g. XOF (sent uppercase)'
+            cand --amount 'Amount in major units, as a plain decimal (50 or 12.5); at least 1; sent exactly as typed (required)'
+            cand --currency 'Three-letter ISO 4217 currency code, e.g. XOF, sent uppercase (required, unless the profile has a default currency)'
             cand --description 'Description shown to the customer on the checkout page (required, at most 500 characters)'
             cand --statement-descriptor 'Text on the customer''s card statement (at most 22 characters)'
             cand --expires-in-minutes 'Minutes the checkout stays open (a whole number, at least 1)'
@@ -67,8 +67,8 @@ set edit:completion:arg-completer[orqex] = {|@words|
             cand --brand 'Label shown on the checkout (defaults to the project''s name)'
             cand -d 'Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read'
             cand --data 'Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read'
-            cand --idempotency-key 'Idempotency key sent as X-Idempotency-Key (8-128 characters). Without it, one is generated for this invocation; reuse the same key to retry a create safely'
-            cand --max-retries 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with the same idempotency key and body; 0 disables [default: 2]'
+            cand --idempotency-key 'Idempotency key sent as X-Idempotency-Key (8-128 characters; with --batch at most 115, each row sending KEY-ROW). Without it, one is generated for this invocation; reuse the same key to retry a create safely'
+            cand --max-retries 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the same request (a create keeps its idempotency key and body); 0 disables, at most 10 [default: 2]'
             cand --timeout 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]'
             cand --ca-bundle 'PEM file of CA certificates to trust besides the built-in ones (private deployment, corporate proxy). Also ORQEX_CA_BUNDLE, then the profile''s ca_bundle'
             cand -o 'What stdout gets: the checkout URL, its id, the API''s whole response as JSON, or ORQEX_* shell variables (env) [default: url]'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[orqex] = {|@words|
             cand --wait-timeout 'Give up waiting after this long (exit 8): seconds or with a unit (90, 30m, 1h) [default: 15m]'
             cand --batch 'Create one checkout per row of FILE (JSON Lines, or CSV with a header of field paths such as amount,customer.email,metadata.order_id); `-` reads stdin. Flags apply to every row as defaults; one JSON line per row is printed, in input order'
             cand --batch-format 'Input format of --batch (default: from the file name, .csv is CSV, else JSON Lines; for stdin, CSV unless the first character is `{`)'
-            cand --concurrency 'How many creates run at once'
+            cand --concurrency 'How many creates run at once (1-64)'
             cand --profile 'Config profile to use (default: the config file''s default_profile, else "default"). Also ORQEX_PROFILE'
             cand --no-input 'Never ask a question: report missing fields instead (prompts also stay off when stdin or stderr is not a terminal, or CI is set)'
             cand -y 'Create with a live key without asking for confirmation'
@@ -95,7 +95,7 @@ set edit:completion:arg-completer[orqex] = {|@words|
             cand --version 'Print version'
         }
         &'orqex;checkout;get'= {
-            cand --max-retries 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with the same idempotency key and body; 0 disables [default: 2]'
+            cand --max-retries 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the same request (a create keeps its idempotency key and body); 0 disables, at most 10 [default: 2]'
             cand --timeout 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]'
             cand --ca-bundle 'PEM file of CA certificates to trust besides the built-in ones (private deployment, corporate proxy). Also ORQEX_CA_BUNDLE, then the profile''s ca_bundle'
             cand -o 'What stdout gets: the checkout URL, its id, the API''s whole response as JSON, or ORQEX_* shell variables (env) [default: url]'

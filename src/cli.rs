@@ -182,8 +182,9 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Idempotency key sent as X-Idempotency-Key (8-128 characters). Without it, one is
-    /// generated for this invocation; reuse the same key to retry a create safely
+    /// Idempotency key sent as X-Idempotency-Key (8-128 characters; with --batch at most 115,
+    /// each row sending KEY-ROW). Without it, one is generated for this invocation; reuse the
+    /// same key to retry a create safely
     #[arg(long, value_name = "KEY", help_heading = "Sending")]
     pub idempotency_key: Option<String>,
 
@@ -225,7 +226,7 @@ pub struct BatchArgs {
     )]
     pub batch_format: Option<BatchFormat>,
 
-    /// How many creates run at once
+    /// How many creates run at once (1-64)
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch",
           value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Batch")]
     pub concurrency: u16,
@@ -259,8 +260,9 @@ pub struct InputArgs {
 /// Defaults live in `client`; `None` here means "not given".
 #[derive(Debug, Args, Default)]
 pub struct NetArgs {
-    /// Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each with
-    /// the same idempotency key and body; 0 disables [default: 2]
+    /// Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the
+    /// same request (a create keeps its idempotency key and body); 0 disables, at most 10
+    /// [default: 2]
     #[arg(
         long,
         value_name = "N",
@@ -366,7 +368,8 @@ pub struct WaitArgs {
 /// One flag per field of the request body.
 #[derive(Debug, Args, Default)]
 pub struct BodyArgs {
-    /// Amount in major units, as a plain decimal (50 or 12.5); at least 1. Sent exactly as typed
+    /// Amount in major units, as a plain decimal (50 or 12.5); at least 1; sent exactly as
+    /// typed (required)
     #[arg(
         long,
         value_name = "AMOUNT",
@@ -375,7 +378,8 @@ pub struct BodyArgs {
     )]
     pub amount: Option<String>,
 
-    /// Three-letter ISO 4217 currency code, e.g. XOF (sent uppercase)
+    /// Three-letter ISO 4217 currency code, e.g. XOF, sent uppercase (required, unless the
+    /// profile has a default currency)
     #[arg(long, value_name = "CODE", help_heading = "Payment")]
     pub currency: Option<String>,
 

@@ -39,6 +39,9 @@ impl SecretKey {
         if !key.starts_with("sk_") {
             return Err("the secret key must start with `sk_` (sk_live_... or sk_sandbox_...); check that you copied the secret key, not another value".into());
         }
+        if [LIVE, SANDBOX, "sk_"].contains(&key) {
+            return Err("the secret key is only its prefix; copy the whole key".into());
+        }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(
                 "the secret key contains spaces or non-ASCII characters; copy it again".into(),
@@ -119,5 +122,7 @@ mod tests {
         assert!(!err.contains("notasecret"));
         assert!(SecretKey::parse("  ").is_err());
         assert!(SecretKey::parse("sk_a b").is_err());
+        assert!(SecretKey::parse("sk_").is_err());
+        assert!(SecretKey::parse("sk_live_").is_err());
     }
 }

@@ -108,11 +108,14 @@ pub fn email(raw: &str, max: Option<usize>) -> Result<String, String> {
     let s = raw.trim();
     let ok = match s.split_once('@') {
         Some((local, domain)) => {
+            // Every label of the domain non-empty and not starting or ending with `-`.
+            let labels_ok = domain.split('.').count() >= 2
+                && domain
+                    .split('.')
+                    .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
             !local.is_empty()
                 && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+                && labels_ok
                 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         }
         None => false,
