@@ -68,7 +68,8 @@ impl Iterator for JsonLines {
                 Ok(0) => return None,
                 Err(e) => {
                     return Some(Err(Error::usage(format!(
-                        "cannot read the batch input: {e}"
+                        "cannot read the batch input: {}",
+                        crate::error::io_reason(&e)
                     ))));
                 }
                 Ok(_) => {}
@@ -86,7 +87,8 @@ impl Iterator for JsonLines {
                         Ok(_) => {}
                         Err(e) => {
                             return Some(Err(Error::usage(format!(
-                                "cannot read the batch input: {e}"
+                                "cannot read the batch input: {}",
+                                crate::error::io_reason(&e)
                             ))));
                         }
                     }
@@ -122,7 +124,7 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
         .from_reader(reader);
     let header: Vec<String> = csv
         .headers()
-        .map_err(|e| Error::usage(format!("cannot read the CSV header: {e}")))?
+        .map_err(|e| Error::usage(format!("cannot read the CSV header: {}", csv_reason(&e))))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -142,7 +144,7 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
         number += 1;
         let what = format!("row {number}");
         let request = record
-            .map_err(|e| Error::usage(format!("cannot read CSV {what}: {e}")))
+            .map_err(|e| Error::usage(format!("CSV {what}: {}", csv_reason(&e))))
             .and_then(|r| {
                 // An empty cell leaves its field unset, so the command line's default applies.
                 let cells: Vec<(&str, Option<&str>)> = header
@@ -154,6 +156,20 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
             });
         Some(Ok(Row { number, request }))
     })))
+}
+
+/// A CSV error in words (the crate's own text speaks of records and byte offsets).
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "has {len} fields but the header has {expected_len}; quote cells that contain commas"
+        ),
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8; save the file as UTF-8".into(),
+        csv::ErrorKind::Io(io) => crate::error::io_reason(io),
+        _ => e.to_string(),
+    }
 }
 
 /// What the batch needs besides its rows.
@@ -397,6 +413,16 @@ mod tests {
             &CheckoutRequest::default()
         );
         assert_eq!(rows[1].number, 2);
+    }
+
+    #[test]
+    fn a_short_csv_row_is_one_failed_row_in_words() {
+        let rows = csv("amount,currency\n5,XOF\n5\n").unwrap();
+        let err = rows[1].request.as_ref().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "CSV row 2: has 1 fields but the header has 2; quote cells that contain commas"
+        );
     }
 
     #[test]

@@ -830,7 +830,15 @@ pub fn describe(err: &ureq::Error, base_url: &str) -> String {
         .and_then(|u| u.authority().map(|a| a.to_string()))
         .unwrap_or_else(|| base_url.to_string());
     match err {
-        ureq::Error::Timeout(t) => format!("timed out talking to {host} ({t})"),
+        ureq::Error::Timeout(t) => {
+            let phase = match t {
+                ureq::Timeout::Connect | ureq::Timeout::Resolve => {
+                    "connecting took longer than 10 s"
+                }
+                _ => "the request took longer than its time limit (--timeout)",
+            };
+            format!("timed out talking to {host}: {phase}")
+        }
         ureq::Error::HostNotFound => {
             format!("cannot resolve {host}: check the address and your DNS")
         }
@@ -887,6 +895,19 @@ fn describe_tls(e: &rustls::Error, host: &str) -> String {
         }
         rustls::Error::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
             "its certificate is not valid yet (check this machine's clock)".to_string()
+        }
+        rustls::Error::InvalidCertificate(C::BadSignature | C::BadEncoding) => {
+            "its certificate is damaged or badly signed".to_string()
+        }
+        rustls::Error::InvalidCertificate(C::Revoked) => "its certificate was revoked".to_string(),
+        rustls::Error::InvalidCertificate(_) => {
+            // rustls names the rest in Rust's own terms; what the user can do is the same.
+            "its certificate was refused (not a server certificate this client can trust)"
+                .to_string()
+        }
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            "it did not answer in TLS (is it plain http? then the URL should say http://)"
+                .to_string()
         }
         other => other.to_string(),
     };

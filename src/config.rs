@@ -233,7 +233,11 @@ pub fn config_path() -> Result<PathBuf> {
 /// the file is open to group or others, since it holds keys.
 pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     let cannot_read = |e: std::io::Error| {
-        Error::usage(format!("cannot read config file {}: {e}", path.display()))
+        Error::usage(format!(
+            "cannot read config file {}: {}",
+            path.display(),
+            crate::error::io_reason(&e)
+        ))
     };
     let mut f = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -286,8 +290,9 @@ pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
     let text = format!("{HEADER}{body}");
     let failed = |what: &str, e: std::io::Error| {
         Error::Other(format!(
-            "cannot write config file {}: {what}: {e}; the file was not changed",
-            path.display()
+            "cannot write config file {}: {what}: {}; the file was not changed",
+            path.display(),
+            crate::error::io_reason(&e)
         ))
     };
     let dir = match path.parent() {

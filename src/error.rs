@@ -250,11 +250,28 @@ impl fmt::Display for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
-        Error::Other(format!("I/O error: {e}"))
+        Error::Other(format!("I/O error: {}", io_reason(&e)))
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error in words, without the `(os error 2)` that std appends.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error ") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
+}
 
 /// What to do after a create whose outcome is unknown: the flag that makes a re-run safe.
 pub fn retry_hint(idempotency_key: &str) -> String {

@@ -188,7 +188,12 @@ pub fn open_url(url: &str) -> std::result::Result<(), String> {
             for program in list.split(':').map(str::trim).filter(|p| !p.is_empty()) {
                 match open::with_detached(url, program) {
                     Ok(()) => return Ok(()),
-                    Err(e) => last = format!("BROWSER program `{program}`: {e}"),
+                    Err(e) => {
+                        last = format!(
+                            "BROWSER program `{program}`: {}",
+                            crate::error::io_reason(&e)
+                        )
+                    }
                 }
             }
             Err(last)
@@ -216,7 +221,12 @@ pub fn stdout_line(text: &str) -> Result<()> {
                 Err(e)
             }
         })
-        .map_err(|e| Error::Other(format!("cannot write to stdout: {e}")))
+        .map_err(|e| {
+            Error::Other(format!(
+                "cannot write to stdout: {}",
+                crate::error::io_reason(&e)
+            ))
+        })
 }
 
 /// A note for the person at the terminal, on stderr.

@@ -419,5 +419,8 @@ fn end_of_input() -> Error {
 }
 
 fn term_error(e: std::io::Error) -> Error {
-    Error::Other(format!("cannot use the terminal: {e}"))
+    Error::Other(format!(
+        "cannot use the terminal: {}",
+        crate::error::io_reason(&e)
+    ))
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::request::CheckoutRequest;
 use super::validate::REQUIRED;
 use crate::config::Profile;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, FieldError, Result, io_reason};
 
 /// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -85,13 +85,17 @@ impl JsonSource {
                     .lock()
                     .take(limit)
                     .read_to_end(&mut bytes)
-                    .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+                    .map_err(|e| Error::usage(format!("cannot read stdin: {}", io_reason(&e))))?;
             }
             JsonSource::File(path) => {
                 std::fs::File::open(path)
                     .and_then(|f| f.take(limit).read_to_end(&mut bytes))
                     .map_err(|e| {
-                        Error::usage(format!("--data: cannot read {}: {e}", path.display()))
+                        Error::usage(format!(
+                            "--data: cannot read {}: {}",
+                            path.display(),
+                            io_reason(&e)
+                        ))
                     })?;
             }
             JsonSource::Inline(text) => bytes = text.as_bytes().to_vec(),

@@ -136,8 +136,12 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
         };
         return Ok((Box::new(reader), format));
     }
-    let file = std::fs::File::open(source)
-        .map_err(|e| Error::usage(format!("--batch: cannot open {source}: {e}")))?;
+    let file = std::fs::File::open(source).map_err(|e| {
+        Error::usage(format!(
+            "--batch: cannot open {source}: {}",
+            crate::error::io_reason(&e)
+        ))
+    })?;
     let format = named.unwrap_or(if source.to_ascii_lowercase().ends_with(".csv") {
         Format::Csv
     } else {

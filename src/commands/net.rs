@@ -63,6 +63,12 @@ pub fn profile_ca_path(config_file: &Path, ca_bundle: &str) -> PathBuf {
 
 /// Reads a PEM CA bundle; the error says which file and what is wrong with it.
 pub fn load_ca_bundle(path: &Path) -> std::result::Result<CaBundle, String> {
-    let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let pem = std::fs::read(path).map_err(|e| {
+        format!(
+            "cannot read {}: {}",
+            path.display(),
+            crate::error::io_reason(&e)
+        )
+    })?;
     CaBundle::from_pem(&pem).map_err(|e| format!("{} {e}", path.display()))
 }
