@@ -68,6 +68,15 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
         return error::report(&Error::usage(format!("{message}; see --help")), true);
     }
     eprint!("{text}");
+    let key_flag = std::env::args().skip(1).any(|a| {
+        let name = a.split('=').next().unwrap_or("");
+        matches!(name, "--key" | "--secret-key" | "--api-key" | "--token")
+    });
+    if key_flag {
+        eprintln!(
+            "\nThe secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`."
+        );
+    }
     ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }
 

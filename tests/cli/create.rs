@@ -478,6 +478,12 @@ fn the_key_is_never_accepted_as_a_flag() {
     for flag in ["--key", "--secret-key", "--api-key"] {
         let out = sb.cmd().args(CREATE).args([flag, KEY]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(
+            stderr(&out).contains("set ORQEX_SECRET_KEY"),
+            "{}",
+            stderr(&out)
+        );
+        assert_no_key(&out);
     }
 }
 
