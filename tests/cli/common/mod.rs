@@ -322,11 +322,15 @@ pub fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
 /// The test-only CA that signed `Server::start_tls`'s certificate.
 pub const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem");
 
-/// A port on 127.0.0.1 where nothing listens (bound, then released).
+/// A port on 127.0.0.1 where nothing listens. The port stays bound (never listening) for the
+/// whole test run, so no other test's server can be given it: connecting is always refused.
 pub fn dead_url() -> String {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    drop(l);
+    use socket2::{Domain, Socket, Type};
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    sock.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    let addr = sock.local_addr().unwrap().as_socket().unwrap();
+    std::mem::forget(sock);
     format!("http://{addr}/v1")
 }
 
