@@ -701,6 +701,9 @@ fn decode(mut resp: Response<Body>) -> Result<ApiResponse, Failure> {
                 format!("a body over {} MiB (not read)", MAX_BODY / (1024 * 1024))
             } else if content_type.contains("html") {
                 "an HTML page".to_string()
+            } else if matches!(&body, BodyRead::Bytes(b) if serde_json::from_slice::<Value>(b).is_ok())
+            {
+                "JSON that is not an error object".to_string()
             } else if content_type.is_empty() {
                 "a body that is not JSON".to_string()
             } else {
