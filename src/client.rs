@@ -275,8 +275,14 @@ impl Client {
                 problem: Problem::Api(ApiError {
                     status,
                     message: format!(
-                        "redirect to {} not followed ({why}); check ORQEX_BASE_URL",
-                        location.as_deref().unwrap_or("nowhere")
+                        "redirect to {} not followed ({why}); check ORQEX_BASE_URL{}",
+                        location.as_deref().unwrap_or("nowhere"),
+                        // A 303 after a POST can mean it was done; the key makes a retry safe.
+                        idempotency_key
+                            .map(|k| format!(
+                                ", then run again with --idempotency-key {k} in case the create happened"
+                            ))
+                            .unwrap_or_default()
                     ),
                     errors: Vec::new(),
                     request_id: header(&resp, "x-request-id"),

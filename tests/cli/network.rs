@@ -334,6 +334,13 @@ fn a_redirect_to_another_port_carries_nothing_there() {
             err.contains(&format!("answered {status}")) && err.contains("not followed"),
             "{err}"
         );
+        // The create may have happened before the redirect: the key to retry with is given.
+        let key = server
+            .only_request()
+            .header("x-idempotency-key")
+            .unwrap()
+            .to_string();
+        assert!(err.contains(&format!("--idempotency-key {key}")), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
