@@ -130,8 +130,12 @@ pub struct Client {
     base_url: String,
     key: SecretKey,
     max_retries: u32,
+    timeout: Duration,
     verbose: bool,
 }
+
+/// How long a request still at work when a deadline passes may go on: enough for one answer.
+const PAST_DEADLINE_GRACE: Duration = Duration::from_secs(5);
 
 impl Client {
     pub fn new(base_url: &str, key: SecretKey, options: ClientOptions) -> Client {
@@ -155,6 +159,7 @@ impl Client {
             base_url: base_url.to_string(),
             key,
             max_retries: options.max_retries,
+            timeout: options.timeout,
             verbose: options.verbose,
         };
         client.trace(|| {
@@ -197,8 +202,15 @@ impl Client {
 
     /// `GET /payment/checkouts/{id}`. The id is checked first so it cannot change the path.
     pub fn get_checkout(&self, id: &str) -> Result<ApiResponse> {
+        self.get_checkout_by(id, None)
+    }
+
+    /// `get_checkout` that gives up retrying at `deadline`, and lets an attempt still at work
+    /// then run only a short grace: a `--wait` must end near its `--wait-timeout`.
+    pub fn get_checkout_by(&self, id: &str, deadline: Option<Instant>) -> Result<ApiResponse> {
         let id = checkout_id(id)?;
-        self.send(Method::GET, &format!("/payment/checkouts/{id}"), None, None)
+        let path = format!("/payment/checkouts/{id}");
+        self.send_by(Method::GET, &path, None, None, deadline)
     }
 
     /// One logical request, retried while it fails in a way that may pass. A GET follows
@@ -210,12 +222,23 @@ impl Client {
         body: Option<&[u8]>,
         idempotency_key: Option<&str>,
     ) -> Result<ApiResponse> {
+        self.send_by(method, path, body, idempotency_key, None)
+    }
+
+    fn send_by(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+        deadline: Option<Instant>,
+    ) -> Result<ApiResponse> {
         let url = format!("{}{}", self.base_url, path);
         let mut retries = 0;
         // Whether any attempt may have reached the API: only then is the outcome unknown.
         let mut reached = false;
         loop {
-            let failure = match self.attempt(&method, &url, body, idempotency_key) {
+            let failure = match self.attempt(&method, &url, body, idempotency_key, deadline) {
                 Ok(resp) => return Ok(resp),
                 Err(f) => f,
             };
@@ -224,6 +247,9 @@ impl Client {
                 return Err(self.give_up(failure, retries + 1, reached, idempotency_key));
             }
             let delay = retry_delay(retries, failure.retry_after, random());
+            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                return Err(self.give_up(failure, retries + 1, reached, idempotency_key));
+            }
             retries += 1;
             self.trace(|| {
                 format!(
@@ -244,11 +270,12 @@ impl Client {
         url: &str,
         body: Option<&[u8]>,
         idempotency_key: Option<&str>,
+        deadline: Option<Instant>,
     ) -> Result<ApiResponse, Failure> {
         let mut url = url.to_string();
         let mut hops = 0;
         loop {
-            let resp = self.exchange(method, &url, body, idempotency_key)?;
+            let resp = self.exchange(method, &url, body, idempotency_key, deadline)?;
             let status = resp.status().as_u16();
             if !(300..400).contains(&status) {
                 return decode(resp).map(|mut ok| {
@@ -301,6 +328,7 @@ impl Client {
         url: &str,
         body: Option<&[u8]>,
         idempotency_key: Option<&str>,
+        deadline: Option<Instant>,
     ) -> Result<Response<Body>, Failure> {
         let auth = format!("Bearer {}", self.key.expose());
         let mut headers = vec![
@@ -341,7 +369,18 @@ impl Client {
                 reached: false,
             })?;
         let started = Instant::now();
-        let resp = self.agent.run(req).map_err(|e| {
+        let sent = match deadline {
+            None => self.agent.run(req),
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                ureq::RequestExt::with_agent(req, &self.agent)
+                    .configure()
+                    .timeout_global(Some(self.timeout.min(left.max(PAST_DEADLINE_GRACE))))
+                    .build()
+                    .run()
+            }
+        };
+        let resp = sent.map_err(|e| {
             let failure = transport_failure(&e, &self.base_url);
             self.trace(|| {
                 format!(

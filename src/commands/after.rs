@@ -109,7 +109,10 @@ pub fn finish(
     }
 
     let mut pace = wait::Live::start();
-    let outcome = wait::until_final(&plan, resp, &mut pace, || client.get_checkout(&id));
+    let deadline = std::time::Instant::now() + plan.timeout;
+    let outcome = wait::until_final(&plan, resp, &mut pace, || {
+        client.get_checkout_by(&id, Some(deadline))
+    });
     pace.finish();
     match outcome? {
         Outcome::Paid(last) => output::print_checkout(&last, after.format, idempotency_key),

@@ -297,3 +297,40 @@ fn wait_flags_are_checked_before_anything_is_sent() {
     assert!(stderr(&out).contains("--dry-run"), "{}", stderr(&out));
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn a_check_that_hangs_does_not_carry_the_wait_far_past_its_timeout() {
+    // The first answer is quick; every check after it hangs far longer than --wait-timeout.
+    let server = Server::start(|_, n| {
+        let reply = Reply::json(200, status("open", "pending"));
+        if n == 0 {
+            reply
+        } else {
+            Reply::After(std::time::Duration::from_secs(60), Box::new(reply))
+        }
+    });
+    let sb = Sandbox::new();
+    let started = std::time::Instant::now();
+    let out = sb
+        .cmd_for(&server)
+        .args([
+            "checkout",
+            "get",
+            "cs_wait",
+            "--wait",
+            "--interval",
+            "0.2",
+            "--wait-timeout",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    // Without the deadline one hung check alone would take 3 × 30 s; with it, the grace of
+    // one answer (5 s). The bound is loose on purpose: it checks behaviour, not speed.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
