@@ -47,7 +47,7 @@ fn man_pages(sb: &Sandbox) -> Vec<(String, Vec<u8>)> {
                 todo.push(next);
             }
         }
-        pages.push((format!("man/{name}.1"), text));
+        pages.push((format!("completions/man/{name}.1"), text));
     }
     pages
 }
@@ -66,14 +66,15 @@ fn committed_completions_and_man_pages_are_current() {
         .collect();
     let man = man_pages(&sb);
     assert!(
-        man.iter().any(|(f, _)| f == "man/orqex-checkout-get.1"),
+        man.iter()
+            .any(|(f, _)| f == "completions/man/orqex-checkout-get.1"),
         "{man:?}"
     );
     generated.extend(man);
 
     if update {
         // Pages of subcommands that are gone go too.
-        for old in list(&root.join("man")) {
+        for old in list(&root.join("completions/man")) {
             std::fs::remove_file(old).unwrap();
         }
         for (file, text) in &generated {
@@ -88,10 +89,11 @@ fn committed_completions_and_man_pages_are_current() {
         .filter(|(file, text)| std::fs::read(root.join(file)).ok().as_ref() != Some(text))
         .map(|(file, _)| file.clone())
         .collect();
-    for committed in list(&root.join("man"))
-        .into_iter()
-        .chain(list(&root.join("completions")))
-    {
+    for committed in list(&root.join("completions/man")).into_iter().chain(
+        list(&root.join("completions"))
+            .into_iter()
+            .filter(|p| p.is_file()),
+    ) {
         let rel = committed
             .strip_prefix(&root)
             .unwrap()

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: orqex against curl, side by side, against one local server started here.
-# Usage: bash bench/run.sh            (writes bench/results.md and prints it)
+# Usage: bash tests/bench/run.sh      (writes tests/bench/results.md and prints it)
 # Needs: cargo, curl, hyperfine and GNU time (installed with apt-get when missing).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-40}
 BATCH=${BATCH:-1000}
 DELAY_MS=${DELAY_MS:-50}
-out=bench/results.md
+out=tests/bench/results.md
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
