@@ -11,6 +11,7 @@ pub mod login;
 pub mod net;
 pub mod settings;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
@@ -59,19 +60,25 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
         let _ = err.print();
         return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(0));
     }
-    // clap quotes what it could not place; a key pasted on the command line must not be
-    // shown back in full (nor land in a CI log).
-    let text = mask_keys(&err.render().to_string(), std::env::args().skip(1));
-    if asks_for_json(std::env::args().skip(1)) {
+    // Keys never get here: `refuse_keys_in_args` ran first.
+    let text = err.render().to_string();
+    if asks_for_json(
+        std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned()),
+    ) {
         let first = text.lines().next().unwrap_or("invalid command line");
         let message = first.strip_prefix("error: ").unwrap_or(first);
         return error::report(&Error::usage(format!("{message}; see --help")), true);
     }
     eprint!("{text}");
-    let key_flag = std::env::args().skip(1).any(|a| {
-        let name = a.split('=').next().unwrap_or("");
-        matches!(name, "--key" | "--secret-key" | "--api-key" | "--token")
-    });
+    let key_flag = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .any(|a| {
+            let name = a.split('=').next().unwrap_or("");
+            matches!(name, "--key" | "--secret-key" | "--api-key" | "--token")
+        });
     if key_flag {
         eprintln!(
             "\nThe secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`."
@@ -80,26 +87,40 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
     ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }
 
-/// `text` with every argument that holds something like a secret key (`sk_...`, alone or
-/// after `--flag=`) replaced by its masked form.
-fn mask_keys(text: &str, args: impl Iterator<Item = String>) -> String {
-    let mut text = text.to_string();
+/// Refuses, before clap or anything else sees them, arguments that hold a secret key: clap
+/// would quote one back in an error, and a flag would store or send it. The key is named only
+/// masked.
+pub fn refuse_keys_in_args(args: impl Iterator<Item = OsString>) -> Result<()> {
     for arg in args {
-        if let Some(at) = arg.find("sk_") {
-            let secret = &arg[at..];
+        let arg = arg.to_string_lossy();
+        if let Some(secret) = key_like(&arg) {
             let masked = SecretKey::parse(secret)
                 .map(|k| k.masked())
                 .unwrap_or_else(|_| "sk_***".to_string());
-            text = text.replace(secret, &masked);
+            return Err(Error::usage(format!(
+                "an argument holds what looks like a secret key ({masked}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`"
+            )));
         }
     }
-    text
+    Ok(())
+}
+
+/// The key-like part of an argument: anything from `sk_live_` or `sk_sandbox_` on, or a value
+/// (the whole argument, or what follows its last `=`) that starts with `sk_`.
+fn key_like(arg: &str) -> Option<&str> {
+    for marker in ["sk_live_", "sk_sandbox_"] {
+        if let Some(at) = arg.find(marker) {
+            return Some(&arg[at..]);
+        }
+    }
+    let value = arg.rsplit_once('=').map_or(arg, |(_, v)| v).trim_start();
+    value.starts_with("sk_").then_some(value)
 }
 
 /// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
 /// could not parse, before any `--`. A guess by necessity: a flag's value that happens to
 /// read `--json` would count too, which at worst turns a usage error into JSON.
-fn asks_for_json(args: impl Iterator<Item = String>) -> bool {
+pub fn asks_for_json(args: impl Iterator<Item = String>) -> bool {
     let mut previous_was_output = false;
     for arg in args {
         if arg == "--" {
@@ -126,14 +147,19 @@ mod tests {
     }
 
     #[test]
-    fn keys_in_unparsed_arguments_are_masked() {
-        let args = ["checkout", "sk_live_0000000000000abcd", "--x=sk_sandbox_1"];
-        let text =
-            "error: unexpected argument 'sk_live_0000000000000abcd' found (--x=sk_sandbox_1)";
-        assert_eq!(
-            mask_keys(text, args.iter().map(|s| s.to_string())),
-            "error: unexpected argument 'sk_live_***abcd' found (--x=sk_sandbox_***)"
-        );
+    fn keys_are_found_wherever_they_were_pasted() {
+        for arg in [
+            "sk_live_0000000000000abcd",
+            "--amount=sk_sandbox_1234",
+            "note=sk_x",
+            "prefix-sk_live_abcd",
+        ] {
+            assert!(key_like(arg).is_some(), "{arg}");
+        }
+        assert!(key_like(" sk_padded").is_some());
+        for arg in ["desk_lamp", "--description=desk_", "task", "ask_me"] {
+            assert!(key_like(arg).is_none(), "{arg}");
+        }
     }
 
     #[test]

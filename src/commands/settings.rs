@@ -39,7 +39,6 @@ const KEYS: &str = "default-profile, currency, base-url or ca-bundle";
 
 impl Setting {
     fn parse(raw: &str) -> Result<Setting> {
-        refuse_key_material(raw)?;
         match raw.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "default-profile" => Ok(Setting::DefaultProfile),
             "currency" => Ok(Setting::Currency),
@@ -108,17 +107,6 @@ fn target_name(profile: Option<&str>) -> String {
     }
 }
 
-/// Anything that looks like a secret key on the command line is refused without echoing it:
-/// it belongs in `orqex login`, and no message may repeat it.
-fn refuse_key_material(raw: &str) -> Result<()> {
-    if raw.trim_start().starts_with("sk_") {
-        return Err(Error::usage(
-            "that looks like a secret key: keys are never given on the command line; store it with `orqex login` (typed hidden, or piped with --with-key), and clear it from your shell history",
-        ));
-    }
-    Ok(())
-}
-
 /// An existing PEM file of certificates, stored as an absolute path so that it means the
 /// same file whatever directory orqex runs in later.
 fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
@@ -131,7 +119,6 @@ fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
 }
 
 fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
-    refuse_key_material(&args.value)?;
     let setting = Setting::parse(&args.key)?;
     let path = config::config_path()?;
     let mut file = config::load(&path)?.unwrap_or_default();

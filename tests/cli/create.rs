@@ -650,3 +650,43 @@ fn get_refuses_a_secret_key_given_as_the_id() {
     assert_no_key(&out);
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn a_key_pasted_into_any_flag_is_refused_before_anything_happens() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let amount = format!("--amount={KEY}");
+    let note = format!("note={KEY}");
+    let cases: [&[&str]; 5] = [
+        &["--idempotency-key", KEY],
+        &[amount.as_str()],
+        &["-m", note.as_str()],
+        &["--profile", KEY],
+        &["--json", "--return-url", KEY],
+    ];
+    for extra in cases {
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("looks like a secret key") && err.contains(KEY_MASKED),
+            "{err}"
+        );
+        assert_no_key(&out);
+    }
+    // With --json the refusal is JSON too.
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--json", "--city", KEY])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(v["exit_code"], 2);
+    assert!(server.requests().is_empty());
+}

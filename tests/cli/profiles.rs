@@ -219,7 +219,7 @@ fn login_refuses_a_key_given_as_an_argument_without_repeating_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with(
-            "orqex: `login` takes no key on the command line, where shell history and `ps` keep it; run `orqex login` to type it hidden, or pipe it: "
+            "orqex: an argument holds what looks like a secret key (sk_live_***fake); keys are never taken from the command line, where `ps` and shell history show them"
         ),
         "{}",
         stderr(&out)
@@ -889,11 +889,11 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         ),
         (
             &["secret_key", LIVE_KEY],
-            "orqex: that looks like a secret key: keys are never given on the command line; store it with `orqex login`",
+            "orqex: an argument holds what looks like a secret key (sk_live_***fake); keys are never taken from the command line",
         ),
         (
             &["currency", LIVE_KEY],
-            "orqex: that looks like a secret key",
+            "orqex: an argument holds what looks like a secret key",
         ),
     ];
     for (args, expected) in cases {
