@@ -280,6 +280,7 @@ impl Client {
             if !(300..400).contains(&status) {
                 return decode(resp).map(|mut ok| {
                     ok.request_id = ok.request_id.map(|id| self.scrub(&id));
+                    self.mask_key_in(&mut ok.body);
                     ok
                 });
             }
@@ -469,20 +470,19 @@ impl Client {
     /// Also writes control characters out as escapes: text from the network must not move the
     /// cursor, recolour or retitle the user's terminal, nor add lines to a one-line error.
     fn scrub(&self, text: &str) -> String {
-        let masked = text.replace(self.key.expose(), &self.key.masked());
-        if masked.chars().any(char::is_control) {
-            masked
-                .chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect()
-        } else {
-            masked
+        crate::output::printable(&text.replace(self.key.expose(), &self.key.masked()))
+    }
+
+    /// An answer echoing the key would print it with `--json` or in a wait's messages: every
+    /// string in it is masked. Nothing else changes, so `--json` stays faithful.
+    fn mask_key_in(&self, value: &mut Value) {
+        match value {
+            Value::String(s) if s.contains(self.key.expose()) => {
+                *s = s.replace(self.key.expose(), &self.key.masked());
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.mask_key_in(v)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.mask_key_in(v)),
+            _ => {}
         }
     }
 

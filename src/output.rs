@@ -131,21 +131,38 @@ pub fn shell_quote(value: &str) -> String {
     }
 }
 
+/// Text from the network, made safe to show: control characters written out as escapes, so
+/// an answer can never move the cursor, recolour or retitle the terminal, or add lines.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() && u32::from(c) < 0x80 => format!("\\x{:02x}", u32::from(c)),
+            c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// The short line shown under the URL at a terminal: amount as the API formats it,
 /// environment, expiry. `None` when the answer has none of them.
 pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<String> {
-    let text = |p: &str| body.pointer(p).and_then(Value::as_str);
+    let text = |p: &str| body.pointer(p).and_then(Value::as_str).map(printable);
     let mut parts = Vec::new();
     if let Some(amount) = text("/data/payment/amount/formatted") {
         parts.push(
-            dialoguer::console::style(amount.to_string())
+            dialoguer::console::style(amount)
                 .bold()
                 .force_styling(colour)
                 .to_string(),
         );
     }
     let env = text("/data/checkout/environment")
-        .map(str::to_string)
         .or_else(|| (key_env != Environment::Unknown).then(|| key_env.as_str().to_string()));
     if let Some(env) = env {
         let styled = dialoguer::console::style(env.clone()).force_styling(colour);

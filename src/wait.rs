@@ -104,21 +104,23 @@ const PAYMENT_STATUSES: [&str; 6] = [
     "partially_refunded",
 ];
 
-fn status<'a>(body: &'a Value, of: &str) -> Option<&'a str> {
+/// A status as shown: what the API sent, made printable (it ends up on the terminal).
+fn status(body: &Value, of: &str) -> Option<String> {
     body.pointer(&format!("/data/{of}/status"))
         .and_then(Value::as_str)
+        .map(crate::output::printable)
 }
 
 /// Judges an answer. The checkout's status decides first; while it is open, a payment that
 /// completed, failed or expired decides. Anything else, unknown values included, is not final.
 pub fn state(body: &Value) -> State {
-    match status(body, "checkout") {
+    match status(body, "checkout").as_deref() {
         Some("completed") => return State::Paid,
         Some("expired") => return State::Unpaid("the checkout expired".into()),
         Some("cancelled") => return State::Unpaid("the checkout was cancelled".into()),
         _ => {}
     }
-    match status(body, "payment") {
+    match status(body, "payment").as_deref() {
         Some("completed") => State::Paid,
         Some("expired") => State::Unpaid("its payment expired".into()),
         Some("failed") => {
@@ -127,7 +129,7 @@ pub fn state(body: &Value) -> State {
                 .and_then(Value::as_str)
                 .filter(|m| !m.trim().is_empty());
             State::Unpaid(match why {
-                Some(m) => format!("its payment failed: {m}"),
+                Some(m) => format!("its payment failed: {}", crate::output::printable(m)),
                 None => "its payment failed".into(),
             })
         }
@@ -144,7 +146,7 @@ pub fn unknown_statuses(body: &Value) -> Vec<String> {
         ("payment", &PAYMENT_STATUSES[..]),
     ] {
         if let Some(s) = status(body, of)
-            && !known.contains(&s)
+            && !known.contains(&s.as_str())
         {
             unknown.push(format!("{of} status `{s}`"));
         }

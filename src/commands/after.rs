@@ -100,7 +100,7 @@ pub fn finish(
         })?
         .to_string();
     if wait::state(&resp.body) == wait::State::Open {
-        let url = output::checkout_url(&resp.body).unwrap_or("its URL");
+        let url = output::printable(output::checkout_url(&resp.body).unwrap_or("its URL"));
         output::note(&format!(
             "orqex: waiting for payment at {url} (checking every {}, giving up after {})",
             output::duration(plan.interval),

@@ -334,3 +334,42 @@ fn a_check_that_hangs_does_not_carry_the_wait_far_past_its_timeout() {
         started.elapsed()
     );
 }
+
+#[test]
+fn text_from_the_api_in_wait_messages_is_printable_and_masked() {
+    let server = Server::start(|req, n| {
+        let key = req
+            .header("authorization")
+            .unwrap_or("")
+            .trim_start_matches("Bearer ")
+            .to_string();
+        let mut body = status("open", if n == 0 { "pending" } else { "failed" });
+        body["data"]["payment"]["active_attempt"] =
+            json!({"failure": {"message": format!("x \u{1b}[31m\nFAKE {key}")}});
+        Reply::json(200, body)
+    });
+    let sb = Sandbox::new();
+    for extra in [&[][..], &["--json"]] {
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "get", "cs_wait", "--wait", "--interval", "0.1"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+        assert_no_key(&out);
+        let err = stderr(&out);
+        assert!(!err.contains('\u{1b}'), "{err:?}");
+        let shown = if extra.is_empty() {
+            err.clone()
+        } else {
+            let last = err.lines().last().unwrap();
+            let v: Value = serde_json::from_str(last).unwrap();
+            v["message"].as_str().unwrap().to_string()
+        };
+        assert!(
+            shown.contains("x \\x1b[31m\\nFAKE sk_sandbox_***"),
+            "{shown}"
+        );
+    }
+}
