@@ -14,7 +14,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::{self, Error, Exit};
 
 static PROMPTING: AtomicBool = AtomicBool::new(false);
-static IN_FLIGHT: Mutex<Option<String>> = Mutex::new(None);
+/// What is on its way: the note that says how to retry, the key to retry with, and whether
+/// errors are wanted as JSON.
+struct InFlight {
+    note: String,
+    idempotency_key: Option<String>,
+    json: bool,
+}
+
+static IN_FLIGHT: Mutex<Option<InFlight>> = Mutex::new(None);
 
 fn install() {
     static HANDLER: Once = Once::new();
@@ -25,10 +33,27 @@ fn install() {
                 crate::prompt::restore_terminal();
                 eprintln!();
                 let _ = error::report(&Error::Interrupted, false);
-            } else if let Some(note) = IN_FLIGHT.lock().ok().and_then(|n| n.clone()) {
-                eprintln!();
-                eprintln!("orqex: interrupted while sending");
-                eprintln!("  {note}");
+            } else if let Ok(slot) = IN_FLIGHT.lock()
+                && let Some(f) = slot.as_ref()
+            {
+                if f.json {
+                    // The JSON error stays the last line, as with any other error.
+                    eprintln!(
+                        "{}",
+                        serde_json::json!({
+                            "status": null,
+                            "message": format!("interrupted while sending; {}", f.note),
+                            "errors": {},
+                            "request_id": null,
+                            "idempotency_key": f.idempotency_key,
+                            "exit_code": Exit::Interrupted.code(),
+                        })
+                    );
+                } else {
+                    eprintln!();
+                    eprintln!("orqex: interrupted while sending");
+                    eprintln!("  {}", f.note);
+                }
             }
             std::process::exit(i32::from(Exit::Interrupted.code()));
         });
@@ -41,11 +66,16 @@ pub fn prompting(open: bool) {
     PROMPTING.store(open, Ordering::SeqCst);
 }
 
-/// While the returned guard lives, an interruption prints `note` (how to retry safely).
-pub fn while_sending(note: String) -> SendingGuard {
+/// While the returned guard lives, an interruption prints `note` (how to retry safely) and
+/// the key to retry with; as one JSON line when `json`.
+pub fn while_sending(note: String, idempotency_key: Option<&str>, json: bool) -> SendingGuard {
     install();
     if let Ok(mut slot) = IN_FLIGHT.lock() {
-        *slot = Some(note);
+        *slot = Some(InFlight {
+            note,
+            idempotency_key: idempotency_key.map(str::to_string),
+            json,
+        });
     }
     SendingGuard
 }

@@ -60,9 +60,13 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     };
 
     let _interrupted = client.is_some().then(|| {
-        interrupt::while_sending(format!(
-            "rows being sent may or may not have been created; re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again"
-        ))
+        interrupt::while_sending(
+            format!(
+                "rows being sent may or may not have been created; re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again"
+            ),
+            Some(&batch_key),
+            super::after::json_errors(&args.output),
+        )
     });
     let verb = if args.dry_run { "valid" } else { "created" };
     let mut progress = output::StatusLine::on_stderr();

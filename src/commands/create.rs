@@ -48,10 +48,14 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
         None => client::new_idempotency_key()?,
     };
     let client = net::client(&args.net, &settings, key)?;
-    let resp = {
-        let _interrupted = interrupt::while_sending(error::retry_hint(&idempotency_key));
-        client.create_checkout(&request.to_bytes(), &idempotency_key)?
-    };
+    // From the first byte sent until the checkout is shown (a --wait included), an
+    // interruption must leave the way back to this checkout: its idempotency key.
+    let _interrupted = interrupt::while_sending(
+        error::retry_hint(&idempotency_key),
+        Some(&idempotency_key),
+        after::json_errors(&args.output),
+    );
+    let resp = client.create_checkout(&request.to_bytes(), &idempotency_key)?;
     if resp.replayed {
         output::note(&format!(
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"

@@ -872,3 +872,61 @@ fn escape_codes_from_the_api_never_reach_the_terminal() {
         "the message stays on one line: {err}"
     );
 }
+
+#[test]
+fn ctrl_c_while_waiting_after_a_create_keeps_the_way_back_to_it() {
+    // The create answers at once; the checks of the wait then hang.
+    let server = Server::start(|req, _| {
+        if req.method == "POST" {
+            Reply::created("cs_wait_int")
+        } else {
+            Reply::After(
+                Duration::from_secs(30),
+                Box::new(Reply::created("cs_wait_int")),
+            )
+        }
+    });
+    for json in [false, true] {
+        let sb = Sandbox::new();
+        let mut cmd = sb.cmd_for(&server);
+        cmd.args(CREATE).args([
+            "--idempotency-key",
+            "order-1024-wait",
+            "--wait",
+            "--interval",
+            "0.1",
+        ]);
+        if json {
+            cmd.arg("--json");
+        }
+        let before = server.requests().len();
+        let child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the create and the first (hanging) check to arrive.
+        let start = std::time::Instant::now();
+        while server.requests().len() < before + 2 {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no check arrived"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130));
+        let err = stderr(&out);
+        if json {
+            let v: serde_json::Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+            assert_eq!(v["idempotency_key"], "order-1024-wait");
+            assert_eq!(v["exit_code"], 130);
+        } else {
+            assert!(err.contains("--idempotency-key order-1024-wait"), "{err}");
+        }
+    }
+}
