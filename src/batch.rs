@@ -221,8 +221,10 @@ pub fn run(
 ) -> Result<Summary> {
     let workers = plan.concurrency.max(1);
     let window = WINDOW_PER_WORKER * workers as u64;
-    // Rows printed so far, and whether to stop reading (the key was refused).
-    let progress = (Mutex::new((0u64, false)), Condvar::new());
+    // Rows printed so far; whether to stop sending (the key was refused: the rest of the
+    // input is still read, each row reported as skipped); whether to stop reading (stdout
+    // is gone, nobody would see the lines).
+    let progress = (Mutex::new((0u64, false, false)), Condvar::new());
     let (job_tx, job_rx) = mpsc::sync_channel::<Row>(workers);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<(u64, Value, bool)>();
@@ -266,13 +268,13 @@ pub fn run(
                     let Ok(mut guard) = progress.0.lock() else {
                         break;
                     };
-                    while !guard.1 && row.number > guard.0 + window {
+                    while !guard.2 && row.number > guard.0 + window {
                         guard = match progress.1.wait(guard) {
                             Ok(g) => g,
                             Err(_) => return (read, None),
                         };
                     }
-                    if guard.1 {
+                    if guard.2 {
                         break;
                     }
                     drop(guard);
@@ -308,7 +310,8 @@ pub fn run(
                 next += 1;
                 if let Ok(mut guard) = progress.0.lock() {
                     guard.0 = next - 1;
-                    guard.1 |= summary.stopped_on_auth || emit_error.is_some();
+                    guard.1 |= summary.stopped_on_auth;
+                    guard.2 |= emit_error.is_some();
                 }
                 progress.1.notify_all();
             }
