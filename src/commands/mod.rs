@@ -67,8 +67,16 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
             .skip(1)
             .map(|a| a.to_string_lossy().into_owned()),
     ) {
-        let first = text.lines().next().unwrap_or("invalid command line");
-        let message = first.strip_prefix("error: ").unwrap_or(first);
+        // clap's message may run over several lines (a conflict lists the flags below it);
+        // everything before its Usage block, folded into one line.
+        let lines: Vec<&str> = text
+            .lines()
+            .take_while(|l| !l.starts_with("Usage:"))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let folded = lines.join(" ");
+        let message = folded.strip_prefix("error: ").unwrap_or(&folded);
         return error::report(&Error::usage(format!("{message}; see --help")), true);
     }
     eprint!("{text}");

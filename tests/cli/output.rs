@@ -528,3 +528,28 @@ fn at_a_terminal_wait_shows_a_status_line_and_clears_it() {
         "{text:?}"
     );
 }
+
+#[test]
+fn a_clap_conflict_as_json_names_the_conflicting_flags() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args([
+            "checkout",
+            "create",
+            "--batch",
+            "rows.jsonl",
+            "--wait",
+            "--qr",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_error(&out);
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("--wait") && message.contains("--qr"),
+        "{message}"
+    );
+}
