@@ -103,11 +103,9 @@ impl Settings {
         let path = config_path()?;
         let file = load(&path)?.unwrap_or_default();
 
-        let (profile, profile_source) = resolve_profile(profile_flag, &file, &path);
         // Checked here so no message suggests a command (`orqex login --profile NAME`) that
         // would itself be refused.
-        check_profile_name(&profile)
-            .map_err(|e| Error::usage(format!("profile from {profile_source}: {e}")))?;
+        let profile = usable_profile(profile_flag, &file, &path)?;
         let active = file.profiles.get(&profile).cloned().unwrap_or_default();
 
         // Checked only when a command needs it, so a dry run works whatever the key.
@@ -191,6 +189,15 @@ pub fn resolve_profile(flag: Option<&str>, file: &ConfigFile, path: &Path) -> (S
     } else {
         (DEFAULT_PROFILE.to_string(), Source::Default)
     }
+}
+
+/// `resolve_profile` for commands that use the profile: a name that cannot be used is an
+/// error naming where it came from.
+pub fn usable_profile(flag: Option<&str>, file: &ConfigFile, path: &Path) -> Result<String> {
+    let (profile, source) = resolve_profile(flag, file, path);
+    check_profile_name(&profile)
+        .map_err(|e| Error::usage(format!("profile (from {source}): {e}")))?;
+    Ok(profile)
 }
 
 /// Profile names appear in messages as `--profile NAME` and in the file as table names, so

@@ -129,7 +129,12 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
         let format = match named {
             Some(f) => f,
             None => {
-                let head = reader.fill_buf()?;
+                let head = reader.fill_buf().map_err(|e| {
+                    Error::usage(format!(
+                        "--batch -: cannot read stdin: {}",
+                        crate::error::io_reason(&e)
+                    ))
+                })?;
                 let first = head.iter().find(|b| !b.is_ascii_whitespace());
                 if first == Some(&b'{') {
                     Format::JsonLines
@@ -139,6 +144,11 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
             }
         };
         return Ok((Box::new(reader), format));
+    }
+    if std::fs::metadata(source).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::usage(format!(
+            "--batch: {source} is a directory; give a JSON Lines or CSV file, or - for stdin"
+        )));
     }
     let file = std::fs::File::open(source).map_err(|e| {
         Error::usage(format!(

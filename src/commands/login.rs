@@ -27,9 +27,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     // Loaded before asking, so a malformed file stops us before the key is typed, and is
     // never overwritten.
     let mut file = config::load(&path)?.unwrap_or_default();
-    let (profile, source) = config::resolve_profile(profile_flag, &file, &path);
-    config::check_profile_name(&profile)
-        .map_err(|e| Error::usage(format!("profile (from {source}): {e}")))?;
+    let profile = config::usable_profile(profile_flag, &file, &path)?;
 
     let key = if args.with_key {
         key_from_stdin()?
@@ -68,7 +66,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
 pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
     let path = config::config_path()?;
     let mut file = config::load(&path)?.unwrap_or_default();
-    let (profile, _) = config::resolve_profile(profile_flag, &file, &path);
+    let profile = config::usable_profile(profile_flag, &file, &path)?;
 
     let removed = match file.profiles.get_mut(&profile) {
         Some(p) => p.secret_key.take(),

@@ -73,7 +73,7 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
             .lines()
             .take_while(|l| !l.starts_with("Usage:"))
             .map(str::trim)
-            .filter(|l| !l.is_empty())
+            .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
             .collect();
         let folded = lines.join(" ");
         let message = folded.strip_prefix("error: ").unwrap_or(&folded);

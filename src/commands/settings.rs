@@ -95,7 +95,7 @@ impl Setting {
         if self == Setting::DefaultProfile {
             Ok(None)
         } else {
-            writable_profile(profile_flag, file, path).map(Some)
+            config::usable_profile(profile_flag, file, path).map(Some)
         }
     }
 }
@@ -186,14 +186,6 @@ fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
         path.display()
     ));
     Ok(())
-}
-
-/// The active profile, when its name can be written to the file.
-fn writable_profile(profile_flag: Option<&str>, file: &ConfigFile, path: &Path) -> Result<String> {
-    let (profile, source) = config::resolve_profile(profile_flag, file, path);
-    config::check_profile_name(&profile)
-        .map_err(|e| Error::usage(format!("profile (from {source}): {e}")))?;
-    Ok(profile)
 }
 
 /// What `orqex config` shows; also its `--json` form.

@@ -688,3 +688,21 @@ fn rows_after_a_refused_key_are_reported_as_skipped() {
     assert!(lines.iter().all(|l| l["ok"] == false));
     assert!(lines.iter().any(|l| l["skipped"] == true), "{lines:?}");
 }
+
+#[test]
+fn a_directory_as_batch_input_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let dir = sb.home.path().display().to_string();
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", KEY)
+        .args(["checkout", "create", "--batch", &dir])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--batch:") && stderr(&out).contains("is a directory"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1045,3 +1045,19 @@ fn config_checks_a_relative_ca_bundle_where_commands_read_it() {
     assert!(text.contains("corp-ca.pem"), "{text}");
     assert!(!text.contains("INVALID"), "{text}");
 }
+
+#[test]
+fn logout_refuses_an_unusable_profile_name() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["--profile", "a b", "logout"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`a b` is not a usable profile name"),
+        "{}",
+        stderr(&out)
+    );
+}
