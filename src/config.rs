@@ -267,8 +267,8 @@ fn warn_if_exposed(path: &Path, meta: &std::fs::Metadata) {
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         WARNED.call_once(|| {
-            crate::output::note(&format!(
-                "warning: config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
+            crate::output::warning(&format!(
+                "config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
                 path.display(),
                 crate::output::shell_quote(&path.to_string_lossy())
             ))

@@ -49,7 +49,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     };
     if generated && client.is_some() {
         output::note(&format!(
-            "batch idempotency key: {batch_key} (re-run with --idempotency-key {batch_key} to resume without duplicates)"
+            "orqex: batch idempotency key: {batch_key} (re-run with --idempotency-key {batch_key} to resume without duplicates)"
         ));
     }
     let plan = Plan {

@@ -465,7 +465,7 @@ fn a_file_open_to_others_gets_one_warning_with_the_exact_chmod() {
     let path = two_profiles(&sb);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let warning = format!(
-        "warning: config file {p} is open to group or others (mode 0644) and may hold secret keys; fix it with: chmod 600 {p}\n",
+        "orqex: warning: config file {p} is open to group or others (mode 0644) and may hold secret keys; fix it with: chmod 600 {p}\n",
         p = path.display()
     );
 
