@@ -291,7 +291,12 @@ pub fn report(err: &Error, json: bool) -> ExitCode {
         eprintln!("{}", err.to_json());
         return err.exit().into();
     }
-    let mut lines = err.lines().into_iter();
+    // Values quoted back (the user's or the API's) may hold control characters; each line
+    // is shown printable, so an error can neither drive the terminal nor break its lines.
+    let mut lines = err
+        .lines()
+        .into_iter()
+        .map(|l| crate::output::printable(&l));
     if let Some(first) = lines.next() {
         eprintln!("orqex: {first}");
     }

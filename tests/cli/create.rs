@@ -690,3 +690,26 @@ fn a_key_pasted_into_any_flag_is_refused_before_anything_happens() {
     assert_eq!(v["exit_code"], 2);
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn control_characters_typed_by_the_user_are_shown_escaped_in_errors() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args([
+            "checkout",
+            "create",
+            "--currency",
+            "X\u{1b}[31mO\nZ",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(
+        err.contains("`X\\x1b[31mO\\nZ` is not a three-letter"),
+        "{err}"
+    );
+}
