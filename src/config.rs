@@ -405,6 +405,14 @@ pub fn check_base_url(raw: &str) -> std::result::Result<String, String> {
             "the base URL has a user name or password in it; give only scheme, host, port and path, like https://api.orqex.com/v1".into(),
         );
     }
+    let port = uri
+        .authority()
+        .and_then(|a| a.as_str().rsplit_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.ends_with(']'));
+    if port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0)) {
+        return Err(format!("`{raw}` has a port out of range (1-65535)"));
+    }
     if trimmed.contains(['?', '#']) {
         return Err(format!(
             "`{raw}` has a query or fragment; give only scheme, host, port and path, like https://api.orqex.com/v1"
@@ -449,6 +457,7 @@ mod tests {
         assert!(check_base_url("api.orqex.com").is_err());
         assert!(check_base_url("https://api.orqex.com/v1?x=1").is_err());
         assert!(check_base_url("https://api.orqex.com/v1#frag").is_err());
+        assert!(check_base_url("http://127.0.0.1:99999/v1").is_err());
         assert!(check_base_url("https://user:pass@api.orqex.com/v1").is_err());
     }
 
