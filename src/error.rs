@@ -322,25 +322,42 @@ mod tests {
         }
     }
 
+    /// Every exit code; a new variant must be added here (and to the README's table).
+    const ALL: [Exit; 11] = [
+        Exit::Success,
+        Exit::Failure,
+        Exit::Usage,
+        Exit::Auth,
+        Exit::Rejected,
+        Exit::ApiFailed,
+        Exit::Network,
+        Exit::Unpaid,
+        Exit::StillOpen,
+        Exit::BatchIncomplete,
+        Exit::Interrupted,
+    ];
+
     #[test]
     fn codes_are_stable() {
-        let codes: Vec<u8> = [
-            Exit::Success,
-            Exit::Failure,
-            Exit::Usage,
-            Exit::Auth,
-            Exit::Rejected,
-            Exit::ApiFailed,
-            Exit::Network,
-            Exit::Unpaid,
-            Exit::StillOpen,
-            Exit::BatchIncomplete,
-            Exit::Interrupted,
-        ]
-        .iter()
-        .map(|e| e.code())
-        .collect();
+        let codes: Vec<u8> = ALL.iter().map(|e| e.code()).collect();
         assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130]);
+    }
+
+    #[test]
+    fn the_readme_documents_exactly_these_exit_codes() {
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("## Exit codes")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap();
+        let documented: Vec<u8> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("| "))
+            .filter_map(|l| l.split(' ').next()?.parse().ok())
+            .collect();
+        let codes: Vec<u8> = ALL.iter().map(|e| e.code()).collect();
+        assert_eq!(documented, codes);
     }
 
     #[test]
