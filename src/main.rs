@@ -16,13 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    if let Err(e) = commands::refuse_keys_in_args(std::env::args_os().skip(1)) {
-        let json = commands::asks_for_json(
-            std::env::args_os()
-                .skip(1)
-                .map(|a| a.to_string_lossy().into_owned()),
-        );
-        return error::report(&e, json);
+    if let Err(code) = commands::check_args() {
+        return code;
     }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -1,6 +1,6 @@
 //! `orqex completions <shell>` and `orqex man`: generated from the clap definitions, so they
-//! never drift from the flags. Copies are committed under completions/ (man pages in completions/man/); a test fails
-//! when they differ from what this prints.
+//! never drift from the flags. Copies are committed under completions/ (man pages in
+//! completions/man/); a test fails when they differ from what this prints.
 
 use clap::CommandFactory;
 use clap_complete::Shell;

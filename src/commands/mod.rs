@@ -95,10 +95,23 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
     ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }
 
+/// The checks on the raw arguments, before clap parses them; the exit code when one fails
+/// (its error already printed, as JSON when the arguments ask for JSON).
+pub fn check_args() -> std::result::Result<(), ExitCode> {
+    refuse_keys_in_args(std::env::args_os().skip(1)).map_err(|e| {
+        let json = asks_for_json(
+            std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned()),
+        );
+        error::report(&e, json)
+    })
+}
+
 /// Refuses, before clap or anything else sees them, arguments that hold a secret key: clap
 /// would quote one back in an error, and a flag would store or send it. The key is named only
 /// masked.
-pub fn refuse_keys_in_args(args: impl Iterator<Item = OsString>) -> Result<()> {
+fn refuse_keys_in_args(args: impl Iterator<Item = OsString>) -> Result<()> {
     for arg in args {
         let arg = arg.to_string_lossy();
         if let Some(secret) = key_like(&arg) {
@@ -128,7 +141,7 @@ fn key_like(arg: &str) -> Option<&str> {
 /// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
 /// could not parse, before any `--`. A guess by necessity: a flag's value that happens to
 /// read `--json` would count too, which at worst turns a usage error into JSON.
-pub fn asks_for_json(args: impl Iterator<Item = String>) -> bool {
+fn asks_for_json(args: impl Iterator<Item = String>) -> bool {
     let mut previous_was_output = false;
     for arg in args {
         if arg == "--" {
