@@ -61,38 +61,45 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
         return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(0));
     }
     // Keys never get here: `refuse_keys_in_args` ran first.
-    let text = err.render().to_string();
-    if asks_for_json(
-        std::env::args_os()
-            .skip(1)
-            .map(|a| a.to_string_lossy().into_owned()),
-    ) {
-        // clap's message may run over several lines (a conflict lists the flags below it);
-        // everything before its Usage block, folded into one line.
-        let lines: Vec<&str> = text
-            .lines()
-            .take_while(|l| !l.starts_with("Usage:"))
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
-            .collect();
-        let folded = lines.join(" ");
-        let message = folded.strip_prefix("error: ").unwrap_or(&folded);
-        return error::report(&Error::usage(format!("{message}; see --help")), true);
-    }
-    eprint!("{text}");
-    let key_flag = std::env::args_os()
+    let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
-        .any(|a| {
-            let name = a.split('=').next().unwrap_or("");
-            matches!(name, "--key" | "--secret-key" | "--api-key" | "--token")
-        });
+        .collect();
+    let mut message = fold_clap_error(&err.render().to_string());
+    let key_flag = args.iter().any(|a| {
+        let name = a.split('=').next().unwrap_or("");
+        matches!(name, "--key" | "--secret-key" | "--api-key" | "--token")
+    });
     if key_flag {
-        eprintln!(
-            "\nThe secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`."
+        message.push_str(
+            "; the secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`",
         );
     }
-    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+    message.push_str("; see --help");
+    error::report(&Error::usage(message), asks_for_json(args.into_iter()))
+}
+
+/// clap's error as one line: its message (a conflict lists the flags on the lines below it)
+/// and its tips in brackets, without the Usage block, which `--help` shows better.
+fn fold_clap_error(text: &str) -> String {
+    let (mut message, mut tips) = (Vec::new(), Vec::new());
+    for line in text.lines().take_while(|l| !l.starts_with("Usage:")) {
+        let line = line.trim();
+        if let Some(tip) = line.strip_prefix("tip: ") {
+            tips.push(tip);
+        } else if !line.is_empty() {
+            message.push(line);
+        }
+    }
+    let message = message.join(" ");
+    let mut folded = message
+        .strip_prefix("error: ")
+        .unwrap_or(&message)
+        .to_string();
+    if !tips.is_empty() {
+        folded.push_str(&format!(" ({})", tips.join("; ")));
+    }
+    folded
 }
 
 /// The checks on the raw arguments, before clap parses them; the exit code when one fails
@@ -181,6 +188,20 @@ mod tests {
         for arg in ["desk_lamp", "--description=desk_", "task", "ask_me"] {
             assert!(key_like(arg).is_none(), "{arg}");
         }
+    }
+
+    #[test]
+    fn clap_errors_fold_into_one_line_with_their_tips() {
+        let text = "error: unexpected argument '--amout' found\n\n  tip: a similar argument exists: '--amount'\n\nUsage: orqex checkout create [OPTIONS]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            fold_clap_error(text),
+            "unexpected argument '--amout' found (a similar argument exists: '--amount')"
+        );
+        let text = "error: the argument '--batch <FILE>' cannot be used with:\n  --wait\n  --qr\n\nUsage: x\n";
+        assert_eq!(
+            fold_clap_error(text),
+            "the argument '--batch <FILE>' cannot be used with: --wait --qr"
+        );
     }
 
     #[test]

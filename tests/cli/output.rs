@@ -334,16 +334,19 @@ fn command_line_errors_as_json_when_json_was_asked_for() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         json_error(&out)["message"],
-        "unexpected argument '--bogus' found; see --help"
+        "unexpected argument '--bogus' found (to pass '--bogus' as a value, use '-- --bogus'); see --help"
     );
-    // Without --json, clap's own text.
+    // Without --json, the same words as one line.
     let out = sb
         .cmd()
         .args(["checkout", "get", "cs_1", "--bogus"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: unexpected argument '--bogus' found"));
+    assert_eq!(
+        stderr(&out),
+        "orqex: unexpected argument '--bogus' found (to pass '--bogus' as a value, use '-- --bogus'); see --help\n"
+    );
 }
 
 #[test]
