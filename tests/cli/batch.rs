@@ -344,27 +344,6 @@ fn concurrency_really_overlaps_requests() {
 }
 
 #[test]
-fn a_refused_key_stops_the_batch() {
-    let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
-    let sb = Sandbox::new();
-    let file = write(&sb, "rows.jsonl", &rows_jsonl(50));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file, "--concurrency", "1"])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        server.requests().len() < 50,
-        "sent {}",
-        server.requests().len()
-    );
-    assert!(stderr(&out).contains("refused the key"));
-    assert_no_key(&out);
-}
-
-#[test]
 fn dry_run_batch_validates_every_row_and_sends_nothing() {
     let sb = Sandbox::new();
     let file = write(
@@ -669,7 +648,7 @@ fn an_oversized_line_is_one_failed_row_and_the_rest_go_on() {
 }
 
 #[test]
-fn rows_after_a_refused_key_are_reported_as_skipped() {
+fn a_refused_key_stops_the_batch_and_the_rest_is_reported_as_skipped() {
     let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(30));
@@ -680,6 +659,8 @@ fn rows_after_a_refused_key_are_reported_as_skipped() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("refused the key"));
+    assert_no_key(&out);
     let lines = lines(&out);
     // Every row of the input has its line, in order, and none claims success.
     let rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
