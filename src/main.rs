@@ -9,6 +9,7 @@ mod interrupt;
 mod output;
 mod prompt;
 mod secret;
+mod text;
 mod wait;
 
 use std::process::ExitCode;

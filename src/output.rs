@@ -131,23 +131,7 @@ pub fn shell_quote(value: &str) -> String {
     }
 }
 
-/// Text from the network, made safe to show: control characters written out as escapes, so
-/// an answer can never move the cursor, recolour or retitle the terminal, or add lines.
-pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if c.is_control() && u32::from(c) < 0x80 => format!("\\x{:02x}", u32::from(c)),
-            c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
-}
+pub use crate::text::printable;
 
 /// The short line shown under the URL at a terminal: amount as the API formats it,
 /// environment, expiry. `None` when the answer has none of them.

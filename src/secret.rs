@@ -1,6 +1,8 @@
 //! The secret key: a type that cannot be printed in full by accident.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 /// A secret API key. `Display` and `Debug` both print the masked form; the only way to the
 /// real text is `expose`, which is called where the `Authorization` header is built.
@@ -28,6 +30,13 @@ impl Environment {
 const LIVE: &str = "sk_live_";
 const SANDBOX: &str = "sk_sandbox_";
 
+/// The environments whose keys are recognised inside other text (`sk_live_...`,
+/// `sk_sandbox_...`, and `sk_test_...` as the SDK names test keys).
+const KEY_ENVIRONMENTS: [&str; 3] = ["live", "sandbox", "test"];
+/// How many key characters must follow the prefix before a token counts as a key: fewer is a
+/// word like `sk_live_demo`, not a secret.
+const KEY_MIN_CHARS: usize = 8;
+
 impl SecretKey {
     /// Accepts a key after trimming surrounding white space (a trailing newline from
     /// `echo` or a file is common). The error never contains the key.
@@ -39,7 +48,7 @@ impl SecretKey {
         if !key.starts_with("sk_") {
             return Err("the secret key must start with `sk_` (sk_live_... or sk_sandbox_...); check that you copied the secret key, not another value".into());
         }
-        if [LIVE, SANDBOX, "sk_"].contains(&key) {
+        if key.len() == prefix_len(key) {
             return Err("the secret key is only its prefix; copy the whole key".into());
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
@@ -47,6 +56,7 @@ impl SecretKey {
                 "the secret key contains spaces or non-ASCII characters; copy it again".into(),
             );
         }
+        remember(key);
         Ok(SecretKey(key.to_string()))
     }
 
@@ -65,20 +75,116 @@ impl SecretKey {
     }
 
     /// The official SDK's mask: prefix up to the environment, `***`, the last four characters.
-    /// Short keys show no tail at all, since four characters would be most of the secret.
     pub fn masked(&self) -> String {
-        let prefix = [LIVE, SANDBOX]
-            .into_iter()
-            .find(|p| self.0.starts_with(p))
-            .unwrap_or("sk_");
-        let rest = &self.0[prefix.len()..];
-        let tail = if rest.len() >= 12 {
-            &rest[rest.len() - 4..]
-        } else {
-            ""
-        };
-        format!("{prefix}***{tail}")
+        mask_one(&self.0)
     }
+}
+
+/// Length of a key's prefix: `sk_` and, when one follows, its environment word and `_`
+/// (`sk_live_`, `sk_test_`, `sk_eu1_`).
+fn prefix_len(key: &str) -> usize {
+    let Some(rest) = key.strip_prefix("sk_") else {
+        return 0;
+    };
+    let env = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        .count();
+    if env > 0 && rest.as_bytes().get(env) == Some(&b'_') {
+        3 + env + 1
+    } else {
+        3
+    }
+}
+
+/// Any key text as the SDK shows it: `sk_live_***abcd`. Short keys show no tail at all,
+/// since four characters would be most of the secret.
+fn mask_one(key: &str) -> String {
+    let prefix = prefix_len(key).min(key.len());
+    let rest = &key[prefix..];
+    let tail = if rest.len() >= 12 && rest.is_char_boundary(rest.len() - 4) {
+        &rest[rest.len() - 4..]
+    } else {
+        ""
+    };
+    format!("{}***{tail}", &key[..prefix])
+}
+
+fn is_key_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Where the first whole secret key in `text` is: `sk_` at the start of a token (not inside a
+/// word like `helpdesk_live_support`), an environment word (`live`, `sandbox`, `test`), `_`,
+/// then at least eight key characters.
+pub fn find_key(text: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("sk_").map(|i| i + from) {
+        from = at + 3;
+        if at > 0 && is_key_char(bytes[at - 1]) {
+            continue;
+        }
+        let rest = &text[at + 3..];
+        let Some(env) = KEY_ENVIRONMENTS
+            .iter()
+            .find(|e| rest.starts_with(*e) && rest.as_bytes().get(e.len()) == Some(&b'_'))
+        else {
+            continue;
+        };
+        let start_of_chars = at + 3 + env.len() + 1;
+        let end = start_of_chars
+            + bytes[start_of_chars..]
+                .iter()
+                .take_while(|b| is_key_char(**b))
+                .count();
+        if end - start_of_chars >= KEY_MIN_CHARS {
+            return Some(at..end);
+        }
+    }
+    None
+}
+
+/// Secrets met during this run (the key in use, from wherever it was read), masked wherever
+/// they show up even when they do not look like a key.
+static KNOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Remembers a secret so that `mask` hides it. Short values are not remembered: replacing a
+/// few common characters everywhere would mangle every message and hide nothing.
+pub fn remember(secret: &str) {
+    let secret = secret.trim();
+    if secret.len() < KEY_MIN_CHARS {
+        return;
+    }
+    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    if !known.iter().any(|k| k == secret) {
+        known.push(secret.to_string());
+    }
+}
+
+/// `text` with every secret in it masked: the ones remembered, and anything shaped like a key.
+/// Every writer of orqex passes its text here, whatever setting or answer the text came from.
+pub fn mask(text: &str) -> Cow<'_, str> {
+    let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut out = Cow::Borrowed(text);
+    for secret in known.iter() {
+        if out.contains(secret.as_str()) {
+            out = Cow::Owned(out.replace(secret.as_str(), &mask_one(secret)));
+        }
+    }
+    drop(known);
+    if find_key(&out).is_none() {
+        return out;
+    }
+    let mut rest: &str = &out;
+    let mut masked = String::with_capacity(rest.len());
+    while let Some(range) = find_key(rest) {
+        masked.push_str(&rest[..range.start]);
+        masked.push_str(&mask_one(&rest[range.clone()]));
+        rest = &rest[range.end..];
+    }
+    masked.push_str(rest);
+    Cow::Owned(masked)
 }
 
 impl fmt::Display for SecretKey {
@@ -114,6 +220,78 @@ mod tests {
             "sk_sandbox_***"
         );
         assert_eq!(SecretKey::parse("sk_x").unwrap().masked(), "sk_***");
+    }
+
+    #[test]
+    fn any_environment_prefix_is_kept_in_the_mask() {
+        let k = SecretKey::parse("sk_test_0000000000000c123").unwrap();
+        assert_eq!(k.masked(), "sk_test_***c123");
+        assert_eq!(
+            SecretKey::parse("sk_eu1_0000000000000c123")
+                .unwrap()
+                .masked(),
+            "sk_eu1_***c123"
+        );
+        assert_eq!(
+            SecretKey::parse("sk_0000000000000c123").unwrap().masked(),
+            "sk_***c123"
+        );
+    }
+
+    #[test]
+    fn whole_keys_are_found_at_token_boundaries() {
+        fn found(t: &str) -> Option<&str> {
+            find_key(t).map(|r| &t[r])
+        }
+        assert_eq!(
+            found("sk_live_0000000000000abcd"),
+            Some("sk_live_0000000000000abcd")
+        );
+        assert_eq!(
+            found("--amount=sk_sandbox_12345678"),
+            Some("sk_sandbox_12345678")
+        );
+        assert_eq!(
+            found("note=sk_test_abcdefgh rest"),
+            Some("sk_test_abcdefgh")
+        );
+        assert_eq!(found("x-sk_live_00000000."), Some("sk_live_00000000"));
+        assert_eq!(found("`sk_live_00000000`"), Some("sk_live_00000000"));
+        for not_a_key in [
+            "helpdesk_live_support",
+            "desk_live_0000000000",
+            "sku=sk_blue_shirt_large_xl",
+            "sk_live_short",
+            "sk_live_",
+            "sk_livex_00000000",
+            "SK_LIVE_00000000",
+            "task_sk_live_00000000",
+        ] {
+            assert_eq!(found(not_a_key), None, "{not_a_key}");
+        }
+        // A word that only looks like the start of a key does not hide a later one.
+        assert_eq!(
+            found("sk_live_x and sk_sandbox_000000000"),
+            Some("sk_sandbox_000000000")
+        );
+    }
+
+    #[test]
+    fn masking_hides_every_key_in_a_text() {
+        assert_eq!(
+            mask("a sk_live_0000000000000abcd b sk_test_00000000 c"),
+            "a sk_live_***abcd b sk_test_*** c"
+        );
+        assert_eq!(mask("nothing here"), "nothing here");
+        assert!(matches!(mask("nothing here"), Cow::Borrowed(_)));
+        // A remembered secret is hidden even where it does not look like a key.
+        remember("sk_oddshape0000000wxyz");
+        assert_eq!(
+            mask("base url https://x/sk_oddshape0000000wxyz/v1"),
+            "base url https://x/sk_***wxyz/v1"
+        );
+        remember("short");
+        assert_eq!(mask("short"), "short");
     }
 
     #[test]

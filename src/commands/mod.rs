@@ -16,7 +16,6 @@ use std::process::ExitCode;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::{self, Error, Result};
-use crate::secret::SecretKey;
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -121,28 +120,14 @@ pub fn check_args() -> std::result::Result<(), ExitCode> {
 fn refuse_keys_in_args(args: impl Iterator<Item = OsString>) -> Result<()> {
     for arg in args {
         let arg = arg.to_string_lossy();
-        if let Some(secret) = key_like(&arg) {
-            let masked = SecretKey::parse(secret)
-                .map(|k| k.masked())
-                .unwrap_or_else(|_| "sk_***".to_string());
+        if let Some(at) = crate::secret::find_key(&arg) {
             return Err(Error::usage(format!(
-                "an argument holds what looks like a secret key ({masked}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`"
+                "an argument holds what looks like a secret key ({}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`",
+                crate::secret::mask(&arg[at])
             )));
         }
     }
     Ok(())
-}
-
-/// The key-like part of an argument: anything from `sk_live_` or `sk_sandbox_` on, or a value
-/// (the whole argument, or what follows its last `=`) that starts with `sk_`.
-fn key_like(arg: &str) -> Option<&str> {
-    for marker in ["sk_live_", "sk_sandbox_"] {
-        if let Some(at) = arg.find(marker) {
-            return Some(&arg[at..]);
-        }
-    }
-    let value = arg.rsplit_once('=').map_or(arg, |(_, v)| v).trim_start();
-    value.starts_with("sk_").then_some(value)
 }
 
 /// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
@@ -175,18 +160,29 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_found_wherever_they_were_pasted() {
+    fn only_whole_keys_in_arguments_are_refused() {
+        let refused = |arg: &str| refuse_keys_in_args(std::iter::once(OsString::from(arg)));
         for arg in [
             "sk_live_0000000000000abcd",
-            "--amount=sk_sandbox_1234",
-            "note=sk_x",
-            "prefix-sk_live_abcd",
+            "--amount=sk_sandbox_12345678",
+            "note=sk_test_12345678",
+            "prefix-sk_live_abcdefgh",
         ] {
-            assert!(key_like(arg).is_some(), "{arg}");
+            let err = refused(arg).unwrap_err().to_string();
+            assert!(err.contains("looks like a secret key (sk_"), "{arg}: {err}");
+            assert!(
+                !err.contains("12345678") && !err.contains("abcdefgh"),
+                "{err}"
+            );
         }
-        assert!(key_like(" sk_padded").is_some());
-        for arg in ["desk_lamp", "--description=desk_", "task", "ask_me"] {
-            assert!(key_like(arg).is_none(), "{arg}");
+        for arg in [
+            "desk_lamp",
+            "helpdesk_live_support",
+            "sku=sk_blue_shirt",
+            "sk_live_demo",
+            "ask_me",
+        ] {
+            assert!(refused(arg).is_ok(), "{arg}");
         }
     }
 

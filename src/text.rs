@@ -1,0 +1,110 @@
+//! Text as a terminal may draw it. The ground floor: imports nothing of orqex.
+//!
+//! One definition of what must never reach a terminal as it is, used both to refuse such
+//! characters in what we send and to escape them in what we show.
+
+/// A character that can drive a terminal or reorder what it shows: C0 and C1 controls, DEL,
+/// and the bidirectional overrides and isolates (U+202A–202E, U+2066–2069), which can make a
+/// line read differently from the bytes it holds.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character that draws nothing: zero-width spaces and joiners, the byte order mark, soft
+/// hyphen and the fillers. A value made only of these (and spaces) looks empty but is not.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+    )
+}
+
+/// Why a text value cannot be sent as it is, if it cannot: it holds a character a terminal
+/// would act on, or it is made only of characters that draw nothing.
+pub fn unsafe_text(value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|c| is_unsafe(*c)) {
+        return Some(format!(
+            "contains the control character {}; remove it (line breaks, tabs and escape codes are not allowed)",
+            escape(c)
+        ));
+    }
+    if value.chars().any(is_invisible)
+        && value.chars().all(|c| is_invisible(c) || c.is_whitespace())
+    {
+        return Some("is made only of invisible characters; give visible text".into());
+    }
+    None
+}
+
+/// Text from the user or the network, made safe to show: every unsafe character written out
+/// as an escape, so that it can never move the cursor, recolour or retitle the terminal, add
+/// lines, or reorder what is shown.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_unsafe(c) {
+                escape(c)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn escape(c: char) -> String {
+    match c {
+        '\n' => "\\n".to_string(),
+        '\r' => "\\r".to_string(),
+        '\t' => "\\t".to_string(),
+        c if u32::from(c) < 0x80 => format!("\\x{:02x}", u32::from(c)),
+        c => format!("\\u{:04x}", u32::from(c)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_characters_are_escaped() {
+        assert_eq!(printable("plain é 💶"), "plain é 💶");
+        assert_eq!(printable("a\x1b[1Ab"), "a\\x1b[1Ab");
+        assert_eq!(printable("l1\nl2\r\t"), "l1\\nl2\\r\\t");
+        assert_eq!(printable("\u{7f}\u{85}"), "\\x7f\\u0085");
+        assert_eq!(printable("abc\u{202e}fed"), "abc\\u202efed");
+        assert_eq!(printable("\u{2066}x\u{2069}"), "\\u2066x\\u2069");
+        // Neighbours of the ranges are ordinary text.
+        assert_eq!(printable("\u{2029}\u{202f}\u{2065}\u{206a}").len(), 12);
+    }
+
+    #[test]
+    fn values_to_refuse() {
+        assert_eq!(unsafe_text("Order 1024"), None);
+        assert_eq!(unsafe_text("Ama\u{200d}"), None);
+        assert_eq!(
+            unsafe_text("a\x1b[2Kb").unwrap(),
+            "contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)"
+        );
+        assert!(unsafe_text("a\u{9b}b").unwrap().contains("\\u009b"));
+        assert!(unsafe_text("line\n").unwrap().contains("\\n"));
+        assert!(unsafe_text("\u{202d}x").unwrap().contains("\\u202d"));
+        assert_eq!(
+            unsafe_text("\u{200b}\u{feff} \u{2060}").unwrap(),
+            "is made only of invisible characters; give visible text"
+        );
+        assert_eq!(unsafe_text(""), None);
+        assert_eq!(unsafe_text("  "), None);
+    }
+}
