@@ -96,6 +96,10 @@ pub fn text(raw: &str, max: Option<usize>) -> Result<String, String> {
     if raw.trim().is_empty() {
         return Err("must not be empty".into());
     }
+    // What is sent is shown again: on the checkout page, in the live confirmation, in answers.
+    if let Some(why) = crate::text::unsafe_text(raw) {
+        return Err(why);
+    }
     let n = raw.chars().count();
     match max {
         Some(max) if n > max => Err(format!("is {n} characters long; the limit is {max}")),
