@@ -221,9 +221,9 @@ pub fn run(
 ) -> Result<Summary> {
     let workers = plan.concurrency.max(1);
     let window = WINDOW_PER_WORKER * workers as u64;
-    // Rows printed so far; whether to stop sending (the key was refused: the rest of the
-    // input is still read, each row reported as skipped); whether to stop reading (stdout
-    // is gone, nobody would see the lines).
+    // Rows printed so far; whether to stop sending (the key was refused, or stdout is gone:
+    // rows not yet sent are skipped); whether to stop reading (stdout is gone, nobody would
+    // see the lines).
     let progress = (Mutex::new((0u64, false, false)), Condvar::new());
     let (job_tx, job_rx) = mpsc::sync_channel::<Row>(workers);
     let job_rx = Mutex::new(job_rx);
@@ -310,7 +310,7 @@ pub fn run(
                 next += 1;
                 if let Ok(mut guard) = progress.0.lock() {
                     guard.0 = next - 1;
-                    guard.1 |= summary.stopped_on_auth;
+                    guard.1 |= summary.stopped_on_auth || emit_error.is_some();
                     guard.2 |= emit_error.is_some();
                 }
                 progress.1.notify_all();

@@ -278,7 +278,7 @@ impl Client {
             let resp = self.exchange(method, &url, body, idempotency_key, deadline)?;
             let status = resp.status().as_u16();
             if !(300..400).contains(&status) {
-                return decode(resp).map(|mut ok| {
+                return decode(resp, &self.base_url).map(|mut ok| {
                     ok.request_id = ok.request_id.map(|id| self.scrub(&id));
                     self.mask_key_in(&mut ok.body);
                     ok
@@ -593,9 +593,21 @@ pub fn retry_delay(retry: u32, retry_after: Option<Duration>, random: u64) -> Du
     }
 }
 
-/// `Retry-After` in delta-seconds, the form the API uses; an HTTP date is ignored.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+/// `Retry-After` as the API sends it (whole seconds), as some proxies do (decimal seconds), or
+/// as an HTTP date (RFC 9110), which is read against `now`; a date already past means no wait.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !value.starts_with('.') {
+        return value
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| Duration::try_from_secs_f64(s).ok());
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 fn random() -> u64 {
@@ -650,29 +662,33 @@ fn header(resp: &Response<Body>, name: &str) -> Option<String> {
 /// What became of an answer's body.
 enum BodyRead {
     Bytes(Vec<u8>),
-    TooLarge,
+    /// Over the limit; `unread` when the declared length said so before a byte was read.
+    TooLarge {
+        unread: bool,
+    },
     Broken(ureq::Error),
 }
 
 fn read_body(resp: &mut Response<Body>) -> BodyRead {
     // A declared length over the limit is refused before a byte is read.
     if resp.body().content_length().is_some_and(|n| n > MAX_BODY) {
-        return BodyRead::TooLarge;
+        return BodyRead::TooLarge { unread: true };
     }
     match resp.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
         Ok(b) => BodyRead::Bytes(b),
-        Err(ureq::Error::BodyExceedsLimit(_)) => BodyRead::TooLarge,
+        Err(ureq::Error::BodyExceedsLimit(_)) => BodyRead::TooLarge { unread: false },
         Err(e) => BodyRead::Broken(e),
     }
 }
 
-fn decode(mut resp: Response<Body>) -> Result<ApiResponse, Failure> {
+fn decode(mut resp: Response<Body>, base_url: &str) -> Result<ApiResponse, Failure> {
     let status = resp.status().as_u16();
     let request_id = header(&resp, "x-request-id");
     let replayed =
         header(&resp, "x-idempotent-replayed").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let content_type = header(&resp, "content-type").unwrap_or_default();
-    let retry_after = header(&resp, "retry-after").and_then(|v| parse_retry_after(&v));
+    let retry_after = header(&resp, "retry-after")
+        .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
     let body = read_body(&mut resp);
     let rid = request_id
         .as_ref()
@@ -688,11 +704,16 @@ fn decode(mut resp: Response<Body>) -> Result<ApiResponse, Failure> {
         };
         let bytes = match body {
             BodyRead::Bytes(b) => b,
-            BodyRead::TooLarge => {
+            BodyRead::TooLarge { unread } => {
+                let mib = MAX_BODY / (1024 * 1024);
                 return Err(unreadable(
                     format!(
-                        "the API answered {status}{rid} with a body larger than {} MiB; refused without reading it",
-                        MAX_BODY / (1024 * 1024)
+                        "the API answered {status}{rid} with a body larger than {mib} MiB; refused {}",
+                        if unread {
+                            "without reading it".to_string()
+                        } else {
+                            format!("after reading its first {mib} MiB")
+                        },
                     ),
                     false,
                 ));
@@ -703,7 +724,7 @@ fn decode(mut resp: Response<Body>) -> Result<ApiResponse, Failure> {
                 return Err(unreadable(
                     format!(
                         "the API answered {status}{rid} but its body could not be read: {}",
-                        describe(&e, "")
+                        describe(&e, base_url)
                     ),
                     true,
                 ));
@@ -742,7 +763,7 @@ fn decode(mut resp: Response<Body>) -> Result<ApiResponse, Failure> {
             request_id,
         },
         None => {
-            let kind = if matches!(body, BodyRead::TooLarge) {
+            let kind = if matches!(body, BodyRead::TooLarge { .. }) {
                 format!("a body over {} MiB (not read)", MAX_BODY / (1024 * 1024))
             } else if content_type.contains("html") {
                 "an HTML page".to_string()
@@ -1003,12 +1024,21 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_in_seconds_only() {
-        assert_eq!(parse_retry_after("1"), Some(Duration::from_secs(1)));
-        assert_eq!(parse_retry_after(" 120 "), Some(Duration::from_secs(120)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
-        assert_eq!(parse_retry_after(""), None);
+    fn retry_after_in_seconds_decimals_or_a_date() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
+        let p = |v| parse_retry_after(v, now);
+        assert_eq!(p("1"), Some(Duration::from_secs(1)));
+        assert_eq!(p(" 120 "), Some(Duration::from_secs(120)));
+        assert_eq!(p("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            p("Wed, 21 Oct 2026 07:28:30 GMT"),
+            Some(Duration::from_secs(30))
+        );
+        // A date in the past: no wait, not an error.
+        assert_eq!(p("Wed, 21 Oct 2026 07:00:00 GMT"), Some(Duration::ZERO));
+        for bad in ["-1", "", ".5", "1.2.3", "soon", "1e3"] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
     }
 
     #[test]

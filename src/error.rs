@@ -32,9 +32,15 @@ pub enum Exit {
     StillOpen = 8,
     /// A batch finished, but one or more rows failed (each row's line says why).
     BatchIncomplete = 9,
-    /// Interrupted by Ctrl-C or SIGINT, at a prompt or while sending (128 + SIGINT, as shells
-    /// report it).
+    /// Ended by SIGHUP (a closed terminal or SSH session): the process dies by the signal,
+    /// which shells report as 128 + 1.
+    HungUp = 129,
+    /// Interrupted by Ctrl-C or SIGINT, at a prompt or while sending: the process dies by
+    /// SIGINT, which shells report as 128 + 2.
     Interrupted = 130,
+    /// Ended by SIGTERM (`timeout`, CI cancelling a job, systemd, Kubernetes): the process dies
+    /// by the signal, which shells report as 128 + 15.
+    Terminated = 143,
 }
 
 impl Exit {
@@ -50,6 +56,15 @@ impl Exit {
             400..=499 => Exit::Rejected,
             500..=599 => Exit::ApiFailed,
             _ => Exit::Failure,
+        }
+    }
+
+    /// The status a shell shows after the process died by signal number `signal`.
+    pub fn for_signal(signal: i32) -> Exit {
+        match signal {
+            1 => Exit::HungUp,
+            15 => Exit::Terminated,
+            _ => Exit::Interrupted,
         }
     }
 
@@ -114,6 +129,17 @@ pub enum Error {
     StillOpen(String),
     /// The user pressed Ctrl-C (exit 130).
     Interrupted,
+    /// A signal ended the run at a moment worth a word: what was happening, and what to do
+    /// about it. Prepared in advance, since a signal handler cannot format anything.
+    Stopped {
+        what: String,
+        note: String,
+        idempotency_key: Option<String>,
+        exit: Exit,
+    },
+    /// stdout could not be written (closed, a pipe whose reader is gone, a full disk): the
+    /// result was lost, so the command says how to get it again.
+    Stdout(String),
     /// Anything else (exit 1).
     Other(String),
     /// Everything was already reported (a batch's rows); only the exit code is left.
@@ -134,7 +160,8 @@ impl Error {
             Error::Unpaid(_) => Exit::Unpaid,
             Error::StillOpen(_) => Exit::StillOpen,
             Error::Interrupted => Exit::Interrupted,
-            Error::Other(_) => Exit::Failure,
+            Error::Stopped { exit, .. } => *exit,
+            Error::Other(_) | Error::Stdout(_) => Exit::Failure,
             Error::Exited(code) => *code,
         }
     }
@@ -145,6 +172,9 @@ impl Error {
                 idempotency_key, ..
             }
             | Error::Network {
+                idempotency_key, ..
+            }
+            | Error::Stopped {
                 idempotency_key, ..
             } => idempotency_key.as_deref(),
             _ => None,
@@ -158,6 +188,7 @@ impl Error {
             Error::Usage(m)
             | Error::NoKey(m)
             | Error::Other(m)
+            | Error::Stdout(m)
             | Error::Unpaid(m)
             | Error::StillOpen(m) => lines.push(m.clone()),
             Error::Invalid(problems) => {
@@ -191,6 +222,12 @@ impl Error {
             }
             Error::Network { message, .. } => lines.push(message.clone()),
             Error::Interrupted => lines.push("interrupted; nothing was sent or saved".into()),
+            Error::Stopped { what, note, .. } => {
+                lines.push(what.clone());
+                if !note.is_empty() {
+                    lines.push(format!("  {note}"));
+                }
+            }
             Error::Exited(_) => {}
         }
         if self.exit().outcome_unknown()
@@ -227,8 +264,13 @@ impl Error {
                         }
                     }
                 }
-                let first = self.lines().into_iter().next().unwrap_or_default();
-                (None, first, None)
+                let message = match self {
+                    Error::Stopped { what, note, .. } if !note.is_empty() => {
+                        format!("{what}; {note}")
+                    }
+                    _ => self.lines().into_iter().next().unwrap_or_default(),
+                };
+                (None, message, None)
             }
         };
         json!({
@@ -280,29 +322,32 @@ pub fn retry_hint(idempotency_key: &str) -> String {
     )
 }
 
-/// The one error printer, on stderr: `orqex: ` then the lines, or with `json` (the user
-/// asked for `--json`/`--output json`) the error as one line of JSON instead.
+/// The error as printed on stderr: `orqex: ` then the lines, or with `json` (the user asked
+/// for `--json`/`--output json`) the error as one line of JSON instead. Ends with a newline.
+pub fn render(err: &Error, json: bool) -> String {
+    if json {
+        return format!("{}\n", err.to_json());
+    }
+    // Values quoted back (the user's or the API's) may hold control characters; each line
+    // is shown printable, so an error can neither drive the terminal nor break its lines.
+    let mut text = String::new();
+    for (i, line) in err.lines().iter().enumerate() {
+        if i == 0 {
+            text.push_str("orqex: ");
+        }
+        text.push_str(&crate::text::printable(line));
+        text.push('\n');
+    }
+    text
+}
+
+/// The one error printer, on stderr. Returns the exit code the error carries.
 pub fn report(err: &Error, json: bool) -> ExitCode {
     if let Error::Exited(code) = err {
         // Everything was reported already (a batch's rows).
         return (*code).into();
     }
-    if json {
-        eprintln!("{}", err.to_json());
-        return err.exit().into();
-    }
-    // Values quoted back (the user's or the API's) may hold control characters; each line
-    // is shown printable, so an error can neither drive the terminal nor break its lines.
-    let mut lines = err
-        .lines()
-        .into_iter()
-        .map(|l| crate::output::printable(&l));
-    if let Some(first) = lines.next() {
-        eprintln!("orqex: {first}");
-    }
-    for line in lines {
-        eprintln!("{line}");
-    }
+    crate::output::to_stderr(render(err, json).trim_end_matches('\n'));
     err.exit().into()
 }
 
@@ -323,7 +368,7 @@ mod tests {
     }
 
     /// Every exit code; a new variant must be added here (and to the README's table).
-    const ALL: [Exit; 11] = [
+    const ALL: [Exit; 13] = [
         Exit::Success,
         Exit::Failure,
         Exit::Usage,
@@ -334,13 +379,15 @@ mod tests {
         Exit::Unpaid,
         Exit::StillOpen,
         Exit::BatchIncomplete,
+        Exit::HungUp,
         Exit::Interrupted,
+        Exit::Terminated,
     ];
 
     #[test]
     fn codes_are_stable() {
         let codes: Vec<u8> = ALL.iter().map(|e| e.code()).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 129, 130, 143]);
     }
 
     #[test]

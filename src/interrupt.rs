@@ -1,91 +1,202 @@
-//! What a SIGINT (Ctrl-C outside raw mode, or `kill -INT`) means, decided in one place for the
-//! whole program, and always exit 130.
+//! What a signal means at each moment, decided in one place for the whole program: SIGINT
+//! (Ctrl-C, `kill -INT`), SIGTERM (`timeout`, CI cancelling a job, systemd, Kubernetes) and
+//! SIGHUP (a closed terminal or SSH session) all end the run the same way.
 //!
-//! - At a prompt: the terminal is put back first (the prompt holds it in raw mode).
-//! - While a create may be on its way to the API: the interruption leaves the outcome
-//!   unknown, so the note that says how to retry safely is printed, exactly as a network
-//!   failure would print it.
-//! - Anywhere else: the default, a silent exit, as any command-line tool.
+//! - The terminal is put back first, if questions held it.
+//! - What the moment calls for is said: nothing was sent (at a question); the flag that
+//!   retries safely (a create on its way); the checkout exists and how to wait again (a wait).
+//!   As one JSON line when the user asked for JSON.
+//! - The process then dies by the same signal (the handler is reset and the signal raised
+//!   again, as fd does), so the calling shell sees 128+N and a `while` loop stops too.
+//!
+//! The handler runs in signal context, where formatting and locks are off limits: the words
+//! are prepared when the moment begins, and the handler only writes bytes and raises.
 
-use std::sync::Mutex;
-use std::sync::Once;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::error::{self, Error, Exit};
 
-static PROMPTING: AtomicBool = AtomicBool::new(false);
-/// What is on its way: the note that says how to retry, the key to retry with, and whether
-/// errors are wanted as JSON.
-struct InFlight {
-    note: String,
-    idempotency_key: Option<String>,
-    json: bool,
+/// The signals handled, with the words for each. Index into `Words::text`.
+const SIGNALS: [(i32, &str); 3] = [
+    (2, "interrupted"),
+    (15, "terminated (SIGTERM)"),
+    (1, "hung up (SIGHUP)"),
+];
+
+/// What to print for each signal at the present moment.
+struct Words {
+    text: [Vec<u8>; 3],
 }
 
-static IN_FLIGHT: Mutex<Option<InFlight>> = Mutex::new(None);
+/// The present moment's words; null means a silent end. Never freed once published: a handler
+/// may be reading them, and there are only a few per run.
+static WORDS: AtomicPtr<Words> = AtomicPtr::new(ptr::null_mut());
 
-fn install() {
-    static HANDLER: Once = Once::new();
-    HANDLER.call_once(|| {
-        // Failing to install it loses only the message, not the exit.
-        let _ = ctrlc::set_handler(|| {
-            if PROMPTING.load(Ordering::SeqCst) {
-                crate::prompt::restore_terminal();
-                eprintln!();
-                let _ = error::report(&Error::Interrupted, false);
-            } else if let Ok(slot) = IN_FLIGHT.lock()
-                && let Some(f) = slot.as_ref()
-            {
-                if f.json {
-                    // The JSON error stays the last line, as with any other error.
-                    eprintln!(
-                        "{}",
-                        serde_json::json!({
-                            "status": null,
-                            "message": format!("interrupted while sending; {}", f.note),
-                            "errors": {},
-                            "request_id": null,
-                            "idempotency_key": f.idempotency_key,
-                            "exit_code": Exit::Interrupted.code(),
-                        })
-                    );
-                } else {
-                    eprintln!();
-                    eprintln!("orqex: interrupted while sending");
-                    eprintln!("  {}", f.note);
-                }
-            }
-            std::process::exit(i32::from(Exit::Interrupted.code()));
-        });
-    });
+/// While it lives, a signal prints the words it was made with; dropping it puts back the
+/// moment before.
+pub struct Moment {
+    before: *mut Words,
 }
 
-/// Marks questions as open (or closed again).
-pub fn prompting(open: bool) {
-    install();
-    PROMPTING.store(open, Ordering::SeqCst);
-}
-
-/// While the returned guard lives, an interruption prints `note` (how to retry safely) and
-/// the key to retry with; as one JSON line when `json`.
-pub fn while_sending(note: String, idempotency_key: Option<&str>, json: bool) -> SendingGuard {
-    install();
-    if let Ok(mut slot) = IN_FLIGHT.lock() {
-        *slot = Some(InFlight {
-            note,
-            idempotency_key: idempotency_key.map(str::to_string),
-            json,
-        });
-    }
-    SendingGuard
-}
-
-pub struct SendingGuard;
-
-impl Drop for SendingGuard {
+impl Drop for Moment {
     fn drop(&mut self) {
-        if let Ok(mut slot) = IN_FLIGHT.lock() {
-            *slot = None;
+        WORDS.store(self.before, Ordering::SeqCst);
+    }
+}
+
+fn begin(error_for: impl Fn(&str, Exit) -> Error, json: bool) -> Moment {
+    let text = SIGNALS.map(|(number, word)| {
+        let err = error_for(word, Exit::for_signal(number));
+        // A fresh line first: a question or a spinner may hold the cursor mid-line.
+        let lead = if json { "" } else { "\n" };
+        let rendered = format!("{lead}{}", error::render(&err, json));
+        crate::secret::mask(&rendered).into_owned().into_bytes()
+    });
+    let words = Box::into_raw(Box::new(Words { text }));
+    Moment {
+        before: WORDS.swap(words, Ordering::SeqCst),
+    }
+}
+
+/// Questions are open: a signal says nothing was sent or saved.
+pub fn prompting() -> Moment {
+    begin(
+        |word, exit| Error::Stopped {
+            what: format!("{word}; nothing was sent or saved"),
+            note: String::new(),
+            idempotency_key: None,
+            exit,
+        },
+        false,
+    )
+}
+
+/// A write is on its way: a signal prints `note` (how to retry safely) and the key to retry
+/// with; as one JSON line when `json`.
+pub fn sending(note: String, idempotency_key: Option<&str>, json: bool) -> Moment {
+    begin(
+        |word, exit| Error::Stopped {
+            what: format!("{word} while sending"),
+            note: note.clone(),
+            idempotency_key: idempotency_key.map(str::to_string),
+            exit,
+        },
+        json,
+    )
+}
+
+/// Waiting for a checkout that exists: a signal says so, and how to wait again.
+pub fn waiting(checkout_id: &str, idempotency_key: Option<&str>, json: bool) -> Moment {
+    begin(
+        |word, exit| Error::Stopped {
+            what: format!("{word} while waiting for payment"),
+            note: format!(
+                "checkout {checkout_id} exists{}; wait again with: orqex checkout get {checkout_id} --wait",
+                idempotency_key
+                    .map(|k| format!(" (created with --idempotency-key {k})"))
+                    .unwrap_or_default()
+            ),
+            idempotency_key: idempotency_key.map(str::to_string),
+            exit,
+        },
+        json,
+    )
+}
+
+/// The words for `signal` now, if any.
+fn words_for(signal: i32) -> Option<&'static [u8]> {
+    let words = WORDS.load(Ordering::SeqCst);
+    if words.is_null() {
+        return None;
+    }
+    let index = SIGNALS.iter().position(|(n, _)| *n == signal)?;
+    // Published words are never freed (see WORDS).
+    Some(unsafe { &(*words).text[index] })
+}
+
+#[cfg(unix)]
+mod imp {
+    use std::os::fd::BorrowedFd;
+
+    use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+
+    fn handled() -> impl Iterator<Item = Signal> {
+        super::SIGNALS
+            .iter()
+            .filter_map(|(n, _)| Signal::try_from(*n).ok())
+    }
+
+    /// Installs the handler for every signal of `SIGNALS`. Three system calls, no thread.
+    pub fn install() {
+        let action = SigAction::new(
+            SigHandler::Handler(on_signal),
+            SaFlags::empty(),
+            SigSet::empty(),
+        );
+        for sig in handled() {
+            // Failing leaves the default action: the run still ends, only without words.
+            let _ = unsafe { signal::sigaction(sig, &action) };
         }
     }
+
+    extern "C" fn on_signal(number: i32) {
+        crate::term::restore();
+        if let Some(text) = super::words_for(number) {
+            write_all(text);
+        }
+        die_by(number);
+    }
+
+    fn write_all(mut bytes: &[u8]) {
+        let stderr = unsafe { BorrowedFd::borrow_raw(2) };
+        while !bytes.is_empty() {
+            match nix::unistd::write(stderr, bytes) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => bytes = &bytes[n..],
+            }
+        }
+    }
+
+    /// Ends the process by `number` with its default action, so the parent sees the signal.
+    pub fn die_by(number: i32) -> ! {
+        if let Ok(sig) = Signal::try_from(number) {
+            unsafe {
+                let _ = signal::signal(sig, SigHandler::SigDfl);
+            }
+            let _ = SigSet::from(sig).thread_unblock();
+            let _ = signal::raise(sig);
+        }
+        // Not reached when the signal's default action is to end the process.
+        std::process::exit(128 + number)
+    }
+}
+
+#[cfg(not(unix))]
+mod imp {
+    pub fn install() {
+        let _ = ctrlc::set_handler(|| {
+            crate::term::restore();
+            if let Some(text) = super::words_for(2) {
+                use std::io::Write;
+                let _ = std::io::stderr().write_all(text);
+            }
+            die_by(2);
+        });
+    }
+
+    pub fn die_by(number: i32) -> ! {
+        std::process::exit(128 + number)
+    }
+}
+
+/// Installs the handlers; called once, first thing in `main`.
+pub fn install() {
+    imp::install();
+}
+
+/// Ends the run as the signal `Exit::Interrupted` stands for (Ctrl-C typed as a key at a
+/// question, after its error is printed), so the caller's shell sees what it would for Ctrl-C.
+pub fn die_interrupted() -> ! {
+    imp::die_by(2)
 }

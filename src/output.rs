@@ -65,11 +65,23 @@ pub fn print_checkout(
         }
         Ok(value)
     };
+    let web_url = || {
+        let url = required("/data/checkout/url")?;
+        if is_web_url(url) {
+            Ok(url)
+        } else {
+            Err(broken(format!(
+                "data.checkout.url `{}` is not an http(s) URL",
+                printable(url)
+            )))
+        }
+    };
     match format {
         Format::Json => print_json(&resp.body),
-        Format::Url => stdout_line(required("/data/checkout/url")?),
+        Format::Url => stdout_line(web_url()?),
         Format::Id => stdout_line(required("/data/checkout/id")?),
         Format::Env => {
+            web_url()?;
             let text = env_lines(&resp.body).map_err(broken)?;
             stdout_line(text.trim_end_matches('\n'))
         }
@@ -177,30 +189,70 @@ pub fn qr(url: &str) -> Result<String> {
         .build())
 }
 
-/// Opens the URL in `$BROWSER` (a `:`-separated list of programs, each run as
-/// `PROGRAM URL`) or else the desktop's default handler. Returns why it could not.
+/// Whether `url` is an absolute http(s) URL with a host: the only kind a checkout URL may be,
+/// printed or opened. Anything else (`file:`, `javascript:`, a relative path, text starting
+/// with `-` that a launcher would read as an option) is a broken answer.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find(|scheme| lower.starts_with(*scheme))
+        .map(|scheme| &url[scheme.len()..])
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    !host.is_empty()
+        && !host.starts_with(':')
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || crate::text::is_unsafe(c))
+}
+
+/// Opens the URL in `$BROWSER` (a `:`-separated list of programs, each run as `PROGRAM URL`)
+/// or else the desktop's default handler, trying each until one succeeds. Returns why none
+/// could, in words. The browser never inherits the secret key.
 pub fn open_url(url: &str) -> std::result::Result<(), String> {
-    match std::env::var("BROWSER")
+    if !is_web_url(url) {
+        return Err(format!("`{}` is not an http(s) URL", printable(url)));
+    }
+    let commands: Vec<std::process::Command> = match std::env::var("BROWSER")
         .ok()
         .filter(|b| !b.trim().is_empty())
     {
-        Some(list) => {
-            let mut last = String::new();
-            for program in list.split(':').map(str::trim).filter(|p| !p.is_empty()) {
-                match open::with_detached(url, program) {
-                    Ok(()) => return Ok(()),
-                    Err(e) => {
-                        last = format!(
-                            "BROWSER program `{program}`: {}",
-                            crate::error::io_reason(&e)
-                        )
-                    }
-                }
-            }
-            Err(last)
+        Some(list) => list
+            .split(':')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|program| {
+                let mut cmd = std::process::Command::new(program);
+                cmd.arg(url);
+                cmd
+            })
+            .collect(),
+        None => open::commands(url),
+    };
+    let mut failures = Vec::new();
+    for mut cmd in commands {
+        let name = cmd.get_program().to_string_lossy().into_owned();
+        cmd.env_remove(crate::config::ENV_KEY)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        match cmd.status() {
+            Ok(status) if status.success() => return Ok(()),
+            Ok(status) => failures.push(match status.code() {
+                Some(code) => format!("`{name}` exited with status {code}"),
+                None => format!("`{name}` was killed"),
+            }),
+            Err(e) => failures.push(format!("`{name}`: {}", crate::error::io_reason(&e))),
         }
-        None => open::that_detached(url).map_err(|e| e.to_string()),
     }
+    if failures.is_empty() {
+        return Err("no program to open it with on this system; set BROWSER".into());
+    }
+    Err(failures.join("; "))
 }
 
 /// Pretty JSON on stdout.
@@ -210,34 +262,50 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
     stdout_line(&text)
 }
 
-/// Writes one line to stdout. A closed pipe (`| head`) is not worth a panic.
+/// Writes one line to stdout: the one place a result leaves orqex, so keys are masked here
+/// whatever the text came from. Any failure (stdout closed, a pipe whose reader is gone, a
+/// full disk) is an error of its own: the result is lost, and the caller says how to get it
+/// back.
 pub fn stdout_line(text: &str) -> Result<()> {
+    let text = crate::secret::mask(text);
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")
         .and_then(|_| out.flush())
-        .or_else(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })
         .map_err(|e| {
-            Error::Other(format!(
-                "cannot write to stdout: {}",
-                crate::error::io_reason(&e)
-            ))
+            let why = match e.kind() {
+                std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
+                _ => crate::error::io_reason(&e),
+            };
+            Error::Stdout(format!("cannot write the result to stdout: {why}"))
         })
 }
 
-/// A note for the person at the terminal, on stderr.
+/// Every line orqex writes to stderr passes here, keys masked. A failed write (stderr closed
+/// or full) is ignored: there is nowhere left to say it, and the exit code still tells.
+pub fn to_stderr(text: &str) {
+    write_stderr(&format!("{}\n", crate::secret::mask(text)));
+}
+
+fn write_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
+/// A note for the person at the terminal, on stderr. Values in it (paths, names, answers from
+/// the network) are made printable line by line.
 pub fn note(text: &str) {
-    eprintln!("{text}");
+    let lines: Vec<String> = text.lines().map(printable).collect();
+    to_stderr(&lines.join("\n"));
+}
+
+/// A note whose own escape codes (colour) are meant; its values were made printable already.
+pub fn styled_note(text: &str) {
+    to_stderr(text);
 }
 
 /// Something went wrong that does not stop the command.
 pub fn warning(text: &str) {
-    eprintln!("orqex: warning: {text}");
+    note(&format!("orqex: warning: {text}"));
 }
 
 pub fn stdout_is_terminal() -> bool {
@@ -299,7 +367,7 @@ impl StatusLine {
     /// Removes the line, leaving the cursor at the start of an empty line.
     pub fn clear(&mut self) {
         if self.enabled && self.drawn {
-            eprint!("\r\x1b[2K");
+            write_stderr("\r\x1b[2K");
             self.drawn = false;
         }
     }
@@ -315,9 +383,7 @@ impl StatusLine {
             } else {
                 line.into()
             };
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{line}");
-            let _ = err.flush();
+            write_stderr(&format!("\r\x1b[2K{}", crate::secret::mask(&line)));
             self.drawn = true;
         }
     }

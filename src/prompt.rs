@@ -19,6 +19,7 @@ use crate::checkout::{CheckoutRequest, input};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::secret::SecretKey;
+use crate::term;
 
 /// Whether questions may be asked at all: only to a person at a terminal (stdin and stderr
 /// both terminals), never in CI (`CI` set to anything) and never with `--no-input`.
@@ -216,17 +217,19 @@ pub fn in_ci() -> bool {
 struct Prompter {
     term: Term,
     theme: ColorfulTheme,
+    /// A signal (from `kill`: the terminal sends none while questions are open) puts the
+    /// terminal back and says nothing was sent.
+    _signals: interrupt::Moment,
 }
 
 impl Prompter {
     fn start() -> Prompter {
-        // A SIGINT (sent by `kill`: the terminal sends none while questions are open) puts
-        // the terminal back and ends the program as a Ctrl-C key would.
-        interrupt::prompting(true);
-        tty::hold();
+        let signals = interrupt::prompting();
+        term::hold();
         Prompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
+            _signals: signals,
         }
     }
 
@@ -347,71 +350,8 @@ impl Prompter {
 
 impl Drop for Prompter {
     fn drop(&mut self) {
-        interrupt::prompting(false);
-        tty::release();
+        term::release();
     }
-}
-
-/// Puts the terminal back as the questions found it (from the SIGINT handler).
-pub fn restore_terminal() {
-    tty::restore();
-}
-
-/// The terminal's settings while questions are open.
-#[cfg(unix)]
-mod tty {
-    use std::sync::{Mutex, PoisonError};
-
-    use nix::sys::signal::{SigSet, Signal};
-    use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
-
-    /// The settings found when the questions began, put back by `restore`.
-    static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
-
-    /// Raw input on stdin (the terminal, since questions are only asked when it is one): no
-    /// echo, no line editing, no signal keys. Output processing stays, so lines still end
-    /// where they should. Failing leaves console's per-key raw mode, which works nearly as well.
-    ///
-    /// A SIGINT from outside is also kept off this thread, for ctrlc's thread to handle: here
-    /// it would cut console's key read short, and console would then put back the raw settings
-    /// it found, after the handler had put back the real ones.
-    pub fn hold() {
-        let _ = SigSet::from(Signal::SIGINT).thread_block();
-        let stdin = std::io::stdin();
-        let Ok(original) = termios::tcgetattr(&stdin) else {
-            return;
-        };
-        let mut raw = original.clone();
-        raw.local_flags
-            .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG | LocalFlags::IEXTEN);
-        raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
-        raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
-        let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
-        if saved.is_none() && termios::tcsetattr(&stdin, SetArg::TCSADRAIN, &raw).is_ok() {
-            *saved = Some(original);
-        }
-    }
-
-    /// Puts the terminal back as `hold` found it. Safe to call more than once, from any thread.
-    pub fn restore() {
-        let mut saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(original) = saved.take() {
-            let _ = termios::tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, &original);
-        }
-    }
-
-    /// Undoes `hold`, on the thread that called it.
-    pub fn release() {
-        restore();
-        let _ = SigSet::from(Signal::SIGINT).thread_unblock();
-    }
-}
-
-#[cfg(not(unix))]
-mod tty {
-    pub fn hold() {}
-    pub fn restore() {}
-    pub fn release() {}
 }
 
 fn end_of_input() -> Error {

@@ -108,6 +108,8 @@ pub fn finish(
         ));
     }
 
+    // The checkout exists from here on: a signal says so, and how to wait again.
+    let _signals = crate::interrupt::waiting(&id, idempotency_key, after.format == Format::Json);
     let mut pace = wait::Live::start();
     let deadline = std::time::Instant::now() + plan.timeout;
     let outcome = wait::until_final(&plan, resp, &mut pace, || {
@@ -145,9 +147,10 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
         && after.format == Format::Url
         && let Some(line) = output::summary(body, key_env, output::colour_on_stderr())
     {
-        output::note(&format!("  {line}"));
+        output::styled_note(&format!("  {line}"));
     }
-    let url = output::checkout_url(body);
+    // A URL that is not http(s) is neither drawn nor opened: it is not a checkout page.
+    let url = output::checkout_url(body).filter(|u| output::is_web_url(u));
     if after.qr {
         match url.map(output::qr) {
             Some(Ok(code)) if stdout_tty => {
@@ -155,7 +158,9 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
             }
             Some(Ok(code)) => output::note(&code),
             Some(Err(e)) => output::warning(&e.to_string()),
-            None => output::warning("the answer has no data.checkout.url to draw as a QR code"),
+            None => {
+                output::warning("the answer has no http(s) data.checkout.url to draw as a QR code")
+            }
         }
     }
     if after.open {
@@ -167,7 +172,7 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
                     ));
                 }
             }
-            None => output::warning("the answer has no data.checkout.url to open"),
+            None => output::warning("the answer has no http(s) data.checkout.url to open"),
         }
     }
 }

@@ -59,8 +59,8 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         concurrency: usize::from(args.batch.concurrency),
     };
 
-    let _interrupted = client.is_some().then(|| {
-        interrupt::while_sending(
+    let _signals = client.is_some().then(|| {
+        interrupt::sending(
             format!(
                 "rows being sent may or may not have been created; re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again"
             ),
@@ -76,6 +76,13 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         output::stdout_line(&line.to_string())?;
         progress.set(format!("{} {verb}, {} failed", so_far.ok, so_far.failed));
         Ok(())
+    })
+    .map_err(|e| match e {
+        // The results are lost and no more rows were sent: the batch key gets them back.
+        Error::Stdout(message) if client.is_some() => Error::Other(format!(
+            "{message}; stopped sending rows. Rows already sent may have been created: re-run the same file with --idempotency-key {batch_key} to get every row's result (rows already created are replayed, not created again)"
+        )),
+        other => other,
     })?;
     progress.clear();
     if let Some(problem) = &summary.input_error {

@@ -50,7 +50,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     let client = net::client(&args.net, &settings, key)?;
     // From the first byte sent until the checkout is shown (a --wait included), an
     // interruption must leave the way back to this checkout: its idempotency key.
-    let _interrupted = interrupt::while_sending(
+    let _signals = interrupt::sending(
         error::retry_hint(&idempotency_key),
         Some(&idempotency_key),
         after::json_errors(&args.output),
@@ -63,7 +63,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     }
     after::finish(&client, resp, &after, key_env, Some(&idempotency_key)).map_err(|e| match e {
         // The checkout exists, but its URL never reached anyone: say how to get it back.
-        Error::Other(message) => Error::Other(format!(
+        Error::Stdout(message) | Error::Other(message) => Error::Other(format!(
             "{message}; the checkout was created: run the same command with --idempotency-key {idempotency_key} to get its answer again"
         )),
         other => other,

@@ -440,7 +440,7 @@ fn exit_1_when_stdout_cannot_be_written() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("cannot write to stdout"), "{err}");
+    assert!(err.contains("cannot write the result to stdout"), "{err}");
     // The checkout exists: the way to get its answer again is given.
     let key = server
         .only_request()

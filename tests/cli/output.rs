@@ -140,7 +140,7 @@ fn eval_env(text: &[u8], preset: &[(&str, &str)]) -> Vec<String> {
 
 #[test]
 fn env_output_survives_a_real_shell_with_hostile_values() {
-    let url = r#"https://pay.orqex.com/c/cs_1?a=1&b='x' $HOME `id` $(id) \ "q" ~ * ;"#;
+    let url = r#"https://pay.orqex.com/c/cs_1?a=1&b='x'$HOME`id`$(id)\"q"~*;"#;
     let mut body = checkout_with_status("cs_1-x", "open", "pending");
     body["data"]["checkout"]["url"] = json!(url);
     body["data"]["payment"]
@@ -153,7 +153,7 @@ fn env_output_survives_a_real_shell_with_hostile_values() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("ORQEX_CHECKOUT_URL='https://pay.orqex.com/c/cs_1?a=1&b='\\''x'\\'' $HOME"),
+        text.contains("ORQEX_CHECKOUT_URL='https://pay.orqex.com/c/cs_1?a=1&b='\\''x'\\''$HOME"),
         "{text}"
     );
     // A missing payment id prints empty, so it clears a value left from an earlier run.
@@ -447,7 +447,7 @@ fn a_browser_that_cannot_start_is_a_warning() {
     let err = stderr(&out);
     assert!(
         err.starts_with(
-            "orqex: warning: cannot open a browser (BROWSER program `/nonexistent/browser`: "
+            "orqex: warning: cannot open a browser (`/nonexistent/browser`: no such file); "
         ),
         "{err}"
     );

@@ -439,3 +439,17 @@ pub fn checkout_with_status(id: &str, checkout: &str, payment: &str) -> Value {
     body["data"]["payment"]["status"] = json!(payment);
     body
 }
+
+/// The process ended by `signal` itself (not an exit), so the calling shell sees 128 + N and
+/// a loop around it stops too.
+#[cfg(unix)]
+pub fn assert_died_by(output: &std::process::Output, signal: i32) {
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        output.status.signal(),
+        Some(signal),
+        "expected death by signal {signal}, got {:?}; stderr: {}",
+        output.status,
+        stderr(output)
+    );
+}

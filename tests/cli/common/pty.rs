@@ -44,13 +44,16 @@ impl Pty {
         }
     }
 
-    /// Everything printed, once orqex has exited, and its exit code.
+    /// Everything printed, once orqex has exited, and its exit status as a shell shows it
+    /// (128 + N after death by signal N).
     pub fn finish(&mut self) -> (String, i32) {
         let rest = self.session.expect(Eof).expect("orqex to exit");
         self.seen
             .push_str(&String::from_utf8_lossy(rest.as_bytes()));
         let code = match self.session.get_process().wait().unwrap() {
             WaitStatus::Exited(_, code) => code,
+            // Death by a signal, as a shell reports it.
+            WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,
             other => panic!(
                 "orqex did not exit normally: {other:?}; output: {}",
                 self.seen
