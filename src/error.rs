@@ -4,7 +4,6 @@
 //! program can return is listed here and nowhere else.
 
 use std::fmt;
-use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
 
@@ -71,12 +70,6 @@ impl Exit {
     /// Whether a request that ended with this code may or may not have taken effect.
     pub fn outcome_unknown(self) -> bool {
         matches!(self, Exit::ApiFailed | Exit::Network)
-    }
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> ExitCode {
-        ExitCode::from(e.code())
     }
 }
 
@@ -342,13 +335,12 @@ pub fn render(err: &Error, json: bool) -> String {
 }
 
 /// The one error printer, on stderr. Returns the exit code the error carries.
-pub fn report(err: &Error, json: bool) -> ExitCode {
-    if let Error::Exited(code) = err {
-        // Everything was reported already (a batch's rows).
-        return (*code).into();
+pub fn report(err: &Error, json: bool) -> u8 {
+    // An `Exited` error was reported already (a batch's rows).
+    if !matches!(err, Error::Exited(_)) {
+        crate::output::to_stderr(render(err, json).trim_end_matches('\n'));
     }
-    crate::output::to_stderr(render(err, json).trim_end_matches('\n'));
-    err.exit().into()
+    err.exit().code()
 }
 
 #[cfg(test)]

@@ -127,7 +127,9 @@ mod imp {
             .filter_map(|(n, _)| Signal::try_from(*n).ok())
     }
 
-    /// Installs the handler for every signal of `SIGNALS`. Three system calls, no thread.
+    /// Installs the handler for every signal of `SIGNALS`, a few system calls and no thread.
+    /// A signal ignored on entry stays ignored (`nohup orqex ...`, a shell's background job):
+    /// whoever started orqex asked for that.
     pub fn install() {
         let action = SigAction::new(
             SigHandler::Handler(on_signal),
@@ -136,7 +138,11 @@ mod imp {
         );
         for sig in handled() {
             // Failing leaves the default action: the run still ends, only without words.
-            let _ = unsafe { signal::sigaction(sig, &action) };
+            if let Ok(before) = unsafe { signal::sigaction(sig, &action) }
+                && matches!(before.handler(), SigHandler::SigIgn)
+            {
+                let _ = unsafe { signal::sigaction(sig, &before) };
+            }
         }
     }
 

@@ -1,3 +1,10 @@
+// orqex starts at its own `main` below, before the standard library's start-up, which would
+// quietly reopen a closed stdout as /dev/null (and `orqex ... >&-` would then lose the URL of
+// a checkout it created without a word).
+#![cfg_attr(not(test), no_main)]
+// Unit tests run the harness' `main`, which reaches none of the program's own code.
+#![cfg_attr(test, allow(dead_code))]
+
 mod batch;
 mod checkout;
 mod cli;
@@ -13,13 +20,22 @@ mod term;
 mod text;
 mod wait;
 
-use std::process::ExitCode;
-
 use clap::Parser;
 
-fn main() -> ExitCode {
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+pub extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    standard_streams();
     interrupt::install();
     on_panic_restore_the_terminal();
+    // `exit` also flushes stdout, as returning from a Rust `main` would.
+    std::process::exit(i32::from(run()))
+}
+
+fn run() -> u8 {
     if let Err(code) = commands::check_args() {
         return code;
     }
@@ -29,7 +45,7 @@ fn main() -> ExitCode {
     };
     let json_errors = commands::json_errors(&cli);
     match commands::run(cli) {
-        Ok(()) => error::Exit::Success.into(),
+        Ok(()) => error::Exit::Success.code(),
         Err(e) => {
             let code = error::report(&e, json_errors);
             if matches!(e, error::Error::Interrupted) {
@@ -37,6 +53,33 @@ fn main() -> ExitCode {
                 interrupt::die_interrupted();
             }
             code
+        }
+    }
+}
+
+/// What the standard library's start-up would have done, but for closed streams: a closed
+/// stdin, stdout or stderr gets /dev/null opened read-only in its place, so that no file or
+/// socket opened later can take its number (and receive the output), while a write to it
+/// still fails and the result's loss is reported. A closed pipe's reader is an error too
+/// (EPIPE), not a silent death by SIGPIPE.
+fn standard_streams() {
+    #[cfg(unix)]
+    {
+        use std::os::fd::{BorrowedFd, IntoRawFd};
+        for fd in 0..=2 {
+            let closed = unsafe { BorrowedFd::borrow_raw(fd) }
+                .try_clone_to_owned()
+                .is_err();
+            // The lowest free number is the one just found closed.
+            if closed && let Ok(null) = std::fs::File::open("/dev/null") {
+                let _ = null.into_raw_fd();
+            }
+        }
+        unsafe {
+            let _ = nix::sys::signal::signal(
+                nix::sys::signal::Signal::SIGPIPE,
+                nix::sys::signal::SigHandler::SigIgn,
+            );
         }
     }
 }

@@ -267,17 +267,36 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
 /// full disk) is an error of its own: the result is lost, and the caller says how to get it
 /// back.
 pub fn stdout_line(text: &str) -> Result<()> {
-    let text = crate::secret::mask(text);
+    let text = format!("{}\n", crate::secret::mask(text));
+    write_stdout(text.as_bytes()).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
+            // EBADF, the same number on every Unix: `>&-` closed it before orqex started.
+            _ if cfg!(unix) && e.raw_os_error() == Some(9) => "it is closed".to_string(),
+            _ => crate::error::io_reason(&e),
+        };
+        Error::Stdout(format!("cannot write the result to stdout: {why}"))
+    })
+}
+
+/// The bytes, written to stdout at once. Not through `std::io::stdout()`, which reports
+/// success when stdout is closed (EBADF), the one failure a result must never hide.
+#[cfg(unix)]
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::fd::FromRawFd;
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // fd 1 is open for the whole run (see `main`); it is borrowed here, never closed.
+    let mut out = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
+    out.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")
-        .and_then(|_| out.flush())
-        .map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
-                _ => crate::error::io_reason(&e),
-            };
-            Error::Stdout(format!("cannot write the result to stdout: {why}"))
-        })
+    out.write_all(bytes).and_then(|()| out.flush())
 }
 
 /// Every line orqex writes to stderr passes here, keys masked. A failed write (stderr closed

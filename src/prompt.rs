@@ -5,8 +5,9 @@
 //! and on Ctrl-C they raise SIGINT at the process (killing it, with `Confirm`'s cursor still
 //! hidden). Here Ctrl-C and Ctrl-D are keys, and both end the program through the normal
 //! error path with nothing sent. While questions are open the terminal is held in raw mode
-//! (console only sets it for each key read), so a Ctrl-C typed between two reads is still a
-//! key and not a signal, and the terminal's own settings are put back when the questions end.
+//! (`term`; console only sets it for each key read), so a Ctrl-C typed between two reads is
+//! still a key and not a signal; the terminal's own settings are put back when the questions
+//! end, or by the signal handler or the panic hook when something else ends them.
 
 use std::io::{ErrorKind, IsTerminal};
 
@@ -184,7 +185,9 @@ pub fn confirm_live(headline: &str, rows: &[(&str, String)], question: &str) -> 
     let p = Prompter::start();
     p.line(headline)?;
     for (label, value) in rows {
-        p.line(&format!("  {label:<12} {value}"))?;
+        // The values are the user's: written out as they are, an escape code in one could
+        // redraw the lines above and make the summary say another amount.
+        p.line(&format!("  {label:<12} {}", crate::text::printable(value)))?;
     }
     if p.confirm(question, false)? {
         Ok(())
@@ -226,6 +229,12 @@ impl Prompter {
     fn start() -> Prompter {
         let signals = interrupt::prompting();
         term::hold();
+        // A way for the tests to check that a bug at a question (the release build aborts on
+        // panic, skipping every `Drop`) still gives the terminal back. Not in release builds.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("ORQEX_TEST_PANIC_AT_PROMPT").is_some() {
+            panic!("ORQEX_TEST_PANIC_AT_PROMPT is set");
+        }
         Prompter {
             term: Term::stderr(),
             theme: ColorfulTheme::default(),
@@ -234,7 +243,9 @@ impl Prompter {
     }
 
     fn line(&self, text: &str) -> Result<()> {
-        self.term.write_line(text).map_err(term_error)
+        self.term
+            .write_line(&crate::secret::mask(text))
+            .map_err(term_error)
     }
 
     fn error(&self, message: &str) -> Result<()> {

@@ -12,7 +12,6 @@ pub mod net;
 pub mod settings;
 
 use std::ffi::OsString;
-use std::process::ExitCode;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
 use crate::error::{self, Error, Result};
@@ -47,7 +46,7 @@ pub fn json_errors(cli: &Cli) -> bool {
 /// Reports a command line clap could not parse. Help and version go out as clap prints them;
 /// a usage error is printed as JSON when the arguments ask for JSON output, since the CI
 /// job that parses our errors gets this one too.
-pub fn usage_error(err: clap::Error) -> ExitCode {
+pub fn usage_error(err: clap::Error) -> u8 {
     use clap::error::ErrorKind;
     let is_error = !matches!(
         err.kind(),
@@ -57,7 +56,7 @@ pub fn usage_error(err: clap::Error) -> ExitCode {
     );
     if !is_error {
         let _ = err.print();
-        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(0));
+        return u8::try_from(err.exit_code()).unwrap_or(0);
     }
     // Keys never get here: `refuse_keys_in_args` ran first.
     let args: Vec<String> = std::env::args_os()
@@ -103,7 +102,7 @@ fn fold_clap_error(text: &str) -> String {
 
 /// The checks on the raw arguments, before clap parses them; the exit code when one fails
 /// (its error already printed, as JSON when the arguments ask for JSON).
-pub fn check_args() -> std::result::Result<(), ExitCode> {
+pub fn check_args() -> std::result::Result<(), u8> {
     refuse_keys_in_args(std::env::args_os().skip(1)).map_err(|e| {
         let json = asks_for_json(
             std::env::args_os()

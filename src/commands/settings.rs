@@ -284,7 +284,9 @@ fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
     if args.json {
         output::print_json(&report)
     } else {
-        output::stdout_line(&human(&report))
+        // Paths, names and URLs come from the environment and the file: shown, never obeyed.
+        let text: Vec<String> = human(&report).lines().map(output::printable).collect();
+        output::stdout_line(&text.join("\n"))
     }
 }
 

@@ -6,6 +6,7 @@ mod common;
 mod completions;
 mod create;
 mod get;
+mod hostile;
 mod input;
 mod network;
 mod output;

@@ -772,24 +772,6 @@ fn verbose_never_shows_the_key_in_any_failure() {
     });
 }
 
-/// Sends SIGINT to `child` once `server` has received a request, and returns its output.
-fn interrupt_once_sent(server: &Server, child: std::process::Child) -> std::process::Output {
-    let start = std::time::Instant::now();
-    while server.requests().is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no request arrived"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn ctrl_c_while_a_create_is_in_flight_prints_the_key_to_retry_with() {
     let server = Server::start(|_, _| {
@@ -804,7 +786,7 @@ fn ctrl_c_while_a_create_is_in_flight_prints_the_key_to_retry_with() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let out = interrupt_once_sent(&server, child);
+    let out = signal_once_sent(&server, 1, child, "INT");
     assert_died_by(&out, 2);
     let err = stderr(&out);
     assert!(err.contains("interrupted while sending"), "{err}");
@@ -837,7 +819,7 @@ fn ctrl_c_during_a_batch_says_how_to_resume() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let out = interrupt_once_sent(&server, child);
+    let out = signal_once_sent(&server, 1, child, "INT");
     assert_died_by(&out, 2);
     assert!(
         stderr(&out).contains("re-run the same file with --idempotency-key batch-2026-11-24"),
@@ -927,6 +909,12 @@ fn ctrl_c_while_waiting_after_a_create_keeps_the_way_back_to_it() {
             assert_eq!(v["exit_code"], 130);
         } else {
             assert!(err.contains("--idempotency-key order-1024-wait"), "{err}");
+            // The checkout exists: no "may or may not" here.
+            assert!(
+                err.contains("orqex: interrupted while waiting for payment\n  checkout cs_wait_int exists (created with --idempotency-key order-1024-wait); wait again with: orqex checkout get cs_wait_int --wait\n"),
+                "{err}"
+            );
+            assert!(!err.contains("may or may not"), "{err}");
         }
     }
 }

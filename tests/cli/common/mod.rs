@@ -453,3 +453,35 @@ pub fn assert_died_by(output: &std::process::Output, signal: i32) {
         stderr(output)
     );
 }
+
+/// Sends `signal` (`INT`, `TERM`, `HUP`) to `child` once `server` has received `requests`
+/// requests in all, and returns its output.
+pub fn signal_once_sent(
+    server: &Server,
+    requests: usize,
+    child: std::process::Child,
+    signal: &str,
+) -> std::process::Output {
+    let start = std::time::Instant::now();
+    while server.requests().len() < requests {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no request arrived"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait_with_output().unwrap()
+}
+
+/// `cmd` started with stdout and stderr captured.
+pub fn spawn_piped(cmd: &mut Command) -> std::process::Child {
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}

@@ -87,8 +87,25 @@ pub fn spawn_cmd(orqex: Command) -> Pty {
     }
 }
 
-/// Echo is back on and the cursor was never left hidden.
+/// The terminal is as the shell left it before orqex ran (`stty echo icanon isig`): echo,
+/// line editing and signal keys all on, and the cursor never left hidden.
 pub fn assert_terminal_restored(p: &Pty, output: &str) {
-    assert!(p.echo(), "echo was left off on the terminal");
+    use nix::sys::termios::{LocalFlags, tcgetattr};
+    let master = p
+        .session
+        .get_process()
+        .get_raw_handle()
+        .expect("pty handle");
+    let flags = tcgetattr(&master).expect("termios").local_flags;
+    for (flag, name) in [
+        (LocalFlags::ECHO, "echo"),
+        (LocalFlags::ICANON, "icanon"),
+        (LocalFlags::ISIG, "isig"),
+    ] {
+        assert!(
+            flags.contains(flag),
+            "{name} was left off on the terminal; output: {output:?}"
+        );
+    }
     assert!(!output.contains("\x1b[?25l"), "cursor hidden: {output:?}");
 }

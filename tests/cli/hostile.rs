@@ -1,0 +1,617 @@
+//! A hostile world: signals other than Ctrl-C, closed and full pipes, escape codes, and
+//! answers that try to make orqex open or print what it should not.
+#![cfg(unix)]
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::common::pty::*;
+use crate::common::*;
+
+/// A server that answers every request only after `secs`.
+fn slow(secs: u64) -> Server {
+    Server::start(move |_, _| {
+        Reply::After(
+            Duration::from_secs(secs),
+            Box::new(Reply::created("cs_slow")),
+        )
+    })
+}
+
+fn last_json_line(text: &str) -> Value {
+    serde_json::from_str(text.lines().last().expect("a line")).expect("a JSON line")
+}
+
+#[test]
+fn sigterm_and_sighup_while_a_create_is_in_flight_print_the_flag_to_retry_and_end_by_the_signal() {
+    let server = slow(30);
+    for (signal, number, words, status) in [
+        ("TERM", 15, "terminated (SIGTERM)", 143),
+        ("HUP", 1, "hung up (SIGHUP)", 129),
+    ] {
+        for json in [false, true] {
+            let sb = Sandbox::new();
+            let mut cmd = sb.cmd_for(&server);
+            cmd.args(CREATE)
+                .args(["--idempotency-key", "order-1024-signal"]);
+            if json {
+                cmd.arg("--json");
+            }
+            let before = server.requests().len();
+            let out = signal_once_sent(&server, before + 1, spawn_piped(&mut cmd), signal);
+            assert_died_by(&out, number);
+            assert!(out.stdout.is_empty());
+            let err = stderr(&out);
+            if json {
+                assert_eq!(
+                    last_json_line(&err),
+                    json!({"status": null,
+                           "message": format!("{words} while sending; the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal"),
+                           "errors": {}, "request_id": null,
+                           "idempotency_key": "order-1024-signal", "exit_code": status})
+                );
+            } else {
+                assert_eq!(
+                    err,
+                    format!(
+                        "\norqex: {words} while sending\n  the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal\n"
+                    )
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_shell_sees_128_plus_the_signal() {
+    let server = slow(30);
+    let sb = Sandbox::new();
+    let pid_file = sb.home.path().join("pid");
+    let cmd = sb.cmd_for(&server);
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+        .collect();
+    let mut shell = Command::new("sh");
+    shell
+        .env_clear()
+        .envs(envs)
+        .env("PID_FILE", &pid_file)
+        .args([
+            "-c",
+            r#""$@" & echo $! > "$PID_FILE"; wait $!; echo "status=$?""#,
+            "sh",
+        ])
+        .arg(program)
+        .args(args)
+        .args(CREATE)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = shell.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while server.requests().is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(20), "no request");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", pid.trim()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&out), "status=143\n");
+    assert!(stderr(&out).contains("retry safely with: --idempotency-key orq_"));
+}
+
+#[test]
+fn a_signal_ignored_on_entry_stays_ignored_as_under_nohup() {
+    let server = Server::start(|_, _| {
+        Reply::After(
+            Duration::from_millis(1500),
+            Box::new(Reply::created("cs_nohup")),
+        )
+    });
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd_for(&server);
+    let program = cmd.get_program().to_owned();
+    cmd.args(CREATE);
+    let mut shell = Command::new("sh");
+    shell
+        .env_clear()
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .args(["-c", r#"trap '' HUP; exec "$@""#, "sh"])
+        .arg(program)
+        .args(cmd.get_args())
+        .stdin(Stdio::null());
+    let out = signal_once_sent(&server, 1, spawn_piped(&mut shell), "HUP");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_nohup\n");
+}
+
+#[test]
+fn sigterm_during_a_batch_names_the_batch_key() {
+    let server = slow(30);
+    let sb = Sandbox::new();
+    let rows = sb.home.path().join("rows.jsonl");
+    std::fs::write(
+        &rows,
+        r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#,
+    )
+    .unwrap();
+    let mut cmd = sb.cmd_for(&server);
+    cmd.args(["checkout", "create", "--batch"])
+        .arg(&rows)
+        .args(["--idempotency-key", "batch-2026-11-28"]);
+    let out = signal_once_sent(&server, 1, spawn_piped(&mut cmd), "TERM");
+    assert_died_by(&out, 15);
+    assert!(
+        stderr(&out).contains(
+            "orqex: terminated (SIGTERM) while sending\n  rows being sent may or may not have been created; re-run the same file with --idempotency-key batch-2026-11-28"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn sighup_while_waiting_says_the_checkout_exists() {
+    let server = Server::start(|req, _| {
+        if req.method == "POST" {
+            Reply::created("cs_hup_wait")
+        } else {
+            Reply::After(
+                Duration::from_secs(30),
+                Box::new(Reply::created("cs_hup_wait")),
+            )
+        }
+    });
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd_for(&server);
+    cmd.args(CREATE)
+        .args(["--idempotency-key", "order-1024-hup", "--wait", "--json"]);
+    let out = signal_once_sent(&server, 2, spawn_piped(&mut cmd), "HUP");
+    assert_died_by(&out, 1);
+    assert_eq!(
+        last_json_line(&stderr(&out)),
+        json!({"status": null,
+               "message": "hung up (SIGHUP) while waiting for payment; checkout cs_hup_wait exists (created with --idempotency-key order-1024-hup); wait again with: orqex checkout get cs_hup_wait --wait",
+               "errors": {}, "request_id": null,
+               "idempotency_key": "order-1024-hup", "exit_code": 129})
+    );
+}
+
+#[test]
+fn sigterm_and_sighup_at_a_prompt_give_the_terminal_back() {
+    use expectrl::process::unix::Signal;
+    for (signal, words, status) in [
+        (Signal::SIGTERM, "terminated (SIGTERM)", 143),
+        (Signal::SIGHUP, "hung up (SIGHUP)", 129),
+    ] {
+        let server = Server::created("cs_never");
+        let sb = Sandbox::new();
+        let mut orqex = sb.cmd_for(&server);
+        orqex.args(["checkout", "create", "--amount", "50"]);
+        let mut p = spawn_cmd(orqex);
+        p.expect("Currency, ISO 4217");
+        p.wait_for_raw();
+        p.session.get_process_mut().kill(signal).unwrap();
+        let (out, code) = p.finish();
+        assert_eq!(code, status, "{out}");
+        assert!(
+            out.contains(&format!("orqex: {words}; nothing was sent or saved")),
+            "{out}"
+        );
+        assert!(server.requests().is_empty());
+        assert_terminal_restored(&p, &out);
+    }
+}
+
+#[test]
+fn a_panic_at_a_prompt_gives_the_terminal_back() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd_for(&server);
+    orqex
+        .env("ORQEX_TEST_PANIC_AT_PROMPT", "1")
+        .args(["checkout", "create", "--amount", "50"]);
+    let mut p = spawn_cmd(orqex);
+    let (out, code) = p.finish();
+    // Aborted, as the release build does on panic (SIGABRT).
+    assert_eq!(code, 128 + 6, "{out}");
+    assert!(
+        out.contains("orqex: internal error (a bug, please report it): "),
+        "{out}"
+    );
+    assert!(server.requests().is_empty());
+    assert_terminal_restored(&p, &out);
+}
+
+/// `orqex ARGS` run by `sh -c 'exec "$@" REDIRECTION'`, so stdout or stderr can be closed.
+fn through_shell(sb: &Sandbox, server: &Server, redirection: &str, args: &[&str]) -> Command {
+    let cmd = sb.cmd_for(server);
+    let mut shell = Command::new("sh");
+    shell
+        .env_clear()
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .args(["-c", &format!(r#"exec "$@" {redirection}"#), "sh"])
+        .arg(cmd.get_program())
+        .args(args)
+        .stdin(Stdio::null());
+    shell
+}
+
+#[test]
+fn a_create_whose_stdout_is_closed_fails_and_says_how_to_get_the_checkout_back() {
+    let server = Server::created("cs_closed");
+    let sb = Sandbox::new();
+    let out = through_shell(&sb, &server, ">&-", CREATE).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let key = server
+        .only_request()
+        .header("x-idempotency-key")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "orqex: cannot write the result to stdout: it is closed; the checkout was created: run the same command with --idempotency-key {key} to get its answer again\n"
+        )
+    );
+}
+
+#[test]
+fn a_create_whose_reader_went_away_fails_and_says_how_to_get_the_checkout_back() {
+    let server = Server::start(|_, _| {
+        Reply::After(
+            Duration::from_millis(300),
+            Box::new(Reply::created("cs_epipe")),
+        )
+    });
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--idempotency-key", "order-1024-epipe"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -c0`: the reader is gone before the answer comes.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "orqex: cannot write the result to stdout: its reader closed it; the checkout was created: run the same command with --idempotency-key order-1024-epipe to get its answer again\n"
+    );
+}
+
+#[test]
+fn a_batch_whose_stdout_closes_stops_sending_and_names_the_batch_key() {
+    let server = Server::start(|_, n| {
+        Reply::After(
+            Duration::from_millis(50),
+            Box::new(Reply::created(&format!("cs_{n}"))),
+        )
+    });
+    let sb = Sandbox::new();
+    let rows = sb.home.path().join("rows.jsonl");
+    let row = r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#;
+    std::fs::write(&rows, format!("{row}\n").repeat(60)).unwrap();
+    let rows = rows.to_string_lossy().into_owned();
+    let out = through_shell(
+        &sb,
+        &server,
+        ">&-",
+        &[
+            "checkout",
+            "create",
+            "--batch",
+            &rows,
+            "--concurrency",
+            "2",
+            "--idempotency-key",
+            "batch-closed-out",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sent = server.requests().len();
+    assert!(sent <= 8, "{sent} rows were sent after stdout closed");
+    assert!(
+        stderr(&out).ends_with(
+            "orqex: cannot write the result to stdout: it is closed; stopped sending rows. Rows already sent may have been created: re-run the same file with --idempotency-key batch-closed-out to get every row's result (rows already created are replayed, not created again)\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_full_stderr_never_aborts_the_run() {
+    let ok = Server::created("cs_full_err");
+    let refused =
+        Server::start(|_, _| Reply::json(422, json!({"message": "The given data was invalid."})));
+    let sb = Sandbox::new();
+    for (server, code, stdout_text) in [
+        (&ok, 0, "https://pay.orqex.com/c/cs_full_err\n"),
+        (&refused, 4, ""),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        // --verbose writes plenty to stderr.
+        let out = sb
+            .cmd_for(server)
+            .args(CREATE)
+            .arg("--verbose")
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code));
+        assert_eq!(stdout(&out), stdout_text);
+    }
+}
+
+#[test]
+fn escape_codes_in_a_field_cannot_forge_the_live_confirmation() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd_for(&server);
+    orqex.env("ORQEX_SECRET_KEY", LIVE_KEY).args([
+        "checkout",
+        "create",
+        "--amount",
+        "50000",
+        "--currency",
+        "XOF",
+        "--description",
+        "Order\u{1b}[1A\r\u{1b}[2K  amount       5 XOF",
+        "--email",
+        "ama@example.com",
+        "--first-name",
+        "Ama",
+        "--last-name",
+        "Mensah",
+    ]);
+    let mut p = spawn_cmd(orqex);
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains("Create this live checkout?"), "{out}");
+    assert!(
+        out.contains(
+            "description (--description): contains the control character \\x1b; remove it"
+        ),
+        "{out}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_checkout_url_that_is_not_http_is_a_broken_answer() {
+    for url in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "-oProxyCommand=x",
+        "https://",
+        "/c/cs_1",
+    ] {
+        let mut body = checkout_body("cs_bad_url");
+        body["data"]["checkout"]["url"] = json!(url);
+        let server = Server::start(move |_, _| Reply::json(201, body.clone()));
+        let sb = Sandbox::new();
+        for output in ["url", "env"] {
+            let out = sb
+                .cmd_for(&server)
+                .args(CREATE)
+                .args(["--output", output])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(6), "{url} {output}");
+            assert_eq!(stdout(&out), "", "{url} {output}");
+            assert!(
+                stderr(&out).contains("data.checkout.url `")
+                    && stderr(&out).contains("` is not an http(s) URL"),
+                "{}",
+                stderr(&out)
+            );
+        }
+        // The whole answer is still the answer.
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+    }
+}
+
+/// A `$BROWSER` that records its arguments and whether it saw the key.
+fn recording_browser(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let log = dir.join("browser.log");
+    let script = dir.join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf 'args=%s key=%s\\n' \"$*\" \"${{ORQEX_SECRET_KEY:-unset}}\" >> '{}'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, log)
+}
+
+#[test]
+fn open_gives_the_browser_neither_the_key_nor_anything_but_a_web_url() {
+    let sb = Sandbox::new();
+    let (browser, log) = recording_browser(sb.home.path());
+    let server = Server::created("cs_open");
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--open")
+        .env("BROWSER", &browser)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "args=https://pay.orqex.com/c/cs_open key=unset\n"
+    );
+
+    std::fs::remove_file(&log).unwrap();
+    let mut body = checkout_body("cs_dash");
+    body["data"]["checkout"]["url"] = json!("--new-window=file:///etc/passwd");
+    let server = Server::start(move |_, _| Reply::json(201, body.clone()));
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--open", "--json"])
+        .env("BROWSER", &browser)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "orqex: warning: the answer has no http(s) data.checkout.url to open\n"
+    );
+    assert!(!log.exists(), "the browser was started");
+}
+
+#[test]
+fn a_failing_browser_is_named_in_words() {
+    let sb = Sandbox::new();
+    let server = Server::created("cs_open");
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--open")
+        .env("BROWSER", "false")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out),
+        "orqex: warning: cannot open a browser (`false` exited with status 1); open https://pay.orqex.com/c/cs_open yourself\n"
+    );
+}
+
+/// The retry waits `--verbose` reports, in seconds.
+fn retry_waits(stderr: &str) -> Vec<f64> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("* retry 1/2 in "))
+        .filter_map(|l| l.split('s').next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn retry_after_as_an_http_date_or_decimal_seconds_is_honoured() {
+    for retry_after in ["date", "0.7"] {
+        let server = Server::start(move |_, n| {
+            if n == 0 {
+                let value = if retry_after == "date" {
+                    httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2))
+                } else {
+                    retry_after.to_string()
+                };
+                Reply::json(429, json!({"message": "Too many requests"}))
+                    .with_header("Retry-After", &value)
+            } else {
+                Reply::created("cs_after")
+            }
+        });
+        let sb = Sandbox::new();
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .arg("--verbose")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let waits = retry_waits(&stderr(&out));
+        assert_eq!(waits.len(), 1, "{}", stderr(&out));
+        let (least, most) = if retry_after == "date" {
+            (1.0, 2.0)
+        } else {
+            (0.7, 0.7)
+        };
+        assert!(
+            (least..=most).contains(&waits[0]),
+            "waited {} for Retry-After {retry_after}",
+            waits[0]
+        );
+    }
+}
+
+#[test]
+fn a_body_cut_short_names_the_host() {
+    let server = Server::start(|_, _| {
+        Reply::Raw(
+            b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"data\":"
+                .to_vec(),
+        )
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "its body could not be read: {} closed the connection",
+            server.addr
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(" : ") && !err.contains("to :"), "{err}");
+}
+
+#[test]
+fn an_oversized_body_says_whether_any_of_it_was_read() {
+    // No Content-Length: the limit is met while reading.
+    let server = Server::start(|_, _| {
+        let mut raw =
+            b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                .to_vec();
+        raw.extend(std::iter::repeat_n(b' ', 11 * 1024 * 1024));
+        Reply::Raw(raw)
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    let err = stderr(&out);
+    assert!(
+        err.contains("larger than 10 MiB; refused after reading its first 10 MiB"),
+        "{err}"
+    );
+    assert!(!err.contains("without reading"), "{err}");
+}
