@@ -254,9 +254,17 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     warn_if_exposed(path, &f.metadata().map_err(cannot_read)?);
     let mut text = String::new();
     std::io::Read::read_to_string(&mut f, &mut text).map_err(cannot_read)?;
-    parse(&text)
-        .map(Some)
-        .map_err(|e| Error::usage(format!("config file {}: {e}", path.display())))
+    let file =
+        parse(&text).map_err(|e| Error::usage(format!("config file {}: {e}", path.display())))?;
+    // Any of them may show up in a message later (a profile name, a path), key-shaped or not.
+    for key in file
+        .profiles
+        .values()
+        .filter_map(|p| p.secret_key.as_deref())
+    {
+        crate::secret::remember(key);
+    }
+    Ok(Some(file))
 }
 
 /// The permission warning, at most once per run however often the file is read.

@@ -29,6 +29,10 @@ pub extern "C" fn main(
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
     standard_streams();
+    // Whatever it looks like, the key in the environment is masked wherever it shows up.
+    if let Some(key) = std::env::var_os(config::ENV_KEY) {
+        secret::remember(&key.to_string_lossy());
+    }
     interrupt::install();
     on_panic_restore_the_terminal();
     // `exit` also flushes stdout, as returning from a Rust `main` would.

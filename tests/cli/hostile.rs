@@ -615,3 +615,200 @@ fn an_oversized_body_says_whether_any_of_it_was_read() {
     );
     assert!(!err.contains("without reading"), "{err}");
 }
+
+/// A key planted where no key belongs. Fake, and split by `_` so that nothing takes it for a
+/// real one.
+const PLANTED: &str = "sk_live_planted_0000_0000_0000_wxyz";
+
+/// One way a key can end up in a setting or an answer.
+struct Plant {
+    what: &'static str,
+    env: Vec<(&'static str, String)>,
+    config: Option<String>,
+    args: Vec<String>,
+}
+
+fn plant(what: &'static str) -> Plant {
+    Plant {
+        what,
+        env: Vec::new(),
+        config: None,
+        args: Vec::new(),
+    }
+}
+
+#[test]
+fn a_key_planted_in_any_setting_or_answer_is_never_printed() {
+    // The API echoes the key wherever it can: in an object key, a value, an error.
+    let server = Server::start(|req, _| {
+        if req.path.ends_with("/cs_error") {
+            return Reply::json(
+                422,
+                json!({"message": format!("bad key {PLANTED}"), "errors": {PLANTED: [PLANTED]}}),
+            );
+        }
+        let mut body = checkout_body("cs_planted");
+        body["data"]["checkout"][PLANTED] = json!(PLANTED);
+        Reply::json(201, body).with_header("X-Request-Id", PLANTED)
+    });
+    let sb = Sandbox::new();
+    let dir_with_key = sb.home.path().join(PLANTED);
+    std::fs::create_dir_all(&dir_with_key).unwrap();
+    let with_key_in_path = |name: &str| dir_with_key.join(name).to_string_lossy().into_owned();
+    let server_url = server.url();
+
+    let mut plants = vec![
+        {
+            let mut p = plant("ORQEX_BASE_URL as a path");
+            p.env
+                .push(("ORQEX_BASE_URL", format!("{server_url}/{PLANTED}")));
+            p
+        },
+        {
+            let mut p = plant("ORQEX_BASE_URL as the whole value");
+            p.env.push(("ORQEX_BASE_URL", PLANTED.to_string()));
+            p
+        },
+        {
+            let mut p = plant("ORQEX_CA_BUNDLE");
+            p.env.push(("ORQEX_CA_BUNDLE", with_key_in_path("ca.pem")));
+            p
+        },
+        {
+            let mut p = plant("ORQEX_PROFILE");
+            p.env.push(("ORQEX_PROFILE", PLANTED.to_string()));
+            p
+        },
+        {
+            let mut p = plant("ORQEX_CONFIG_DIR");
+            p.env.push(("ORQEX_CONFIG_DIR", with_key_in_path("config")));
+            p
+        },
+        {
+            let mut p = plant("a profile's base_url");
+            p.config = Some(format!("[profiles.default]\nbase_url = \"{PLANTED}\"\n"));
+            p
+        },
+        {
+            let mut p = plant("default_profile");
+            p.config = Some(format!("default_profile = \"{PLANTED}\"\n"));
+            p
+        },
+        {
+            let mut p = plant("a profile's name");
+            p.config = Some(format!("[profiles.{PLANTED}]\ncurrency = \"XOF\"\n"));
+            p
+        },
+        {
+            let mut p = plant("a TOML key name");
+            p.config = Some(format!("[profiles.default]\n{PLANTED} = \"x\"\n"));
+            p
+        },
+        {
+            let mut p = plant("the JSON body");
+            p.args = vec![
+                "--data".into(),
+                format!("{{\"description\": \"{PLANTED}\", \"{PLANTED}\": 1}}"),
+            ];
+            p
+        },
+        plant("the API's answer"),
+    ];
+    // Every plant is also tried with the in-use key from the config file instead of the
+    // environment, so its own masking is covered too.
+    plants.push({
+        let mut p = plant("the key in use, from the file");
+        p.config = Some(format!("[profiles.default]\nsecret_key = \"{PLANTED}\"\n"));
+        p.env.push(("ORQEX_SECRET_KEY", String::new()));
+        p
+    });
+
+    let commands: Vec<Vec<String>> = vec![
+        CREATE.iter().map(|s| s.to_string()).collect(),
+        [CREATE, &["--dry-run"]]
+            .concat()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        [CREATE, &["--json"]]
+            .concat()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ["checkout", "get", "cs_error"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ["checkout", "get", "cs_error", "--json"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        vec!["config".into()],
+        vec!["config".into(), "--json".into()],
+        vec![
+            "config".into(),
+            "set".into(),
+            "currency".into(),
+            "XOF".into(),
+        ],
+        vec!["logout".into()],
+    ];
+    let mut runs = 0;
+    for p in &plants {
+        for command in &commands {
+            for verbose in [false, true] {
+                let sb = Sandbox::new();
+                if let Some(text) = &p.config {
+                    sb.write_config(text);
+                }
+                let mut cmd = sb.cmd_for(&server);
+                cmd.env("ORQEX_SECRET_KEY", KEY);
+                for (name, value) in &p.env {
+                    cmd.env(name, value);
+                }
+                let mut args = command.clone();
+                if command[0] == "checkout" {
+                    args.extend(p.args.iter().cloned());
+                    if verbose {
+                        args.push("--verbose".into());
+                    }
+                } else if verbose {
+                    continue;
+                }
+                let out = cmd.args(&args).output().unwrap();
+                runs += 1;
+                for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+                    let text = String::from_utf8_lossy(bytes);
+                    assert!(
+                        !text.contains("planted_0000_0000"),
+                        "the key planted in {} shows on {name} of `orqex {}`:\n{text}",
+                        p.what,
+                        args.join(" ")
+                    );
+                }
+            }
+        }
+    }
+    assert!(runs > 150, "{runs}");
+}
+
+#[test]
+fn the_key_in_use_is_masked_even_where_it_does_not_look_like_a_key() {
+    let odd = "sk_odd0shape0000000000wxyz";
+    let sb = Sandbox::new();
+    for (var, command) in [
+        ("ORQEX_PROFILE", vec!["config"]),
+        ("ORQEX_BASE_URL", CREATE.to_vec()),
+    ] {
+        let out = sb
+            .cmd()
+            .env("ORQEX_SECRET_KEY", odd)
+            .env(var, odd)
+            .args(&command)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!text.contains("odd0shape"), "{var}: {text}");
+        assert!(text.contains("sk_***wxyz"), "{var}: {text}");
+    }
+}
