@@ -812,3 +812,51 @@ fn the_key_in_use_is_masked_even_where_it_does_not_look_like_a_key() {
         assert!(text.contains("sk_***wxyz"), "{var}: {text}");
     }
 }
+
+#[test]
+fn words_that_only_contain_a_key_prefix_are_not_refused() {
+    let server = Server::created("cs_words");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--statement-descriptor", "helpdesk_live_support"])
+        .args(["-m", "sku=sk_blue_shirt", "-m", "note=sk_live_demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let body = server.only_request().json();
+    assert_eq!(body["statement_descriptor"], "helpdesk_live_support");
+    assert_eq!(
+        body["metadata"],
+        json!({"sku": "sk_blue_shirt", "note": "sk_live_demo"})
+    );
+
+    // A whole key is refused wherever it stands in an argument, named masked.
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["-m", "note=sk_test_0000_0000_c123"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "orqex: an argument holds what looks like a secret key (sk_test_***c123); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`\n"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn keys_of_any_environment_are_masked_with_their_prefix() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", "sk_test_0000_0000_c123")
+        .args(["config", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["secret_key"]["masked"], "sk_test_***c123");
+}
