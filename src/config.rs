@@ -278,7 +278,7 @@ fn warn_if_exposed(path: &Path, meta: &std::fs::Metadata) {
             crate::output::warning(&format!(
                 "config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
                 path.display(),
-                crate::output::shell_quote(&path.to_string_lossy())
+                crate::text::shell_quote(&path.to_string_lossy())
             ))
         });
     }
@@ -514,15 +514,15 @@ mod tests {
     #[test]
     fn chmod_paths_are_quoted_only_when_needed() {
         assert_eq!(
-            crate::output::shell_quote("/home/ama/.config/orqex/config.toml"),
+            crate::text::shell_quote("/home/ama/.config/orqex/config.toml"),
             "/home/ama/.config/orqex/config.toml"
         );
         assert_eq!(
-            crate::output::shell_quote("/home/a b/config.toml"),
+            crate::text::shell_quote("/home/a b/config.toml"),
             "'/home/a b/config.toml'"
         );
         assert_eq!(
-            crate::output::shell_quote("/it's/config.toml"),
+            crate::text::shell_quote("/it's/config.toml"),
             "'/it'\\''s/config.toml'"
         );
     }

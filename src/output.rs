@@ -1,7 +1,6 @@
 //! Every way a result reaches the user. stdout carries only the result; notes go to stderr.
 
 use std::io::{IsTerminal, Write};
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -124,26 +123,7 @@ pub fn env_lines(body: &Value) -> std::result::Result<String, String> {
     Ok(out)
 }
 
-/// A value as POSIX sh reads it back unchanged. Values made only of characters that are never
-/// special to a shell (ids, timestamps, most URLs) stay bare, so the same line also works in
-/// files that do no unquoting, like GitHub's `$GITHUB_ENV`; anything else is single-quoted,
-/// with each `'` written `'\''`.
-pub fn shell_quote(value: &str) -> String {
-    let bare = value.bytes().all(|b| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'_' | b'-' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'='
-            )
-    });
-    if bare {
-        value.to_string()
-    } else {
-        format!("'{}'", value.replace('\'', r"'\''"))
-    }
-}
-
-pub use crate::text::printable;
+use crate::text::{printable, shell_quote};
 
 /// The short line shown under the URL at a terminal: amount as the API formats it,
 /// environment, expiry. `None` when the answer has none of them.
@@ -414,56 +394,10 @@ impl Drop for StatusLine {
     }
 }
 
-/// `3s`, `0.1s`, `15m`, `1m30s`, `2h`: durations as orqex shows them.
-pub fn duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 60_000 {
-        if ms.is_multiple_of(1000) {
-            format!("{}s", ms / 1000)
-        } else {
-            let text = format!("{:.3}", d.as_secs_f64());
-            format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
-        }
-    } else {
-        let secs = d.as_secs();
-        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-        let mut out = String::new();
-        if h > 0 {
-            out.push_str(&format!("{h}h"));
-        }
-        if m > 0 {
-            out.push_str(&format!("{m}m"));
-        }
-        if s > 0 {
-            out.push_str(&format!("{s}s"));
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn shell_quoting() {
-        assert_eq!(shell_quote("cs_abc-123"), "cs_abc-123");
-        assert_eq!(
-            shell_quote("https://pay.orqex.com/c/cs_1"),
-            "https://pay.orqex.com/c/cs_1"
-        );
-        assert_eq!(shell_quote("2026-11-24T12:00:00Z"), "2026-11-24T12:00:00Z");
-        assert_eq!(shell_quote(""), "");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(
-            shell_quote("https://x/?a=1&b=$HOME"),
-            "'https://x/?a=1&b=$HOME'"
-        );
-        assert_eq!(shell_quote("`id`"), "'`id`'");
-        assert_eq!(shell_quote("~"), "'~'");
-    }
 
     #[test]
     fn env_output_fills_missing_optional_fields_empty() {
@@ -495,16 +429,6 @@ mod tests {
             "sandbox"
         );
         assert_eq!(summary(&json!({}), Environment::Unknown, false), None);
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(duration(Duration::from_secs(3)), "3s");
-        assert_eq!(duration(Duration::from_millis(100)), "0.1s");
-        assert_eq!(duration(Duration::from_millis(1500)), "1.5s");
-        assert_eq!(duration(Duration::from_secs(900)), "15m");
-        assert_eq!(duration(Duration::from_secs(90)), "1m30s");
-        assert_eq!(duration(Duration::from_secs(7200)), "2h");
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! Text as a terminal may draw it. The ground floor: imports nothing of orqex.
+//! Text as orqex shows it. The ground floor: imports nothing of orqex.
 //!
 //! One definition of what must never reach a terminal as it is, used both to refuse such
-//! characters in what we send and to escape them in what we show.
+//! characters in what we send and to escape them in what we show; durations and shell
+//! quoting as every message writes them.
+
+use std::time::Duration;
 
 /// A character that can drive a terminal or reorder what it shows: C0 and C1 controls, DEL,
 /// and the bidirectional overrides and isolates (U+202A–202E, U+2066–2069), which can make a
@@ -73,6 +76,52 @@ fn escape(c: char) -> String {
     }
 }
 
+/// A value as POSIX sh reads it back unchanged. Values made only of characters that are never
+/// special to a shell (ids, timestamps, most URLs) stay bare, so the same line also works in
+/// files that do no unquoting, like GitHub's `$GITHUB_ENV`; anything else is single-quoted,
+/// with each `'` written `'\''`.
+pub fn shell_quote(value: &str) -> String {
+    let bare = value.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'-' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'='
+            )
+    });
+    if bare {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+/// `3s`, `0.1s`, `15m`, `1m30s`, `2h`: durations as orqex shows them.
+pub fn duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 60_000 {
+        if ms.is_multiple_of(1000) {
+            format!("{}s", ms / 1000)
+        } else {
+            let text = format!("{:.3}", d.as_secs_f64());
+            format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+        }
+    } else {
+        let secs = d.as_secs();
+        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+        let mut out = String::new();
+        if h > 0 {
+            out.push_str(&format!("{h}h"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}m"));
+        }
+        if s > 0 {
+            out.push_str(&format!("{s}s"));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +155,34 @@ mod tests {
         );
         assert_eq!(unsafe_text(""), None);
         assert_eq!(unsafe_text("  "), None);
+    }
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(shell_quote("cs_abc-123"), "cs_abc-123");
+        assert_eq!(
+            shell_quote("https://pay.orqex.com/c/cs_1"),
+            "https://pay.orqex.com/c/cs_1"
+        );
+        assert_eq!(shell_quote("2026-11-24T12:00:00Z"), "2026-11-24T12:00:00Z");
+        assert_eq!(shell_quote(""), "");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(
+            shell_quote("https://x/?a=1&b=$HOME"),
+            "'https://x/?a=1&b=$HOME'"
+        );
+        assert_eq!(shell_quote("`id`"), "'`id`'");
+        assert_eq!(shell_quote("~"), "'~'");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(Duration::from_secs(3)), "3s");
+        assert_eq!(duration(Duration::from_millis(100)), "0.1s");
+        assert_eq!(duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(duration(Duration::from_secs(900)), "15m");
+        assert_eq!(duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(duration(Duration::from_secs(7200)), "2h");
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::client::ApiResponse;
 use crate::error::{Error, Exit, Result};
-use crate::output::{self, StatusLine};
+use crate::output::StatusLine;
 
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -34,7 +34,7 @@ impl Plan {
                 Ok(d) if d >= min => Ok(d),
                 Ok(_) => Err(Error::usage(format!(
                     "{flag} `{t}` is too short; the least is {}",
-                    output::duration(min)
+                    crate::text::duration(min)
                 ))),
                 Err(e) => Err(Error::usage(format!("{flag} `{t}`: {e}"))),
             },
@@ -108,7 +108,7 @@ const PAYMENT_STATUSES: [&str; 6] = [
 fn status(body: &Value, of: &str) -> Option<String> {
     body.pointer(&format!("/data/{of}/status"))
         .and_then(Value::as_str)
-        .map(crate::output::printable)
+        .map(crate::text::printable)
 }
 
 /// Judges an answer. The checkout's status decides first; while it is open, a payment that
@@ -129,7 +129,7 @@ pub fn state(body: &Value) -> State {
                 .and_then(Value::as_str)
                 .filter(|m| !m.trim().is_empty());
             State::Unpaid(match why {
-                Some(m) => format!("its payment failed: {}", crate::output::printable(m)),
+                Some(m) => format!("its payment failed: {}", crate::text::printable(m)),
                 None => "its payment failed".into(),
             })
         }
@@ -306,7 +306,7 @@ impl Pace for Live {
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::Checked(status) => {
-                let elapsed = output::duration(Duration::from_secs(self.elapsed().as_secs()));
+                let elapsed = crate::text::duration(Duration::from_secs(self.elapsed().as_secs()));
                 self.line
                     .set(format!("waiting for payment: {status} ({elapsed})"));
             }
@@ -314,7 +314,7 @@ impl Pace for Live {
                 let first = error.lines().into_iter().next().unwrap_or_default();
                 let text = format!(
                     "orqex: checking failed ({first}); still waiting, next check in {}",
-                    output::duration(delay)
+                    crate::text::duration(delay)
                 );
                 self.line.note(&text);
             }

@@ -100,11 +100,11 @@ pub fn finish(
         })?
         .to_string();
     if wait::state(&resp.body) == wait::State::Open {
-        let url = output::printable(output::checkout_url(&resp.body).unwrap_or("its URL"));
+        let url = output::checkout_url(&resp.body).unwrap_or("its URL");
         output::note(&format!(
             "orqex: waiting for payment at {url} (checking every {}, giving up after {})",
-            output::duration(plan.interval),
-            output::duration(plan.timeout)
+            crate::text::duration(plan.interval),
+            crate::text::duration(plan.timeout)
         ));
     }
 
@@ -113,7 +113,7 @@ pub fn finish(
     let mut pace = wait::Live::start();
     let deadline = std::time::Instant::now() + plan.timeout;
     let outcome = wait::until_final(&plan, resp, &mut pace, || {
-        client.get_checkout_by(&id, Some(deadline))
+        client.get_checkout(&id, Some(deadline))
     });
     pace.finish();
     match outcome? {
@@ -128,7 +128,7 @@ pub fn finish(
             output::print_checkout(&last, after.format, idempotency_key)?;
             let mut message = format!(
                 "gave up waiting after {}: checkout {id} is still open ({}); wait again with `orqex checkout get {id} --wait`",
-                output::duration(plan.timeout),
+                crate::text::duration(plan.timeout),
                 wait::describe(&last.body)
             );
             if let Some(e) = last_error {

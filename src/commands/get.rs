@@ -15,6 +15,6 @@ pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     let key = settings.require_key()?;
     let key_env = key.environment();
     let client = net::client(&args.net, &settings, key)?;
-    let resp = client.get_checkout(id)?;
+    let resp = client.get_checkout(id, None)?;
     after::finish(&client, resp, &after, key_env, None)
 }

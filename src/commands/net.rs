@@ -8,6 +8,7 @@ use crate::cli::NetArgs;
 use crate::client::{self, CaBundle, Client, ClientOptions};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::output;
 use crate::secret::SecretKey;
 
 pub const ENV_CA_BUNDLE: &str = "ORQEX_CA_BUNDLE";
@@ -20,7 +21,7 @@ pub fn client(net: &NetArgs, settings: &Settings, key: SecretKey) -> Result<Clie
             .map(Duration::from_secs)
             .unwrap_or(client::DEFAULT_TIMEOUT),
         ca_bundle: ca_bundle(net, settings)?,
-        verbose: net.verbose,
+        trace: net.verbose.then_some(output::note as fn(&str)),
     };
     Ok(Client::new(&settings.base_url, key, options))
 }

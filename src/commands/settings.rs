@@ -285,7 +285,7 @@ fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
         output::print_json(&report)
     } else {
         // Paths, names and URLs come from the environment and the file: shown, never obeyed.
-        let text: Vec<String> = human(&report).lines().map(output::printable).collect();
+        let text: Vec<String> = human(&report).lines().map(crate::text::printable).collect();
         output::stdout_line(&text.join("\n"))
     }
 }

@@ -1,0 +1,191 @@
+//! Why an attempt failed, whether to try again and after how long, and the error a request
+//! ends with when it will not be tried again.
+
+use std::time::Duration;
+
+use super::decode::resp_reason;
+use crate::error::{ApiError, Error};
+
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_CAP: Duration = Duration::from_secs(2);
+/// A `Retry-After` longer than this is not waited for in full: a CI job should fail, not hang.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// Why one attempt failed, and what that means for the next.
+pub(super) struct Failure {
+    pub(super) problem: Problem,
+    pub(super) retryable: bool,
+    /// The server's `Retry-After`, uncapped.
+    pub(super) retry_after: Option<Duration>,
+    /// The request may have reached the API (false only when that is certain not to be so).
+    pub(super) reached: bool,
+}
+
+pub(super) enum Problem {
+    Api(ApiError),
+    Network(String),
+    Usage(String),
+}
+
+impl Failure {
+    pub(super) fn reason(&self) -> String {
+        match &self.problem {
+            Problem::Api(e) => {
+                let mut r = format!("the API answered {} {}", e.status, resp_reason(e.status));
+                if let Some(after) = self.retry_after {
+                    r.push_str(&format!(
+                        " with Retry-After {}",
+                        crate::text::duration(after)
+                    ));
+                }
+                r
+            }
+            Problem::Network(m) | Problem::Usage(m) => m.clone(),
+        }
+    }
+}
+
+/// Upper bound of the backoff before retry `retry` (0 for the first): base·2ʳ, at most the cap.
+pub fn backoff_ceiling(retry: u32) -> Duration {
+    BACKOFF_BASE
+        .saturating_mul(2u32.saturating_pow(retry))
+        .min(BACKOFF_CAP)
+}
+
+/// Full jitter: a point of `[0, ceiling]` in whole milliseconds, chosen by `random`.
+pub fn full_jitter(ceiling: Duration, random: u64) -> Duration {
+    let ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(random % ms.saturating_add(1))
+}
+
+/// The wait before retry `retry`: jittered backoff, but at least the server's `Retry-After`
+/// (capped).
+pub fn delay(retry: u32, retry_after: Option<Duration>, random: u64) -> Duration {
+    let backoff = full_jitter(backoff_ceiling(retry), random);
+    match retry_after {
+        Some(after) => backoff.max(after.min(RETRY_AFTER_CAP)),
+        None => backoff,
+    }
+}
+
+/// `Retry-After` as the API sends it (whole seconds), as some proxies do (decimal seconds), or
+/// as an HTTP date (RFC 9110), which is read against `now`; a date already past means no wait.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !value.starts_with('.') {
+        return value
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| Duration::try_from_secs_f64(s).ok());
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+pub(super) fn random() -> u64 {
+    // Without randomness any fixed point of the range is still a valid full-jitter wait;
+    // getrandom failing on a supported OS is all but impossible.
+    getrandom::u64().unwrap_or(u64::MAX)
+}
+
+/// The error for a request that will not be tried again, after `attempts` tries of which one
+/// may have `reached` the API.
+pub(super) fn give_up(
+    failure: Failure,
+    attempts: u32,
+    reached: bool,
+    idempotency_key: Option<&str>,
+) -> Error {
+    let key = idempotency_key.map(str::to_string);
+    let tries = if attempts > 1 {
+        format!("; tried {attempts} times")
+    } else {
+        String::new()
+    };
+    match failure.problem {
+        Problem::Api(mut error) => {
+            error.message.push_str(&tries);
+            Error::Api {
+                error,
+                idempotency_key: key,
+            }
+        }
+        // Certain that no attempt left the machine: no hint, the create did not happen.
+        Problem::Network(message) if !reached => Error::Network {
+            message: format!(
+                "{message}{tries}; nothing was sent{}",
+                // Only a write (which carries a key) can create anything.
+                if idempotency_key.is_some() {
+                    ", so nothing was created"
+                } else {
+                    ""
+                }
+            ),
+            idempotency_key: None,
+        },
+        Problem::Network(message) => Error::Network {
+            message: format!("{message}{tries}"),
+            idempotency_key: key,
+        },
+        Problem::Usage(message) => Error::Usage(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_200ms_up_to_2s() {
+        let ceilings: Vec<u128> = (0..7).map(|r| backoff_ceiling(r).as_millis()).collect();
+        assert_eq!(ceilings, [200, 400, 800, 1600, 2000, 2000, 2000]);
+        assert_eq!(backoff_ceiling(u32::MAX), BACKOFF_CAP);
+    }
+
+    #[test]
+    fn full_jitter_spans_zero_to_the_ceiling() {
+        let c = Duration::from_millis(400);
+        assert_eq!(full_jitter(c, 0), Duration::ZERO);
+        assert_eq!(full_jitter(c, 400), c);
+        assert_eq!(full_jitter(c, 401), Duration::ZERO);
+        assert_eq!(full_jitter(c, 1234), Duration::from_millis(1234 % 401));
+        assert!(full_jitter(c, u64::MAX) <= c);
+        assert_eq!(full_jitter(Duration::ZERO, u64::MAX), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_capped_at_60s() {
+        let s = Duration::from_secs;
+        // Backoff alone.
+        assert_eq!(delay(0, None, 150), Duration::from_millis(150));
+        assert_eq!(delay(1, None, 400), Duration::from_millis(400));
+        // Retry-After wins when longer than the jittered backoff...
+        assert_eq!(delay(0, Some(s(1)), 150), s(1));
+        // ...and the backoff when longer than Retry-After.
+        assert_eq!(delay(3, Some(s(1)), 1600), Duration::from_millis(1600));
+        assert_eq!(delay(0, Some(s(0)), 7), Duration::from_millis(7));
+        // A huge Retry-After is capped.
+        assert_eq!(delay(0, Some(s(3600)), 0), s(60));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_decimals_or_a_date() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
+        let p = |v| parse_retry_after(v, now);
+        assert_eq!(p("1"), Some(Duration::from_secs(1)));
+        assert_eq!(p(" 120 "), Some(Duration::from_secs(120)));
+        assert_eq!(p("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            p("Wed, 21 Oct 2026 07:28:30 GMT"),
+            Some(Duration::from_secs(30))
+        );
+        // A date in the past: no wait, not an error.
+        assert_eq!(p("Wed, 21 Oct 2026 07:00:00 GMT"), Some(Duration::ZERO));
+        for bad in ["-1", "", ".5", "1.2.3", "soon", "1e3"] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+    }
+}
