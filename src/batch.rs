@@ -137,6 +137,16 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
     // empty cells has each path and no value.
     let empty: Vec<(&str, Option<&str>)> = header.iter().map(|h| (h.as_str(), None)).collect();
     input::from_paths(&empty, "the CSV header", "CSV header")?;
+    // Two columns for one field would each set it and the last would win: a row could send
+    // another amount than the one its reader sees first.
+    if let Some((first, second)) = duplicate(&header) {
+        return Err(Error::usage(format!(
+            "the CSV header names `{}` twice (columns {} and {}); give each field one column",
+            header[first],
+            first + 1,
+            second + 1
+        )));
+    }
     let mut records = csv.into_records();
     let mut number = 0u64;
     Ok(Box::new(std::iter::from_fn(move || {
@@ -156,6 +166,15 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
             });
         Some(Ok(Row { number, request }))
     })))
+}
+
+/// The positions of the first name given twice, if any. Empty names are left to the
+/// field-path check.
+fn duplicate(names: &[String]) -> Option<(usize, usize)> {
+    names.iter().enumerate().find_map(|(second, name)| {
+        let first = names[..second].iter().position(|n| n == name)?;
+        (!name.is_empty()).then_some((first, second))
+    })
 }
 
 /// A CSV error in words (the crate's own text speaks of records and byte offsets).
@@ -434,6 +453,18 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("emial"), "{err}");
+    }
+
+    #[test]
+    fn a_csv_column_named_twice_is_refused() {
+        let err = csv("amount,currency, amount\n5,XOF,6\n").err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "the CSV header names `amount` twice (columns 1 and 3); give each field one column"
+        );
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(duplicate(&names(&["a", "b", "c"])), None);
+        assert_eq!(duplicate(&names(&["a", "b", "b", "a"])), Some((1, 2)));
     }
 
     #[test]

@@ -687,3 +687,34 @@ fn a_directory_as_batch_input_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_csv_column_named_twice_is_refused_before_anything_is_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    // Spaces around a name are trimmed, so ` amount` is `amount` again.
+    for header in ["amount,amount", "amount, amount"] {
+        let file = write(
+            &sb,
+            "rows.csv",
+            &format!(
+                "{header},customer.email,customer.first_name,customer.last_name\n\
+                 50,5000,a@example.com,Ama,Mensah\n"
+            ),
+        );
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "create", "--batch", &file])
+            .args(DEFAULTS)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{header}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "orqex: the CSV header names `amount` twice (columns 1 and 2); give each field one column\n",
+            "{header}"
+        );
+        assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    }
+    assert!(server.requests().is_empty(), "something was sent");
+}
