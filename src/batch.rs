@@ -102,7 +102,7 @@ impl Iterator for JsonLines {
                     ))),
                 }));
             }
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            if input::strip_bom(&buf).iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.number += 1;
@@ -486,6 +486,19 @@ mod tests {
                 .to_string()
                 .starts_with("line 3 is not valid JSON")
         );
+    }
+
+    #[test]
+    fn a_line_holding_only_a_byte_order_mark_is_blank() {
+        let rows: Vec<Row> = rows(
+            Box::new(&b"\xEF\xBB\xBF\n{\"amount\":5}\n"[..]),
+            Format::JsonLines,
+        )
+        .unwrap()
+        .collect::<Result<_>>()
+        .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].request.is_ok());
     }
 
     #[test]

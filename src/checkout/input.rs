@@ -127,8 +127,7 @@ pub fn parse_json_from(
             "{what} is larger than 1 MiB; a checkout request is a few hundred bytes, check the input"
         )));
     }
-    // Editors on Windows like to start UTF-8 files with a byte order mark; JSON forbids it.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(&bytes[..e.valid_up_to()]);
         Error::usage(format!(
@@ -157,6 +156,15 @@ pub fn parse_json_from(
     serde_json::from_str(text)
         .map(Some)
         .map_err(|e| Error::usage(format!("{what} is not a valid request: {e}")))
+}
+
+/// The UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `bytes` without a leading byte order mark: editors on Windows like to start UTF-8 files
+/// with one, and JSON forbids it.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
 /// 1-based line and column (in characters) just after `prefix`.

@@ -718,3 +718,58 @@ fn a_csv_column_named_twice_is_refused_before_anything_is_sent() {
     }
     assert!(server.requests().is_empty(), "something was sent");
 }
+
+/// What Windows editors put before UTF-8 text.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[test]
+fn json_lines_on_stdin_after_a_byte_order_mark_are_json_lines() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let input = [BOM, rows_jsonl(2).as_bytes()].concat();
+    let out = with_stdin(
+        sb.cmd_for(&server)
+            .args(["checkout", "create", "--batch", "-"])
+            .args(DEFAULTS),
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l["ok"] == true), "{lines:?}");
+    assert_eq!(created.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn a_csv_after_a_byte_order_mark_keeps_its_first_column() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let csv = [
+        BOM,
+        b"amount,customer.email,customer.first_name,customer.last_name\n50,a@example.com,Ama,Mensah\n",
+    ]
+    .concat();
+    let path = sb.home.path().join("rows.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let file = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch"])
+        .arg(&path)
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    let piped = with_stdin(
+        sb.cmd_for(&server)
+            .args(["checkout", "create", "--batch", "-"])
+            .args(DEFAULTS),
+        &csv,
+    );
+    for out in [file, piped] {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for req in reqs {
+        assert_eq!(req.json()["amount"], 50);
+    }
+}

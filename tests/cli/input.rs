@@ -2,30 +2,11 @@
 //! with flags and config defaults, and every way a body is refused (with nothing sent).
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::{Value, json};
 
 use crate::common::*;
-
-/// Runs `cmd` with `input` on its stdin (a pipe, closed after writing).
-fn with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // A refused input may be dropped unread: a broken pipe here is expected.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 /// `body_text()` as sent: currency uppercased, the amount's text kept (12.50, not 12.5).
 fn body_json() -> Value {
