@@ -713,3 +713,42 @@ fn control_characters_typed_by_the_user_are_shown_escaped_in_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_metadata_key_given_twice_on_the_command_line_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    // ` order` is trimmed to `order`: the same key.
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["-m", "order=1024", "--metadata", " order=1025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "orqex: invalid input: 1 problem; nothing was sent\n  \
+         metadata.order (--metadata): is given twice (`order=1024`, then ` order=1025`); give each key once\n"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn a_metadata_flag_still_overrides_the_json_key_of_the_same_name() {
+    let server = Server::created("cs_layered");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--data", r#"{"metadata": {"order": "1024"}}"#])
+        .args(["-m", "order=1025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        server.only_request().json()["metadata"],
+        json!({"order": "1025"})
+    );
+}
