@@ -132,20 +132,87 @@ pub fn email(raw: &str, max: Option<usize>) -> Result<String, String> {
     text(s, max)
 }
 
-/// An absolute http(s) URL of at most 2048 characters.
+/// An absolute http(s) URL of at most 2048 characters, whose host and port can be reached.
 pub fn url(raw: &str) -> Result<String, String> {
     let s = raw.trim();
     let parsed = s.parse::<ureq::http::Uri>().ok();
-    let ok = parsed.as_ref().is_some_and(|u| {
-        matches!(u.scheme_str(), Some("http") | Some("https"))
-            && u.host().is_some_and(|h| !h.is_empty())
+    let authority = parsed.as_ref().and_then(|u| {
+        let web = matches!(u.scheme_str(), Some("http") | Some("https"));
+        u.authority().filter(|a| web && !a.host().is_empty())
     });
-    if !ok {
+    let Some(authority) = authority else {
+        // The URI grammar is ASCII: a browser's address bar converts, a request body does not.
+        let hint = if s.is_ascii() {
+            ""
+        } else {
+            "; write a non-ASCII host name in its xn-- form and percent-encode other non-ASCII characters"
+        };
         return Err(format!(
-            "`{raw}` is not an absolute http(s) URL, like https://shop.example.com/thanks"
+            "`{raw}` is not an absolute http(s) URL, like https://shop.example.com/thanks{hint}"
+        ));
+    };
+    host_and_port(authority.as_str()).map_err(|why| format!("`{raw}` {why}"))?;
+    text(s, Some(URL_MAX))
+}
+
+/// Checks a URL's authority (`user@host:port`): the URI grammar lets through hosts no
+/// customer's browser or webhook sender can reach (`-`, `a..b`) and any run of digits as a
+/// port, and the API would store them all.
+fn host_and_port(authority: &str) -> Result<(), String> {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, after)) if v6.parse::<std::net::Ipv6Addr>().is_ok() => {
+                match after.strip_prefix(':') {
+                    Some(port) => (None, Some(port)),
+                    None if after.is_empty() => (None, None),
+                    None => (Some(host_port), None),
+                }
+            }
+            _ => (Some(host_port), None),
+        },
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(host_port), None),
+        },
+    };
+    if let Some(host) = host.filter(|h| !is_host_name_or_ipv4(h)) {
+        return Err(format!(
+            "has no valid host: `{host}` is not a domain name like shop.example.com, an IPv4 address or an IPv6 address in brackets"
         ));
     }
-    text(s, Some(URL_MAX))
+    let port_ok =
+        |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0);
+    match port {
+        Some("") => {
+            Err("has no port after its `:`; remove the `:` or give a port from 1 to 65535".into())
+        }
+        Some(p) if !port_ok(p) => Err(format!(
+            "has the port `{p}`; a port is a number from 1 to 65535"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A DNS name (labels of letters, digits and `-`, neither first nor last; `xn--` labels are
+/// how a non-ASCII name is written) or a dotted IPv4 address. A name ending in a number is
+/// read as an address, as browsers do, so `999.1.1.1` is neither.
+fn is_host_name_or_ipv4(host: &str) -> bool {
+    // A trailing dot names the same host (fully qualified).
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let last = name.rsplit('.').next().unwrap_or("");
+    if last.bytes().all(|b| b.is_ascii_digit()) {
+        return name.parse::<std::net::Ipv4Addr>().is_ok();
+    }
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 /// A national phone number: digits, with the spaces, dashes and brackets people type.
@@ -430,6 +497,36 @@ mod tests {
         ] {
             assert!(url(bad).is_err(), "{bad}");
         }
+        for reachable in [
+            "https://xn--bcher-kva.example/",
+            "https://a-b.c0.example./",
+            "http://10.0.0.1:1/",
+            "http://[2001:db8::1]:65535/x",
+            "https://user:pw@shop.example.com/",
+        ] {
+            assert!(url(reachable).is_ok(), "{reachable}");
+        }
+        for unreachable in [
+            "http://[::1]:99999/",
+            "https://x.example:0/",
+            "https://x.example:/",
+            "https://x.example:+80/",
+            "http://-/",
+            "https://a..b/",
+            "https://-x.example/",
+            "https://x.example-/",
+            "https://x_y.example/",
+            "http://1.2.3/",
+            "http://1.2.3.256/",
+            "http://[::1/",
+            "http://[::1]x/",
+            "http://[fe80::1%25eth0]/",
+            "https://./",
+        ] {
+            assert!(url(unreachable).is_err(), "{unreachable}");
+        }
+        let label = "a".repeat(64);
+        assert!(url(&format!("https://{label}.example/")).is_err());
         let long = format!("https://example.com/{}", "a".repeat(URL_MAX));
         assert!(url(&long).is_err());
         assert!(email("ama@example.com", None).is_ok());

@@ -1,6 +1,6 @@
 //! `orqex checkout create` from flags: what arrives at the server, what is printed, exit codes.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::*;
 
@@ -751,4 +751,93 @@ fn a_metadata_flag_still_overrides_the_json_key_of_the_same_name() {
         server.only_request().json()["metadata"],
         json!({"order": "1025"})
     );
+}
+
+#[test]
+fn a_url_whose_host_or_port_cannot_be_reached_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let host = |url: &str, host: &str| {
+        format!(
+            "`{url}` has no valid host: `{host}` is not a domain name like shop.example.com, an IPv4 address or an IPv6 address in brackets"
+        )
+    };
+    let port = |url: &str, port: &str| {
+        format!("`{url}` has the port `{port}`; a port is a number from 1 to 65535")
+    };
+    let cases = [
+        ("http://[::1]:99999/", port("http://[::1]:99999/", "99999")),
+        ("https://x.example:0/", port("https://x.example:0/", "0")),
+        (
+            "https://x.example:/",
+            "`https://x.example:/` has no port after its `:`; remove the `:` or give a port from 1 to 65535".into(),
+        ),
+        ("http://-/", host("http://-/", "-")),
+        ("https://a..b/", host("https://a..b/", "a..b")),
+        ("https://-x.example/", host("https://-x.example/", "-x.example")),
+        ("https://x-.example/", host("https://x-.example/", "x-.example")),
+        ("https://shop_1.example/", host("https://shop_1.example/", "shop_1.example")),
+        ("http://999.1.1.1/", host("http://999.1.1.1/", "999.1.1.1")),
+        ("http://[::g]/", host("http://[::g]/", "[::g]")),
+        (
+            "https://bücher.example/",
+            "`https://bücher.example/` is not an absolute http(s) URL, like https://shop.example.com/thanks; write a non-ASCII host name in its xn-- form and percent-encode other non-ASCII characters".into(),
+        ),
+        (
+            "http://exa mple.com/",
+            "`http://exa mple.com/` is not an absolute http(s) URL, like https://shop.example.com/thanks".into(),
+        ),
+    ];
+    for (url, message) in cases {
+        for (flag, field) in [
+            ("--return-url", "return_url"),
+            ("--webhook-url", "webhook_url"),
+        ] {
+            let out = sb
+                .cmd_for(&server)
+                .args(CREATE)
+                .args([flag, url])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
+            assert_eq!(
+                stderr(&out),
+                format!(
+                    "orqex: invalid input: 1 problem; nothing was sent\n  {field} ({flag}): {message}\n"
+                ),
+                "{url}"
+            );
+        }
+    }
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn urls_with_names_addresses_and_ports_that_work_are_sent() {
+    let server = Server::created("cs_urls");
+    let sb = Sandbox::new();
+    for url in [
+        "https://shop.example.com/thanks?order=1024#top",
+        "https://xn--bcher-kva.example/",
+        "https://SHOP.Example.COM./x",
+        "http://localhost:8080/hooks",
+        "http://127.0.0.1:65535/",
+        "http://[::1]:1/",
+        "https://user@shop.example.com/",
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args(["--return-url", url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{url}: {}", stderr(&out));
+    }
+    let sent: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|r| r.json()["return_url"].clone())
+        .collect();
+    assert_eq!(sent.len(), 7);
+    assert_eq!(sent[1], "https://xn--bcher-kva.example/");
 }
