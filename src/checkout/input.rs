@@ -280,7 +280,10 @@ fn check_shape(
             Some((_, kind)) => match (kind, value) {
                 (_, Value::Null) => None,
                 (Kind::Text, Value::String(_)) | (Kind::Number, Value::Number(_)) => None,
-                (Kind::Map, Value::Object(_)) => None,
+                (Kind::Map, Value::Object(m)) => {
+                    check_metadata(m, &path, origin, problems);
+                    None
+                }
                 (Kind::Object(inner), Value::Object(m)) => {
                     check_shape(m, inner, &path, origin, problems);
                     None
@@ -300,6 +303,29 @@ fn check_shape(
                 field: path,
                 flag: origin.to_string(),
                 message,
+            });
+        }
+    }
+}
+
+/// Metadata is "key/value pairs": a value is one string, number or boolean. The API would
+/// store an object or a list as it is, where nothing reading the metadata expects one, and a
+/// null as a key without a value.
+fn check_metadata(
+    map: &Map<String, Value>,
+    prefix: &str,
+    origin: &str,
+    problems: &mut Vec<FieldError>,
+) {
+    for (key, value) in map {
+        if !matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+            problems.push(FieldError {
+                field: join(prefix, key),
+                flag: origin.to_string(),
+                message: format!(
+                    "must be a string, number or boolean; got {}",
+                    kind_name(value)
+                ),
             });
         }
     }
@@ -462,6 +488,14 @@ pub fn name_sources(problems: &mut [FieldError], layers: &[(&CheckoutRequest, Op
 
 /// Whether the draft has a value at `path` (`customer.email`).
 pub fn is_set(req: &CheckoutRequest, path: &str) -> bool {
+    // A metadata key is the user's own and may hold dots and slashes of its own.
+    if let Some(key) = path.strip_prefix("metadata.") {
+        return req
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get(key))
+            .is_some_and(|v| !v.is_null());
+    }
     let pointer = format!("/{}", path.replace('.', "/"));
     serde_json::to_value(req)
         .ok()
@@ -619,6 +653,27 @@ mod tests {
                 "restriction (stdin): must be an object; got a string",
             ]
         );
+    }
+
+    #[test]
+    fn metadata_values_are_scalars() {
+        assert_eq!(
+            problems(
+                r#"{"metadata": {"a": {}, "b": [1], "c": null, "d": "x", "e": 1, "f": true}}"#
+            ),
+            [
+                "metadata.a (stdin): must be a string, number or boolean; got an object",
+                "metadata.b (stdin): must be a string, number or boolean; got an array",
+                "metadata.c (stdin): must be a string, number or boolean; got null",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_metadata_key_with_dots_is_one_key() {
+        let r = parse(r#"{"metadata": {"a.b/c": "x"}}"#).unwrap().unwrap();
+        assert!(is_set(&r, "metadata.a.b/c"));
+        assert!(!is_set(&r, "metadata.a"));
     }
 
     #[test]

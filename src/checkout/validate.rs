@@ -39,6 +39,7 @@ pub fn flag_for(field: &str) -> &'static str {
         "customization.brand" => "--brand",
         "metadata" => "--metadata",
         "expires_in_minutes" => "--expires-in-minutes",
+        _ if field.starts_with("metadata.") => "--metadata",
         _ => "--data",
     }
 }
@@ -365,6 +366,16 @@ pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
         if m.keys().any(|k| k.trim().is_empty()) {
             v.fail("metadata", "keys must not be empty".into());
         }
+        // Keys and values are shown again like any text: in the dashboard, in answers.
+        for (key, value) in m {
+            let field = format!("metadata.{key}");
+            if let Some(why) = crate::text::unsafe_text(key) {
+                v.fail(&field, format!("the key {why}"));
+            }
+            if let Some(why) = value.as_str().and_then(crate::text::unsafe_text) {
+                v.fail(&field, why);
+            }
+        }
     }
     v.optional(
         "expires_in_minutes",
@@ -597,6 +608,26 @@ mod tests {
         r.statement_descriptor = Some("x".repeat(22));
         r.metadata = Some((0..10).map(|i| (format!("k{i}"), "v".into())).collect());
         assert!(validate(r).is_ok());
+    }
+
+    #[test]
+    fn metadata_keys_and_text_values_are_checked_as_text() {
+        let mut r = minimal();
+        r.metadata = Some(
+            serde_json::from_str(
+                r#"{"ok": "x", "n": 1, "b": true, "empty": "", "v": "a\u0007", "k\u001b": "x", "\u200b": "x"}"#,
+            )
+            .unwrap(),
+        );
+        let problems = validate(r).unwrap_err();
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "metadata.v (--metadata): contains the control character \\x07; remove it (line breaks, tabs and escape codes are not allowed)",
+                "metadata.k\u{1b} (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)",
+                "metadata.\u{200b} (--metadata): the key is made only of invisible characters; give visible text",
+            ]
+        );
     }
 
     #[test]

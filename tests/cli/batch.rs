@@ -773,3 +773,31 @@ fn a_csv_after_a_byte_order_mark_keeps_its_first_column() {
         assert_eq!(req.json()["amount"], 50);
     }
 }
+
+#[test]
+fn a_row_with_nested_metadata_fails_alone() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let rows = rows_jsonl(3).replacen(
+        r#""amount": 2,"#,
+        r#""amount": 2, "metadata": {"order": {"id": 2}},"#,
+        1,
+    );
+    let file = write(&sb, "rows.jsonl", &rows);
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, [true, false, true]);
+    assert_eq!(lines[1]["error"]["exit_code"], 2);
+    assert_eq!(
+        lines[1]["error"]["errors"],
+        json!({"metadata.order": ["must be a string, number or boolean; got an object"]})
+    );
+    assert_eq!(created.lock().unwrap().len(), 2);
+}

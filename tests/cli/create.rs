@@ -841,3 +841,23 @@ fn urls_with_names_addresses_and_ports_that_work_are_sent() {
     assert_eq!(sent.len(), 7);
     assert_eq!(sent[1], "https://xn--bcher-kva.example/");
 }
+
+#[test]
+fn metadata_flags_get_the_text_checks() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["-m", "note=a\u{1b}[1Ab", "-m", "k\u{1b}]0;x\u{7}=v"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "orqex: invalid input: 2 problems; nothing was sent\n  \
+         metadata.note (--metadata): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n  \
+         metadata.k\\x1b]0;x\\x07 (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n"
+    );
+    assert!(server.requests().is_empty(), "something was sent");
+}

@@ -609,3 +609,57 @@ fn a_bad_value_is_named_by_its_source_flag_json_or_config() {
         "{err}"
     );
 }
+
+#[test]
+fn metadata_values_are_strings_numbers_or_booleans() {
+    let server = Server::created("cs_meta");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        br#"{"metadata": {"order": {"id": 1024}, "tags": ["a"], "gone": null, "ok": "x"}}"#,
+    );
+    assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
+    assert_eq!(
+        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        [
+            "  metadata.order (stdin): must be a string, number or boolean; got an object",
+            "  metadata.tags (stdin): must be a string, number or boolean; got an array",
+            "  metadata.gone (stdin): must be a string, number or boolean; got null",
+        ]
+    );
+    // Scalars are sent as given, numbers with their text.
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        br#"{"metadata": {"order": "1024", "count": 2.50, "paid": false}}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        server
+            .only_request()
+            .body_text()
+            .ends_with(r#""metadata":{"order":"1024","count":2.50,"paid":false}}"#),
+        "{}",
+        server.only_request().body_text()
+    );
+}
+
+#[test]
+fn metadata_keys_and_values_get_the_text_checks() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        "{\"metadata\": {\"note\": \"a\\u001b[2Kb\", \"line\\nbreak\": \"x\", \"ok\": \"\\u200b\", \"a.b\": \"\\u202e\"}}"
+            .as_bytes(),
+    );
+    assert_refused(&out, &server, "invalid input: 4 problems; nothing was sent");
+    assert_eq!(
+        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        [
+            "  metadata.note (stdin): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)",
+            "  metadata.line\\nbreak (stdin): the key contains the control character \\n; remove it (line breaks, tabs and escape codes are not allowed)",
+            "  metadata.ok (stdin): is made only of invisible characters; give visible text",
+            "  metadata.a.b (stdin): contains the control character \\u202e; remove it (line breaks, tabs and escape codes are not allowed)",
+        ]
+    );
+}
