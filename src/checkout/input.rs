@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use super::request::CheckoutRequest;
-use super::validate::REQUIRED;
+use super::validate::{self, REQUIRED};
 use crate::config::Profile;
 use crate::error::{Error, FieldError, Result, io_reason};
 
@@ -151,6 +151,9 @@ pub fn parse_json_from(
             kind_name(&value)
         )));
     };
+    let mut found = Vec::new();
+    validate::secret_keys(&value, "", &mut found);
+    refuse_keys(found, origin)?;
     check_object(map, origin)?;
     // The shape is right; serde still catches what a `Value` hides, such as a field given twice.
     serde_json::from_str(text)
@@ -422,6 +425,17 @@ pub fn from_paths(
     what: &str,
     origin: &str,
 ) -> Result<CheckoutRequest> {
+    // Before anything can quote a name or a cell back.
+    let found = cells
+        .iter()
+        .filter_map(|(path, text)| match validate::secret_in_name(path) {
+            Some(why) => Some((crate::secret::mask(path).into_owned(), why)),
+            None => text
+                .and_then(validate::secret_in_value)
+                .map(|why| (path.to_string(), why)),
+        })
+        .collect();
+    refuse_keys(found, origin)?;
     let mut root = Map::new();
     for (path, text) in cells {
         let value = match (text, kind_at(path)) {
@@ -445,6 +459,24 @@ pub fn from_paths(
     check_object(&root, origin)?;
     serde_json::from_value(Value::Object(root))
         .map_err(|e| Error::usage(format!("{what} is not a valid request: {e}")))
+}
+
+/// The problems of an input holding what looks like a secret key, (field, why) as
+/// `validate::secret_keys` finds them, all at once and alone.
+fn refuse_keys(found: Vec<(String, String)>, origin: &str) -> Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(
+        found
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field,
+                flag: origin.to_string(),
+                message,
+            })
+            .collect(),
+    ))
 }
 
 /// Every unknown field and wrong type in `map`, at once.

@@ -3,8 +3,11 @@
 //! Each check is a small function from the raw text to the normalised value (or a message), so
 //! prompts can check one answer at a time with the same rules and words as the whole body.
 
+use serde_json::Value;
+
 use super::request::{CheckoutRequest, NumberText, ValidRequest};
 use crate::error::FieldError;
+use crate::secret::{find_key, mask};
 
 pub const DESCRIPTION_MAX: usize = 500;
 pub const URL_MAX: usize = 2048;
@@ -270,6 +273,53 @@ pub fn idempotency_key_problem(message: String) -> FieldError {
     }
 }
 
+/// Why a value cannot be sent, if it holds what looks like a secret key (named only masked).
+pub fn secret_in_value(raw: &str) -> Option<String> {
+    let at = find_key(raw)?;
+    Some(format!(
+        "holds what looks like a secret key ({}); a key never goes in a checkout body",
+        mask(&raw[at])
+    ))
+}
+
+/// Why a field's name cannot be sent, if it holds what looks like a secret key. The field
+/// must then be named through `mask` too.
+pub fn secret_in_name(name: &str) -> Option<String> {
+    secret_in_value(name).map(|why| format!("the name {why}"))
+}
+
+/// Every name and string below `value` (at `path`) that holds what looks like a secret key,
+/// as (field, why), the field masked. A body is searched for keys before anything else is
+/// said about it, since the other messages quote names and values.
+pub fn secret_keys(value: &Value, path: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(s) => {
+            if let Some(why) = secret_in_value(s) {
+                found.push((path.to_string(), why));
+            }
+        }
+        Value::Object(map) => {
+            for (name, inner) in map {
+                let at = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                match secret_in_name(name) {
+                    Some(why) => found.push((mask(&at).into_owned(), why)),
+                    None => secret_keys(inner, &at, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                secret_keys(inner, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 /// The check of each text field, by name, so prompts check an answer exactly as the body's
 /// value is checked.
 pub type Check = fn(&str) -> Result<String, String>;
@@ -308,6 +358,20 @@ pub const REQUIRED: [&str; 6] = [
 pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
     let mut v = Checker::default();
     let mut req = req;
+
+    // Every layer parsed from text was searched already (`input`); this covers the others
+    // (config defaults, metadata answered at a prompt), so no valid request ever holds a key.
+    // Alone: the checks below quote the values they refuse.
+    let mut found = Vec::new();
+    if let Ok(body) = serde_json::to_value(&req) {
+        secret_keys(&body, "", &mut found);
+    }
+    if !found.is_empty() {
+        for (field, why) in found {
+            v.fail(&field, why);
+        }
+        return Err(v.problems);
+    }
 
     v.required("amount", req.amount.as_mut().map(|n| &mut n.0), amount);
     v.required("currency", req.currency.as_mut(), currency);
@@ -628,6 +692,47 @@ mod tests {
                 "metadata.\u{200b} (--metadata): the key is made only of invisible characters; give visible text",
             ]
         );
+    }
+
+    #[test]
+    fn secret_keys_are_found_in_every_name_and_string_and_shown_masked() {
+        let body: Value = serde_json::from_str(
+            r#"{"a": "sk_live_0000000000000abcd", "b": {"sk_test_00000000abcd": {"c": "sk_live_0000000000000zzzz"}},
+                "d": ["x", {"e": "see sk_sandbox_000000000000wxyz"}], "f": 5, "desk_live_0000000000": "sk_live_x"}"#,
+        )
+        .unwrap();
+        let mut found = Vec::new();
+        secret_keys(&body, "", &mut found);
+        let never = "a key never goes in a checkout body";
+        assert_eq!(
+            found,
+            [
+                (
+                    "a".into(),
+                    format!("holds what looks like a secret key (sk_live_***abcd); {never}")
+                ),
+                (
+                    "b.sk_test_***abcd".into(),
+                    format!(
+                        "the name holds what looks like a secret key (sk_test_***abcd); {never}"
+                    )
+                ),
+                (
+                    "d[1].e".into(),
+                    format!("holds what looks like a secret key (sk_sandbox_***wxyz); {never}")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_secret_key_anywhere_in_the_draft_is_reported_alone() {
+        let mut r = minimal();
+        r.amount = Some(NumberText("abc".into()));
+        r.return_url = Some("https://x.example/?k=sk_live_0000000000000abcd".into());
+        let problems = validate(r).unwrap_err();
+        assert_eq!(fields(&problems), ["return_url"]);
+        assert!(!problems[0].message.contains("0000"), "{}", problems[0]);
     }
 
     #[test]

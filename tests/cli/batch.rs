@@ -801,3 +801,73 @@ fn a_row_with_nested_metadata_fails_alone() {
     );
     assert_eq!(created.lock().unwrap().len(), 2);
 }
+
+#[test]
+fn a_secret_key_in_a_row_fails_that_row_named_only_masked() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let jsonl = rows_jsonl(3).replacen(
+        r#""amount": 2,"#,
+        &format!(r#""amount": 2, "description": "{KEY}","#),
+        1,
+    );
+    let csv = format!(
+        "amount,customer.email,customer.first_name,customer.last_name,metadata.note\n\
+         50,a@example.com,Ama,Mensah,ok\n\
+         60,b@example.com,Kofi,Boateng,{KEY}\n"
+    );
+    let expected = json!({"description": [format!(
+        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+    )]});
+    for (name, text, bad_row, errors) in [
+        ("rows.jsonl", jsonl, 1, expected),
+        (
+            "rows.csv",
+            csv,
+            1,
+            json!({"metadata.note": [format!(
+                "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+            )]}),
+        ),
+    ] {
+        let file = write(&sb, name, &text);
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "create", "--batch", &file])
+            .args(DEFAULTS)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+        let lines = lines(&out);
+        assert_eq!(lines[bad_row]["ok"], false, "{name}");
+        assert_eq!(lines[bad_row]["error"]["errors"], errors, "{name}");
+        assert_no_key(&out);
+    }
+    // Two good JSON rows, one good CSV row.
+    assert_eq!(created.lock().unwrap().len(), 3);
+    for req in server.requests() {
+        assert!(!req.body_text().contains(KEY));
+    }
+}
+
+#[test]
+fn a_secret_key_as_a_csv_column_name_is_refused_masked_before_anything_is_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.csv", &format!("amount,{KEY}.\n50,x\n"));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "orqex: invalid input: 1 problem; nothing was sent\n  {KEY_MASKED}. (CSV header): the name holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body\n"
+        )
+    );
+    assert_no_key(&out);
+    assert!(server.requests().is_empty(), "something was sent");
+}

@@ -663,3 +663,93 @@ fn metadata_keys_and_values_get_the_text_checks() {
         ]
     );
 }
+
+#[test]
+fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let body = json!({
+        "description": format!("pay with {KEY}"),
+        "customer": {"city": KEY},
+        "metadata": {LIVE_KEY: "x", "note": KEY},
+        "notes": KEY,
+        KEY: 1,
+        // Reported with the keys only: these messages would quote what they are about.
+        "return_url": format!("https://x.example/{KEY}"),
+        "amount": "50",
+    });
+    let path = sb.home.path().join("body.json");
+    std::fs::write(&path, body.to_string()).unwrap();
+    let from_file = sb
+        .cmd_for(&server)
+        .args(create())
+        .arg("--data")
+        .arg(format!("@{}", path.display()))
+        .output()
+        .unwrap();
+    let piped = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        body.to_string().as_bytes(),
+    );
+    for (out, origin) in [
+        (from_file, path.display().to_string()),
+        (piped, "stdin".into()),
+    ] {
+        assert_refused(&out, &server, "invalid input: 7 problems; nothing was sent");
+        let holds = "holds what looks like a secret key";
+        let never = "a key never goes in a checkout body";
+        assert_eq!(
+            stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+            [
+                format!("  description ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!("  customer.city ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!(
+                    "  metadata.{LIVE_KEY_MASKED} ({origin}): the name {holds} ({LIVE_KEY_MASKED}); {never}"
+                ),
+                format!("  metadata.note ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!("  notes ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!("  {KEY_MASKED} ({origin}): the name {holds} ({KEY_MASKED}); {never}"),
+                format!("  return_url ({origin}): {holds} ({KEY_MASKED}); {never}"),
+            ]
+        );
+        assert_no_key(&out);
+        assert!(!stderr(&out).contains("0000_0000"), "{}", stderr(&out));
+    }
+    // As JSON for CI, just as masked.
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()).arg("--json"),
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let error: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(
+        error["errors"]["description"][0],
+        format!(
+            "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+        )
+    );
+    assert_no_key(&out);
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn a_secret_key_as_the_profiles_currency_is_refused_without_quoting_it() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let path = sb.write_config(&format!("[profiles.default]\ncurrency = \"{LIVE_KEY}\"\n"));
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE.iter().filter(|a| !["--currency", "XOF"].contains(a)))
+        .output()
+        .unwrap();
+    assert_refused(&out, &server, "invalid input: 1 problem; nothing was sent");
+    // After the warning that the file is open to others.
+    assert_eq!(
+        stderr(&out).lines().last().unwrap(),
+        format!(
+            "  currency (config file {}): holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a checkout body",
+            path.display()
+        )
+    );
+    assert!(!stderr(&out).contains(LIVE_KEY), "{}", stderr(&out));
+}
