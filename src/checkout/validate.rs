@@ -145,11 +145,12 @@ pub fn url(raw: &str) -> Result<String, String> {
         u.authority().filter(|a| web && !a.host().is_empty())
     });
     let Some(authority) = authority else {
-        // The URI grammar is ASCII: a browser's address bar converts, a request body does not.
+        // A host name is ASCII: a browser's address bar converts a Unicode one, a request
+        // body does not.
         let hint = if s.is_ascii() {
             ""
         } else {
-            "; write a non-ASCII host name in its xn-- form and percent-encode other non-ASCII characters"
+            "; write a non-ASCII host name in its xn-- form"
         };
         return Err(format!(
             "`{raw}` is not an absolute http(s) URL, like https://shop.example.com/thanks{hint}"
@@ -613,6 +614,23 @@ mod tests {
             "a b@example.com",
         ] {
             assert!(email(bad, None).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_refuse_control_characters() {
+        assert_eq!(
+            phone_number(" 07 00-00 (00) 00 ").unwrap(),
+            "07 00-00 (00) 00"
+        );
+        for bad in [
+            "07\u{1b}[2K00",
+            "07\u{7f}00",
+            "07\u{85}00",
+            "07\n00",
+            "07\u{202e}00",
+        ] {
+            assert!(phone_number(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -871,3 +871,38 @@ fn a_secret_key_as_a_csv_column_name_is_refused_masked_before_anything_is_sent()
     assert_no_key(&out);
     assert!(server.requests().is_empty(), "something was sent");
 }
+
+#[test]
+fn a_row_with_an_escape_code_fails_alone_and_the_others_go_on() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.csv",
+        "amount,customer.email,customer.first_name,customer.last_name,description\n\
+         50,a@example.com,Ama,Mensah,Order 1\n\
+         50,b@example.com,Kofi,Boateng,\"\u{1b}[1A\r\u{1b}[2K  amount 5 XOF\"\n\
+         50,c@example.com,Abena,\u{200b},Order 3\n\
+         50,d@example.com,Yaw,Mensah,Order 4\n",
+    );
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, [true, false, false, true]);
+    assert_eq!(
+        lines[1]["error"]["errors"],
+        json!({"description": ["contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)"]})
+    );
+    assert_eq!(
+        lines[2]["error"]["errors"],
+        json!({"customer.last_name": ["is made only of invisible characters; give visible text"]})
+    );
+    assert_eq!(created.lock().unwrap().len(), 2);
+    assert!(!stdout(&out).contains('\u{1b}'), "an escape reached stdout");
+}

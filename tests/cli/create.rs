@@ -781,7 +781,7 @@ fn a_url_whose_host_or_port_cannot_be_reached_is_refused() {
         ("http://[::g]/", host("http://[::g]/", "[::g]")),
         (
             "https://bücher.example/",
-            "`https://bücher.example/` is not an absolute http(s) URL, like https://shop.example.com/thanks; write a non-ASCII host name in its xn-- form and percent-encode other non-ASCII characters".into(),
+            "`https://bücher.example/` is not an absolute http(s) URL, like https://shop.example.com/thanks; write a non-ASCII host name in its xn-- form".into(),
         ),
         (
             "http://exa mple.com/",
@@ -859,5 +859,39 @@ fn metadata_flags_get_the_text_checks() {
          metadata.note (--metadata): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n  \
          metadata.k\\x1b]0;x\\x07 (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n"
     );
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn text_that_would_drive_or_fool_a_terminal_is_refused_and_shown_escaped() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--amount", "50", "--currency", "XOF"])
+        .args(["--email", "ama@example.com"])
+        .args([
+            // Moves up a line and rewrites it: a reviewer would read another amount.
+            "--description",
+            "\u{1b}[1A\r\u{1b}[2K  amount 5 XOF",
+            "--first-name",
+            "Ama\u{202e}hsnem",
+            "--last-name",
+            "\u{200b}\u{200d}",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let remove = "remove it (line breaks, tabs and escape codes are not allowed)";
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "orqex: invalid input: 3 problems; nothing was sent\n\
+             \x20 description (--description): contains the control character \\x1b; {remove}\n\
+             \x20 customer.first_name (--first-name): contains the control character \\u202e; {remove}\n\
+             \x20 customer.last_name (--last-name): is made only of invisible characters; give visible text\n"
+        )
+    );
+    assert!(out.stdout.is_empty());
     assert!(server.requests().is_empty(), "something was sent");
 }

@@ -753,3 +753,60 @@ fn a_secret_key_as_the_profiles_currency_is_refused_without_quoting_it() {
     );
     assert!(!stderr(&out).contains(LIVE_KEY), "{}", stderr(&out));
 }
+
+#[test]
+fn every_text_field_refuses_control_characters() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let esc = "a\u{1b}[2Kb";
+    let body = json!({
+        "amount": 50, "currency": "XOF",
+        "description": esc,
+        "customer": {"email": "ama\u{1b}@example.com", "first_name": esc, "last_name": esc,
+                     "address": esc, "city": esc, "state": esc, "zip": esc},
+        "return_url": "https://x.example/\u{1b}",
+        "webhook_url": "https://x.example/\u{202e}",
+        "statement_descriptor": esc,
+        "receipt_email": "r\u{202e}@example.com",
+        "restriction": {"phone": {"number": "0700\u{1b}000000", "country": "CI"}},
+        "customization": {"color": esc, "brand": "\u{200b}"},
+        "metadata": {"note": esc},
+    });
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        body.to_string().as_bytes(),
+    );
+    assert_refused(
+        &out,
+        &server,
+        "invalid input: 16 problems; nothing was sent",
+    );
+    let control = |c: &str| {
+        format!(
+            "contains the control character {c}; remove it (line breaks, tabs and escape codes are not allowed)"
+        )
+    };
+    let url = |u: &str| {
+        format!("`{u}` is not an absolute http(s) URL, like https://shop.example.com/thanks")
+    };
+    let mut expected = vec![format!("  description (stdin): {}", control("\\x1b"))];
+    expected.push("  customer.email (stdin): `ama\\x1b@example.com` is not a valid email address, like ama@example.com".into());
+    for field in ["first_name", "last_name", "address", "city", "state", "zip"] {
+        expected.push(format!("  customer.{field} (stdin): {}", control("\\x1b")));
+    }
+    expected.extend([
+        format!("  return_url (stdin): {}", url("https://x.example/\\x1b")),
+        format!("  webhook_url (stdin): {}", control("\\u202e")),
+        format!("  statement_descriptor (stdin): {}", control("\\x1b")),
+        format!("  receipt_email (stdin): {}", control("\\u202e")),
+        "  restriction.phone.number (stdin): `0700\\x1b000000` is not a phone number; give the national number, like 0700000000".into(),
+        format!("  customization.color (stdin): {}", control("\\x1b")),
+        "  customization.brand (stdin): is made only of invisible characters; give visible text".into(),
+        format!("  metadata.note (stdin): {}", control("\\x1b")),
+    ]);
+    assert_eq!(stderr(&out).lines().skip(1).collect::<Vec<_>>(), expected);
+    assert!(
+        !stderr(&out).contains('\u{1b}'),
+        "an escape reached the terminal"
+    );
+}
