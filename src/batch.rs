@@ -102,7 +102,7 @@ impl Iterator for JsonLines {
                     ))),
                 }));
             }
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            if input::strip_bom(&buf).iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.number += 1;
@@ -137,6 +137,16 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
     // empty cells has each path and no value.
     let empty: Vec<(&str, Option<&str>)> = header.iter().map(|h| (h.as_str(), None)).collect();
     input::from_paths(&empty, "the CSV header", "CSV header")?;
+    // Two columns for one field would each set it and the last would win: a row could send
+    // another amount than the one its reader sees first.
+    if let Some((first, second)) = duplicate(&header) {
+        return Err(Error::usage(format!(
+            "the CSV header names `{}` twice (columns {} and {}); give each field one column",
+            header[first],
+            first + 1,
+            second + 1
+        )));
+    }
     let mut records = csv.into_records();
     let mut number = 0u64;
     Ok(Box::new(std::iter::from_fn(move || {
@@ -156,6 +166,15 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
             });
         Some(Ok(Row { number, request }))
     })))
+}
+
+/// The positions of the first name given twice, if any. Empty names are left to the
+/// field-path check.
+fn duplicate(names: &[String]) -> Option<(usize, usize)> {
+    names.iter().enumerate().find_map(|(second, name)| {
+        let first = names[..second].iter().position(|n| n == name)?;
+        (!name.is_empty()).then_some((first, second))
+    })
 }
 
 /// A CSV error in words (the crate's own text speaks of records and byte offsets).
@@ -437,6 +456,18 @@ mod tests {
     }
 
     #[test]
+    fn a_csv_column_named_twice_is_refused() {
+        let err = csv("amount,currency, amount\n5,XOF,6\n").err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "the CSV header names `amount` twice (columns 1 and 3); give each field one column"
+        );
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(duplicate(&names(&["a", "b", "c"])), None);
+        assert_eq!(duplicate(&names(&["a", "b", "b", "a"])), Some((1, 2)));
+    }
+
+    #[test]
     fn json_lines_skip_blank_lines_and_number_rows() {
         let rows: Vec<Row> = rows(
             Box::new(&b"{\"amount\":5}\n\n{oops\n"[..]),
@@ -455,6 +486,19 @@ mod tests {
                 .to_string()
                 .starts_with("line 3 is not valid JSON")
         );
+    }
+
+    #[test]
+    fn a_line_holding_only_a_byte_order_mark_is_blank() {
+        let rows: Vec<Row> = rows(
+            Box::new(&b"\xEF\xBB\xBF\n{\"amount\":5}\n"[..]),
+            Format::JsonLines,
+        )
+        .unwrap()
+        .collect::<Result<_>>()
+        .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].request.is_ok());
     }
 
     #[test]

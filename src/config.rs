@@ -225,6 +225,18 @@ pub fn env_nonempty(name: &str) -> Option<String> {
 /// for orqex (`$XDG_CONFIG_HOME/orqex` or `~/.config/orqex` on Linux).
 pub fn config_path() -> Result<PathBuf> {
     if let Some(dir) = env_nonempty(ENV_CONFIG_DIR) {
+        // Relative, the file holding keys would be another one in every directory a command
+        // runs from, and `login` would leave keys wherever it was run.
+        if !Path::new(&dir).is_absolute() {
+            // A quoted `~` reaches us unexpanded.
+            let fix = match dir.strip_prefix("~/") {
+                Some(rest) => format!("$HOME/{rest}"),
+                None => format!("$PWD/{dir}"),
+            };
+            return Err(Error::usage(format!(
+                "{ENV_CONFIG_DIR} is a relative path; set it to an absolute one, like \"{fix}\", so the config file does not depend on the current directory"
+            )));
+        }
         return Ok(PathBuf::from(dir).join(FILE_NAME));
     }
     directories::ProjectDirs::from("com", "Orqex", "orqex")

@@ -211,6 +211,16 @@ pub fn secret_key(label: &str) -> Result<SecretKey> {
     }
 }
 
+/// An answer checked by `check`, after the rule every question shares: a key pasted at the
+/// wrong question is refused there and asked again, rather than the whole command failing
+/// once everything was answered (it would be refused then).
+fn checked(answer: &str, check: Check) -> std::result::Result<String, String> {
+    match validate::secret_in_value(answer) {
+        Some(why) => Err(why),
+        None => check(answer),
+    }
+}
+
 /// Whether a CI variable is set: then nobody is there to answer.
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
@@ -262,7 +272,7 @@ impl Prompter {
                 self.error("an answer is required (Ctrl-C to stop)")?;
                 continue;
             }
-            match check(&answer) {
+            match checked(&answer, check) {
                 Ok(value) => return Ok(value),
                 Err(message) => self.error(&message)?,
             }
@@ -276,7 +286,7 @@ impl Prompter {
             if answer.trim().is_empty() {
                 return Ok(None);
             }
-            match check(&answer) {
+            match checked(&answer, check) {
                 Ok(value) => return Ok(Some(value)),
                 Err(message) => self.error(&message)?,
             }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use super::request::CheckoutRequest;
-use super::validate::REQUIRED;
+use super::validate::{self, REQUIRED};
 use crate::config::Profile;
 use crate::error::{Error, FieldError, Result, io_reason};
 
@@ -127,8 +127,7 @@ pub fn parse_json_from(
             "{what} is larger than 1 MiB; a checkout request is a few hundred bytes, check the input"
         )));
     }
-    // Editors on Windows like to start UTF-8 files with a byte order mark; JSON forbids it.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(&bytes[..e.valid_up_to()]);
         Error::usage(format!(
@@ -152,11 +151,23 @@ pub fn parse_json_from(
             kind_name(&value)
         )));
     };
+    let mut found = Vec::new();
+    validate::secret_keys(&value, "", &mut found);
+    refuse_keys(found, origin)?;
     check_object(map, origin)?;
     // The shape is right; serde still catches what a `Value` hides, such as a field given twice.
     serde_json::from_str(text)
         .map(Some)
         .map_err(|e| Error::usage(format!("{what} is not a valid request: {e}")))
+}
+
+/// The UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `bytes` without a leading byte order mark: editors on Windows like to start UTF-8 files
+/// with one, and JSON forbids it.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
 /// 1-based line and column (in characters) just after `prefix`.
@@ -272,7 +283,10 @@ fn check_shape(
             Some((_, kind)) => match (kind, value) {
                 (_, Value::Null) => None,
                 (Kind::Text, Value::String(_)) | (Kind::Number, Value::Number(_)) => None,
-                (Kind::Map, Value::Object(_)) => None,
+                (Kind::Map, Value::Object(m)) => {
+                    check_metadata(m, &path, origin, problems);
+                    None
+                }
                 (Kind::Object(inner), Value::Object(m)) => {
                     check_shape(m, inner, &path, origin, problems);
                     None
@@ -292,6 +306,29 @@ fn check_shape(
                 field: path,
                 flag: origin.to_string(),
                 message,
+            });
+        }
+    }
+}
+
+/// Metadata is "key/value pairs": a value is one string, number or boolean. The API would
+/// store an object or a list as it is, where nothing reading the metadata expects one, and a
+/// null as a key without a value.
+fn check_metadata(
+    map: &Map<String, Value>,
+    prefix: &str,
+    origin: &str,
+    problems: &mut Vec<FieldError>,
+) {
+    for (key, value) in map {
+        if !matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+            problems.push(FieldError {
+                field: join(prefix, key),
+                flag: origin.to_string(),
+                message: format!(
+                    "must be a string, number or boolean; got {}",
+                    kind_name(value)
+                ),
             });
         }
     }
@@ -388,6 +425,17 @@ pub fn from_paths(
     what: &str,
     origin: &str,
 ) -> Result<CheckoutRequest> {
+    // Before anything can quote a name or a cell back.
+    let found = cells
+        .iter()
+        .filter_map(|(path, text)| match validate::secret_in_name(path) {
+            Some(why) => Some((crate::secret::mask(path).into_owned(), why)),
+            None => text
+                .and_then(validate::secret_in_value)
+                .map(|why| (path.to_string(), why)),
+        })
+        .collect();
+    refuse_keys(found, origin)?;
     let mut root = Map::new();
     for (path, text) in cells {
         let value = match (text, kind_at(path)) {
@@ -411,6 +459,24 @@ pub fn from_paths(
     check_object(&root, origin)?;
     serde_json::from_value(Value::Object(root))
         .map_err(|e| Error::usage(format!("{what} is not a valid request: {e}")))
+}
+
+/// The problems of an input holding what looks like a secret key, (field, why) as
+/// `validate::secret_keys` finds them, all at once and alone.
+fn refuse_keys(found: Vec<(String, String)>, origin: &str) -> Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(
+        found
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field,
+                flag: origin.to_string(),
+                message,
+            })
+            .collect(),
+    ))
 }
 
 /// Every unknown field and wrong type in `map`, at once.
@@ -454,6 +520,14 @@ pub fn name_sources(problems: &mut [FieldError], layers: &[(&CheckoutRequest, Op
 
 /// Whether the draft has a value at `path` (`customer.email`).
 pub fn is_set(req: &CheckoutRequest, path: &str) -> bool {
+    // A metadata key is the user's own and may hold dots and slashes of its own.
+    if let Some(key) = path.strip_prefix("metadata.") {
+        return req
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get(key))
+            .is_some_and(|v| !v.is_null());
+    }
     let pointer = format!("/{}", path.replace('.', "/"));
     serde_json::to_value(req)
         .ok()
@@ -611,6 +685,27 @@ mod tests {
                 "restriction (stdin): must be an object; got a string",
             ]
         );
+    }
+
+    #[test]
+    fn metadata_values_are_scalars() {
+        assert_eq!(
+            problems(
+                r#"{"metadata": {"a": {}, "b": [1], "c": null, "d": "x", "e": 1, "f": true}}"#
+            ),
+            [
+                "metadata.a (stdin): must be a string, number or boolean; got an object",
+                "metadata.b (stdin): must be a string, number or boolean; got an array",
+                "metadata.c (stdin): must be a string, number or boolean; got null",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_metadata_key_with_dots_is_one_key() {
+        let r = parse(r#"{"metadata": {"a.b/c": "x"}}"#).unwrap().unwrap();
+        assert!(is_set(&r, "metadata.a.b/c"));
+        assert!(!is_set(&r, "metadata.a"));
     }
 
     #[test]

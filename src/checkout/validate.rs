@@ -3,8 +3,11 @@
 //! Each check is a small function from the raw text to the normalised value (or a message), so
 //! prompts can check one answer at a time with the same rules and words as the whole body.
 
+use serde_json::Value;
+
 use super::request::{CheckoutRequest, NumberText, ValidRequest};
 use crate::error::FieldError;
+use crate::secret::{find_key, mask};
 
 pub const DESCRIPTION_MAX: usize = 500;
 pub const URL_MAX: usize = 2048;
@@ -39,6 +42,7 @@ pub fn flag_for(field: &str) -> &'static str {
         "customization.brand" => "--brand",
         "metadata" => "--metadata",
         "expires_in_minutes" => "--expires-in-minutes",
+        _ if field.starts_with("metadata.") => "--metadata",
         _ => "--data",
     }
 }
@@ -132,20 +136,88 @@ pub fn email(raw: &str, max: Option<usize>) -> Result<String, String> {
     text(s, max)
 }
 
-/// An absolute http(s) URL of at most 2048 characters.
+/// An absolute http(s) URL of at most 2048 characters, whose host and port can be reached.
 pub fn url(raw: &str) -> Result<String, String> {
     let s = raw.trim();
     let parsed = s.parse::<ureq::http::Uri>().ok();
-    let ok = parsed.as_ref().is_some_and(|u| {
-        matches!(u.scheme_str(), Some("http") | Some("https"))
-            && u.host().is_some_and(|h| !h.is_empty())
+    let authority = parsed.as_ref().and_then(|u| {
+        let web = matches!(u.scheme_str(), Some("http") | Some("https"));
+        u.authority().filter(|a| web && !a.host().is_empty())
     });
-    if !ok {
+    let Some(authority) = authority else {
+        // A host name is ASCII: a browser's address bar converts a Unicode one, a request
+        // body does not.
+        let hint = if s.is_ascii() {
+            ""
+        } else {
+            "; write a non-ASCII host name in its xn-- form"
+        };
         return Err(format!(
-            "`{raw}` is not an absolute http(s) URL, like https://shop.example.com/thanks"
+            "`{raw}` is not an absolute http(s) URL, like https://shop.example.com/thanks{hint}"
+        ));
+    };
+    host_and_port(authority.as_str()).map_err(|why| format!("`{raw}` {why}"))?;
+    text(s, Some(URL_MAX))
+}
+
+/// Checks a URL's authority (`user@host:port`): the URI grammar lets through hosts no
+/// customer's browser or webhook sender can reach (`-`, `a..b`) and any run of digits as a
+/// port, and the API would store them all.
+fn host_and_port(authority: &str) -> Result<(), String> {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, after)) if v6.parse::<std::net::Ipv6Addr>().is_ok() => {
+                match after.strip_prefix(':') {
+                    Some(port) => (None, Some(port)),
+                    None if after.is_empty() => (None, None),
+                    None => (Some(host_port), None),
+                }
+            }
+            _ => (Some(host_port), None),
+        },
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(host_port), None),
+        },
+    };
+    if let Some(host) = host.filter(|h| !is_host_name_or_ipv4(h)) {
+        return Err(format!(
+            "has no valid host: `{host}` is not a domain name like shop.example.com, an IPv4 address or an IPv6 address in brackets"
         ));
     }
-    text(s, Some(URL_MAX))
+    let port_ok =
+        |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0);
+    match port {
+        Some("") => {
+            Err("has no port after its `:`; remove the `:` or give a port from 1 to 65535".into())
+        }
+        Some(p) if !port_ok(p) => Err(format!(
+            "has the port `{p}`; a port is a number from 1 to 65535"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A DNS name (labels of letters, digits and `-`, neither first nor last; `xn--` labels are
+/// how a non-ASCII name is written) or a dotted IPv4 address. A name ending in a number is
+/// read as an address, as browsers do, so `999.1.1.1` is neither.
+fn is_host_name_or_ipv4(host: &str) -> bool {
+    // A trailing dot names the same host (fully qualified).
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let last = name.rsplit('.').next().unwrap_or("");
+    if last.bytes().all(|b| b.is_ascii_digit()) {
+        return name.parse::<std::net::Ipv4Addr>().is_ok();
+    }
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 /// A national phone number: digits, with the spaces, dashes and brackets people type.
@@ -202,6 +274,53 @@ pub fn idempotency_key_problem(message: String) -> FieldError {
     }
 }
 
+/// Why a value cannot be sent, if it holds what looks like a secret key (named only masked).
+pub fn secret_in_value(raw: &str) -> Option<String> {
+    let at = find_key(raw)?;
+    Some(format!(
+        "holds what looks like a secret key ({}); a key never goes in a checkout body",
+        mask(&raw[at])
+    ))
+}
+
+/// Why a field's name cannot be sent, if it holds what looks like a secret key. The field
+/// must then be named through `mask` too.
+pub fn secret_in_name(name: &str) -> Option<String> {
+    secret_in_value(name).map(|why| format!("the name {why}"))
+}
+
+/// Every name and string below `value` (at `path`) that holds what looks like a secret key,
+/// as (field, why), the field masked. A body is searched for keys before anything else is
+/// said about it, since the other messages quote names and values.
+pub fn secret_keys(value: &Value, path: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(s) => {
+            if let Some(why) = secret_in_value(s) {
+                found.push((path.to_string(), why));
+            }
+        }
+        Value::Object(map) => {
+            for (name, inner) in map {
+                let at = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                match secret_in_name(name) {
+                    Some(why) => found.push((mask(&at).into_owned(), why)),
+                    None => secret_keys(inner, &at, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                secret_keys(inner, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 /// The check of each text field, by name, so prompts check an answer exactly as the body's
 /// value is checked.
 pub type Check = fn(&str) -> Result<String, String>;
@@ -240,6 +359,20 @@ pub const REQUIRED: [&str; 6] = [
 pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
     let mut v = Checker::default();
     let mut req = req;
+
+    // Every layer parsed from text was searched already (`input`); this covers the others
+    // (config defaults, metadata answered at a prompt), so no valid request ever holds a key.
+    // Alone: the checks below quote the values they refuse.
+    let mut found = Vec::new();
+    if let Ok(body) = serde_json::to_value(&req) {
+        secret_keys(&body, "", &mut found);
+    }
+    if !found.is_empty() {
+        for (field, why) in found {
+            v.fail(&field, why);
+        }
+        return Err(v.problems);
+    }
 
     v.required("amount", req.amount.as_mut().map(|n| &mut n.0), amount);
     v.required("currency", req.currency.as_mut(), currency);
@@ -297,6 +430,16 @@ pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
         }
         if m.keys().any(|k| k.trim().is_empty()) {
             v.fail("metadata", "keys must not be empty".into());
+        }
+        // Keys and values are shown again like any text: in the dashboard, in answers.
+        for (key, value) in m {
+            let field = format!("metadata.{key}");
+            if let Some(why) = crate::text::unsafe_text(key) {
+                v.fail(&field, format!("the key {why}"));
+            }
+            if let Some(why) = value.as_str().and_then(crate::text::unsafe_text) {
+                v.fail(&field, why);
+            }
         }
     }
     v.optional(
@@ -430,6 +573,36 @@ mod tests {
         ] {
             assert!(url(bad).is_err(), "{bad}");
         }
+        for reachable in [
+            "https://xn--bcher-kva.example/",
+            "https://a-b.c0.example./",
+            "http://10.0.0.1:1/",
+            "http://[2001:db8::1]:65535/x",
+            "https://user:pw@shop.example.com/",
+        ] {
+            assert!(url(reachable).is_ok(), "{reachable}");
+        }
+        for unreachable in [
+            "http://[::1]:99999/",
+            "https://x.example:0/",
+            "https://x.example:/",
+            "https://x.example:+80/",
+            "http://-/",
+            "https://a..b/",
+            "https://-x.example/",
+            "https://x.example-/",
+            "https://x_y.example/",
+            "http://1.2.3/",
+            "http://1.2.3.256/",
+            "http://[::1/",
+            "http://[::1]x/",
+            "http://[fe80::1%25eth0]/",
+            "https://./",
+        ] {
+            assert!(url(unreachable).is_err(), "{unreachable}");
+        }
+        let label = "a".repeat(64);
+        assert!(url(&format!("https://{label}.example/")).is_err());
         let long = format!("https://example.com/{}", "a".repeat(URL_MAX));
         assert!(url(&long).is_err());
         assert!(email("ama@example.com", None).is_ok());
@@ -441,6 +614,23 @@ mod tests {
             "a b@example.com",
         ] {
             assert!(email(bad, None).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_refuse_control_characters() {
+        assert_eq!(
+            phone_number(" 07 00-00 (00) 00 ").unwrap(),
+            "07 00-00 (00) 00"
+        );
+        for bad in [
+            "07\u{1b}[2K00",
+            "07\u{7f}00",
+            "07\u{85}00",
+            "07\n00",
+            "07\u{202e}00",
+        ] {
+            assert!(phone_number(bad).is_err(), "{bad:?}");
         }
     }
 
@@ -500,6 +690,67 @@ mod tests {
         r.statement_descriptor = Some("x".repeat(22));
         r.metadata = Some((0..10).map(|i| (format!("k{i}"), "v".into())).collect());
         assert!(validate(r).is_ok());
+    }
+
+    #[test]
+    fn metadata_keys_and_text_values_are_checked_as_text() {
+        let mut r = minimal();
+        r.metadata = Some(
+            serde_json::from_str(
+                r#"{"ok": "x", "n": 1, "b": true, "empty": "", "v": "a\u0007", "k\u001b": "x", "\u200b": "x"}"#,
+            )
+            .unwrap(),
+        );
+        let problems = validate(r).unwrap_err();
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "metadata.v (--metadata): contains the control character \\x07; remove it (line breaks, tabs and escape codes are not allowed)",
+                "metadata.k\u{1b} (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)",
+                "metadata.\u{200b} (--metadata): the key is made only of invisible characters; give visible text",
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_keys_are_found_in_every_name_and_string_and_shown_masked() {
+        let body: Value = serde_json::from_str(
+            r#"{"a": "sk_live_0000000000000abcd", "b": {"sk_test_00000000abcd": {"c": "sk_live_0000000000000zzzz"}},
+                "d": ["x", {"e": "see sk_sandbox_000000000000wxyz"}], "f": 5, "desk_live_0000000000": "sk_live_x"}"#,
+        )
+        .unwrap();
+        let mut found = Vec::new();
+        secret_keys(&body, "", &mut found);
+        let never = "a key never goes in a checkout body";
+        assert_eq!(
+            found,
+            [
+                (
+                    "a".into(),
+                    format!("holds what looks like a secret key (sk_live_***abcd); {never}")
+                ),
+                (
+                    "b.sk_test_***abcd".into(),
+                    format!(
+                        "the name holds what looks like a secret key (sk_test_***abcd); {never}"
+                    )
+                ),
+                (
+                    "d[1].e".into(),
+                    format!("holds what looks like a secret key (sk_sandbox_***wxyz); {never}")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_secret_key_anywhere_in_the_draft_is_reported_alone() {
+        let mut r = minimal();
+        r.amount = Some(NumberText("abc".into()));
+        r.return_url = Some("https://x.example/?k=sk_live_0000000000000abcd".into());
+        let problems = validate(r).unwrap_err();
+        assert_eq!(fields(&problems), ["return_url"]);
+        assert!(!problems[0].message.contains("0000"), "{}", problems[0]);
     }
 
     #[test]

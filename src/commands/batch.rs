@@ -1,6 +1,6 @@
 //! `orqex checkout create --batch FILE`.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 
 use crate::batch::{self, Format, Plan};
 use crate::checkout::{input, validate};
@@ -132,25 +132,16 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
         BatchFormat::Csv => Format::Csv,
     });
     if source == "-" {
-        let mut reader = BufReader::new(std::io::stdin());
-        let format = match named {
-            Some(f) => f,
-            None => {
-                let head = reader.fill_buf().map_err(|e| {
-                    Error::usage(format!(
-                        "--batch -: cannot read stdin: {}",
-                        crate::error::io_reason(&e)
-                    ))
-                })?;
-                let first = head.iter().find(|b| !b.is_ascii_whitespace());
-                if first == Some(&b'{') {
-                    Format::JsonLines
-                } else {
-                    Format::Csv
-                }
-            }
+        let reader = BufReader::new(std::io::stdin());
+        return match named {
+            Some(f) => Ok((Box::new(reader), f)),
+            None => sniff(reader).map_err(|e| {
+                Error::usage(format!(
+                    "--batch -: cannot read stdin: {}",
+                    crate::error::io_reason(&e)
+                ))
+            }),
         };
-        return Ok((Box::new(reader), format));
     }
     if std::fs::metadata(source).is_ok_and(|m| m.is_dir()) {
         return Err(Error::usage(format!(
@@ -169,4 +160,59 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
         Format::JsonLines
     });
     Ok((Box::new(BufReader::new(file)), format))
+}
+
+/// Decides the format of stdin by its first byte that is not white space or a byte order mark
+/// (`{` is JSON Lines, anything else CSV), reading as far as that takes even when the input
+/// arrives a few bytes at a time. The bytes read are handed back in front of the rest.
+fn sniff(
+    mut reader: impl BufRead + Send + 'static,
+) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
+    let mut head = Vec::new();
+    let format = loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            break Format::Csv;
+        }
+        head.extend_from_slice(buf);
+        let n = buf.len();
+        reader.consume(n);
+        if input::BOM.starts_with(&head) {
+            continue;
+        }
+        let first = input::strip_bom(&head)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        match first {
+            Some(b'{') => break Format::JsonLines,
+            Some(_) => break Format::Csv,
+            None => {}
+        }
+    };
+    Ok((Box::new(std::io::Cursor::new(head).chain(reader)), format))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The format `sniff` decides when the input arrives one byte at a time, and whether every
+    /// byte is still there to read afterwards.
+    fn sniffed(input: &'static [u8]) -> Format {
+        let (mut reader, format) = sniff(BufReader::with_capacity(1, input)).unwrap();
+        let mut all = Vec::new();
+        reader.read_to_end(&mut all).unwrap();
+        assert_eq!(all, input);
+        format
+    }
+
+    #[test]
+    fn stdin_format_skips_white_space_and_a_byte_order_mark() {
+        assert_eq!(sniffed(b"{\"amount\": 5}\n"), Format::JsonLines);
+        assert_eq!(sniffed(b"\xEF\xBB\xBF{\"amount\": 5}\n"), Format::JsonLines);
+        assert_eq!(sniffed(b"\xEF\xBB\xBF \n\t{}"), Format::JsonLines);
+        assert_eq!(sniffed(b"\xEF\xBB\xBFamount\n5\n"), Format::Csv);
+        assert_eq!(sniffed(b"  amount\n"), Format::Csv);
+        assert_eq!(sniffed(b""), Format::Csv);
+    }
 }

@@ -17,11 +17,24 @@ pub fn from_flags(args: &BodyArgs) -> (CheckoutRequest, Vec<FieldError>) {
         None
     } else {
         let mut map = Map::new();
+        let mut given: Vec<(String, &str)> = Vec::new();
         for entry in &args.metadata {
             match metadata_entry(entry) {
-                Ok((k, v)) => {
-                    map.insert(k, Value::String(v));
-                }
+                Ok((k, v)) => match given.iter().find(|(g, _)| *g == k) {
+                    // Two flags for one key are a mistake in the command, not a layer over
+                    // another: keeping either would drop a value the user typed.
+                    Some((_, first)) => problems.push(FieldError {
+                        field: format!("metadata.{k}"),
+                        flag: "--metadata".into(),
+                        message: format!(
+                            "is given twice (`{first}`, then `{entry}`); give each key once"
+                        ),
+                    }),
+                    None => {
+                        given.push((k.clone(), entry));
+                        map.insert(k, Value::String(v));
+                    }
+                },
                 Err(message) => problems.push(FieldError {
                     field: "metadata".into(),
                     flag: "--metadata".into(),
@@ -91,6 +104,19 @@ mod tests {
         assert_eq!(problems[0].flag, "--metadata");
         let m = req.metadata.unwrap();
         assert_eq!(m["b"], "x=y");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_a_problem_naming_both_entries() {
+        let args = BodyArgs {
+            metadata: vec!["a=1".into(), "b=2".into(), " a =3".into()],
+            ..Default::default()
+        };
+        let (_, problems) = from_flags(&args);
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["metadata.a (--metadata): is given twice (`a=1`, then ` a =3`); give each key once"]
+        );
     }
 
     #[test]

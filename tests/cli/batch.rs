@@ -687,3 +687,222 @@ fn a_directory_as_batch_input_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_csv_column_named_twice_is_refused_before_anything_is_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    // Spaces around a name are trimmed, so ` amount` is `amount` again.
+    for header in ["amount,amount", "amount, amount"] {
+        let file = write(
+            &sb,
+            "rows.csv",
+            &format!(
+                "{header},customer.email,customer.first_name,customer.last_name\n\
+                 50,5000,a@example.com,Ama,Mensah\n"
+            ),
+        );
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "create", "--batch", &file])
+            .args(DEFAULTS)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{header}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "orqex: the CSV header names `amount` twice (columns 1 and 2); give each field one column\n",
+            "{header}"
+        );
+        assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    }
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+/// What Windows editors put before UTF-8 text.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[test]
+fn json_lines_on_stdin_after_a_byte_order_mark_are_json_lines() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let input = [BOM, rows_jsonl(2).as_bytes()].concat();
+    let out = with_stdin(
+        sb.cmd_for(&server)
+            .args(["checkout", "create", "--batch", "-"])
+            .args(DEFAULTS),
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l["ok"] == true), "{lines:?}");
+    assert_eq!(created.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn a_csv_after_a_byte_order_mark_keeps_its_first_column() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let csv = [
+        BOM,
+        b"amount,customer.email,customer.first_name,customer.last_name\n50,a@example.com,Ama,Mensah\n",
+    ]
+    .concat();
+    let path = sb.home.path().join("rows.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let file = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch"])
+        .arg(&path)
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    let piped = with_stdin(
+        sb.cmd_for(&server)
+            .args(["checkout", "create", "--batch", "-"])
+            .args(DEFAULTS),
+        &csv,
+    );
+    for out in [file, piped] {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for req in reqs {
+        assert_eq!(req.json()["amount"], 50);
+    }
+}
+
+#[test]
+fn a_row_with_nested_metadata_fails_alone() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let rows = rows_jsonl(3).replacen(
+        r#""amount": 2,"#,
+        r#""amount": 2, "metadata": {"order": {"id": 2}},"#,
+        1,
+    );
+    let file = write(&sb, "rows.jsonl", &rows);
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, [true, false, true]);
+    assert_eq!(lines[1]["error"]["exit_code"], 2);
+    assert_eq!(
+        lines[1]["error"]["errors"],
+        json!({"metadata.order": ["must be a string, number or boolean; got an object"]})
+    );
+    assert_eq!(created.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn a_secret_key_in_a_row_fails_that_row_named_only_masked() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let jsonl = rows_jsonl(3).replacen(
+        r#""amount": 2,"#,
+        &format!(r#""amount": 2, "description": "{KEY}","#),
+        1,
+    );
+    let csv = format!(
+        "amount,customer.email,customer.first_name,customer.last_name,metadata.note\n\
+         50,a@example.com,Ama,Mensah,ok\n\
+         60,b@example.com,Kofi,Boateng,{KEY}\n"
+    );
+    let expected = json!({"description": [format!(
+        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+    )]});
+    for (name, text, bad_row, errors) in [
+        ("rows.jsonl", jsonl, 1, expected),
+        (
+            "rows.csv",
+            csv,
+            1,
+            json!({"metadata.note": [format!(
+                "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+            )]}),
+        ),
+    ] {
+        let file = write(&sb, name, &text);
+        let out = sb
+            .cmd_for(&server)
+            .args(["checkout", "create", "--batch", &file])
+            .args(DEFAULTS)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+        let lines = lines(&out);
+        assert_eq!(lines[bad_row]["ok"], false, "{name}");
+        assert_eq!(lines[bad_row]["error"]["errors"], errors, "{name}");
+        assert_no_key(&out);
+    }
+    // Two good JSON rows, one good CSV row.
+    assert_eq!(created.lock().unwrap().len(), 3);
+    for req in server.requests() {
+        assert!(!req.body_text().contains(KEY));
+    }
+}
+
+#[test]
+fn a_secret_key_as_a_csv_column_name_is_refused_masked_before_anything_is_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.csv", &format!("amount,{KEY}.\n50,x\n"));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "orqex: invalid input: 1 problem; nothing was sent\n  {KEY_MASKED}. (CSV header): the name holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body\n"
+        )
+    );
+    assert_no_key(&out);
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn a_row_with_an_escape_code_fails_alone_and_the_others_go_on() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.csv",
+        "amount,customer.email,customer.first_name,customer.last_name,description\n\
+         50,a@example.com,Ama,Mensah,Order 1\n\
+         50,b@example.com,Kofi,Boateng,\"\u{1b}[1A\r\u{1b}[2K  amount 5 XOF\"\n\
+         50,c@example.com,Abena,\u{200b},Order 3\n\
+         50,d@example.com,Yaw,Mensah,Order 4\n",
+    );
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--batch", &file])
+        .args(DEFAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+    let lines = lines(&out);
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, [true, false, false, true]);
+    assert_eq!(
+        lines[1]["error"]["errors"],
+        json!({"description": ["contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)"]})
+    );
+    assert_eq!(
+        lines[2]["error"]["errors"],
+        json!({"customer.last_name": ["is made only of invisible characters; give visible text"]})
+    );
+    assert_eq!(created.lock().unwrap().len(), 2);
+    assert!(!stdout(&out).contains('\u{1b}'), "an escape reached stdout");
+}

@@ -1,6 +1,6 @@
 //! `orqex checkout create` from flags: what arrives at the server, what is printed, exit codes.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::*;
 
@@ -712,4 +712,186 @@ fn control_characters_typed_by_the_user_are_shown_escaped_in_errors() {
         err.contains("`X\\x1b[31mO\\nZ` is not a three-letter"),
         "{err}"
     );
+}
+
+#[test]
+fn a_metadata_key_given_twice_on_the_command_line_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    // ` order` is trimmed to `order`: the same key.
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["-m", "order=1024", "--metadata", " order=1025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "orqex: invalid input: 1 problem; nothing was sent\n  \
+         metadata.order (--metadata): is given twice (`order=1024`, then ` order=1025`); give each key once\n"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn a_metadata_flag_still_overrides_the_json_key_of_the_same_name() {
+    let server = Server::created("cs_layered");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["--data", r#"{"metadata": {"order": "1024"}}"#])
+        .args(["-m", "order=1025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        server.only_request().json()["metadata"],
+        json!({"order": "1025"})
+    );
+}
+
+#[test]
+fn a_url_whose_host_or_port_cannot_be_reached_is_refused() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let host = |url: &str, host: &str| {
+        format!(
+            "`{url}` has no valid host: `{host}` is not a domain name like shop.example.com, an IPv4 address or an IPv6 address in brackets"
+        )
+    };
+    let port = |url: &str, port: &str| {
+        format!("`{url}` has the port `{port}`; a port is a number from 1 to 65535")
+    };
+    let cases = [
+        ("http://[::1]:99999/", port("http://[::1]:99999/", "99999")),
+        ("https://x.example:0/", port("https://x.example:0/", "0")),
+        (
+            "https://x.example:/",
+            "`https://x.example:/` has no port after its `:`; remove the `:` or give a port from 1 to 65535".into(),
+        ),
+        ("http://-/", host("http://-/", "-")),
+        ("https://a..b/", host("https://a..b/", "a..b")),
+        ("https://-x.example/", host("https://-x.example/", "-x.example")),
+        ("https://x-.example/", host("https://x-.example/", "x-.example")),
+        ("https://shop_1.example/", host("https://shop_1.example/", "shop_1.example")),
+        ("http://999.1.1.1/", host("http://999.1.1.1/", "999.1.1.1")),
+        ("http://[::g]/", host("http://[::g]/", "[::g]")),
+        (
+            "https://bücher.example/",
+            "`https://bücher.example/` is not an absolute http(s) URL, like https://shop.example.com/thanks; write a non-ASCII host name in its xn-- form".into(),
+        ),
+        (
+            "http://exa mple.com/",
+            "`http://exa mple.com/` is not an absolute http(s) URL, like https://shop.example.com/thanks".into(),
+        ),
+    ];
+    for (url, message) in cases {
+        for (flag, field) in [
+            ("--return-url", "return_url"),
+            ("--webhook-url", "webhook_url"),
+        ] {
+            let out = sb
+                .cmd_for(&server)
+                .args(CREATE)
+                .args([flag, url])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
+            assert_eq!(
+                stderr(&out),
+                format!(
+                    "orqex: invalid input: 1 problem; nothing was sent\n  {field} ({flag}): {message}\n"
+                ),
+                "{url}"
+            );
+        }
+    }
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn urls_with_names_addresses_and_ports_that_work_are_sent() {
+    let server = Server::created("cs_urls");
+    let sb = Sandbox::new();
+    for url in [
+        "https://shop.example.com/thanks?order=1024#top",
+        "https://xn--bcher-kva.example/",
+        "https://SHOP.Example.COM./x",
+        "http://localhost:8080/hooks",
+        "http://127.0.0.1:65535/",
+        "http://[::1]:1/",
+        "https://user@shop.example.com/",
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args(["--return-url", url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{url}: {}", stderr(&out));
+    }
+    let sent: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|r| r.json()["return_url"].clone())
+        .collect();
+    assert_eq!(sent.len(), 7);
+    assert_eq!(sent[1], "https://xn--bcher-kva.example/");
+}
+
+#[test]
+fn metadata_flags_get_the_text_checks() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["-m", "note=a\u{1b}[1Ab", "-m", "k\u{1b}]0;x\u{7}=v"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "orqex: invalid input: 2 problems; nothing was sent\n  \
+         metadata.note (--metadata): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n  \
+         metadata.k\\x1b]0;x\\x07 (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n"
+    );
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn text_that_would_drive_or_fool_a_terminal_is_refused_and_shown_escaped() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--amount", "50", "--currency", "XOF"])
+        .args(["--email", "ama@example.com"])
+        .args([
+            // Moves up a line and rewrites it: a reviewer would read another amount.
+            "--description",
+            "\u{1b}[1A\r\u{1b}[2K  amount 5 XOF",
+            "--first-name",
+            "Ama\u{202e}hsnem",
+            "--last-name",
+            "\u{200b}\u{200d}",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let remove = "remove it (line breaks, tabs and escape codes are not allowed)";
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "orqex: invalid input: 3 problems; nothing was sent\n\
+             \x20 description (--description): contains the control character \\x1b; {remove}\n\
+             \x20 customer.first_name (--first-name): contains the control character \\u202e; {remove}\n\
+             \x20 customer.last_name (--last-name): is made only of invisible characters; give visible text\n"
+        )
+    );
+    assert!(out.stdout.is_empty());
+    assert!(server.requests().is_empty(), "something was sent");
 }

@@ -2,30 +2,11 @@
 //! with flags and config defaults, and every way a body is refused (with nothing sent).
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::{Value, json};
 
 use crate::common::*;
-
-/// Runs `cmd` with `input` on its stdin (a pipe, closed after writing).
-fn with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // A refused input may be dropped unread: a broken pipe here is expected.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 /// `body_text()` as sent: currency uppercased, the amount's text kept (12.50, not 12.5).
 fn body_json() -> Value {
@@ -626,5 +607,206 @@ fn a_bad_value_is_named_by_its_source_flag_json_or_config() {
             path.display()
         )),
         "{err}"
+    );
+}
+
+#[test]
+fn metadata_values_are_strings_numbers_or_booleans() {
+    let server = Server::created("cs_meta");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        br#"{"metadata": {"order": {"id": 1024}, "tags": ["a"], "gone": null, "ok": "x"}}"#,
+    );
+    assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
+    assert_eq!(
+        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        [
+            "  metadata.order (stdin): must be a string, number or boolean; got an object",
+            "  metadata.tags (stdin): must be a string, number or boolean; got an array",
+            "  metadata.gone (stdin): must be a string, number or boolean; got null",
+        ]
+    );
+    // Scalars are sent as given, numbers with their text.
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        br#"{"metadata": {"order": "1024", "count": 2.50, "paid": false}}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        server
+            .only_request()
+            .body_text()
+            .ends_with(r#""metadata":{"order":"1024","count":2.50,"paid":false}}"#),
+        "{}",
+        server.only_request().body_text()
+    );
+}
+
+#[test]
+fn metadata_keys_and_values_get_the_text_checks() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server).args(CREATE),
+        "{\"metadata\": {\"note\": \"a\\u001b[2Kb\", \"line\\nbreak\": \"x\", \"ok\": \"\\u200b\", \"a.b\": \"\\u202e\"}}"
+            .as_bytes(),
+    );
+    assert_refused(&out, &server, "invalid input: 4 problems; nothing was sent");
+    assert_eq!(
+        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        [
+            "  metadata.note (stdin): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)",
+            "  metadata.line\\nbreak (stdin): the key contains the control character \\n; remove it (line breaks, tabs and escape codes are not allowed)",
+            "  metadata.ok (stdin): is made only of invisible characters; give visible text",
+            "  metadata.a.b (stdin): contains the control character \\u202e; remove it (line breaks, tabs and escape codes are not allowed)",
+        ]
+    );
+}
+
+#[test]
+fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let body = json!({
+        "description": format!("pay with {KEY}"),
+        "customer": {"city": KEY},
+        "metadata": {LIVE_KEY: "x", "note": KEY},
+        "notes": KEY,
+        KEY: 1,
+        // Reported with the keys only: these messages would quote what they are about.
+        "return_url": format!("https://x.example/{KEY}"),
+        "amount": "50",
+    });
+    let path = sb.home.path().join("body.json");
+    std::fs::write(&path, body.to_string()).unwrap();
+    let from_file = sb
+        .cmd_for(&server)
+        .args(create())
+        .arg("--data")
+        .arg(format!("@{}", path.display()))
+        .output()
+        .unwrap();
+    let piped = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        body.to_string().as_bytes(),
+    );
+    for (out, origin) in [
+        (from_file, path.display().to_string()),
+        (piped, "stdin".into()),
+    ] {
+        assert_refused(&out, &server, "invalid input: 7 problems; nothing was sent");
+        let holds = "holds what looks like a secret key";
+        let never = "a key never goes in a checkout body";
+        assert_eq!(
+            stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+            [
+                format!("  description ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!("  customer.city ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!(
+                    "  metadata.{LIVE_KEY_MASKED} ({origin}): the name {holds} ({LIVE_KEY_MASKED}); {never}"
+                ),
+                format!("  metadata.note ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!("  notes ({origin}): {holds} ({KEY_MASKED}); {never}"),
+                format!("  {KEY_MASKED} ({origin}): the name {holds} ({KEY_MASKED}); {never}"),
+                format!("  return_url ({origin}): {holds} ({KEY_MASKED}); {never}"),
+            ]
+        );
+        assert_no_key(&out);
+        assert!(!stderr(&out).contains("0000_0000"), "{}", stderr(&out));
+    }
+    // As JSON for CI, just as masked.
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()).arg("--json"),
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let error: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(
+        error["errors"]["description"][0],
+        format!(
+            "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+        )
+    );
+    assert_no_key(&out);
+    assert!(server.requests().is_empty(), "something was sent");
+}
+
+#[test]
+fn a_secret_key_as_the_profiles_currency_is_refused_without_quoting_it() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let path = sb.write_config(&format!("[profiles.default]\ncurrency = \"{LIVE_KEY}\"\n"));
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE.iter().filter(|a| !["--currency", "XOF"].contains(a)))
+        .output()
+        .unwrap();
+    assert_refused(&out, &server, "invalid input: 1 problem; nothing was sent");
+    // After the warning that the file is open to others.
+    assert_eq!(
+        stderr(&out).lines().last().unwrap(),
+        format!(
+            "  currency (config file {}): holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a checkout body",
+            path.display()
+        )
+    );
+    assert!(!stderr(&out).contains(LIVE_KEY), "{}", stderr(&out));
+}
+
+#[test]
+fn every_text_field_refuses_control_characters() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let esc = "a\u{1b}[2Kb";
+    let body = json!({
+        "amount": 50, "currency": "XOF",
+        "description": esc,
+        "customer": {"email": "ama\u{1b}@example.com", "first_name": esc, "last_name": esc,
+                     "address": esc, "city": esc, "state": esc, "zip": esc},
+        "return_url": "https://x.example/\u{1b}",
+        "webhook_url": "https://x.example/\u{202e}",
+        "statement_descriptor": esc,
+        "receipt_email": "r\u{202e}@example.com",
+        "restriction": {"phone": {"number": "0700\u{1b}000000", "country": "CI"}},
+        "customization": {"color": esc, "brand": "\u{200b}"},
+        "metadata": {"note": esc},
+    });
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()),
+        body.to_string().as_bytes(),
+    );
+    assert_refused(
+        &out,
+        &server,
+        "invalid input: 16 problems; nothing was sent",
+    );
+    let control = |c: &str| {
+        format!(
+            "contains the control character {c}; remove it (line breaks, tabs and escape codes are not allowed)"
+        )
+    };
+    let url = |u: &str| {
+        format!("`{u}` is not an absolute http(s) URL, like https://shop.example.com/thanks")
+    };
+    let mut expected = vec![format!("  description (stdin): {}", control("\\x1b"))];
+    expected.push("  customer.email (stdin): `ama\\x1b@example.com` is not a valid email address, like ama@example.com".into());
+    for field in ["first_name", "last_name", "address", "city", "state", "zip"] {
+        expected.push(format!("  customer.{field} (stdin): {}", control("\\x1b")));
+    }
+    expected.extend([
+        format!("  return_url (stdin): {}", url("https://x.example/\\x1b")),
+        format!("  webhook_url (stdin): {}", control("\\u202e")),
+        format!("  statement_descriptor (stdin): {}", control("\\x1b")),
+        format!("  receipt_email (stdin): {}", control("\\u202e")),
+        "  restriction.phone.number (stdin): `0700\\x1b000000` is not a phone number; give the national number, like 0700000000".into(),
+        format!("  customization.color (stdin): {}", control("\\x1b")),
+        "  customization.brand (stdin): is made only of invisible characters; give visible text".into(),
+        format!("  metadata.note (stdin): {}", control("\\x1b")),
+    ]);
+    assert_eq!(stderr(&out).lines().skip(1).collect::<Vec<_>>(), expected);
+    assert!(
+        !stderr(&out).contains('\u{1b}'),
+        "an escape reached the terminal"
     );
 }

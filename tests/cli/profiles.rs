@@ -1061,3 +1061,51 @@ fn logout_refuses_an_unusable_profile_name() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_relative_config_dir_is_refused_and_nothing_is_read_written_or_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let cwd = sb.home.path().join("cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let refused = |out: &Output, fix: &str| {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+        assert_eq!(
+            stderr(out),
+            format!(
+                "orqex: ORQEX_CONFIG_DIR is a relative path; set it to an absolute one, like \"{fix}\", so the config file does not depend on the current directory\n"
+            )
+        );
+        assert!(out.stdout.is_empty());
+    };
+    for (dir, fix) in [
+        ("orqex-config", "$PWD/orqex-config"),
+        ("./cfg", "$PWD/./cfg"),
+        // Quoted, the shell leaves `~` as it is.
+        ("~/.config/orqex", "$HOME/.config/orqex"),
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .current_dir(&cwd)
+            .env("ORQEX_CONFIG_DIR", dir)
+            .args(CREATE)
+            .output()
+            .unwrap();
+        refused(&out, fix);
+        let out = run_with_stdin(
+            sb.cmd()
+                .current_dir(&cwd)
+                .env("ORQEX_CONFIG_DIR", dir)
+                .args(["login", "--with-key"]),
+            KEY,
+        );
+        refused(&out, fix);
+        assert_no_keys(&out);
+    }
+    assert!(server.requests().is_empty(), "something was sent");
+    assert_eq!(
+        std::fs::read_dir(&cwd).unwrap().count(),
+        0,
+        "a file was written"
+    );
+}

@@ -460,3 +460,45 @@ fn login_with_key_refuses_a_terminal_on_stdin() {
         "{out}"
     );
 }
+
+#[test]
+fn a_secret_key_typed_at_any_question_is_refused_there_and_asked_again() {
+    let server = Server::created("cs_asked_again");
+    let sb = Sandbox::new();
+    let refused = format!(
+        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+    );
+    let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
+    answer(&mut p, AMOUNT, "50");
+    answer(&mut p, CURRENCY, "xof");
+    answer(&mut p, DESCRIPTION, KEY);
+    p.expect(&refused);
+    answer(&mut p, DESCRIPTION, "Order 1024");
+    answer(&mut p, EMAIL, "ama@example.com");
+    answer(&mut p, FIRST, "Ama");
+    answer(&mut p, LAST, "Mensah");
+    key(&mut p, OPTIONAL, "y");
+    for label in [
+        "Customer street address",
+        "Customer city",
+        "Customer state or region",
+        "Customer country",
+        "Customer postal code",
+        "Return URL",
+        "Webhook URL",
+        "Statement descriptor",
+        "Receipt email",
+        "Minutes the checkout stays open",
+        "Only allow payers from",
+        "Checkout colour",
+        "Label shown",
+    ] {
+        answer(&mut p, label, "");
+    }
+    answer(&mut p, "Metadata KEY=VALUE", &format!("note={KEY}"));
+    p.expect(&refused);
+    answer(&mut p, "Metadata KEY=VALUE", "");
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(server.only_request().json(), create_body());
+}
