@@ -158,7 +158,7 @@ _orqex() {
             return 0
             ;;
         orqex__subcmd__checkout__subcmd__create)
-            opts="-m -d -y -v -o -h -V --amount --currency --description --statement-descriptor --expires-in-minutes --metadata --email --first-name --last-name --address --city --state --country --zip --return-url --webhook-url --receipt-email --restrict-country --restrict-phone --restrict-phone-country --color --brand --data --no-input --yes --idempotency-key --dry-run --max-retries --timeout --ca-bundle --verbose --output --json --qr --open --wait --interval --wait-timeout --batch --batch-format --concurrency --profile --help --version"
+            opts="-m -d -y -v -o -h -V --amount --currency --description --email --first-name --last-name --address --city --state --country --zip --return-url --webhook-url --statement-descriptor --receipt-email --restrict-country --restrict-phone --restrict-phone-country --color --brand --metadata --expires-in-minutes --data --no-input --yes --idempotency-key --dry-run --max-retries --timeout --ca-bundle --verbose --output --json --qr --open --wait --interval --wait-timeout --batch --batch-format --concurrency --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,22 +173,6 @@ _orqex() {
                     return 0
                     ;;
                 --description)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --statement-descriptor)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --expires-in-minutes)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -232,6 +216,10 @@ _orqex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-descriptor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --receipt-email)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -253,6 +241,18 @@ _orqex() {
                     return 0
                     ;;
                 --brand)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in-minutes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

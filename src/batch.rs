@@ -12,7 +12,7 @@ use std::sync::{Condvar, Mutex};
 
 use serde_json::{Value, json};
 
-use crate::checkout::{CheckoutRequest, input, validate};
+use crate::checkout::{Draft, input, validate};
 use crate::client::Client;
 use crate::error::{Error, Exit, Result};
 
@@ -30,7 +30,7 @@ pub enum Format {
 /// One input row, parsed as far as it could be. `number` counts rows from 1, header excluded.
 pub struct Row {
     pub number: u64,
-    pub request: Result<CheckoutRequest>,
+    pub request: Result<Draft>,
 }
 
 /// A source of rows that can be handed to the reader thread.
@@ -194,7 +194,7 @@ fn csv_reason(e: &csv::Error) -> String {
 /// What the batch needs besides its rows.
 pub struct Plan<'a> {
     /// Values from the command line, under every row.
-    pub defaults: CheckoutRequest,
+    pub defaults: Draft,
     /// None for a dry run: validate and show the bodies, send nothing.
     pub client: Option<&'a Client>,
     pub batch_key: String,
@@ -349,7 +349,7 @@ pub fn run(
 }
 
 /// Validates and sends one row; the JSON line to print and whether the key was refused.
-fn process(number: u64, request: Result<CheckoutRequest>, plan: &Plan<'_>) -> (Value, bool) {
+fn process(number: u64, request: Result<Draft>, plan: &Plan<'_>) -> (Value, bool) {
     let key = row_key(&plan.batch_key, number);
     let request = match request {
         Ok(r) => r,
@@ -365,7 +365,7 @@ fn process(number: u64, request: Result<CheckoutRequest>, plan: &Plan<'_>) -> (V
     };
     let Some(client) = plan.client else {
         return (
-            json!({"row": number, "ok": true, "body": valid.get()}),
+            json!({"row": number, "ok": true, "body": valid.as_value()}),
             false,
         );
     };
@@ -422,18 +422,15 @@ mod tests {
         let rows = csv("amount,customer.email,metadata.order_id,restriction.phone.number\n12.50,a@example.com,1024,0700000000\n").unwrap();
         let req = rows[0].request.as_ref().unwrap();
         assert_eq!(
-            serde_json::to_string(req).unwrap(),
-            r#"{"amount":12.50,"customer":{"email":"a@example.com"},"restriction":{"phone":{"number":"0700000000"}},"metadata":{"order_id":"1024"}}"#
+            serde_json::to_string(req.as_map()).unwrap(),
+            r#"{"amount":12.50,"customer":{"email":"a@example.com"},"metadata":{"order_id":"1024"},"restriction":{"phone":{"number":"0700000000"}}}"#
         );
     }
 
     #[test]
     fn empty_cells_leave_fields_unset() {
         let rows = csv("amount,currency\n,\n5,xof\n").unwrap();
-        assert_eq!(
-            rows[0].request.as_ref().unwrap(),
-            &CheckoutRequest::default()
-        );
+        assert_eq!(rows[0].request.as_ref().unwrap(), &Draft::default());
         assert_eq!(rows[1].number, 2);
     }
 

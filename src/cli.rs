@@ -5,6 +5,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::checkout::fields::{FIELDS, Field, Kind};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "orqex",
@@ -365,113 +367,60 @@ pub struct WaitArgs {
     pub wait_timeout: Option<String>,
 }
 
-/// One flag per field of the request body.
-#[derive(Debug, Args, Default)]
+/// One flag per field of the request body, made from `checkout::fields::FIELDS`: the table
+/// says each flag's name, aliases, value, help and section, and clap reads them back here.
+#[derive(Debug, Clone, Default)]
 pub struct BodyArgs {
-    /// Amount in major units, as a plain decimal (50 or 12.5); at least 1; sent exactly as
-    /// typed (required)
-    #[arg(
-        long,
-        value_name = "AMOUNT",
-        allow_hyphen_values = true,
-        help_heading = "Payment"
-    )]
-    pub amount: Option<String>,
+    /// The body flags given, in the table's order: the field and every value typed for it.
+    pub given: Vec<(&'static Field, Vec<String>)>,
+}
 
-    /// Three-letter ISO 4217 currency code, e.g. XOF, sent uppercase (required, unless the
-    /// profile has a default currency)
-    #[arg(long, value_name = "CODE", help_heading = "Payment")]
-    pub currency: Option<String>,
+impl clap::FromArgMatches for BodyArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<BodyArgs, clap::Error> {
+        let given = FIELDS
+            .iter()
+            .filter_map(|f| {
+                let values = matches.get_many::<String>(f.path)?;
+                Some((f, values.cloned().collect()))
+            })
+            .collect();
+        Ok(BodyArgs { given })
+    }
 
-    /// Description shown to the customer on the checkout page (required, at most 500 characters)
-    #[arg(long, value_name = "TEXT", help_heading = "Payment")]
-    pub description: Option<String>,
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = BodyArgs::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
 
-    /// Text on the customer's card statement (at most 22 characters)
-    #[arg(long, value_name = "TEXT", help_heading = "Payment")]
-    pub statement_descriptor: Option<String>,
+impl Args for BodyArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        FIELDS.iter().fold(cmd, |cmd, f| cmd.arg(field_arg(f)))
+    }
 
-    /// Minutes the checkout stays open (a whole number, at least 1)
-    #[arg(
-        long,
-        value_name = "MINUTES",
-        allow_hyphen_values = true,
-        help_heading = "Payment"
-    )]
-    pub expires_in_minutes: Option<String>,
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        BodyArgs::augment_args(cmd)
+    }
+}
 
-    /// Metadata entry KEY=VALUE, stored on the payment; repeat for more (at most 10 keys)
-    #[arg(
-        long = "metadata",
-        short = 'm',
-        value_name = "KEY=VALUE",
-        help_heading = "Payment"
-    )]
-    pub metadata: Vec<String>,
-
-    /// Customer's email address (required)
-    #[arg(long, value_name = "EMAIL", help_heading = "Customer")]
-    pub email: Option<String>,
-
-    /// Customer's first name (required)
-    #[arg(long, value_name = "NAME", help_heading = "Customer")]
-    pub first_name: Option<String>,
-
-    /// Customer's last name (required)
-    #[arg(long, value_name = "NAME", help_heading = "Customer")]
-    pub last_name: Option<String>,
-
-    /// Customer's street address
-    #[arg(long, value_name = "TEXT", help_heading = "Customer")]
-    pub address: Option<String>,
-
-    /// Customer's city
-    #[arg(long, value_name = "TEXT", help_heading = "Customer")]
-    pub city: Option<String>,
-
-    /// Customer's state or region
-    #[arg(long, value_name = "TEXT", help_heading = "Customer")]
-    pub state: Option<String>,
-
-    /// Customer's country, ISO 3166-1 alpha-2 (e.g. CI, SN, GH)
-    #[arg(long, value_name = "CC", help_heading = "Customer")]
-    pub country: Option<String>,
-
-    /// Customer's postal code
-    #[arg(long, value_name = "TEXT", help_heading = "Customer")]
-    pub zip: Option<String>,
-
-    /// URL the customer returns to after checkout (absolute http(s), at most 2048 characters)
-    #[arg(long, value_name = "URL", help_heading = "After payment")]
-    pub return_url: Option<String>,
-
-    /// URL Orqex POSTs this checkout's payment events to (absolute http(s), at most 2048 characters)
-    #[arg(long, value_name = "URL", help_heading = "After payment")]
-    pub webhook_url: Option<String>,
-
-    /// Email address the receipt is sent to (at most 255 characters)
-    #[arg(long, value_name = "EMAIL", help_heading = "After payment")]
-    pub receipt_email: Option<String>,
-
-    /// Only allow payers from this country, ISO 3166-1 alpha-2 (e.g. CI)
-    #[arg(long, value_name = "CC", help_heading = "Restriction")]
-    pub restrict_country: Option<String>,
-
-    /// Only allow this phone number (national format, e.g. 0700000000); needs --restrict-phone-country
-    #[arg(long, value_name = "NUMBER", help_heading = "Restriction")]
-    pub restrict_phone: Option<String>,
-
-    /// Country of --restrict-phone, ISO 3166-1 alpha-2 (e.g. CI)
-    #[arg(long, value_name = "CC", help_heading = "Restriction")]
-    pub restrict_phone_country: Option<String>,
-
-    /// Checkout's primary colour, e.g. #1a73e8
-    #[arg(long, value_name = "COLOR", help_heading = "Appearance")]
-    pub color: Option<String>,
-
-    /// Label shown on the checkout (defaults to the project's name)
-    #[arg(long, value_name = "TEXT", help_heading = "Appearance")]
-    pub brand: Option<String>,
+/// The flag of one field. Values stay text: `validate` checks them all at once, with the
+/// field's own words, instead of clap stopping at the first.
+fn field_arg(f: &'static Field) -> clap::Arg {
+    let mut arg = clap::Arg::new(f.path)
+        .long(f.flag)
+        .visible_aliases(f.aliases)
+        .value_name(f.value_name)
+        .help(f.help)
+        .help_heading(f.heading);
+    if let Some(short) = f.short {
+        arg = arg.short(short);
+    }
+    match f.kind {
+        Kind::Map => arg.action(clap::ArgAction::Append),
+        // `-5` is an amount to refuse with its own message, not an unknown flag.
+        Kind::Number => arg.allow_hyphen_values(true),
+        Kind::Text => arg,
+    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,9 @@ use dialoguer::console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use serde_json::{Map, Value};
 
+use crate::checkout::fields::{self, Check, FIELDS, Field, Kind, Need};
 use crate::checkout::validate::{self, METADATA_MAX_KEYS};
-use crate::checkout::{CheckoutRequest, input};
+use crate::checkout::{Draft, input};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::secret::SecretKey;
@@ -29,154 +30,73 @@ pub fn allowed(no_input: bool) -> bool {
     !no_input && !in_ci() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-use validate::Check;
-
-/// One question: the field it fills, the words shown, and the same check `validate` applies.
-struct Question {
-    field: &'static str,
-    label: &'static str,
-    check: Check,
-}
-
-const fn q(field: &'static str, label: &'static str, check: Check) -> Question {
-    Question {
-        field,
-        label,
-        check,
-    }
-}
-
-/// Asked one by one when missing, in `validate::REQUIRED`'s order.
-const REQUIRED: &[Question] = &[
-    q(
-        "amount",
-        "Amount, in major units (e.g. 50)",
-        validate::amount,
-    ),
-    q(
-        "currency",
-        "Currency, ISO 4217 (e.g. XOF)",
-        validate::currency,
-    ),
-    q(
-        "description",
-        "Description shown to the customer",
-        validate::description,
-    ),
-    q("customer.email", "Customer email", validate::customer_email),
-    q(
-        "customer.first_name",
-        "Customer first name",
-        validate::plain_text,
-    ),
-    q(
-        "customer.last_name",
-        "Customer last name",
-        validate::plain_text,
-    ),
-];
-
-/// Offered together behind one yes/no; each can be skipped with Enter.
-const OPTIONAL: &[Question] = &[
-    q(
-        "customer.address",
-        "Customer street address",
-        validate::plain_text,
-    ),
-    q("customer.city", "Customer city", validate::plain_text),
-    q(
-        "customer.state",
-        "Customer state or region",
-        validate::plain_text,
-    ),
-    q(
-        "customer.country",
-        "Customer country, ISO 3166-1 alpha-2 (e.g. CI)",
-        validate::country,
-    ),
-    q("customer.zip", "Customer postal code", validate::plain_text),
-    q(
-        "return_url",
-        "Return URL after checkout (https://...)",
-        validate::url,
-    ),
-    q(
-        "webhook_url",
-        "Webhook URL for payment events (https://...)",
-        validate::url,
-    ),
-    q(
-        "statement_descriptor",
-        "Statement descriptor (at most 22 characters)",
-        validate::statement_descriptor,
-    ),
-    q("receipt_email", "Receipt email", validate::receipt_email),
-    q(
-        "expires_in_minutes",
-        "Minutes the checkout stays open",
-        validate::minutes,
-    ),
-    q(
-        "restriction.country_code",
-        "Only allow payers from country (e.g. CI)",
-        validate::country,
-    ),
-    q(
-        "customization.color",
-        "Checkout colour (e.g. #1a73e8)",
-        validate::plain_text,
-    ),
-    q(
-        "customization.brand",
-        "Label shown on the checkout",
-        validate::plain_text,
-    ),
-];
-
 /// Asks for every required field `draft` lacks, then offers the optional ones behind a single
-/// yes/no. Returns the answers as a layer to put on top of the draft.
-pub fn fill(draft: &CheckoutRequest) -> Result<CheckoutRequest> {
+/// yes/no, each checked as `validate` will check it. The questions, their order and their
+/// checks are the table's (`fields::FIELDS`). Returns the answers as a layer to put on top of
+/// the draft.
+pub fn fill(draft: &Draft) -> Result<Draft> {
     let p = Prompter::start();
     let mut answers: Vec<(&str, String)> = Vec::new();
-    for field in input::missing_required(draft) {
-        let Some(q) = REQUIRED.iter().find(|q| q.field == field) else {
-            continue;
-        };
-        answers.push((q.field, p.ask(q.label, q.check)?));
+    for f in fields::required().filter(|f| !draft.is_set(f.path)) {
+        if let Some(label) = f.prompt {
+            answers.push((f.path, p.ask(label, f.check)?));
+        }
     }
 
-    let mut metadata = Map::new();
+    let mut maps: Vec<(&Field, Map<String, Value>)> = Vec::new();
     if p.confirm(
         "Add optional fields (customer address, URLs, metadata, ...)?",
         false,
     )? {
-        for q in OPTIONAL.iter().filter(|q| !input::is_set(draft, q.field)) {
-            if let Some(answer) = p.ask_optional(q.label, q.check)? {
-                answers.push((q.field, answer));
+        let optional = FIELDS
+            .iter()
+            .filter(|f| f.need == Need::Optional && !draft.is_set(f.path));
+        for f in optional.clone().filter(|f| f.kind != Kind::Map) {
+            if let Some(label) = f.prompt
+                && let Some(answer) = p.ask_optional(label, f.check)?
+            {
+                answers.push((f.path, answer));
             }
         }
-        let mut room =
-            METADATA_MAX_KEYS.saturating_sub(draft.metadata.as_ref().map_or(0, Map::len));
-        while room > 0 {
-            let Some(entry) = p.ask_optional("Metadata KEY=VALUE (Enter when done)", |s| {
-                input::metadata_entry(s).map(|_| s.to_string())
-            })?
-            else {
-                break;
-            };
-            if let Ok((k, v)) = input::metadata_entry(&entry)
-                && metadata.insert(k, Value::String(v)).is_none()
-            {
-                room -= 1;
-            }
+        for f in optional.filter(|f| f.kind == Kind::Map) {
+            maps.push((f, ask_map(&p, f, draft)?));
         }
     }
 
     let mut layer = input::from_answers(&answers)?;
-    if !metadata.is_empty() {
-        layer.metadata = Some(metadata);
+    for (f, map) in maps.into_iter().filter(|(_, m)| !m.is_empty()) {
+        layer.set(f.path, Value::Object(map));
     }
     Ok(layer)
+}
+
+/// `KEY=VALUE` entries for a map field (metadata), until an empty answer or the limit. Each
+/// entry is checked as it is typed: its key and value as text, and a key given once.
+fn ask_map(p: &Prompter, f: &Field, draft: &Draft) -> Result<Map<String, Value>> {
+    let mut map = Map::new();
+    let already = |key: &str| draft.is_set(&format!("{}.{key}", f.path));
+    let taken = draft
+        .get(f.path)
+        .and_then(Value::as_object)
+        .map_or(0, Map::len);
+    while taken + map.len() < METADATA_MAX_KEYS {
+        let entry = p.ask_optional_with("Metadata KEY=VALUE (Enter when done)", |s| {
+            let (key, value) = input::metadata_entry(s)?;
+            if let Some(why) = crate::text::unsafe_text(&key) {
+                return Err(format!("the key {why}"));
+            }
+            (f.check)(&value)?;
+            if map.contains_key(&key) || already(&key) {
+                return Err(format!("`{key}` is given already; give each key once"));
+            }
+            Ok(s.to_string())
+        })?;
+        let Some(entry) = entry else { break };
+        if let Ok((key, value)) = input::metadata_entry(&entry) {
+            map.insert(key, Value::String(value));
+        }
+    }
+    Ok(map)
 }
 
 /// Shows what a live key is about to create (`rows` of label and value under `headline`) and
@@ -214,7 +134,10 @@ pub fn secret_key(label: &str) -> Result<SecretKey> {
 /// An answer checked by `check`, after the rule every question shares: a key pasted at the
 /// wrong question is refused there and asked again, rather than the whole command failing
 /// once everything was answered (it would be refused then).
-fn checked(answer: &str, check: Check) -> std::result::Result<String, String> {
+fn checked(
+    answer: &str,
+    check: impl Fn(&str) -> std::result::Result<String, String>,
+) -> std::result::Result<String, String> {
     match validate::secret_in_value(answer) {
         Some(why) => Err(why),
         None => check(answer),
@@ -281,12 +204,21 @@ impl Prompter {
 
     /// Like `ask`, but an empty answer skips the field.
     fn ask_optional(&self, label: &str, check: Check) -> Result<Option<String>> {
+        self.ask_optional_with(label, check)
+    }
+
+    /// `ask_optional` with a check that may look at what was answered before.
+    fn ask_optional_with(
+        &self,
+        label: &str,
+        check: impl Fn(&str) -> std::result::Result<String, String>,
+    ) -> Result<Option<String>> {
         loop {
             let answer = self.read_line(label)?;
             if answer.trim().is_empty() {
                 return Ok(None);
             }
-            match checked(&answer, check) {
+            match checked(&answer, &check) {
                 Ok(value) => return Ok(Some(value)),
                 Err(message) => self.error(&message)?,
             }

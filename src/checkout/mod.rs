@@ -1,7 +1,9 @@
-//! The checkout request: its model, where its values come from, and every limit of the contract.
+//! The checkout request: the table of its fields, where their values come from, and every
+//! limit of the contract.
 
+pub mod draft;
+pub mod fields;
 pub mod input;
-pub mod request;
 pub mod validate;
 
-pub use request::{CheckoutRequest, ValidRequest};
+pub use draft::{Draft, ValidRequest};

@@ -3,9 +3,10 @@
 //! Each check is a small function from the raw text to the normalised value (or a message), so
 //! prompts can check one answer at a time with the same rules and words as the whole body.
 
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
-use super::request::{CheckoutRequest, NumberText, ValidRequest};
+use super::draft::{Draft, ValidRequest};
+use super::fields::{FIELDS, Field, Kind, Need, flag_for};
 use crate::error::FieldError;
 use crate::secret::{find_key, mask};
 
@@ -16,36 +17,6 @@ pub const RECEIPT_EMAIL_MAX: usize = 255;
 pub const METADATA_MAX_KEYS: usize = 10;
 pub const IDEMPOTENCY_KEY_MIN: usize = 8;
 pub const IDEMPOTENCY_KEY_MAX: usize = 128;
-
-/// The flag that sets each body field, so every message can say what to type.
-pub fn flag_for(field: &str) -> &'static str {
-    match field {
-        "amount" => "--amount",
-        "currency" => "--currency",
-        "description" => "--description",
-        "customer" | "customer.email" => "--email",
-        "customer.first_name" => "--first-name",
-        "customer.last_name" => "--last-name",
-        "customer.address" => "--address",
-        "customer.city" => "--city",
-        "customer.state" => "--state",
-        "customer.country" => "--country",
-        "customer.zip" => "--zip",
-        "return_url" => "--return-url",
-        "webhook_url" => "--webhook-url",
-        "statement_descriptor" => "--statement-descriptor",
-        "receipt_email" => "--receipt-email",
-        "restriction.country_code" => "--restrict-country",
-        "restriction.phone" | "restriction.phone.number" => "--restrict-phone",
-        "restriction.phone.country" => "--restrict-phone-country",
-        "customization.color" => "--color",
-        "customization.brand" => "--brand",
-        "metadata" => "--metadata",
-        "expires_in_minutes" => "--expires-in-minutes",
-        _ if field.starts_with("metadata.") => "--metadata",
-        _ => "--data",
-    }
-}
 
 /// Amount in major units: a plain decimal of at least 1, kept as typed.
 pub fn amount(raw: &str) -> Result<String, String> {
@@ -321,10 +292,6 @@ pub fn secret_keys(value: &Value, path: &str, found: &mut Vec<(String, String)>)
     }
 }
 
-/// The check of each text field, by name, so prompts check an answer exactly as the body's
-/// value is checked.
-pub type Check = fn(&str) -> Result<String, String>;
-
 pub fn description(s: &str) -> Result<String, String> {
     text(s, Some(DESCRIPTION_MAX))
 }
@@ -345,168 +312,110 @@ pub fn statement_descriptor(s: &str) -> Result<String, String> {
     text(s, Some(STATEMENT_DESCRIPTOR_MAX))
 }
 
-/// The required fields, in the order they are asked for and listed when missing.
-pub const REQUIRED: [&str; 6] = [
-    "amount",
-    "currency",
-    "description",
-    "customer.email",
-    "customer.first_name",
-    "customer.last_name",
-];
+/// A metadata value: any text that can be shown (numbers and booleans pass as they are).
+pub fn metadata_value(s: &str) -> Result<String, String> {
+    match crate::text::unsafe_text(s) {
+        Some(why) => Err(why),
+        None => Ok(s.to_string()),
+    }
+}
 
-/// Checks the whole draft; returns the normalised request or every problem at once.
-pub fn validate(req: CheckoutRequest) -> Result<ValidRequest, Vec<FieldError>> {
-    let mut v = Checker::default();
-    let mut req = req;
-
+/// Checks the whole draft against every row of `fields::FIELDS`; returns the request to send,
+/// normalised and in the reference page's order, or every problem at once.
+pub fn validate(draft: Draft) -> Result<ValidRequest, Vec<FieldError>> {
     // Every layer parsed from text was searched already (`input`); this covers the others
     // (config defaults, metadata answered at a prompt), so no valid request ever holds a key.
     // Alone: the checks below quote the values they refuse.
     let mut found = Vec::new();
-    if let Ok(body) = serde_json::to_value(&req) {
-        secret_keys(&body, "", &mut found);
-    }
+    secret_keys(&Value::Object(draft.as_map().clone()), "", &mut found);
     if !found.is_empty() {
-        for (field, why) in found {
-            v.fail(&field, why);
-        }
-        return Err(v.problems);
+        return Err(found
+            .into_iter()
+            .map(|(field, why)| problem(&field, why))
+            .collect());
     }
 
-    v.required("amount", req.amount.as_mut().map(|n| &mut n.0), amount);
-    v.required("currency", req.currency.as_mut(), currency);
-    v.required("description", req.description.as_mut(), description);
-
-    let customer = req.customer.get_or_insert_with(Default::default);
-    v.required("customer.email", customer.email.as_mut(), customer_email);
-    v.required(
-        "customer.first_name",
-        customer.first_name.as_mut(),
-        plain_text,
-    );
-    v.required(
-        "customer.last_name",
-        customer.last_name.as_mut(),
-        plain_text,
-    );
-    for (field, value) in [
-        ("customer.address", &mut customer.address),
-        ("customer.city", &mut customer.city),
-        ("customer.state", &mut customer.state),
-        ("customer.zip", &mut customer.zip),
-    ] {
-        v.optional(field, value.as_mut(), plain_text);
-    }
-    v.optional("customer.country", customer.country.as_mut(), country);
-
-    v.optional("return_url", req.return_url.as_mut(), url);
-    v.optional("webhook_url", req.webhook_url.as_mut(), url);
-    v.optional(
-        "statement_descriptor",
-        req.statement_descriptor.as_mut(),
-        statement_descriptor,
-    );
-    v.optional("receipt_email", req.receipt_email.as_mut(), receipt_email);
-
-    if let Some(r) = req.restriction.as_mut() {
-        v.optional("restriction.country_code", r.country_code.as_mut(), country);
-        if let Some(p) = r.phone.as_mut() {
-            // A national number means nothing without its country, and the reverse.
-            v.required("restriction.phone.number", p.number.as_mut(), phone_number);
-            v.required("restriction.phone.country", p.country.as_mut(), country);
-        }
-    }
-    if let Some(c) = req.customization.as_mut() {
-        v.optional("customization.color", c.color.as_mut(), plain_text);
-        v.optional("customization.brand", c.brand.as_mut(), plain_text);
-    }
-    if let Some(m) = &req.metadata {
-        if m.len() > METADATA_MAX_KEYS {
-            v.fail(
-                "metadata",
-                format!("has {} keys; the limit is {METADATA_MAX_KEYS}", m.len()),
-            );
-        }
-        if m.keys().any(|k| k.trim().is_empty()) {
-            v.fail("metadata", "keys must not be empty".into());
-        }
-        // Keys and values are shown again like any text: in the dashboard, in answers.
-        for (key, value) in m {
-            let field = format!("metadata.{key}");
-            if let Some(why) = crate::text::unsafe_text(key) {
-                v.fail(&field, format!("the key {why}"));
+    let mut problems = Vec::new();
+    let mut valid = Draft::default();
+    for f in FIELDS {
+        match draft.get(f.path).filter(|v| !v.is_null()) {
+            None => {
+                let parent = f.path.rsplit_once('.').map_or("", |(p, _)| p);
+                let needed = match f.need {
+                    Need::Required => true,
+                    Need::WithParent => draft.is_set(parent),
+                    Need::Optional => false,
+                };
+                if needed {
+                    problems.push(problem(
+                        f.path,
+                        format!("is required; set it with {}", flag_for(f.path)),
+                    ));
+                }
             }
-            if let Some(why) = value.as_str().and_then(crate::text::unsafe_text) {
-                v.fail(&field, why);
+            Some(Value::Object(map)) if f.kind == Kind::Map => {
+                let before = problems.len();
+                check_map(f, map, &mut problems);
+                if problems.len() == before {
+                    valid.set(f.path, Value::Object(map.clone()));
+                }
+            }
+            Some(value) => {
+                // A string was typed (flag, cell, answer); a number came as JSON and keeps
+                // its text. The JSON shape check refused every other type already.
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match (f.check)(&text) {
+                    Ok(normal) if f.kind == Kind::Number => match normal.parse::<Number>() {
+                        Ok(n) => valid.set(f.path, Value::Number(n)),
+                        Err(_) => {
+                            problems.push(problem(f.path, format!("`{text}` is not a number")))
+                        }
+                    },
+                    Ok(normal) => valid.set(f.path, Value::String(normal)),
+                    Err(message) => problems.push(problem(f.path, message)),
+                }
             }
         }
     }
-    v.optional(
-        "expires_in_minutes",
-        req.expires_in_minutes
-            .as_mut()
-            .map(|n: &mut NumberText| &mut n.0),
-        minutes,
-    );
-
-    if v.problems.is_empty() {
-        Ok(ValidRequest(req))
+    if problems.is_empty() {
+        Ok(ValidRequest(valid))
     } else {
-        Err(v.problems)
+        Err(problems)
     }
 }
 
-#[derive(Default)]
-struct Checker {
-    problems: Vec<FieldError>,
+/// The limits of a map of the user's own keys (metadata): how many, and each key and string
+/// value shown safely.
+fn check_map(f: &Field, map: &Map<String, Value>, problems: &mut Vec<FieldError>) {
+    if map.len() > METADATA_MAX_KEYS {
+        problems.push(problem(
+            f.path,
+            format!("has {} keys; the limit is {METADATA_MAX_KEYS}", map.len()),
+        ));
+    }
+    if map.keys().any(|k| k.trim().is_empty()) {
+        problems.push(problem(f.path, "keys must not be empty".into()));
+    }
+    // Keys and values are shown again like any text: in the dashboard, in answers.
+    for (key, value) in map {
+        let field = format!("{}.{key}", f.path);
+        if let Some(why) = crate::text::unsafe_text(key) {
+            problems.push(problem(&field, format!("the key {why}")));
+        }
+        if let Some(Err(why)) = value.as_str().map(f.check) {
+            problems.push(problem(&field, why));
+        }
+    }
 }
 
-impl Checker {
-    fn fail(&mut self, field: &str, message: String) {
-        self.problems.push(FieldError {
-            field: field.to_string(),
-            flag: flag_for(field).to_string(),
-            message,
-        });
-    }
-
-    fn required(
-        &mut self,
-        field: &str,
-        value: Option<&mut String>,
-        check: impl Fn(&str) -> Result<String, String>,
-    ) {
-        match value {
-            Some(v) => self.check(field, v, check),
-            None => self.fail(
-                field,
-                format!("is required; set it with {}", flag_for(field)),
-            ),
-        }
-    }
-
-    fn optional(
-        &mut self,
-        field: &str,
-        value: Option<&mut String>,
-        check: impl Fn(&str) -> Result<String, String>,
-    ) {
-        if let Some(v) = value {
-            self.check(field, v, check);
-        }
-    }
-
-    fn check(
-        &mut self,
-        field: &str,
-        value: &mut String,
-        check: impl Fn(&str) -> Result<String, String>,
-    ) {
-        match check(value) {
-            Ok(normalised) => *value = normalised,
-            Err(message) => self.fail(field, message),
-        }
+fn problem(field: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        flag: flag_for(field),
+        message,
     }
 }
 
@@ -514,12 +423,13 @@ impl Checker {
 mod tests {
     use super::*;
 
-    fn minimal() -> CheckoutRequest {
-        serde_json::from_str(
-            r#"{"amount":50,"currency":"xof","description":"Order 1024",
-                "customer":{"email":"ama@example.com","first_name":"Ama","last_name":"Mensah"}}"#,
-        )
-        .unwrap()
+    fn minimal() -> Draft {
+        match serde_json::json!({"amount": 50, "currency": "xof", "description": "Order 1024",
+            "customer": {"email": "ama@example.com", "first_name": "Ama", "last_name": "Mensah"}})
+        {
+            Value::Object(m) => Draft::from_map(m),
+            _ => unreachable!(),
+        }
     }
 
     fn fields(problems: &[FieldError]) -> Vec<&str> {
@@ -637,7 +547,7 @@ mod tests {
     #[test]
     fn minimal_body_is_valid_and_normalised() {
         let v = validate(minimal()).unwrap();
-        assert_eq!(v.get().currency.as_deref(), Some("XOF"));
+        assert_eq!(v.get().text("currency"), Some("XOF"));
         assert_eq!(
             String::from_utf8(v.to_bytes()).unwrap(),
             r#"{"amount":50,"currency":"XOF","description":"Order 1024","customer":{"email":"ama@example.com","first_name":"Ama","last_name":"Mensah"}}"#
@@ -646,28 +556,29 @@ mod tests {
 
     #[test]
     fn missing_fields_are_all_listed_with_flags() {
-        let problems = validate(CheckoutRequest::default()).unwrap_err();
-        assert_eq!(fields(&problems), REQUIRED.to_vec());
+        let problems = validate(Draft::default()).unwrap_err();
+        let required: Vec<&str> = crate::checkout::fields::required()
+            .map(|f| f.path)
+            .collect();
+        assert_eq!(fields(&problems), required);
         assert_eq!(problems[3].flag, "--email");
         assert!(problems[0].message.contains("--amount"));
     }
 
     #[test]
     fn every_limit_is_checked_at_once() {
-        let mut r = minimal();
-        r.description = Some("x".repeat(501));
-        r.statement_descriptor = Some("x".repeat(23));
-        r.receipt_email = Some(format!("{}@example.com", "a".repeat(250)));
-        r.return_url = Some("nope".into());
-        r.metadata = Some((0..11).map(|i| (format!("k{i}"), "v".into())).collect());
-        r.expires_in_minutes = Some(NumberText("0".into()));
-        r.restriction = Some(super::super::request::Restriction {
-            country_code: None,
-            phone: Some(super::super::request::Phone {
-                number: Some("0700000000".into()),
-                country: None,
-            }),
-        });
+        let metadata: Map<String, Value> = (0..11).map(|i| (format!("k{i}"), "v".into())).collect();
+        let r = minimal()
+            .with("description", "x".repeat(501).into())
+            .with("statement_descriptor", "x".repeat(23).into())
+            .with(
+                "receipt_email",
+                format!("{}@example.com", "a".repeat(250)).into(),
+            )
+            .with("return_url", "nope".into())
+            .with("metadata", Value::Object(metadata))
+            .with("expires_in_minutes", "0".into())
+            .with("restriction.phone.number", "0700000000".into());
         let problems = validate(r).unwrap_err();
         assert_eq!(
             fields(&problems),
@@ -681,21 +592,33 @@ mod tests {
                 "expires_in_minutes"
             ]
         );
+        // The body sent keeps the reference page's order, whatever order the input had.
+        let v = validate(
+            Draft::default()
+                .with("customer.last_name", "Mensah".into())
+                .overlay(minimal()),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(v.to_bytes()).unwrap(),
+            r#"{"amount":50,"currency":"XOF","description":"Order 1024","customer":{"email":"ama@example.com","first_name":"Ama","last_name":"Mensah"}}"#
+        );
     }
 
     #[test]
     fn limits_are_inclusive() {
-        let mut r = minimal();
-        r.description = Some("é".repeat(500));
-        r.statement_descriptor = Some("x".repeat(22));
-        r.metadata = Some((0..10).map(|i| (format!("k{i}"), "v".into())).collect());
+        let metadata: Map<String, Value> = (0..10).map(|i| (format!("k{i}"), "v".into())).collect();
+        let r = minimal()
+            .with("description", "é".repeat(500).into())
+            .with("statement_descriptor", "x".repeat(22).into())
+            .with("metadata", Value::Object(metadata));
         assert!(validate(r).is_ok());
     }
 
     #[test]
     fn metadata_keys_and_text_values_are_checked_as_text() {
-        let mut r = minimal();
-        r.metadata = Some(
+        let r = minimal().with(
+            "metadata",
             serde_json::from_str(
                 r#"{"ok": "x", "n": 1, "b": true, "empty": "", "v": "a\u0007", "k\u001b": "x", "\u200b": "x"}"#,
             )
@@ -745,9 +668,10 @@ mod tests {
 
     #[test]
     fn a_secret_key_anywhere_in_the_draft_is_reported_alone() {
-        let mut r = minimal();
-        r.amount = Some(NumberText("abc".into()));
-        r.return_url = Some("https://x.example/?k=sk_live_0000000000000abcd".into());
+        let r = minimal().with("amount", "abc".into()).with(
+            "return_url",
+            "https://x.example/?k=sk_live_0000000000000abcd".into(),
+        );
         let problems = validate(r).unwrap_err();
         assert_eq!(fields(&problems), ["return_url"]);
         assert!(!problems[0].message.contains("0000"), "{}", problems[0]);

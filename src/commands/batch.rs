@@ -19,7 +19,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         return Err(Error::Invalid(problems));
     }
     // The same layers as a single create, under each row: profile defaults, then flags.
-    let defaults = input::config_defaults(settings.active_profile()).overlay(flags);
+    let defaults = super::create::config_defaults(settings).overlay(flags);
     let (batch_key, generated) = match &args.idempotency_key {
         Some(k) => (check_batch_key(k)?, false),
         None => (client::new_idempotency_key()?, true),

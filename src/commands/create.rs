@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::after;
 use crate::checkout::input::{self, JsonSource};
-use crate::checkout::{CheckoutRequest, ValidRequest, validate};
+use crate::checkout::{Draft, ValidRequest, validate};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
@@ -122,7 +122,7 @@ fn assemble(
         }
         Err(other) => return Err(other),
     };
-    let defaults = input::config_defaults(settings.active_profile());
+    let defaults = config_defaults(settings);
     let config_origin = format!("config file {}", settings.path.display());
     let mut draft = defaults
         .clone()
@@ -222,28 +222,30 @@ pub(super) fn confirm_live(
 }
 
 /// The summary of one request, as shown before a live create.
-fn summary(req: &CheckoutRequest) -> Vec<(&'static str, String)> {
-    let customer = req.customer.clone().unwrap_or_default();
-    let name = [customer.first_name, customer.last_name]
+fn summary(req: &Draft) -> Vec<(&'static str, String)> {
+    let text = |path| req.text(path).unwrap_or("");
+    let amount = req
+        .get("amount")
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default();
+    let name = [text("customer.first_name"), text("customer.last_name")]
         .into_iter()
-        .flatten()
+        .filter(|n| !n.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
     vec![
-        (
-            "amount",
-            format!(
-                "{} {}",
-                req.amount.as_ref().map_or("", |a| a.0.as_str()),
-                req.currency.as_deref().unwrap_or("")
-            ),
-        ),
-        ("description", req.description.clone().unwrap_or_default()),
-        (
-            "customer",
-            format!("{name} <{}>", customer.email.as_deref().unwrap_or("")),
-        ),
+        ("amount", format!("{amount} {}", text("currency"))),
+        ("description", text("description").to_string()),
+        ("customer", format!("{name} <{}>", text("customer.email"))),
     ]
+}
+
+/// The lowest layer: what the active profile sets (today only its currency).
+pub(super) fn config_defaults(settings: &Settings) -> Draft {
+    match settings.active_profile().and_then(|p| p.currency.clone()) {
+        Some(currency) => Draft::default().with("currency", currency.into()),
+        None => Draft::default(),
+    }
 }
 
 /// Prints `text` on stderr unless the returned sender is dropped within `delay`.

@@ -147,10 +147,10 @@ fn optional_fields_come_behind_one_question_and_can_be_skipped() {
     ] {
         answer(&mut p, label, "");
     }
-    answer(&mut p, "Minutes the checkout stays open", "30");
     for label in ["Only allow payers from", "Checkout colour", "Label shown"] {
         answer(&mut p, label, "");
     }
+    answer(&mut p, "Minutes the checkout stays open", "30");
     answer(&mut p, "Metadata KEY=VALUE", "order_id=1024");
     answer(&mut p, "Metadata KEY=VALUE", "oops");
     p.expect("`oops` is not KEY=VALUE");
@@ -488,10 +488,10 @@ fn a_secret_key_typed_at_any_question_is_refused_there_and_asked_again() {
         "Webhook URL",
         "Statement descriptor",
         "Receipt email",
-        "Minutes the checkout stays open",
         "Only allow payers from",
         "Checkout colour",
         "Label shown",
+        "Minutes the checkout stays open",
     ] {
         answer(&mut p, label, "");
     }

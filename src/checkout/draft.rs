@@ -1,0 +1,189 @@
+//! A checkout request being assembled, and the one that passed validation.
+//!
+//! A draft is the JSON body itself: every source (config defaults, JSON input, flags, CSV
+//! cells, prompt answers) gives one, and they are laid on each other field by field. Its
+//! fields are addressed by their dot paths in `fields::FIELDS`, so no field is written out
+//! here. Only `validate` turns a draft into a `ValidRequest`, the one thing that is sent.
+
+use serde_json::{Map, Value};
+
+use super::fields;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft(Map<String, Value>);
+
+impl Draft {
+    /// A draft of this JSON object, as it is.
+    pub fn from_map(map: Map<String, Value>) -> Draft {
+        Draft(map)
+    }
+
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+
+    /// The value at `path`. The part of a path after a map field (`metadata.`) is one key of
+    /// the user's own, which may hold dots of its own.
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        let (parts, key) = split(path);
+        let mut map = &self.0;
+        let mut parts = parts.iter().peekable();
+        while let Some(part) = parts.next() {
+            let value = map.get(*part)?;
+            if parts.peek().is_none() && key.is_none() {
+                return Some(value);
+            }
+            map = value.as_object()?;
+        }
+        key.and_then(|k| map.get(k))
+    }
+
+    /// Whether the draft has a value (not null) at `path`.
+    pub fn is_set(&self, path: &str) -> bool {
+        self.get(path).is_some_and(|v| !v.is_null())
+    }
+
+    /// The text at `path`, when it is a string.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.get(path).and_then(Value::as_str)
+    }
+
+    /// Sets `path` to `value`, making the objects on the way.
+    pub fn set(&mut self, path: &str, value: Value) {
+        let (parts, key) = split(path);
+        let mut map = &mut self.0;
+        let last = parts.len() - 1;
+        for (i, part) in parts.iter().enumerate() {
+            if i == last && key.is_none() {
+                map.insert(part.to_string(), value);
+                return;
+            }
+            let slot = map
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !slot.is_object() {
+                *slot = Value::Object(Map::new());
+            }
+            let Value::Object(inner) = slot else {
+                return;
+            };
+            map = inner;
+        }
+        if let Some(key) = key {
+            map.insert(key.to_string(), value);
+        }
+    }
+
+    /// `self` with `path` set, for building a layer in one expression.
+    pub fn with(mut self, path: &str, value: Value) -> Draft {
+        self.set(path, value);
+        self
+    }
+
+    /// Lays `over` on top of `self`: a value set in `over` wins, objects (metadata included,
+    /// key by key) merge.
+    pub fn overlay(mut self, over: Draft) -> Draft {
+        merge(&mut self.0, over.0);
+        self
+    }
+}
+
+fn merge(base: &mut Map<String, Value>, over: Map<String, Value>) {
+    for (name, value) in over {
+        if value.is_null() {
+            continue;
+        }
+        match (base.get_mut(&name), value) {
+            (Some(Value::Object(inner)), Value::Object(over)) => merge(inner, over),
+            (_, value) => {
+                base.insert(name, value);
+            }
+        }
+    }
+}
+
+/// A path's parts down to a field, and the user's own key after a map field.
+fn split(path: &str) -> (Vec<&str>, Option<&str>) {
+    match fields::map_key(path) {
+        Some((f, key)) => (f.path.split('.').collect(), Some(key)),
+        None => (path.split('.').collect(), None),
+    }
+}
+
+/// A request that passed every check of the contract. Only `validate` makes one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidRequest(pub(super) Draft);
+
+impl ValidRequest {
+    pub fn get(&self) -> &Draft {
+        &self.0
+    }
+
+    /// The exact bytes sent: compact JSON, the same bytes on every retry.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // A map of strings, numbers and booleans always serialises.
+        serde_json::to_vec(&self.0.0).unwrap_or_default()
+    }
+
+    pub fn to_pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.0.0).unwrap_or_default()
+    }
+
+    pub fn as_value(&self) -> Value {
+        Value::Object(self.0.0.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn draft(v: Value) -> Draft {
+        match v {
+            Value::Object(m) => Draft::from_map(m),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn paths_reach_into_objects_and_metadata_keys_stay_whole() {
+        let d = draft(json!({"customer": {"email": "a@example.com"},
+                             "metadata": {"a.b/c": "1", "a": null}}));
+        assert_eq!(d.text("customer.email"), Some("a@example.com"));
+        assert!(d.is_set("customer"));
+        assert!(!d.is_set("customer.first_name"));
+        assert!(d.is_set("metadata.a.b/c"));
+        assert!(!d.is_set("metadata.a"));
+        assert!(!d.is_set("amount.x"));
+    }
+
+    #[test]
+    fn set_makes_the_objects_on_the_way() {
+        let d = Draft::default()
+            .with("restriction.phone.number", json!("07"))
+            .with("metadata.order.id", json!("1024"))
+            .with("amount", json!(5));
+        assert_eq!(
+            d.as_map(),
+            draft(json!({"restriction": {"phone": {"number": "07"}},
+                         "metadata": {"order.id": "1024"}, "amount": 5}))
+            .as_map()
+        );
+    }
+
+    #[test]
+    fn overlay_merges_field_by_field() {
+        let base = draft(
+            json!({"customer": {"email": "a@example.com", "first_name": "Ama"},
+                                "metadata": {"a": "1", "b": "2"}, "currency": "XOF"}),
+        );
+        let over = draft(json!({"customer": {"email": "b@example.com"},
+                                "metadata": {"b": "3"}, "currency": null}));
+        let merged = base.overlay(over);
+        assert_eq!(
+            serde_json::to_string(merged.as_map()).unwrap(),
+            r#"{"customer":{"email":"b@example.com","first_name":"Ama"},"metadata":{"a":"1","b":"3"},"currency":"XOF"}"#
+        );
+    }
+}
