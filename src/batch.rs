@@ -12,7 +12,7 @@ use std::sync::{Condvar, Mutex};
 
 use serde_json::{Value, json};
 
-use crate::checkout::{Draft, input, validate};
+use crate::checkout::{Draft, checks, input, validate};
 use crate::client::Client;
 use crate::error::{Error, Exit, Result};
 
@@ -230,7 +230,7 @@ pub fn row_key(batch_key: &str, row: u64) -> String {
 }
 
 /// The longest batch key that leaves room for `-` and a row number of up to 12 digits.
-pub const BATCH_KEY_MAX: usize = validate::IDEMPOTENCY_KEY_MAX - 13;
+pub const BATCH_KEY_MAX: usize = checks::IDEMPOTENCY_KEY_MAX - 13;
 
 /// Runs the batch; `emit` gets each row's result line, in input order.
 pub fn run(
@@ -501,6 +501,6 @@ mod tests {
     #[test]
     fn row_keys_fit_the_limit() {
         let batch = "k".repeat(BATCH_KEY_MAX);
-        assert!(validate::idempotency_key(&row_key(&batch, 999_999_999_999)).is_ok());
+        assert!(checks::idempotency_key(&row_key(&batch, 999_999_999_999)).is_ok());
     }
 }

@@ -1,4 +1,4 @@
-//! Exit codes, the errors that carry them, and the one place that prints an error.
+//! Exit codes, the errors that carry them, and how an error reads. `report` prints them.
 //!
 //! Exit codes are part of the public interface (scripts branch on them), so every code the
 //! program can return is listed here and nowhere else.
@@ -332,15 +332,6 @@ pub fn render(err: &Error, json: bool) -> String {
         text.push('\n');
     }
     text
-}
-
-/// The one error printer, on stderr. Returns the exit code the error carries.
-pub fn report(err: &Error, json: bool) -> u8 {
-    // An `Exited` error was reported already (a batch's rows).
-    if !matches!(err, Error::Exited(_)) {
-        crate::output::to_stderr(render(err, json).trim_end_matches('\n'));
-    }
-    err.exit().code()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod error;
 mod interrupt;
 mod output;
 mod prompt;
+mod report;
 mod secret;
 mod term;
 mod text;
@@ -39,19 +40,22 @@ pub extern "C" fn main(
     std::process::exit(i32::from(run()))
 }
 
+/// The whole run, from the arguments (read once, here) to the exit code.
 fn run() -> u8 {
-    if let Err(code) = commands::check_args() {
-        return code;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let given = args.get(1..).unwrap_or_default();
+    if let Err(e) = commands::check_args(given) {
+        return report::report(&e, report::asks_for_json(given));
     }
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return commands::usage_error(e),
+        Err(e) => return report::command_line(&e, given),
     };
     let json_errors = commands::json_errors(&cli);
     match commands::run(cli) {
         Ok(()) => error::Exit::Success.code(),
         Err(e) => {
-            let code = error::report(&e, json_errors);
+            let code = report::report(&e, json_errors);
             if matches!(e, error::Error::Interrupted) {
                 // Ctrl-C typed as a key at a question ends the run as the signal would.
                 interrupt::die_interrupted();

@@ -16,7 +16,7 @@ use dialoguer::theme::{ColorfulTheme, Theme};
 use serde_json::{Map, Value};
 
 use crate::checkout::fields::{self, Check, FIELDS, Field, Kind, Need};
-use crate::checkout::validate::{self, METADATA_MAX_KEYS};
+use crate::checkout::checks::{self, METADATA_MAX_KEYS};
 use crate::checkout::{Draft, input};
 use crate::error::{Error, Result};
 use crate::interrupt;
@@ -138,7 +138,7 @@ fn checked(
     answer: &str,
     check: impl Fn(&str) -> std::result::Result<String, String>,
 ) -> std::result::Result<String, String> {
-    match validate::secret_in_value(answer) {
+    match checks::secret_in_value(answer) {
         Some(why) => Err(why),
         None => check(answer),
     }

@@ -7,7 +7,7 @@
 //! the README (a test keeps it equal). Adding a field is one row here, plus one check in
 //! `validate` when its limits are of a new kind.
 
-use super::validate as check;
+use super::checks as check;
 
 /// What a field holds in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::draft::Draft;
 use super::fields::{self, Kind, Slot};
-use super::validate;
+use super::checks;
 use crate::error::{Error, FieldError, Result, io_reason};
 
 /// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".
@@ -155,7 +155,7 @@ pub fn parse_json_from(
         )));
     };
     let mut found = Vec::new();
-    validate::secret_keys(&Value::Object(map.clone()), "", &mut found);
+    checks::secret_keys(&Value::Object(map.clone()), "", &mut found);
     refuse_keys(found, origin)?;
     check_object(&map, origin)?;
     Ok(Some(Draft::from_map(map)))
@@ -364,10 +364,10 @@ pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> R
     // Before anything can quote a name or a cell back.
     let found = cells
         .iter()
-        .filter_map(|(path, text)| match validate::secret_in_name(path) {
+        .filter_map(|(path, text)| match checks::secret_in_name(path) {
             Some(why) => Some((crate::secret::mask(path).into_owned(), why)),
             None => text
-                .and_then(validate::secret_in_value)
+                .and_then(checks::secret_in_value)
                 .map(|why| (path.to_string(), why)),
         })
         .collect();
@@ -406,7 +406,7 @@ pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> R
 }
 
 /// The problems of an input holding what looks like a secret key, (field, why) as
-/// `validate::secret_keys` finds them, all at once and alone.
+/// `checks::secret_keys` finds them, all at once and alone.
 fn refuse_keys(found: Vec<(String, String)>, origin: &str) -> Result<()> {
     if found.is_empty() {
         return Ok(());

@@ -4,6 +4,7 @@
 pub mod draft;
 pub mod fields;
 pub mod input;
+pub mod checks;
 pub mod validate;
 
 pub use draft::{Draft, ValidRequest};

@@ -5,7 +5,7 @@ use serde_json::Value;
 use ureq::Body;
 use ureq::http::Response;
 
-use super::retry::{Failure, Problem};
+use super::failure::{Failure, Problem, resp_reason};
 use super::{ApiResponse, MAX_BODY, describe::describe};
 use crate::error::ApiError;
 
@@ -177,9 +177,3 @@ fn field_errors(v: &Value) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-pub(super) fn resp_reason(status: u16) -> &'static str {
-    ureq::http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("HTTP error")
-}

@@ -5,7 +5,7 @@ use std::io::ErrorKind;
 use ureq::Timeout;
 use ureq::http::Uri;
 
-use super::retry::{Failure, Problem};
+use super::failure::{Failure, Problem};
 
 pub(super) fn transport_failure(err: &ureq::Error, base_url: &str) -> Failure {
     let (retryable, reached) = classify(err);

@@ -10,6 +10,7 @@
 mod agent;
 mod decode;
 mod describe;
+mod failure;
 mod redirect;
 mod retry;
 
@@ -21,7 +22,7 @@ use ureq::{Agent, Body};
 
 pub use agent::CaBundle;
 use decode::header;
-use retry::{Failure, Problem};
+use failure::{Failure, Problem};
 
 use crate::error::{ApiError, Error, Result};
 use crate::secret::SecretKey;

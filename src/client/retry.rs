@@ -1,49 +1,15 @@
-//! Why an attempt failed, whether to try again and after how long, and the error a request
-//! ends with when it will not be tried again.
+//! Whether to try again and after how long, and the error a request ends with when it will
+//! not be tried again.
 
 use std::time::Duration;
 
-use super::decode::resp_reason;
-use crate::error::{ApiError, Error};
+use super::failure::{Failure, Problem};
+use crate::error::Error;
 
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(2);
 /// A `Retry-After` longer than this is not waited for in full: a CI job should fail, not hang.
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
-
-/// Why one attempt failed, and what that means for the next.
-pub(super) struct Failure {
-    pub(super) problem: Problem,
-    pub(super) retryable: bool,
-    /// The server's `Retry-After`, uncapped.
-    pub(super) retry_after: Option<Duration>,
-    /// The request may have reached the API (false only when that is certain not to be so).
-    pub(super) reached: bool,
-}
-
-pub(super) enum Problem {
-    Api(ApiError),
-    Network(String),
-    Usage(String),
-}
-
-impl Failure {
-    pub(super) fn reason(&self) -> String {
-        match &self.problem {
-            Problem::Api(e) => {
-                let mut r = format!("the API answered {} {}", e.status, resp_reason(e.status));
-                if let Some(after) = self.retry_after {
-                    r.push_str(&format!(
-                        " with Retry-After {}",
-                        crate::text::duration(after)
-                    ));
-                }
-                r
-            }
-            Problem::Network(m) | Problem::Usage(m) => m.clone(),
-        }
-    }
-}
 
 /// Upper bound of the backoff before retry `retry` (0 for the first): base·2ʳ, at most the cap.
 pub fn backoff_ceiling(retry: u32) -> Duration {

@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read};
 
 use crate::batch::{self, Format, Plan};
-use crate::checkout::{input, validate};
+use crate::checkout::{checks, input};
 use crate::cli::{BatchFormat, CreateArgs};
 use crate::client;
 use crate::commands::net;
@@ -114,8 +114,8 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
 
 fn check_batch_key(key: &str) -> Result<String> {
     let problem =
-        |message: String| Error::Invalid(vec![validate::idempotency_key_problem(message)]);
-    let key = validate::idempotency_key(key).map_err(problem)?;
+        |message: String| Error::Invalid(vec![checks::idempotency_key_problem(message)]);
+    let key = checks::idempotency_key(key).map_err(problem)?;
     if key.len() > batch::BATCH_KEY_MAX {
         return Err(problem(format!(
             "is {} characters long; with --batch it must be at most {} so each row's key (KEY-ROW) stays within 128",

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::after;
 use crate::checkout::input::{self, JsonSource};
-use crate::checkout::{Draft, ValidRequest, validate};
+use crate::checkout::{Draft, ValidRequest, checks, validate};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
@@ -114,9 +114,9 @@ fn assemble(
             if let Some(Err(message)) = args
                 .idempotency_key
                 .as_deref()
-                .map(validate::idempotency_key)
+                .map(checks::idempotency_key)
             {
-                problems.push(validate::idempotency_key_problem(message));
+                problems.push(checks::idempotency_key_problem(message));
             }
             return Err(Error::Invalid(problems));
         }
@@ -142,10 +142,10 @@ fn assemble(
     let idempotency_key =
         args.idempotency_key
             .as_deref()
-            .and_then(|k| match validate::idempotency_key(k) {
+            .and_then(|k| match checks::idempotency_key(k) {
                 Ok(k) => Some(k),
                 Err(message) => {
-                    problems.push(validate::idempotency_key_problem(message));
+                    problems.push(checks::idempotency_key_problem(message));
                     None
                 }
             });

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::checkout::validate;
+use crate::checkout::checks;
 use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
 use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, Profile, Source};
 use crate::error::{Error, Result};
@@ -66,7 +66,7 @@ impl Setting {
             Setting::DefaultProfile => {
                 config::check_profile_name(raw.trim()).map(|()| raw.trim().to_string())
             }
-            Setting::Currency => validate::currency(raw),
+            Setting::Currency => checks::currency(raw),
             Setting::BaseUrl => config::check_base_url(raw),
             Setting::CaBundle => check_ca_bundle(raw),
         }
@@ -312,7 +312,7 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
             item
         })
     };
-    let currency = from_file(&active.currency, validate::currency);
+    let currency = from_file(&active.currency, checks::currency);
     // Checked where commands read it: relative to the config file's directory.
     let ca_bundle = active.ca_bundle.as_ref().map(|v| {
         let mut item = Item::new(v.clone(), &file_source);

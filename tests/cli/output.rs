@@ -334,7 +334,7 @@ fn command_line_errors_as_json_when_json_was_asked_for() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         json_error(&out)["message"],
-        "unexpected argument '--bogus' found (to pass '--bogus' as a value, use '-- --bogus'); see --help"
+        "unexpected argument '--bogus' (to pass '--bogus' as a value, use '-- --bogus'); see --help"
     );
     // Without --json, the same words as one line.
     let out = sb
@@ -345,7 +345,7 @@ fn command_line_errors_as_json_when_json_was_asked_for() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "orqex: unexpected argument '--bogus' found (to pass '--bogus' as a value, use '-- --bogus'); see --help\n"
+        "orqex: unexpected argument '--bogus' (to pass '--bogus' as a value, use '-- --bogus'); see --help\n"
     );
 }
 
