@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::{Error, Result};
 use crate::secret::SecretKey;
@@ -21,28 +22,96 @@ pub const ENV_BASE_URL: &str = "ORQEX_BASE_URL";
 pub const ENV_CONFIG_DIR: &str = "ORQEX_CONFIG_DIR";
 const FILE_NAME: &str = "config.toml";
 
-/// The config file as stored. Unknown keys are refused so a typo is noticed, not ignored.
-#[derive(Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The config file: its values, read, and its text, kept as written (comments and order) so
+/// that a change rewrites only the value changed. Unknown keys are refused so a typo is
+/// noticed, not ignored.
 pub struct ConfigFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_profile: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub profiles: BTreeMap<String, Profile>,
+    default_profile: Option<String>,
+    profiles: BTreeMap<String, Profile>,
+    /// Why the file is unsafe as it is (open to group or others), for the caller to say.
+    pub warning: Option<String>,
+    /// The comments and blank lines the file starts with, kept above whatever is added.
+    preamble: String,
+    doc: DocumentMut,
+}
+
+impl Default for ConfigFile {
+    fn default() -> ConfigFile {
+        ConfigFile {
+            default_profile: None,
+            profiles: BTreeMap::new(),
+            warning: None,
+            preamble: HEADER.to_string(),
+            doc: DocumentMut::new(),
+        }
+    }
+}
+
+/// The table written first in the file (`[profiles.live]`), if there is one.
+fn first_table(table: &mut Table) -> Option<&mut Table> {
+    let mut best: Option<&mut Table> = None;
+    for (_, item) in table.iter_mut() {
+        let Some(inner) = item.as_table_mut() else {
+            continue;
+        };
+        let candidate = if inner.is_implicit() {
+            first_table(inner)
+        } else {
+            Some(inner)
+        };
+        if let Some(c) = candidate
+            && best.as_ref().is_none_or(|b| {
+                c.position().unwrap_or(isize::MAX) < b.position().unwrap_or(isize::MAX)
+            })
+        {
+            best = Some(c);
+        }
+    }
+    best
+}
+
+/// The values as the file holds them.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stored {
+    #[serde(default)]
+    default_profile: Option<String>,
+    #[serde(default)]
+    profiles: BTreeMap<String, Profile>,
 }
 
 /// One profile. No `Debug`: it holds a key in clear text.
-#[derive(Default, Clone, Serialize, Deserialize)]
+#[derive(Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub secret_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ca_bundle: Option<String>,
+}
+
+/// A value stored in a profile, by its name in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    SecretKey,
+    Currency,
+    BaseUrl,
+    CaBundle,
+}
+
+impl Key {
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::SecretKey => "secret_key",
+            Key::Currency => "currency",
+            Key::BaseUrl => "base_url",
+            Key::CaBundle => "ca_bundle",
+        }
+    }
 }
 
 impl Profile {
@@ -52,6 +121,98 @@ impl Profile {
             && self.currency.is_none()
             && self.base_url.is_none()
             && self.ca_bundle.is_none()
+    }
+
+    fn slot(&mut self, key: Key) -> &mut Option<String> {
+        match key {
+            Key::SecretKey => &mut self.secret_key,
+            Key::Currency => &mut self.currency,
+            Key::BaseUrl => &mut self.base_url,
+            Key::CaBundle => &mut self.ca_bundle,
+        }
+    }
+}
+
+impl ConfigFile {
+    pub fn default_profile(&self) -> Option<&str> {
+        self.default_profile.as_deref()
+    }
+
+    pub fn profiles(&self) -> &BTreeMap<String, Profile> {
+        &self.profiles
+    }
+
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// Sets (or with `None` removes) `default_profile`; returns what was there.
+    pub fn set_default_profile(&mut self, value: Option<String>) -> Option<String> {
+        match &value {
+            Some(v) => {
+                let added = !self.doc.contains_key("default_profile");
+                self.doc["default_profile"] = toml_edit::value(v.as_str());
+                if added {
+                    // A blank line between the new key and the first table, as orqex writes it.
+                    if let Some(first) = first_table(self.doc.as_table_mut())
+                        && first
+                            .decor()
+                            .prefix()
+                            .is_none_or(|p| p.as_str() == Some(""))
+                    {
+                        first.decor_mut().set_prefix("\n");
+                    }
+                }
+            }
+            None => {
+                self.doc.remove("default_profile");
+            }
+        }
+        std::mem::replace(&mut self.default_profile, value)
+    }
+
+    /// Sets (or with `None` removes) `key` of `profile`, creating the profile when needed and
+    /// dropping it once it holds nothing; returns what was there.
+    pub fn set(&mut self, profile: &str, key: Key, value: Option<String>) -> Option<String> {
+        let entry = self.profiles.entry(profile.to_string()).or_default();
+        let before = std::mem::replace(entry.slot(key), value.clone());
+        let now_empty = entry.is_empty();
+        if now_empty {
+            self.profiles.remove(profile);
+        }
+        let profiles = self.doc.entry("profiles").or_insert_with(|| {
+            let mut t = Table::new();
+            // `[profiles.NAME]` headers, not an empty `[profiles]` above them.
+            t.set_implicit(true);
+            Item::Table(t)
+        });
+        if let Some(profiles) = profiles.as_table_like_mut() {
+            match value {
+                Some(v) => {
+                    let table = profiles
+                        .entry(profile)
+                        .or_insert_with(|| Item::Table(Table::new()));
+                    if let Some(table) = table.as_table_like_mut() {
+                        table.insert(key.name(), toml_edit::value(v));
+                    }
+                }
+                None if now_empty => {
+                    profiles.remove(profile);
+                }
+                None => {
+                    if let Some(table) = profiles.get_mut(profile).and_then(Item::as_table_like_mut)
+                    {
+                        table.remove(key.name());
+                    }
+                }
+            }
+        }
+        before
+    }
+
+    /// The text to write: the file as it was read, with the changes made since.
+    fn text(&self) -> String {
+        format!("{}{}", self.preamble, self.doc)
     }
 }
 
@@ -99,10 +260,11 @@ pub struct Settings {
 impl Settings {
     /// Resolves the active profile, key and base URL. A missing file is fine (defaults); a
     /// malformed one is an error naming the file and line.
-    pub fn resolve(profile_flag: Option<&str>) -> Result<Settings> {
-        let path = config_path()?;
-        let file = load(&path)?.unwrap_or_default();
-
+    pub fn resolve(
+        profile_flag: Option<&str>,
+        path: PathBuf,
+        file: ConfigFile,
+    ) -> Result<Settings> {
         // Checked here so no message suggests a command (`orqex login --profile NAME`) that
         // would itself be refused.
         let profile = usable_profile(profile_flag, &file, &path)?;
@@ -248,8 +410,8 @@ pub fn config_path() -> Result<PathBuf> {
         })
 }
 
-/// Reads and parses the file; `Ok(None)` when it does not exist. Warns (once per run) when
-/// the file is open to group or others, since it holds keys.
+/// Reads and parses the file; `Ok(None)` when it does not exist. Notes in `warning` when the
+/// file is open to group or others, since it holds keys.
 pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     let cannot_read = |e: std::io::Error| {
         Error::usage(format!(
@@ -263,11 +425,12 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(cannot_read(e)),
     };
-    warn_if_exposed(path, &f.metadata().map_err(cannot_read)?);
+    let warning = exposure(path, &f.metadata().map_err(cannot_read)?);
     let mut text = String::new();
     std::io::Read::read_to_string(&mut f, &mut text).map_err(cannot_read)?;
-    let file =
+    let mut file =
         parse(&text).map_err(|e| Error::usage(format!("config file {}: {e}", path.display())))?;
+    file.warning = warning;
     // Any of them may show up in a message later (a profile name, a path), key-shaped or not.
     for key in file
         .profiles
@@ -279,29 +442,28 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     Ok(Some(file))
 }
 
-/// The permission warning, at most once per run however often the file is read.
+/// What is wrong with the file's permissions, if anything: it may hold secret keys.
 #[cfg(unix)]
-fn warn_if_exposed(path: &Path, meta: &std::fs::Metadata) {
+fn exposure(path: &Path, meta: &std::fs::Metadata) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    static WARNED: std::sync::Once = std::sync::Once::new();
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        WARNED.call_once(|| {
-            crate::output::warning(&format!(
-                "config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
-                path.display(),
-                crate::text::shell_quote(&path.to_string_lossy())
-            ))
-        });
-    }
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "config file {} is open to group or others (mode {mode:04o}) and may hold secret keys; fix it with: chmod 600 {}",
+            path.display(),
+            crate::text::shell_quote(&path.to_string_lossy())
+        )
+    })
 }
 
 #[cfg(not(unix))]
-fn warn_if_exposed(_path: &Path, _meta: &std::fs::Metadata) {}
+fn exposure(_path: &Path, _meta: &std::fs::Metadata) -> Option<String> {
+    None
+}
 
-/// The first lines of every file orqex writes.
+/// The first lines of a file orqex creates.
 const HEADER: &str = "# orqex configuration: it holds secret keys, keep it private (mode 0600).\n\
-    # orqex rewrites this file on `login`, `logout` and `config set`/`unset` (comments are not kept).\n\n";
+    # orqex changes only the values it sets (`login`, `logout`, `config set`/`unset`); comments stay.\n\n";
 
 /// Writes the file atomically, so that a reader or a crash sees the old file or the new one,
 /// never a mix: a fresh temp file beside it (mode 0600), fsync, rename over the old one, then
@@ -312,9 +474,7 @@ pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
     // where it lives, so the link survives the rename.
     let resolved = std::fs::canonicalize(path).ok();
     let path = resolved.as_deref().unwrap_or(path);
-    let body = toml::to_string(file)
-        .map_err(|e| Error::Other(format!("cannot format the config file: {e}")))?;
-    let text = format!("{HEADER}{body}");
+    let text = file.text();
     let failed = |what: &str, e: std::io::Error| {
         Error::Other(format!(
             "cannot write config file {}: {what}: {}; the file was not changed",
@@ -398,15 +558,37 @@ fn new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Parses config text into one line of error: TOML's own message, where it points, folded.
 pub fn parse(text: &str) -> std::result::Result<ConfigFile, String> {
-    toml::from_str::<ConfigFile>(text).map_err(|e| {
-        let what = e.message().trim().to_string();
-        match e.span() {
+    let fold = |message: &str, span: Option<std::ops::Range<usize>>| {
+        let what = message.trim().replace('\n', " ");
+        match span {
             Some(span) => {
                 let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
                 format!("line {line}: {what}; fix or remove the file")
             }
             None => format!("{what}; fix or remove the file"),
         }
+    };
+    let parse_doc = |text: &str| {
+        text.parse::<DocumentMut>()
+            .map_err(|e| fold(e.message(), e.span()))
+    };
+    // Syntax errors first, from the whole text, so that their line numbers are right.
+    parse_doc(text)?;
+    // From the text rather than the document, so that an error still knows its line.
+    let stored: Stored = toml_edit::de::from_str(text).map_err(|e| fold(e.message(), e.span()))?;
+    // Comments at the top stay at the top: a value added later goes below them.
+    let body_at = text
+        .split_inclusive('\n')
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .map(str::len)
+        .sum::<usize>();
+    let (preamble, body) = text.split_at(body_at);
+    Ok(ConfigFile {
+        default_profile: stored.default_profile,
+        profiles: stored.profiles,
+        warning: None,
+        preamble: preamble.to_string(),
+        doc: parse_doc(body)?,
     })
 }
 
@@ -485,24 +667,21 @@ mod tests {
     fn saved_files_read_back_the_same() {
         let dir = tempfile::TempDir::new().unwrap();
         let path = dir.path().join("new").join(FILE_NAME);
-        let mut file = ConfigFile {
-            default_profile: Some("live".into()),
-            ..Default::default()
-        };
-        file.profiles.insert(
-            "live".into(),
-            Profile {
-                secret_key: Some("sk_live_x".into()),
-                currency: Some("XOF".into()),
-                ..Default::default()
-            },
-        );
+        let mut file = ConfigFile::default();
+        file.set_default_profile(Some("live".into()));
+        file.set("live", Key::SecretKey, Some("sk_live_x".into()));
+        file.set("live", Key::Currency, Some("XOF".into()));
         save(&path, &file).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with(HEADER), "{text}");
+        assert_eq!(
+            text,
+            format!(
+                "{HEADER}default_profile = \"live\"\n\n[profiles.live]\nsecret_key = \"sk_live_x\"\ncurrency = \"XOF\"\n"
+            )
+        );
         let back = load(&path).unwrap().unwrap();
-        assert_eq!(back.default_profile.as_deref(), Some("live"));
-        let live = &back.profiles["live"];
+        assert_eq!(back.default_profile(), Some("live"));
+        let live = &back.profiles()["live"];
         assert_eq!(live.secret_key.as_deref(), Some("sk_live_x"));
         assert_eq!(live.currency.as_deref(), Some("XOF"));
         assert!(live.base_url.is_none() && live.ca_bundle.is_none());
@@ -510,7 +689,27 @@ mod tests {
         // An empty file is still valid TOML that loads as empty.
         save(&path, &ConfigFile::default()).unwrap();
         let back = load(&path).unwrap().unwrap();
-        assert!(back.default_profile.is_none() && back.profiles.is_empty());
+        assert!(back.default_profile().is_none() && back.profiles().is_empty());
+    }
+
+    #[test]
+    fn changes_keep_the_rest_of_the_file_as_written() {
+        let text = "# my orqex settings\n\n[profiles.live] # real money\ncurrency = \"XOF\" # West Africa\nsecret_key = \"sk_live_x\"\n\n# sandbox below\n[profiles.sandbox]\ncurrency = \"GHS\"\n";
+        let mut file = parse(text).unwrap();
+        assert_eq!(
+            file.set("live", Key::SecretKey, Some("sk_live_y".into()))
+                .as_deref(),
+            Some("sk_live_x")
+        );
+        file.set("sandbox", Key::Currency, None);
+        file.set("new", Key::BaseUrl, Some("https://x.example".into()));
+        assert_eq!(
+            file.text(),
+            format!(
+                "# my orqex settings\n\n[profiles.live] # real money\ncurrency = \"XOF\" # West Africa\nsecret_key = \"sk_live_y\"\n\n[profiles.new]\nbase_url = \"https://x.example\"\n"
+            )
+        );
+        assert!(file.profile("sandbox").is_none());
     }
 
     #[test]

@@ -192,8 +192,8 @@ pub fn is_web_url(url: &str) -> bool {
 
 /// Opens the URL in `$BROWSER` (a `:`-separated list of programs, each run as `PROGRAM URL`)
 /// or else the desktop's default handler, trying each until one succeeds. Returns why none
-/// could, in words. The browser never inherits the secret key.
-pub fn open_url(url: &str) -> std::result::Result<(), String> {
+/// could, in words. The browser inherits none of the `secrets` variables.
+pub fn open_url(url: &str, secrets: &[&str]) -> std::result::Result<(), String> {
     if !is_web_url(url) {
         return Err(format!("`{}` is not an http(s) URL", printable(url)));
     }
@@ -216,8 +216,10 @@ pub fn open_url(url: &str) -> std::result::Result<(), String> {
     let mut failures = Vec::new();
     for mut cmd in commands {
         let name = cmd.get_program().to_string_lossy().into_owned();
-        cmd.env_remove(crate::config::ENV_KEY)
-            .stdin(std::process::Stdio::null())
+        for name in secrets {
+            cmd.env_remove(name);
+        }
+        cmd.stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         match cmd.status() {

@@ -15,8 +15,8 @@ use dialoguer::console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use serde_json::{Map, Value};
 
-use crate::checkout::fields::{self, Check, FIELDS, Field, Kind, Need};
 use crate::checkout::checks::{self, METADATA_MAX_KEYS};
+use crate::checkout::fields::{self, Check, FIELDS, Field, Kind, Need};
 use crate::checkout::{Draft, input};
 use crate::error::{Error, Result};
 use crate::interrupt;

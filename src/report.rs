@@ -106,7 +106,10 @@ fn clap_message(err: &clap::Error) -> String {
     };
     let suggestions: Vec<String> = [
         (ContextKind::SuggestedArg, "a similar argument exists"),
-        (ContextKind::SuggestedSubcommand, "a similar subcommand exists"),
+        (
+            ContextKind::SuggestedSubcommand,
+            "a similar subcommand exists",
+        ),
         (ContextKind::SuggestedValue, "a similar value exists"),
     ]
     .into_iter()
@@ -156,8 +159,9 @@ mod tests {
     }
 
     fn message(args: &[&str]) -> String {
-        let err = crate::cli::Cli::try_parse_from(std::iter::once("orqex").chain(args.iter().copied()))
-            .unwrap_err();
+        let err =
+            crate::cli::Cli::try_parse_from(std::iter::once("orqex").chain(args.iter().copied()))
+                .unwrap_err();
         clap_message(&err)
     }
 
@@ -190,10 +194,7 @@ mod tests {
             message(&["checkout", "create", "--max-retries", "11"]),
             "invalid value '11' for '--max-retries <N>': 11 is not in 0..=10"
         );
-        assert_eq!(
-            message(&["checkout", "get"]),
-            "missing '<CHECKOUT_ID>'"
-        );
+        assert_eq!(message(&["checkout", "get"]), "missing '<CHECKOUT_ID>'");
         assert_eq!(
             message(&["chekout"]),
             "unknown subcommand 'chekout' (a similar subcommand exists: 'checkout')"

@@ -317,7 +317,6 @@ pub fn metadata_value(s: &str) -> Result<String, String> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

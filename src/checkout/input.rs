@@ -13,9 +13,9 @@ use std::path::PathBuf;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::checks;
 use super::draft::Draft;
 use super::fields::{self, Kind, Slot};
-use super::checks;
 use crate::error::{Error, FieldError, Result, io_reason};
 
 /// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".

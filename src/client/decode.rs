@@ -176,4 +176,3 @@ fn field_errors(v: &Value) -> Vec<(String, Vec<String>)> {
         })
         .collect()
 }
-

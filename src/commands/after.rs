@@ -166,7 +166,7 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
     if after.open {
         match url {
             Some(url) => {
-                if let Err(why) = output::open_url(url) {
+                if let Err(why) = output::open_url(url, &[crate::config::ENV_KEY]) {
                     output::warning(&format!(
                         "cannot open a browser ({why}); open {url} yourself"
                     ));

@@ -113,8 +113,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
 }
 
 fn check_batch_key(key: &str) -> Result<String> {
-    let problem =
-        |message: String| Error::Invalid(vec![checks::idempotency_key_problem(message)]);
+    let problem = |message: String| Error::Invalid(vec![checks::idempotency_key_problem(message)]);
     let key = checks::idempotency_key(key).map_err(problem)?;
     if key.len() > batch::BATCH_KEY_MAX {
         return Err(problem(format!(

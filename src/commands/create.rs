@@ -21,7 +21,7 @@ use crate::secret::{Environment, SecretKey};
 const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
 
 pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
-    let settings = Settings::resolve(profile)?;
+    let settings = super::settings(profile)?;
     if let Some(source) = &args.batch.batch {
         return super::batch::run(&settings, &args, source);
     }
@@ -111,10 +111,7 @@ fn assemble(
                         .filter(|p| !missing.contains(&p.field.as_str())),
                 );
             }
-            if let Some(Err(message)) = args
-                .idempotency_key
-                .as_deref()
-                .map(checks::idempotency_key)
+            if let Some(Err(message)) = args.idempotency_key.as_deref().map(checks::idempotency_key)
             {
                 problems.push(checks::idempotency_key_problem(message));
             }

@@ -4,14 +4,13 @@ use super::after;
 use super::net;
 use crate::cli::GetArgs;
 use crate::client;
-use crate::config::Settings;
 use crate::error::Result;
 
 pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     let after = after::options(&args.output)?;
     // A bad id is the user's mistake whatever the key: say so before asking for one.
     let id = client::checkout_id(&args.id)?;
-    let settings = Settings::resolve(profile)?;
+    let settings = super::settings(profile)?;
     let key = settings.require_key()?;
     let key_env = key.environment();
     let client = net::client(&args.net, &settings, key)?;

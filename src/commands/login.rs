@@ -6,7 +6,7 @@
 use std::io::{IsTerminal, Read};
 
 use crate::cli::{LoginArgs, LogoutArgs};
-use crate::config::{self, ConfigFile, ENV_KEY};
+use crate::config::{self, ConfigFile, ENV_KEY, Key};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::prompt;
@@ -26,7 +26,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     let path = config::config_path()?;
     // Loaded before asking, so a malformed file stops us before the key is typed, and is
     // never overwritten.
-    let mut file = config::load(&path)?.unwrap_or_default();
+    let mut file = super::load_config(&path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
 
     let key = if args.with_key {
@@ -35,9 +35,9 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         key_from_terminal(&profile)?
     };
 
-    let entry = file.profiles.entry(profile.clone()).or_default();
-    let replaced = entry.secret_key.is_some();
-    entry.secret_key = Some(key.expose().to_string());
+    let replaced = file
+        .set(&profile, Key::SecretKey, Some(key.expose().to_string()))
+        .is_some();
     config::save(&path, &file)?;
 
     output::note(&format!(
@@ -65,18 +65,11 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
 
 pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
     let path = config::config_path()?;
-    let mut file = config::load(&path)?.unwrap_or_default();
+    let mut file = super::load_config(&path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
 
-    let removed = match file.profiles.get_mut(&profile) {
-        Some(p) => p.secret_key.take(),
-        None => None,
-    };
-    match removed {
+    match file.set(&profile, Key::SecretKey, None) {
         Some(raw) => {
-            if file.profiles.get(&profile).is_some_and(|p| p.is_empty()) {
-                file.profiles.remove(&profile);
-            }
             config::save(&path, &file)?;
             let shown = SecretKey::parse(&raw)
                 .map(|k| format!(" {k}"))
@@ -101,9 +94,7 @@ pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
 
 /// The profile used when neither `--profile` nor `ORQEX_PROFILE` is given.
 fn default_profile(file: &ConfigFile) -> &str {
-    file.default_profile
-        .as_deref()
-        .unwrap_or(config::DEFAULT_PROFILE)
+    file.default_profile().unwrap_or(config::DEFAULT_PROFILE)
 }
 
 /// One line from a pipe: one trailing newline is dropped (`echo` adds it); nothing else

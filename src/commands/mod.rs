@@ -5,16 +5,20 @@ mod after;
 pub mod batch;
 mod body;
 pub mod completions;
+pub mod config;
 pub mod create;
 pub mod get;
 pub mod login;
 pub mod net;
-pub mod settings;
 
 use std::ffi::OsString;
 
 use crate::cli::{CheckoutCommand, Cli, Command};
+use std::path::Path;
+
+use crate::config::{ConfigFile, Settings};
 use crate::error::{Error, Result};
+use crate::output;
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -23,11 +27,29 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Login(args) => login::login(cli.profile.as_deref(), args),
         Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
-        Command::Config(args) => settings::run(cli.profile.as_deref(), args),
+        Command::Config(args) => config::run(cli.profile.as_deref(), args),
         Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man(args) => completions::man(&args.command),
     }
+}
+
+/// The config file at `path` (`None` when there is none), its permission warning said once
+/// per run however often it is read.
+pub fn load_config(path: &Path) -> Result<Option<ConfigFile>> {
+    let loaded = crate::config::load(path)?;
+    if let Some(warning) = loaded.as_ref().and_then(|f| f.warning.as_deref()) {
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| output::warning(warning));
+    }
+    Ok(loaded)
+}
+
+/// The settings in effect for a command that uses the API: profile, key, base URL.
+pub fn settings(profile: Option<&str>) -> Result<Settings> {
+    let path = crate::config::config_path()?;
+    let file = load_config(&path)?.unwrap_or_default();
+    Settings::resolve(profile, path, file)
 }
 
 /// Whether an error should be printed as JSON: the command was asked for JSON output.
@@ -94,5 +116,4 @@ mod tests {
             assert!(refused(arg).is_ok(), "{arg}");
         }
     }
-
 }

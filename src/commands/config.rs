@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::checkout::checks;
 use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
-use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, Profile, Source};
+use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, Key, Source};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secret::SecretKey;
@@ -72,17 +72,16 @@ impl Setting {
         }
     }
 
-    /// Where the setting is stored: at the top of the file, or in `profile` (created empty
-    /// when missing; an empty profile is dropped again before saving).
-    fn slot<'a>(self, file: &'a mut ConfigFile, profile: &str) -> &'a mut Option<String> {
-        let stored =
-            |file: &'a mut ConfigFile| file.profiles.entry(profile.to_string()).or_default();
-        match self {
-            Setting::DefaultProfile => &mut file.default_profile,
-            Setting::Currency => &mut stored(file).currency,
-            Setting::BaseUrl => &mut stored(file).base_url,
-            Setting::CaBundle => &mut stored(file).ca_bundle,
-        }
+    /// Stores `value` (or with `None` removes the setting): at the top of the file, or in
+    /// `profile`. Returns what was there.
+    fn store(self, file: &mut ConfigFile, profile: &str, value: Option<String>) -> Option<String> {
+        let key = match self {
+            Setting::DefaultProfile => return file.set_default_profile(value),
+            Setting::Currency => Key::Currency,
+            Setting::BaseUrl => Key::BaseUrl,
+            Setting::CaBundle => Key::CaBundle,
+        };
+        file.set(profile, key, value)
     }
 
     /// Which profile the setting lives in, or None for a top-level one.
@@ -121,13 +120,17 @@ fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
 fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     let setting = Setting::parse(&args.key)?;
     let path = config::config_path()?;
-    let mut file = config::load(&path)?.unwrap_or_default();
+    let mut file = super::load_config(&path)?.unwrap_or_default();
     let value = setting
         .check(&args.value)
         .map_err(|e| Error::usage(format!("{}: {e}", setting.name())))?;
 
     let profile = setting.profile(profile_flag, &file, &path)?;
-    *setting.slot(&mut file, profile.as_deref().unwrap_or_default()) = Some(value.clone());
+    setting.store(
+        &mut file,
+        profile.as_deref().unwrap_or_default(),
+        Some(value.clone()),
+    );
     let target = target_name(profile.as_deref());
     config::save(&path, &file)?;
     output::note(&format!(
@@ -137,12 +140,7 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     ));
 
     match setting {
-        Setting::DefaultProfile
-            if file
-                .profiles
-                .get(&value)
-                .is_none_or(|p| p.secret_key.is_none()) =>
-        {
+        Setting::DefaultProfile if file.profile(&value).is_none_or(|p| p.secret_key.is_none()) => {
             output::note(&format!(
                 "note: profile `{value}` has no key yet; store one with: orqex login --profile {value}"
             ));
@@ -160,17 +158,10 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
 fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
     let setting = Setting::parse(&args.key)?;
     let path = config::config_path()?;
-    let mut file = config::load(&path)?.unwrap_or_default();
+    let mut file = super::load_config(&path)?.unwrap_or_default();
 
     let profile = setting.profile(profile_flag, &file, &path)?;
-    let removed = setting
-        .slot(&mut file, profile.as_deref().unwrap_or_default())
-        .take();
-    if let Some(p) = &profile
-        && file.profiles.get(p).is_some_and(Profile::is_empty)
-    {
-        file.profiles.remove(p);
-    }
+    let removed = setting.store(&mut file, profile.as_deref().unwrap_or_default(), None);
     let target = target_name(profile.as_deref());
     if removed.is_none() {
         output::note(&format!(
@@ -277,7 +268,7 @@ struct ProfileReport {
 
 fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
     let path = config::config_path()?;
-    let loaded = config::load(&path)?;
+    let loaded = super::load_config(&path)?;
     let exists = loaded.is_some();
     let file = loaded.unwrap_or_default();
     let report = report(profile_flag, &path, exists, &file);
@@ -292,7 +283,7 @@ fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
 
 fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFile) -> Report {
     let (profile, profile_source) = config::resolve_profile(profile_flag, file, path);
-    let active = file.profiles.get(&profile).cloned().unwrap_or_default();
+    let active = file.profile(&profile).cloned().unwrap_or_default();
     let file_source = Source::File(path.to_path_buf());
 
     let secret_key =
@@ -324,7 +315,7 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
     profile_item.problem = config::check_profile_name(&profile_item.value).err();
 
     let profiles = file
-        .profiles
+        .profiles()
         .iter()
         .map(|(name, p)| {
             (
@@ -351,7 +342,7 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
         base_url,
         currency,
         ca_bundle,
-        default_profile: file.default_profile.clone(),
+        default_profile: file.default_profile().map(str::to_string),
         profiles,
     }
 }
