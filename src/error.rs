@@ -308,10 +308,20 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The flag that makes a re-run safe, shell-quoted: it is meant to be pasted back into a
+/// command line, and a key may hold characters a shell would act on.
+pub fn key_flag(idempotency_key: &str) -> String {
+    format!(
+        "--idempotency-key {}",
+        crate::text::shell_quote(idempotency_key)
+    )
+}
+
 /// What to do after a create whose outcome is unknown: the flag that makes a re-run safe.
 pub fn retry_hint(idempotency_key: &str) -> String {
     format!(
-        "the checkout may or may not exist; retry safely with: --idempotency-key {idempotency_key}"
+        "the checkout may or may not exist; retry safely with: {}",
+        key_flag(idempotency_key)
     )
 }
 
@@ -319,7 +329,7 @@ pub fn retry_hint(idempotency_key: &str) -> String {
 /// for `--json`/`--output json`) the error as one line of JSON instead. Ends with a newline.
 pub fn render(err: &Error, json: bool) -> String {
     if json {
-        return format!("{}\n", err.to_json());
+        return format!("{}\n", crate::text::json_safe(&err.to_json().to_string()));
     }
     // Values quoted back (the user's or the API's) may hold control characters; each line
     // is shown printable, so an error can neither drive the terminal nor break its lines.

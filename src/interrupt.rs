@@ -94,7 +94,7 @@ pub fn waiting(checkout_id: &str, idempotency_key: Option<&str>, json: bool) -> 
             note: format!(
                 "checkout {checkout_id} exists{}; wait again with: orqex checkout get {checkout_id} --wait",
                 idempotency_key
-                    .map(|k| format!(" (created with --idempotency-key {k})"))
+                    .map(|k| format!(" (created with {})", error::key_flag(k)))
                     .unwrap_or_default()
             ),
             idempotency_key: idempotency_key.map(str::to_string),

@@ -56,7 +56,7 @@ pub fn print_checkout(
             .pointer(pointer)
             .and_then(Value::as_str)
             .ok_or_else(|| broken(format!("the response has no {}", dotted(pointer))))?;
-        if value.chars().any(char::is_control) {
+        if value.chars().any(crate::text::is_unsafe) {
             return Err(broken(format!(
                 "{} contains a control character, which cannot be printed as one line",
                 dotted(pointer)
@@ -112,7 +112,7 @@ pub fn env_lines(body: &Value) -> std::result::Result<String, String> {
             _ => String::new(),
         };
         // A line break would end the line early: in $GITHUB_ENV that is another variable.
-        if value.chars().any(char::is_control) {
+        if value.chars().any(crate::text::is_unsafe) {
             return Err(format!(
                 "{} contains a control character, which --output env cannot print safely",
                 dotted(pointer)
@@ -132,16 +132,20 @@ pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<Strin
     let mut parts = Vec::new();
     if let Some(amount) = text("/data/payment/amount/formatted") {
         parts.push(
-            dialoguer::console::style(amount)
+            console::style(amount)
                 .bold()
                 .force_styling(colour)
                 .to_string(),
         );
     }
-    let env = text("/data/checkout/environment")
-        .or_else(|| (key_env != Environment::Unknown).then(|| key_env.as_str().to_string()));
+    // The key decides the environment (the API reference says so); the answer's word is
+    // shown only when the key does not say, so an answer cannot dress live money as sandbox.
+    let env = match key_env {
+        Environment::Unknown => text("/data/checkout/environment"),
+        known => Some(known.as_str().to_string()),
+    };
     if let Some(env) = env {
-        let styled = dialoguer::console::style(env.clone()).force_styling(colour);
+        let styled = console::style(env.clone()).force_styling(colour);
         let styled = match env.as_str() {
             // Real money: hard to miss.
             "live" => styled.red().bold(),
@@ -241,7 +245,12 @@ pub fn open_url(url: &str, secrets: &[&str]) -> std::result::Result<(), String> 
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
-    stdout_line(&text)
+    stdout_line(&crate::text::json_safe(&text))
+}
+
+/// One compact JSON line on stdout (a batch row's result).
+pub fn print_json_line(value: &serde_json::Value) -> Result<()> {
+    stdout_line(&crate::text::json_safe(&value.to_string()))
 }
 
 /// Writes one line to stdout: the one place a result leaves orqex, so keys are masked here
@@ -376,11 +385,11 @@ impl StatusLine {
     fn draw(&mut self) {
         if self.enabled && !self.text.is_empty() {
             // A line wider than the terminal would wrap, and `\r` could not take it back.
-            let width = usize::from(dialoguer::console::Term::stderr().size().1);
+            let width = usize::from(console::Term::stderr().size().1);
             let line = format!("{} {}", SPINNER[self.frame], self.text);
             // A terminal that reports a silly width gets the whole line.
             let line = if width >= 20 {
-                dialoguer::console::truncate_str(&line, width - 1, "…")
+                console::truncate_str(&line, width - 1, "…")
             } else {
                 line.into()
             };
@@ -419,8 +428,13 @@ mod tests {
         let body = json!({"data": {
             "checkout": {"environment": "live", "expires_at": "2026-11-24T12:00:00Z"},
             "payment": {"amount": {"formatted": "50.00 XOF"}}}});
+        // The key says which money moves, whatever the answer claims.
         assert_eq!(
             summary(&body, Environment::Sandbox, false).unwrap(),
+            "50.00 XOF · sandbox · expires 2026-11-24T12:00:00Z"
+        );
+        assert_eq!(
+            summary(&body, Environment::Unknown, false).unwrap(),
             "50.00 XOF · live · expires 2026-11-24T12:00:00Z"
         );
         let coloured = summary(&body, Environment::Sandbox, true).unwrap();

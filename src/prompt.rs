@@ -11,7 +11,7 @@
 
 use std::io::{ErrorKind, IsTerminal};
 
-use dialoguer::console::{Key, Term, measure_text_width};
+use console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use serde_json::{Map, Value};
 
@@ -104,10 +104,18 @@ fn ask_map(p: &Prompter, f: &Field, draft: &Draft) -> Result<Map<String, Value>>
 pub fn confirm_live(headline: &str, rows: &[(&str, String)], question: &str) -> Result<()> {
     let p = Prompter::start();
     p.line(headline)?;
+    // Each value on its own line and no wider than the terminal: a long one would wrap, and
+    // text placed at the wrap could read as a row of its own ("environment  sandbox").
+    let width = usize::from(p.term.size().1).max(40) - 16;
     for (label, value) in rows {
         // The values are the user's: written out as they are, an escape code in one could
         // redraw the lines above and make the summary say another amount.
-        p.line(&format!("  {label:<12} {}", crate::text::printable(value)))?;
+        let shown = crate::text::printable(value)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let shown = console::truncate_str(&shown, width, "…");
+        p.line(&format!("  {label:<12} {shown}"))?;
     }
     if p.confirm(question, false)? {
         Ok(())
@@ -270,7 +278,7 @@ impl Prompter {
                         self.term.clear_chars(width).map_err(term_error)?;
                     }
                 }
-                Key::Char(c) if !c.is_control() => {
+                Key::Char(c) if !crate::text::is_unsafe(c) => {
                     chars.push(c);
                     if echo {
                         self.term

@@ -145,6 +145,17 @@ pub fn find_key(text: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
+/// Where the first secret in `text` is: a secret met during this run (the key in use),
+/// wherever it stands, even glued to a word; else a whole key by its shape (`find_key`).
+pub fn find_secret(text: &str) -> Option<std::ops::Range<usize>> {
+    let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    known
+        .iter()
+        .filter_map(|k| text.find(k.as_str()).map(|at| at..at + k.len()))
+        .min_by_key(|r| r.start)
+        .or_else(|| find_key(text))
+}
+
 /// Secrets met during this run (the key in use, from wherever it was read), masked wherever
 /// they show up even when they do not look like a key.
 static KNOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -292,6 +303,11 @@ mod tests {
         );
         remember("short");
         assert_eq!(mask("short"), "short");
+        // The key in use is found even glued to a word, where a key's shape is not.
+        assert_eq!(find_key("xsk_oddshape0000000wxyz"), None);
+        assert_eq!(find_secret("xsk_oddshape0000000wxyz"), Some(1..23));
+        assert_eq!(find_secret("a sk_test_00000000"), Some(2..18));
+        assert_eq!(find_secret("nothing"), None);
     }
 
     #[test]

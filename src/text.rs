@@ -10,7 +10,19 @@ use std::time::Duration;
 /// and the bidirectional overrides and isolates (U+202A–202E, U+2066–2069), which can make a
 /// line read differently from the bytes it holds.
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                // Bidirectional marks: they reorder neighbouring text as overrides do.
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                // Line and paragraph separators: a new line to many terminals and viewers.
+                | '\u{2028}'
+                | '\u{2029}'
+        )
 }
 
 /// A character that draws nothing: zero-width spaces and joiners, the byte order mark, soft
@@ -46,6 +58,27 @@ pub fn unsafe_text(value: &str) -> Option<String> {
         return Some("is made only of invisible characters; give visible text".into());
     }
     None
+}
+
+/// JSON text with every unsafe character inside its strings written as a `\uXXXX` escape:
+/// the same value to any JSON reader, and nothing a terminal would act on. (serde_json escapes
+/// only C0 controls; DEL, C1 controls and bidi overrides would reach the terminal as they are.)
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_unsafe(c) {
+            // Outside strings JSON has only ASCII white space, which is not unsafe but for
+            // the line breaks of pretty output, kept as they are.
+            if matches!(c, '\n' | '\r' | '\t') {
+                out.push(c);
+            } else {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Text from the user or the network, made safe to show: every unsafe character written out
@@ -135,7 +168,25 @@ mod tests {
         assert_eq!(printable("abc\u{202e}fed"), "abc\\u202efed");
         assert_eq!(printable("\u{2066}x\u{2069}"), "\\u2066x\\u2069");
         // Neighbours of the ranges are ordinary text.
-        assert_eq!(printable("\u{2029}\u{202f}\u{2065}\u{206a}").len(), 12);
+        assert_eq!(printable("\u{2027}\u{202f}\u{2065}\u{206a}").len(), 12);
+        assert_eq!(printable("a\u{2028}b\u{200f}"), "a\\u2028b\\u200f");
+    }
+
+    #[test]
+    fn json_keeps_its_value_and_loses_what_a_terminal_would_act_on() {
+        let value = serde_json::json!({"a": "x\u{7f}\u{85}\u{202e}\u{2028}y", "b": [1, "\n"]});
+        for text in [
+            serde_json::to_string(&value).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap(),
+        ] {
+            let safe = json_safe(&text);
+            assert!(!safe.chars().any(|c| is_unsafe(c) && c != '\n'), "{safe}");
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+                value
+            );
+        }
+        assert_eq!(json_safe("{\"a\":\"\u{202e}\"}"), r#"{"a":"\u202e"}"#);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::error::FieldError;
-use crate::secret::{find_key, mask};
+use crate::secret::{find_secret, mask};
 
 pub const DESCRIPTION_MAX: usize = 500;
 pub const URL_MAX: usize = 2048;
@@ -244,7 +244,7 @@ pub fn idempotency_key_problem(message: String) -> FieldError {
 
 /// Why a value cannot be sent, if it holds what looks like a secret key (named only masked).
 pub fn secret_in_value(raw: &str) -> Option<String> {
-    let at = find_key(raw)?;
+    let at = find_secret(raw)?;
     Some(format!(
         "holds what looks like a secret key ({}); a key never goes in a checkout body",
         mask(&raw[at])

@@ -125,10 +125,6 @@ impl ValidRequest {
         serde_json::to_vec(&self.0.0).unwrap_or_default()
     }
 
-    pub fn to_pretty(&self) -> String {
-        serde_json::to_string_pretty(&self.0.0).unwrap_or_default()
-    }
-
     pub fn as_value(&self) -> Value {
         Value::Object(self.0.0.clone())
     }

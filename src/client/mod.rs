@@ -241,7 +241,8 @@ impl Client {
                         // A 303 after a POST can mean it was done; the key makes a retry safe.
                         call.idempotency_key
                             .map(|k| format!(
-                                ", then run again with --idempotency-key {k} in case the create happened"
+                                ", then run again with {} in case the create happened",
+                                crate::error::key_flag(k)
                             ))
                             .unwrap_or_default()
                     ),

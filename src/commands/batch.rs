@@ -24,6 +24,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         Some(k) => (check_batch_key(k)?, false),
         None => (client::new_idempotency_key()?, true),
     };
+    let flag = crate::error::key_flag(&batch_key);
     let (reader, format) = open(source, args.batch.batch_format)?;
     let rows = batch::rows(reader, format)?;
 
@@ -49,7 +50,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     };
     if generated && client.is_some() {
         output::note(&format!(
-            "orqex: batch idempotency key: {batch_key} (re-run with --idempotency-key {batch_key} to resume without duplicates)"
+            "orqex: batch idempotency key: {batch_key} (re-run with {flag} to resume without duplicates)"
         ));
     }
     let plan = Plan {
@@ -62,7 +63,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let _signals = client.is_some().then(|| {
         interrupt::sending(
             format!(
-                "rows being sent may or may not have been created; re-run the same file with --idempotency-key {batch_key}: rows already created are replayed, not created again"
+                "rows being sent may or may not have been created; re-run the same file with {flag}: rows already created are replayed, not created again"
             ),
             Some(&batch_key),
             super::after::json_errors(&args.output),
@@ -73,14 +74,14 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let summary = batch::run(rows, &plan, |line, so_far| {
         // stdout may be the same terminal: the line goes above the count, never into it.
         progress.clear();
-        output::stdout_line(&line.to_string())?;
+        output::print_json_line(line)?;
         progress.set(format!("{} {verb}, {} failed", so_far.ok, so_far.failed));
         Ok(())
     })
     .map_err(|e| match e {
         // The results are lost and no more rows were sent: the batch key gets them back.
         Error::Stdout(message) if client.is_some() => Error::Other(format!(
-            "{message}; stopped sending rows. Rows already sent may have been created: re-run the same file with --idempotency-key {batch_key} to get every row's result (rows already created are replayed, not created again)"
+            "{message}; stopped sending rows. Rows already sent may have been created: re-run the same file with {flag} to get every row's result (rows already created are replayed, not created again)"
         )),
         other => other,
     })?;
@@ -92,7 +93,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     }
     if summary.failed > 0 && client.is_some() && !summary.stopped_on_auth {
         output::note(&format!(
-            "batch: {} {verb}, {} failed; to retry them, re-run the same file unchanged with --idempotency-key {batch_key}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)",
+            "batch: {} {verb}, {} failed; to retry them, re-run the same file unchanged with {flag}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)",
             summary.ok, summary.failed
         ));
     } else {

@@ -35,7 +35,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
                 "--wait, --qr and --open need a real checkout; drop them or drop --dry-run",
             ));
         }
-        return output::stdout_line(&request.to_pretty());
+        return output::print_json(&request.as_value());
     }
 
     let key = settings.require_key()?;
@@ -64,7 +64,8 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     after::finish(&client, resp, &after, key_env, Some(&idempotency_key)).map_err(|e| match e {
         // The checkout exists, but its URL never reached anyone: say how to get it back.
         Error::Stdout(message) | Error::Other(message) => Error::Other(format!(
-            "{message}; the checkout was created: run the same command with --idempotency-key {idempotency_key} to get its answer again"
+            "{message}; the checkout was created: run the same command with {} to get its answer again",
+            error::key_flag(&idempotency_key)
         )),
         other => other,
     })
@@ -189,16 +190,19 @@ pub(super) fn confirm_live(
     many: bool,
     what: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> Result<()> {
-    if key.environment() != Environment::Live {
-        return Ok(());
-    }
+    // Only a key that says sandbox skips this: one orqex cannot place may move real money.
+    let kind = match key.environment() {
+        Environment::Sandbox => return Ok(()),
+        Environment::Live => "a live key",
+        Environment::Unknown => "a key that is not a sandbox key",
+    };
     if !ask {
         let creates = if many {
             "each row creates a real checkout"
         } else {
             "this creates a real checkout"
         };
-        output::note(&format!("orqex: using a live key ({key}): {creates}"));
+        output::note(&format!("orqex: using {kind} ({key}): {creates}"));
         return Ok(());
     }
     let mut rows = what();

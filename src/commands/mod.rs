@@ -76,7 +76,7 @@ pub fn check_args(args: &[OsString]) -> Result<()> {
 fn refuse_keys_in_args<'a>(args: impl Iterator<Item = &'a OsString>) -> Result<()> {
     for arg in args {
         let arg = arg.to_string_lossy();
-        if let Some(at) = crate::secret::find_key(&arg) {
+        if let Some(at) = crate::secret::find_secret(&arg) {
             return Err(Error::usage(format!(
                 "an argument holds what looks like a secret key ({}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`",
                 crate::secret::mask(&arg[at])
