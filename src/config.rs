@@ -96,20 +96,20 @@ pub struct Profile {
 
 /// A value stored in a profile, by its name in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
+pub enum ProfileKey {
     SecretKey,
     Currency,
     BaseUrl,
     CaBundle,
 }
 
-impl Key {
+impl ProfileKey {
     pub fn name(self) -> &'static str {
         match self {
-            Key::SecretKey => "secret_key",
-            Key::Currency => "currency",
-            Key::BaseUrl => "base_url",
-            Key::CaBundle => "ca_bundle",
+            ProfileKey::SecretKey => "secret_key",
+            ProfileKey::Currency => "currency",
+            ProfileKey::BaseUrl => "base_url",
+            ProfileKey::CaBundle => "ca_bundle",
         }
     }
 }
@@ -123,12 +123,12 @@ impl Profile {
             && self.ca_bundle.is_none()
     }
 
-    fn slot(&mut self, key: Key) -> &mut Option<String> {
+    fn slot(&mut self, key: ProfileKey) -> &mut Option<String> {
         match key {
-            Key::SecretKey => &mut self.secret_key,
-            Key::Currency => &mut self.currency,
-            Key::BaseUrl => &mut self.base_url,
-            Key::CaBundle => &mut self.ca_bundle,
+            ProfileKey::SecretKey => &mut self.secret_key,
+            ProfileKey::Currency => &mut self.currency,
+            ProfileKey::BaseUrl => &mut self.base_url,
+            ProfileKey::CaBundle => &mut self.ca_bundle,
         }
     }
 }
@@ -173,7 +173,7 @@ impl ConfigFile {
 
     /// Sets (or with `None` removes) `key` of `profile`, creating the profile when needed and
     /// dropping it once it holds nothing; returns what was there.
-    pub fn set(&mut self, profile: &str, key: Key, value: Option<String>) -> Option<String> {
+    pub fn set(&mut self, profile: &str, key: ProfileKey, value: Option<String>) -> Option<String> {
         let entry = self.profiles.entry(profile.to_string()).or_default();
         let before = std::mem::replace(entry.slot(key), value.clone());
         let now_empty = entry.is_empty();
@@ -669,8 +669,8 @@ mod tests {
         let path = dir.path().join("new").join(FILE_NAME);
         let mut file = ConfigFile::default();
         file.set_default_profile(Some("live".into()));
-        file.set("live", Key::SecretKey, Some("sk_live_x".into()));
-        file.set("live", Key::Currency, Some("XOF".into()));
+        file.set("live", ProfileKey::SecretKey, Some("sk_live_x".into()));
+        file.set("live", ProfileKey::Currency, Some("XOF".into()));
         save(&path, &file).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
@@ -697,12 +697,12 @@ mod tests {
         let text = "# my orqex settings\n\n[profiles.live] # real money\ncurrency = \"XOF\" # West Africa\nsecret_key = \"sk_live_x\"\n\n# sandbox below\n[profiles.sandbox]\ncurrency = \"GHS\"\n";
         let mut file = parse(text).unwrap();
         assert_eq!(
-            file.set("live", Key::SecretKey, Some("sk_live_y".into()))
+            file.set("live", ProfileKey::SecretKey, Some("sk_live_y".into()))
                 .as_deref(),
             Some("sk_live_x")
         );
-        file.set("sandbox", Key::Currency, None);
-        file.set("new", Key::BaseUrl, Some("https://x.example".into()));
+        file.set("sandbox", ProfileKey::Currency, None);
+        file.set("new", ProfileKey::BaseUrl, Some("https://x.example".into()));
         assert_eq!(
             file.text(),
             format!(

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::checkout::checks;
 use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
-use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, Key, Source};
+use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, ProfileKey, Source};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secret::SecretKey;
@@ -77,9 +77,9 @@ impl Setting {
     fn store(self, file: &mut ConfigFile, profile: &str, value: Option<String>) -> Option<String> {
         let key = match self {
             Setting::DefaultProfile => return file.set_default_profile(value),
-            Setting::Currency => Key::Currency,
-            Setting::BaseUrl => Key::BaseUrl,
-            Setting::CaBundle => Key::CaBundle,
+            Setting::Currency => ProfileKey::Currency,
+            Setting::BaseUrl => ProfileKey::BaseUrl,
+            Setting::CaBundle => ProfileKey::CaBundle,
         };
         file.set(profile, key, value)
     }

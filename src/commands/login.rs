@@ -6,7 +6,7 @@
 use std::io::{IsTerminal, Read};
 
 use crate::cli::{LoginArgs, LogoutArgs};
-use crate::config::{self, ConfigFile, ENV_KEY, Key};
+use crate::config::{self, ConfigFile, ENV_KEY, ProfileKey};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::prompt;
@@ -36,7 +36,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     };
 
     let replaced = file
-        .set(&profile, Key::SecretKey, Some(key.expose().to_string()))
+        .set(&profile, ProfileKey::SecretKey, Some(key.expose().to_string()))
         .is_some();
     config::save(&path, &file)?;
 
@@ -68,7 +68,7 @@ pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
     let mut file = super::load_config(&path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
 
-    match file.set(&profile, Key::SecretKey, None) {
+    match file.set(&profile, ProfileKey::SecretKey, None) {
         Some(raw) => {
             config::save(&path, &file)?;
             let shown = SecretKey::parse(&raw)
