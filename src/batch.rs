@@ -69,7 +69,7 @@ impl Iterator for JsonLines {
                 Err(e) => {
                     return Some(Err(Error::usage(format!(
                         "cannot read the batch input: {}",
-                        crate::error::io_reason(&e)
+                        crate::text::io_reason(&e)
                     ))));
                 }
                 Ok(_) => {}
@@ -88,7 +88,7 @@ impl Iterator for JsonLines {
                         Err(e) => {
                             return Some(Err(Error::usage(format!(
                                 "cannot read the batch input: {}",
-                                crate::error::io_reason(&e)
+                                crate::text::io_reason(&e)
                             ))));
                         }
                     }
@@ -186,7 +186,7 @@ fn csv_reason(e: &csv::Error) -> String {
             "has {len} fields but the header has {expected_len}; quote cells that contain commas"
         ),
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8; save the file as UTF-8".into(),
-        csv::ErrorKind::Io(io) => crate::error::io_reason(io),
+        csv::ErrorKind::Io(io) => crate::text::io_reason(io),
         _ => e.to_string(),
     }
 }

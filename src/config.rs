@@ -21,6 +21,8 @@ pub const ENV_PROFILE: &str = "ORQEX_PROFILE";
 pub const ENV_BASE_URL: &str = "ORQEX_BASE_URL";
 pub const ENV_CONFIG_DIR: &str = "ORQEX_CONFIG_DIR";
 const FILE_NAME: &str = "config.toml";
+/// More than any config file; a bigger one is not read whole.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The config file: its values, read, and its text, kept as written (comments and order) so
 /// that a change rewrites only the value changed. Unknown keys are refused so a typo is
@@ -417,17 +419,33 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
         Error::usage(format!(
             "cannot read config file {}: {}",
             path.display(),
-            crate::error::io_reason(&e)
+            crate::text::io_reason(&e)
         ))
     };
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
+    // Looked at before opening: opening a FIFO would wait for a writer, and a device such as
+    // /dev/zero would never end.
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(cannot_read(e)),
     };
-    let warning = exposure(path, &f.metadata().map_err(cannot_read)?);
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "config file {} is not a regular file; remove it, or point {ENV_CONFIG_DIR} elsewhere",
+            path.display()
+        )));
+    }
+    let warning = exposure(path, &meta);
+    let f = std::fs::File::open(path).map_err(cannot_read)?;
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut f, &mut text).map_err(cannot_read)?;
+    std::io::Read::read_to_string(&mut std::io::Read::take(f, MAX_CONFIG_BYTES + 1), &mut text)
+        .map_err(cannot_read)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::usage(format!(
+            "config file {} is larger than 1 MiB; a config file is a few hundred bytes, check it",
+            path.display()
+        )));
+    }
     let mut file =
         parse(&text).map_err(|e| Error::usage(format!("config file {}: {e}", path.display())))?;
     file.warning = warning;
@@ -479,7 +497,7 @@ pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
         Error::Other(format!(
             "cannot write config file {}: {what}: {}; the file was not changed",
             path.display(),
-            crate::error::io_reason(&e)
+            crate::text::io_reason(&e)
         ))
     };
     let dir = match path.parent() {
@@ -522,6 +540,11 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         // An existing directory is the user's (maybe $ORQEX_CONFIG_DIR): leave its mode alone.
         return Ok(());
+    }
+    if std::fs::symlink_metadata(dir).is_ok() {
+        return Err(std::io::Error::other(
+            "it exists but is not a directory (a file, or a link to nowhere)",
+        ));
     }
     std::fs::DirBuilder::new()
         .recursive(true)

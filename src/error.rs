@@ -37,6 +37,10 @@ pub enum Exit {
     /// Interrupted by Ctrl-C or SIGINT, at a prompt or while sending: the process dies by
     /// SIGINT, which shells report as 128 + 2.
     Interrupted = 130,
+    /// Ended by SIGQUIT (Ctrl-\\): the process dies by the signal, 128 + 3.
+    Quit = 131,
+    /// Ended by SIGALRM (an alarm set by whoever started orqex): 128 + 14.
+    Alarm = 142,
     /// Ended by SIGTERM (`timeout`, CI cancelling a job, systemd, Kubernetes): the process dies
     /// by the signal, which shells report as 128 + 15.
     Terminated = 143,
@@ -62,6 +66,8 @@ impl Exit {
     pub fn for_signal(signal: i32) -> Exit {
         match signal {
             1 => Exit::HungUp,
+            3 => Exit::Quit,
+            14 => Exit::Alarm,
             15 => Exit::Terminated,
             _ => Exit::Interrupted,
         }
@@ -133,6 +139,13 @@ pub enum Error {
     /// stdout could not be written (closed, a pipe whose reader is gone, a full disk): the
     /// result was lost, so the command says how to get it again.
     Stdout(String),
+    /// A create succeeded, and what came after it failed (printing its answer, waiting for
+    /// it): the error keeps its exit code and gains the way back to the checkout.
+    Created {
+        source: Box<Error>,
+        note: String,
+        idempotency_key: String,
+    },
     /// Anything else (exit 1).
     Other(String),
     /// Everything was already reported (a batch's rows); only the exit code is left.
@@ -154,6 +167,7 @@ impl Error {
             Error::StillOpen(_) => Exit::StillOpen,
             Error::Interrupted => Exit::Interrupted,
             Error::Stopped { exit, .. } => *exit,
+            Error::Created { source, .. } => source.exit(),
             Error::Other(_) | Error::Stdout(_) => Exit::Failure,
             Error::Exited(code) => *code,
         }
@@ -170,6 +184,9 @@ impl Error {
             | Error::Stopped {
                 idempotency_key, ..
             } => idempotency_key.as_deref(),
+            Error::Created {
+                idempotency_key, ..
+            } => Some(idempotency_key),
             _ => None,
         }
     }
@@ -221,6 +238,12 @@ impl Error {
                     lines.push(format!("  {note}"));
                 }
             }
+            Error::Created { source, note, .. } => {
+                lines = source.lines();
+                lines.push(format!("  {note}"));
+                // The source's own retry hint, if any, would say "may or may not exist".
+                return lines;
+            }
             Error::Exited(_) => {}
         }
         if self.exit().outcome_unknown()
@@ -234,6 +257,18 @@ impl Error {
     /// The error as one JSON object, so CI can parse failures too. Every key is always
     /// present; what does not apply is null (`status` outside API errors) or empty (`errors`).
     pub fn to_json(&self) -> Value {
+        if let Error::Created {
+            source,
+            note,
+            idempotency_key,
+        } = self
+        {
+            let mut json = source.to_json();
+            let message = json["message"].as_str().unwrap_or_default().to_string();
+            json["message"] = json!(format!("{message}; {note}"));
+            json["idempotency_key"] = json!(idempotency_key);
+            return json;
+        }
         let mut errors = Map::new();
         let (status, message, request_id) = match self {
             Error::Api { error, .. } => {
@@ -285,28 +320,11 @@ impl fmt::Display for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
-        Error::Other(format!("I/O error: {}", io_reason(&e)))
+        Error::Other(format!("I/O error: {}", crate::text::io_reason(&e)))
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// An I/O error in words, without the `(os error 2)` that std appends.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "no such file".into(),
-        ErrorKind::PermissionDenied => "permission denied".into(),
-        ErrorKind::IsADirectory => "it is a directory".into(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error ") {
-                Some(at) => text[..at].to_string(),
-                None => text,
-            }
-        }
-    }
-}
 
 /// The flag that makes a re-run safe, shell-quoted: it is meant to be pasted back into a
 /// command line, and a key may hold characters a shell would act on.
@@ -360,27 +378,50 @@ mod tests {
         }
     }
 
-    /// Every exit code; a new variant must be added here (and to the README's table).
-    const ALL: [Exit; 13] = [
-        Exit::Success,
-        Exit::Failure,
-        Exit::Usage,
-        Exit::Auth,
-        Exit::Rejected,
-        Exit::ApiFailed,
-        Exit::Network,
-        Exit::Unpaid,
-        Exit::StillOpen,
-        Exit::BatchIncomplete,
-        Exit::HungUp,
-        Exit::Interrupted,
-        Exit::Terminated,
-    ];
+    /// The exit code after `e`, in order. The match has no wildcard: a new variant does not
+    /// compile until it is placed in this chain, and so in `all()` and the README check.
+    fn after(e: Exit) -> Option<Exit> {
+        match e {
+            Exit::Success => Some(Exit::Failure),
+            Exit::Failure => Some(Exit::Usage),
+            Exit::Usage => Some(Exit::Auth),
+            Exit::Auth => Some(Exit::Rejected),
+            Exit::Rejected => Some(Exit::ApiFailed),
+            Exit::ApiFailed => Some(Exit::Network),
+            Exit::Network => Some(Exit::Unpaid),
+            Exit::Unpaid => Some(Exit::StillOpen),
+            Exit::StillOpen => Some(Exit::BatchIncomplete),
+            Exit::BatchIncomplete => Some(Exit::HungUp),
+            Exit::HungUp => Some(Exit::Interrupted),
+            Exit::Interrupted => Some(Exit::Quit),
+            Exit::Quit => Some(Exit::Alarm),
+            Exit::Alarm => Some(Exit::Terminated),
+            Exit::Terminated => None,
+        }
+    }
+
+    fn all() -> Vec<Exit> {
+        std::iter::successors(Some(Exit::Success), |e| after(*e)).collect()
+    }
 
     #[test]
     fn codes_are_stable() {
-        let codes: Vec<u8> = ALL.iter().map(|e| e.code()).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 129, 130, 143]);
+        let codes: Vec<u8> = all().iter().map(|e| e.code()).collect();
+        assert_eq!(
+            codes,
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 129, 130, 131, 142, 143]
+        );
+        // Each signal's exit is 128 + its number, as a shell shows it.
+        for (signal, exit) in [
+            (1, Exit::HungUp),
+            (2, Exit::Interrupted),
+            (3, Exit::Quit),
+            (14, Exit::Alarm),
+            (15, Exit::Terminated),
+        ] {
+            assert_eq!(Exit::for_signal(signal), exit);
+            assert_eq!(i32::from(exit.code()), 128 + signal);
+        }
     }
 
     #[test]
@@ -396,7 +437,7 @@ mod tests {
             .filter_map(|l| l.strip_prefix("| "))
             .filter_map(|l| l.split(' ').next()?.parse().ok())
             .collect();
-        let codes: Vec<u8> = ALL.iter().map(|e| e.code()).collect();
+        let codes: Vec<u8> = all().iter().map(|e| e.code()).collect();
         assert_eq!(documented, codes);
     }
 

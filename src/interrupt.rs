@@ -17,16 +17,19 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::error::{self, Error, Exit};
 
-/// The signals handled, with the words for each. Index into `Words::text`.
-const SIGNALS: [(i32, &str); 3] = [
+/// The signals handled, with the words for each. Index into `Words::text`. Their numbers are
+/// the same on every Unix.
+const SIGNALS: [(i32, &str); 5] = [
     (2, "interrupted"),
     (15, "terminated (SIGTERM)"),
     (1, "hung up (SIGHUP)"),
+    (3, "quit (SIGQUIT)"),
+    (14, "timed out (SIGALRM)"),
 ];
 
 /// What to print for each signal at the present moment.
 struct Words {
-    text: [Vec<u8>; 3],
+    text: [Vec<u8>; SIGNALS.len()],
 }
 
 /// The present moment's words; null means a silent end. Never freed once published: a handler
@@ -48,8 +51,13 @@ impl Drop for Moment {
 fn begin(error_for: impl Fn(&str, Exit) -> Error, json: bool) -> Moment {
     let text = SIGNALS.map(|(number, word)| {
         let err = error_for(word, Exit::for_signal(number));
-        // A fresh line first: a question or a spinner may hold the cursor mid-line.
-        let lead = if json { "" } else { "\n" };
+        // A fresh line first at a terminal: a question or a spinner may hold the cursor
+        // mid-line. A log gets no empty line.
+        let lead = if !json && crate::output::stderr_is_terminal() {
+            "\n"
+        } else {
+            ""
+        };
         let rendered = format!("{lead}{}", error::render(&err, json));
         crate::secret::mask(&rendered).into_owned().into_bytes()
     });
@@ -59,8 +67,9 @@ fn begin(error_for: impl Fn(&str, Exit) -> Error, json: bool) -> Moment {
     }
 }
 
-/// Questions are open: a signal says nothing was sent or saved.
-pub fn prompting() -> Moment {
+/// Nothing is on its way yet (questions are open, stdin is being read): a signal says
+/// nothing was sent or saved.
+pub fn nothing_sent() -> Moment {
     begin(
         |word, exit| Error::Stopped {
             what: format!("{word}; nothing was sent or saved"),
@@ -121,10 +130,13 @@ mod imp {
 
     use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
 
+    /// Every signal whose default action ends the process: each must give the terminal back
+    /// first. Those without words (numbered differently across systems) end silently.
     fn handled() -> impl Iterator<Item = Signal> {
         super::SIGNALS
             .iter()
             .filter_map(|(n, _)| Signal::try_from(*n).ok())
+            .chain([Signal::SIGUSR1, Signal::SIGUSR2])
     }
 
     /// Installs the handler for every signal of `SIGNALS`, a few system calls and no thread.

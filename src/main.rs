@@ -82,6 +82,9 @@ fn standard_streams() {
             if closed && let Ok(null) = std::fs::File::open("/dev/null") {
                 let _ = null.into_raw_fd();
             }
+            if closed && fd == 1 {
+                output::STDOUT_CLOSED_AT_START.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
         }
         unsafe {
             let _ = nix::sys::signal::signal(

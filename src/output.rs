@@ -232,7 +232,7 @@ pub fn open_url(url: &str, secrets: &[&str]) -> std::result::Result<(), String> 
                 Some(code) => format!("`{name}` exited with status {code}"),
                 None => format!("`{name}` was killed"),
             }),
-            Err(e) => failures.push(format!("`{name}`: {}", crate::error::io_reason(&e))),
+            Err(e) => failures.push(format!("`{name}`: {}", crate::text::io_reason(&e))),
         }
     }
     if failures.is_empty() {
@@ -253,6 +253,21 @@ pub fn print_json_line(value: &serde_json::Value) -> Result<()> {
     stdout_line(&crate::text::json_safe(&value.to_string()))
 }
 
+/// Whether stdout was closed when orqex started (`>&-`); set once, by `main`.
+pub static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Before a write to the API: with stdout closed from the start, its answer could never be
+/// shown, so nothing is sent at all.
+pub fn refuse_closed_stdout() -> Result<()> {
+    if STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Stdout(
+            "stdout is closed (>&-), so the answer could not be shown; nothing was sent: run again with stdout open, or redirect it to a file".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes one line to stdout: the one place a result leaves orqex, so keys are masked here
 /// whatever the text came from. Any failure (stdout closed, a pipe whose reader is gone, a
 /// full disk) is an error of its own: the result is lost, and the caller says how to get it
@@ -264,7 +279,7 @@ pub fn stdout_line(text: &str) -> Result<()> {
             std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
             // EBADF, the same number on every Unix: `>&-` closed it before orqex started.
             _ if cfg!(unix) && e.raw_os_error() == Some(9) => "it is closed".to_string(),
-            _ => crate::error::io_reason(&e),
+            _ => crate::text::io_reason(&e),
         };
         Error::Stdout(format!("cannot write the result to stdout: {why}"))
     })

@@ -168,7 +168,7 @@ struct Prompter {
 
 impl Prompter {
     fn start() -> Prompter {
-        let signals = interrupt::prompting();
+        let signals = interrupt::nothing_sent();
         term::hold();
         // A way for the tests to check that a bug at a question (the release build aborts on
         // panic, skipping every `Drop`) still gives the terminal back. Not in release builds.
@@ -322,6 +322,6 @@ fn end_of_input() -> Error {
 fn term_error(e: std::io::Error) -> Error {
     Error::Other(format!(
         "cannot use the terminal: {}",
-        crate::error::io_reason(&e)
+        crate::text::io_reason(&e)
     ))
 }

@@ -22,14 +22,23 @@ pub fn report(err: &Error, json: bool) -> u8 {
 /// anything else is a usage error, printed as JSON when the arguments ask for JSON output,
 /// since the CI job that parses our errors gets this one too.
 pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
-    if matches!(
-        err.kind(),
+    match err.kind() {
+        // Asked for: the result, on stdout, and a failure to write it is one like any other.
+        // clap draws it in colour at a terminal, where writing cannot fail for lack of room.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion if !output::stdout_is_terminal() => {
+            let text = err.render().to_string();
+            return match output::stdout_line(text.trim_end()) {
+                Ok(()) => Exit::Success.code(),
+                Err(e) => report(&e, false),
+            };
+        }
         ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
-        let _ = err.print();
-        return u8::try_from(err.exit_code()).unwrap_or(Exit::Usage.code());
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            return u8::try_from(err.exit_code()).unwrap_or(Exit::Usage.code());
+        }
+        _ => {}
     }
     let mut message = clap_message(err);
     // Keys never get here: `commands::check_args` refused them first.
@@ -88,6 +97,9 @@ fn clap_message(err: &clap::Error) -> String {
             "{arg} cannot be used with {}",
             quoted(ContextKind::PriorArg)
         ),
+        ErrorKind::MissingRequiredArgument if arg.starts_with("'--") => {
+            format!("{arg} is needed by a flag given (for example --interval needs --wait)")
+        }
         ErrorKind::MissingRequiredArgument => format!("missing {arg}"),
         ErrorKind::InvalidSubcommand => format!(
             "unknown subcommand {}",

@@ -53,7 +53,7 @@ impl SecretKey {
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(
-                "the secret key contains spaces or non-ASCII characters; copy it again".into(),
+                "the secret key contains spaces, control characters or non-ASCII characters; copy it again".into(),
             );
         }
         remember(key);

@@ -16,7 +16,8 @@ use serde_json::{Map, Value};
 use super::checks;
 use super::draft::Draft;
 use super::fields::{self, Kind, Slot};
-use crate::error::{Error, FieldError, Result, io_reason};
+use crate::error::{Error, FieldError, Result};
+use crate::text::io_reason;
 
 /// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -39,6 +40,11 @@ impl JsonSource {
         let Some(data) = data else {
             return Ok((!stdin_is_terminal).then_some(JsonSource::Stdin { explicit: false }));
         };
+        if data.trim().is_empty() {
+            return Err(Error::usage(
+                "--data needs a value: @FILE to read a file, - to read stdin, or the JSON itself",
+            ));
+        }
         if data == "-" || data == "@-" {
             return Ok(Some(JsonSource::Stdin { explicit: true }));
         }

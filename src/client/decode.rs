@@ -81,7 +81,7 @@ pub(super) fn decode(mut resp: Response<Body>, base_url: &str) -> Result<ApiResp
                 return Err(unreadable(
                     format!(
                         "the API answered {status}{rid} but its body could not be read: {}",
-                        describe(&e, base_url)
+                        describe(&e, base_url, None)
                     ),
                     true,
                 ));

@@ -7,10 +7,10 @@ use ureq::http::Uri;
 
 use super::failure::{Failure, Problem};
 
-pub(super) fn transport_failure(err: &ureq::Error, base_url: &str) -> Failure {
+pub(super) fn transport_failure(err: &ureq::Error, base_url: &str, proxy: Option<&str>) -> Failure {
     let (retryable, reached) = classify(err);
     Failure {
-        problem: Problem::Network(describe(err, base_url)),
+        problem: Problem::Network(describe(err, base_url, proxy)),
         retryable,
         retry_after: None,
         reached,
@@ -72,12 +72,44 @@ fn is_dns_failure(e: &std::io::Error) -> bool {
 
 /// One readable line for a transport failure. `ureq::Error` has no `source()`, so the words
 /// are ours; none of them can contain the key (it travels only in a header).
-pub fn describe(err: &ureq::Error, base_url: &str) -> String {
+/// `proxy` names the proxy requests go through, if any: then it, not the API, is what could
+/// not be reached when connecting fails.
+pub fn describe(err: &ureq::Error, base_url: &str, proxy: Option<&str>) -> String {
     let host = base_url
         .parse::<Uri>()
         .ok()
         .and_then(|u| u.authority().map(|a| a.to_string()))
         .unwrap_or_else(|| base_url.to_string());
+    if let Some(proxy) = proxy {
+        let connecting = match err {
+            ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+            ureq::Error::Timeout(t) => matches!(t, Timeout::Connect | Timeout::Resolve),
+            ureq::Error::Io(e) => {
+                tls_error(e).is_none()
+                    && (is_dns_failure(e)
+                        || matches!(
+                            e.kind(),
+                            ErrorKind::ConnectionRefused
+                                | ErrorKind::NetworkUnreachable
+                                | ErrorKind::HostUnreachable
+                        ))
+            }
+            _ => false,
+        };
+        if connecting {
+            let why = match err {
+                ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => {
+                    "connection refused".to_string()
+                }
+                ureq::Error::Timeout(_) => "connecting took longer than 10 s".to_string(),
+                ureq::Error::Io(e) if !is_dns_failure(e) => crate::text::io_reason(e),
+                _ => "its name does not resolve".to_string(),
+            };
+            return format!(
+                "cannot connect to the proxy {proxy} on the way to {host}: {why}; check HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY"
+            );
+        }
+    }
     match err {
         ureq::Error::Timeout(t) => {
             let phase = match t {

@@ -112,6 +112,8 @@ impl<'a> Call<'a> {
 pub struct Client {
     agent: Agent,
     base_url: String,
+    /// The proxy requests go through (`host:port`), if any.
+    proxy: Option<String>,
     key: SecretKey,
     max_retries: u32,
     timeout: Duration,
@@ -120,8 +122,20 @@ pub struct Client {
 
 impl Client {
     pub fn new(base_url: &str, key: SecretKey, options: ClientOptions) -> Client {
+        let agent = agent::build(&options);
+        // Host and port only: a proxy URL may carry a password.
+        let proxy = agent
+            .config()
+            .proxy()
+            .filter(|p| {
+                base_url
+                    .parse::<Uri>()
+                    .is_ok_and(|uri| !p.is_no_proxy(&uri))
+            })
+            .map(|p| format!("{}:{}", p.host(), p.port()));
         let client = Client {
-            agent: agent::build(&options),
+            agent,
+            proxy,
             base_url: base_url.to_string(),
             key,
             max_retries: options.max_retries,
@@ -143,12 +157,8 @@ impl Client {
                     if b.len() == 1 { "" } else { "s" }
                 ));
             }
-            if let Some(p) = client.agent.config().proxy()
-                && let Ok(uri) = client.base_url.parse::<Uri>()
-                && !p.is_no_proxy(&uri)
-            {
-                // Host and port only: a proxy URL may carry a password.
-                lines.push(format!("* through proxy {}:{}", p.host(), p.port()));
+            if let Some(p) = &client.proxy {
+                lines.push(format!("* through proxy {p}"));
             }
             lines.join("\n")
         });
@@ -309,7 +319,7 @@ impl Client {
             }
         };
         let resp = sent.map_err(|e| {
-            let failure = describe::transport_failure(&e, &self.base_url);
+            let failure = describe::transport_failure(&e, &self.base_url, self.proxy.as_deref());
             self.trace(|| {
                 format!(
                     "* failed after {} ms: {}",

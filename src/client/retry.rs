@@ -38,8 +38,11 @@ pub fn delay(retry: u32, retry_after: Option<Duration>, random: u64) -> Duration
 /// as an HTTP date (RFC 9110), which is read against `now`; a date already past means no wait.
 pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than fit is still "a very long time", which the cap then shortens.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !value.starts_with('.') {
         return value
@@ -150,6 +153,14 @@ mod tests {
         );
         // A date in the past: no wait, not an error.
         assert_eq!(p("Wed, 21 Oct 2026 07:00:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            p("99999999999999999999999"),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(
+            delay(0, p("99999999999999999999999"), 0),
+            Duration::from_secs(60)
+        );
         for bad in ["-1", "", ".5", "1.2.3", "soon", "1e3"] {
             assert_eq!(p(bad), None, "{bad}");
         }

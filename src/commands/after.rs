@@ -2,8 +2,8 @@
 //! print it. Shared by `checkout create` and `checkout get`.
 
 use crate::cli::{OutputArgs, OutputFormat};
-use crate::client::{ApiResponse, Client};
-use crate::error::{Error, Result};
+use crate::client::{self, ApiResponse, Client};
+use crate::error::{self, Error, Result};
 use crate::output::{self, Format};
 use crate::secret::Environment;
 use crate::wait::{self, Outcome, Plan};
@@ -82,23 +82,57 @@ pub fn finish(
     key_env: Environment,
     idempotency_key: Option<&str>,
 ) -> Result<()> {
+    // After a create, whatever fails from here keeps the way back to the checkout.
+    let created = |e: Error, note: String| match (idempotency_key, e) {
+        (
+            Some(k),
+            e @ (Error::Stdout(_) | Error::Api { .. } | Error::Network { .. } | Error::Usage(_)),
+        ) => Error::Created {
+            source: Box::new(e),
+            note,
+            idempotency_key: k.to_string(),
+        },
+        (_, e) => e,
+    };
+    let lost = || {
+        format!(
+            "the checkout was created: run the same command with {} to get its answer again",
+            idempotency_key.map(error::key_flag).unwrap_or_default()
+        )
+    };
+    let print = |resp: &ApiResponse| {
+        output::print_checkout(resp, after.format, idempotency_key).map_err(|e| match e {
+            Error::Stdout(_) => created(e, lost()),
+            other => other,
+        })
+    };
+
     let Some(plan) = after.wait else {
-        output::print_checkout(&resp, after.format, idempotency_key)?;
+        print(&resp)?;
         present(&resp.body, after, key_env);
         return Ok(());
     };
 
     // The customer needs the URL now, not once the wait is over.
     present(&resp.body, after, key_env);
+    let broken = |what: String| Error::Network {
+        message: format!(
+            "the API answered {} but {what}, so orqex cannot wait for it; run again with --output json to see the answer",
+            resp.status
+        ),
+        idempotency_key: idempotency_key.map(str::to_string),
+    };
     let id = output::checkout_id(&resp.body)
-        .ok_or_else(|| Error::Network {
-            message: format!(
-                "the API answered {} but the response has no data.checkout.id, so orqex cannot wait for it; run again with --output json to see the answer",
-                resp.status
-            ),
-            idempotency_key: idempotency_key.map(str::to_string),
-        })?
+        .ok_or_else(|| broken("the response has no data.checkout.id".into()))?
         .to_string();
+    // The id goes into the path of every check: one that could change the path is the
+    // answer's fault, not the user's.
+    if client::checkout_id(&id).is_err() {
+        return Err(broken(format!(
+            "data.checkout.id `{}` is not a checkout id",
+            crate::text::printable(&id)
+        )));
+    }
     if wait::state(&resp.body) == wait::State::Open {
         let url = output::checkout_url(&resp.body).unwrap_or("its URL");
         output::note(&format!(
@@ -116,16 +150,25 @@ pub fn finish(
         client.get_checkout(&id, Some(deadline))
     });
     pace.finish();
-    match outcome? {
-        Outcome::Paid(last) => output::print_checkout(&last, after.format, idempotency_key),
+    let outcome = outcome.map_err(|e| {
+        let note = format!(
+            "checkout {id} exists{}; wait again with: orqex checkout get {id} --wait",
+            idempotency_key
+                .map(|k| format!(" (created with {})", error::key_flag(k)))
+                .unwrap_or_default()
+        );
+        created(e, note)
+    })?;
+    match outcome {
+        Outcome::Paid(last) => print(&last),
         Outcome::Unpaid(last, why) => {
-            output::print_checkout(&last, after.format, idempotency_key)?;
+            print(&last)?;
             Err(Error::Unpaid(format!(
                 "checkout {id} ended without payment: {why}"
             )))
         }
         Outcome::TimedOut(last, last_error) => {
-            output::print_checkout(&last, after.format, idempotency_key)?;
+            print(&last)?;
             let mut message = format!(
                 "gave up waiting after {}: checkout {id} is still open ({}); wait again with `orqex checkout get {id} --wait`",
                 crate::text::duration(plan.timeout),

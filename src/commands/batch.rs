@@ -32,6 +32,8 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         None
     } else {
         let key = settings.require_key()?;
+        output::refuse_closed_stdout()?;
+        let client = net::client(&args.net, settings, key.clone())?;
         let ask = prompt::allowed(args.input.no_input) && !args.input.yes;
         super::create::confirm_live(&key, ask, true, || {
             vec![
@@ -46,7 +48,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
                 ("concurrency", args.batch.concurrency.to_string()),
             ]
         })?;
-        Some(net::client(&args.net, settings, key)?)
+        Some(client)
     };
     if generated && client.is_some() {
         output::note(&format!(
@@ -80,9 +82,13 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     })
     .map_err(|e| match e {
         // The results are lost and no more rows were sent: the batch key gets them back.
-        Error::Stdout(message) if client.is_some() => Error::Other(format!(
-            "{message}; stopped sending rows. Rows already sent may have been created: re-run the same file with {flag} to get every row's result (rows already created are replayed, not created again)"
-        )),
+        e @ Error::Stdout(_) if client.is_some() => Error::Created {
+            source: Box::new(e),
+            note: format!(
+                "stopped sending rows; rows already sent may have been created: re-run the same file with {flag} to get every row's result (rows already created are replayed, not created again)"
+            ),
+            idempotency_key: batch_key.clone(),
+        },
         other => other,
     })?;
     progress.clear();
@@ -138,7 +144,7 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
             None => sniff(reader).map_err(|e| {
                 Error::usage(format!(
                     "--batch -: cannot read stdin: {}",
-                    crate::error::io_reason(&e)
+                    crate::text::io_reason(&e)
                 ))
             }),
         };
@@ -151,7 +157,7 @@ fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + 
     let file = std::fs::File::open(source).map_err(|e| {
         Error::usage(format!(
             "--batch: cannot open {source}: {}",
-            crate::error::io_reason(&e)
+            crate::text::io_reason(&e)
         ))
     })?;
     let format = named.unwrap_or(if source.to_ascii_lowercase().ends_with(".csv") {

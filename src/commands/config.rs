@@ -264,6 +264,9 @@ struct ProfileReport {
     currency: Option<String>,
     base_url: Option<String>,
     ca_bundle: Option<String>,
+    /// Why a command using this profile would refuse it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<String>,
 }
 
 fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
@@ -304,12 +307,22 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
         })
     };
     let currency = from_file(&active.currency, checks::currency);
-    // Checked where commands read it: relative to the config file's directory.
-    let ca_bundle = active.ca_bundle.as_ref().map(|v| {
-        let mut item = Item::new(v.clone(), &file_source);
-        item.problem = super::net::load_ca_bundle(&super::net::profile_ca_path(path, v)).err();
-        item
-    });
+    // As commands read it: ORQEX_CA_BUNDLE first, else the profile's, relative to the config
+    // file's directory.
+    let env_ca = config::env_nonempty(super::net::ENV_CA_BUNDLE);
+    let ca_bundle = match (env_ca, &active.ca_bundle) {
+        (Some(v), _) => {
+            let mut item = Item::new(v.clone(), &Source::Env(super::net::ENV_CA_BUNDLE));
+            item.problem = super::net::load_ca_bundle(Path::new(&v)).err();
+            Some(item)
+        }
+        (None, Some(v)) => {
+            let mut item = Item::new(v.clone(), &file_source);
+            item.problem = super::net::load_ca_bundle(&super::net::profile_ca_path(path, v)).err();
+            Some(item)
+        }
+        (None, None) => None,
+    };
 
     let mut profile_item = Item::new(profile, &profile_source);
     profile_item.problem = config::check_profile_name(&profile_item.value).err();
@@ -328,6 +341,25 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
                     currency: p.currency.clone(),
                     base_url: p.base_url.clone(),
                     ca_bundle: p.ca_bundle.clone(),
+                    problems: [
+                        config::check_profile_name(name).err(),
+                        p.currency
+                            .as_deref()
+                            .and_then(|c| checks::currency(c).err())
+                            .map(|e| format!("currency {e}")),
+                        p.base_url
+                            .as_deref()
+                            .and_then(|u| config::check_base_url(u).err())
+                            .map(|e| format!("base-url {e}")),
+                        p.ca_bundle.as_deref().and_then(|c| {
+                            super::net::load_ca_bundle(&super::net::profile_ca_path(path, c))
+                                .err()
+                                .map(|e| format!("ca-bundle {e}"))
+                        }),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
                 },
             )
         })
@@ -472,7 +504,11 @@ fn human(r: &Report) -> String {
                     parts.push(format!("{what} {v}"));
                 }
             }
-            lines.push(format!("{mark} {name:<width$}  {}", parts.join(", ")));
+            let line = format!("{mark} {name:<width$}  {}", parts.join(", "));
+            lines.push(match p.problems.is_empty() {
+                true => line,
+                false => format!("{line}  INVALID: {}", p.problems.join("; ")),
+            });
         }
     }
     lines.join("\n")

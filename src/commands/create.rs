@@ -40,6 +40,10 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
 
     let key = settings.require_key()?;
     let key_env = key.environment();
+    output::refuse_closed_stdout()?;
+    // Before the live question: a bad CA bundle or proxy must not follow "this creates a real
+    // checkout".
+    let client = net::client(&args.net, &settings, key.clone())?;
     confirm_live(&key, interactive && !args.input.yes, false, || {
         summary(request.get())
     })?;
@@ -47,7 +51,6 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
         Some(k) => k,
         None => client::new_idempotency_key()?,
     };
-    let client = net::client(&args.net, &settings, key)?;
     // From the first byte sent until the checkout is shown (a --wait included), an
     // interruption must leave the way back to this checkout: its idempotency key.
     let _signals = interrupt::sending(
@@ -61,14 +64,7 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
         ));
     }
-    after::finish(&client, resp, &after, key_env, Some(&idempotency_key)).map_err(|e| match e {
-        // The checkout exists, but its URL never reached anyone: say how to get it back.
-        Error::Stdout(message) | Error::Other(message) => Error::Other(format!(
-            "{message}; the checkout was created: run the same command with {} to get its answer again",
-            error::key_flag(&idempotency_key)
-        )),
-        other => other,
-    })
+    after::finish(&client, resp, &after, key_env, Some(&idempotency_key))
 }
 
 /// Lays the sources on each other (config defaults < JSON < flags < prompt answers), then
@@ -93,6 +89,7 @@ fn assemble(
                      if there is none, run with </dev/null or give the body with --data",
                 )
             });
+            let _signals = interrupt::nothing_sent();
             source.read().map(|json| (json, source.origin()))
         }
         None => Ok((None, String::new())),

@@ -36,7 +36,11 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     };
 
     let replaced = file
-        .set(&profile, ProfileKey::SecretKey, Some(key.expose().to_string()))
+        .set(
+            &profile,
+            ProfileKey::SecretKey,
+            Some(key.expose().to_string()),
+        )
         .is_some();
     config::save(&path, &file)?;
 

@@ -13,7 +13,46 @@ use crate::secret::SecretKey;
 
 pub const ENV_CA_BUNDLE: &str = "ORQEX_CA_BUNDLE";
 
+/// The proxy variables ureq reads, in its order: the first one set is used for every request.
+const PROXY_VARS: [&str; 6] = [
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+];
+
+/// A proxy variable ureq could not use would be skipped without a word, and the request sent
+/// straight to the API: past a corporate proxy, or failing where the user expects it to work.
+fn check_proxy() -> Result<()> {
+    let Some((name, value)) = PROXY_VARS
+        .iter()
+        .find_map(|name| Some((*name, std::env::var(name).ok().filter(|v| !v.is_empty())?)))
+    else {
+        return Ok(());
+    };
+    // Not echoed: a proxy URL may carry a password.
+    match ureq::Proxy::new(&value) {
+        Err(_) => Err(Error::usage(format!(
+            "{name} is not a proxy URL orqex can use; give one like http://proxy.example:3128, or unset it"
+        ))),
+        Ok(p)
+            if !matches!(
+                p.protocol(),
+                ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+            ) =>
+        {
+            Err(Error::usage(format!(
+                "{name} names a SOCKS proxy, which orqex does not support; give an http:// or https:// proxy, or unset it"
+            )))
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
 pub fn client(net: &NetArgs, settings: &Settings, key: SecretKey) -> Result<Client> {
+    check_proxy()?;
     let options = ClientOptions {
         max_retries: net.max_retries.unwrap_or(client::DEFAULT_MAX_RETRIES),
         timeout: net
@@ -68,7 +107,7 @@ pub fn load_ca_bundle(path: &Path) -> std::result::Result<CaBundle, String> {
         format!(
             "cannot read {}: {}",
             path.display(),
-            crate::error::io_reason(&e)
+            crate::text::io_reason(&e)
         )
     })?;
     CaBundle::from_pem(&pem).map_err(|e| format!("{} {e}", path.display()))

@@ -55,8 +55,9 @@ fn sigterm_and_sighup_while_a_create_is_in_flight_print_the_flag_to_retry_and_en
             } else {
                 assert_eq!(
                     err,
+                    // No empty line first: stderr is a log here, not a terminal.
                     format!(
-                        "\norqex: {words} while sending\n  the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal\n"
+                        "orqex: {words} while sending\n  the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal\n"
                     )
                 );
             }
@@ -255,22 +256,24 @@ fn through_shell(sb: &Sandbox, server: &Server, redirection: &str, args: &[&str]
 }
 
 #[test]
-fn a_create_whose_stdout_is_closed_fails_and_says_how_to_get_the_checkout_back() {
+fn a_write_with_stdout_closed_from_the_start_sends_nothing() {
     let server = Server::created("cs_closed");
     let sb = Sandbox::new();
-    let out = through_shell(&sb, &server, ">&-", CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let key = server
-        .only_request()
-        .header("x-idempotency-key")
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        stderr(&out),
-        format!(
-            "orqex: cannot write the result to stdout: it is closed; the checkout was created: run the same command with --idempotency-key {key} to get its answer again\n"
-        )
-    );
+    let rows = sb.home.path().join("rows.jsonl");
+    std::fs::write(&rows, "{}\n").unwrap();
+    let rows = rows.to_string_lossy().into_owned();
+    for args in [
+        CREATE.to_vec(),
+        vec!["checkout", "create", "--batch", &rows],
+    ] {
+        let out = through_shell(&sb, &server, ">&-", &args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out),
+            "orqex: stdout is closed (>&-), so the answer could not be shown; nothing was sent: run again with stdout open, or redirect it to a file\n"
+        );
+    }
+    assert!(server.requests().is_empty());
 }
 
 #[test]
@@ -296,12 +299,12 @@ fn a_create_whose_reader_went_away_fails_and_says_how_to_get_the_checkout_back()
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "orqex: cannot write the result to stdout: its reader closed it; the checkout was created: run the same command with --idempotency-key order-1024-epipe to get its answer again\n"
+        "orqex: cannot write the result to stdout: its reader closed it\n  the checkout was created: run the same command with --idempotency-key order-1024-epipe to get its answer again\n"
     );
 }
 
 #[test]
-fn a_batch_whose_stdout_closes_stops_sending_and_names_the_batch_key() {
+fn a_batch_whose_reader_goes_away_stops_sending_and_names_the_batch_key() {
     let server = Server::start(|_, n| {
         Reply::After(
             Duration::from_millis(50),
@@ -312,34 +315,41 @@ fn a_batch_whose_stdout_closes_stops_sending_and_names_the_batch_key() {
     let rows = sb.home.path().join("rows.jsonl");
     let row = r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#;
     std::fs::write(&rows, format!("{row}\n").repeat(60)).unwrap();
-    let rows = rows.to_string_lossy().into_owned();
-    let out = through_shell(
-        &sb,
-        &server,
-        ">&-",
-        &[
-            "checkout",
-            "create",
-            "--batch",
-            &rows,
-            "--concurrency",
-            "2",
-            "--idempotency-key",
-            "batch-closed-out",
-        ],
-    )
-    .output()
-    .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let sent = server.requests().len();
-    assert!(sent <= 8, "{sent} rows were sent after stdout closed");
-    assert!(
-        stderr(&out).ends_with(
-            "orqex: cannot write the result to stdout: it is closed; stopped sending rows. Rows already sent may have been created: re-run the same file with --idempotency-key batch-closed-out to get every row's result (rows already created are replayed, not created again)\n"
-        ),
-        "{}",
-        stderr(&out)
-    );
+    for json in [false, true] {
+        let before = server.requests().len();
+        let mut cmd = sb.cmd_for(&server);
+        cmd.args(["checkout", "create", "--batch"])
+            .arg(&rows)
+            .args([
+                "--concurrency",
+                "2",
+                "--idempotency-key",
+                "batch-closed-out",
+            ]);
+        if json {
+            cmd.arg("--json");
+        }
+        let mut child = spawn_piped(&mut cmd);
+        // `| head -c0`: the reader is gone before the first row's line.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let sent = server.requests().len() - before;
+        assert!(sent <= 8, "{sent} rows were sent after stdout closed");
+        let err = stderr(&out);
+        if json {
+            let v = last_json_line(&err);
+            assert_eq!(v["idempotency_key"], "batch-closed-out");
+            assert_eq!(v["exit_code"], 1);
+        } else {
+            assert!(
+                err.ends_with(
+                    "orqex: cannot write the result to stdout: its reader closed it\n  stopped sending rows; rows already sent may have been created: re-run the same file with --idempotency-key batch-closed-out to get every row's result (rows already created are replayed, not created again)\n"
+                ),
+                "{err}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -859,4 +869,346 @@ fn keys_of_any_environment_are_masked_with_their_prefix() {
     assert_eq!(out.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["secret_key"]["masked"], "sk_test_***c123");
+}
+
+#[test]
+fn the_flag_to_retry_with_is_shell_quoted() {
+    let server = Server::start(|_, _| Reply::json(503, json!({"message": "busy"})));
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args([
+            "--max-retries",
+            "0",
+            "--idempotency-key",
+            "order-1024;b$(id)",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        stderr(&out).ends_with(
+            "  the checkout may or may not exist; retry safely with: --idempotency-key 'order-1024;b$(id)'\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_key_in_use_is_refused_in_a_body_even_glued_to_a_word() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    for (flag, value) in [
+        ("--description", format!("x{KEY}")),
+        (
+            "--data",
+            format!("{{\"metadata\": {{\"ref\": \"order_{KEY}\"}}}}"),
+        ),
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .args(CREATE)
+            .args([flag, &value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(
+            stderr(&out).contains(&format!("({KEY_MASKED})")),
+            "{}",
+            stderr(&out)
+        );
+        assert_no_key(&out);
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_wait_that_fails_after_a_create_keeps_the_way_back_to_the_checkout() {
+    let server = Server::start(|req, _| {
+        if req.method == "POST" {
+            Reply::created("cs_lost")
+        } else {
+            Reply::json(404, json!({"message": "No such checkout"}))
+        }
+    });
+    let sb = Sandbox::new();
+    let run = |json: bool| {
+        let mut cmd = sb.cmd_for(&server);
+        cmd.args(CREATE).args([
+            "--idempotency-key",
+            "order-1024-lost",
+            "--wait",
+            "--interval",
+            "0.1",
+        ]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).ends_with(
+            "orqex: the API answered 404: No such checkout (request id req_test_0001)\n  checkout cs_lost exists (created with --idempotency-key order-1024-lost); wait again with: orqex checkout get cs_lost --wait\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let v = last_json_line(&stderr(&run(true)));
+    assert_eq!(v["idempotency_key"], "order-1024-lost");
+    assert_eq!(v["status"], 404);
+}
+
+#[test]
+fn json_output_escapes_what_a_terminal_would_act_on() {
+    let mut body = checkout_body("cs_1");
+    body["data"]["checkout"]["note"] = json!("a\u{202e}b\u{85}c\u{7f}d\u{2028}e");
+    let server = Server::start(move |_, _| Reply::json(201, body.clone()));
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains(r#""note": "a\u202eb\u0085c\u007fd\u2028e""#),
+        "{text}"
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v["data"]["checkout"]["note"],
+        "a\u{202e}b\u{85}c\u{7f}d\u{2028}e"
+    );
+
+    // An id a terminal would act on is a broken answer where it is printed as a line.
+    let mut body = checkout_body("cs_\u{202e}1");
+    body["data"]["checkout"]["url"] = json!("https://pay.orqex.com/c/1");
+    let server = Server::start(move |_, _| Reply::json(201, body.clone()));
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args(["-o", "id"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn a_key_that_does_not_say_sandbox_is_treated_as_live() {
+    let server = Server::created("cs_prod");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .env("ORQEX_SECRET_KEY", "sk_prod_test_0000_0000_fake")
+        .env("CI", "1")
+        .args(CREATE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out),
+        "orqex: using a key that is not a sandbox key (sk_prod_***fake): this creates a real checkout\n"
+    );
+}
+
+#[test]
+fn sigquit_at_a_prompt_gives_the_terminal_back_too() {
+    use expectrl::process::unix::Signal;
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd_for(&server);
+    orqex.args(["checkout", "create", "--amount", "50"]);
+    let mut p = spawn_cmd(orqex);
+    p.expect("Currency, ISO 4217");
+    p.wait_for_raw();
+    p.session.get_process_mut().kill(Signal::SIGQUIT).unwrap();
+    let (out, code) = p.finish();
+    assert_eq!(code, 131, "{out}");
+    assert!(
+        out.contains("orqex: quit (SIGQUIT); nothing was sent or saved"),
+        "{out}"
+    );
+    assert_terminal_restored(&p, &out);
+}
+
+#[test]
+fn proxies_that_cannot_be_used_are_refused_and_a_refusing_proxy_is_named() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    for (value, words) in [
+        (
+            "socks5://u:pw@127.0.0.1:1",
+            "HTTPS_PROXY names a SOCKS proxy, which orqex does not support",
+        ),
+        (
+            "http://\u{1b}bad",
+            "HTTPS_PROXY is not a proxy URL orqex can use",
+        ),
+    ] {
+        let out = sb
+            .cmd_for(&server)
+            .env_remove("NO_PROXY")
+            .env("HTTPS_PROXY", value)
+            .args(CREATE)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        assert!(
+            stderr(&out).starts_with(&format!("orqex: {words}")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("pw"));
+    }
+    let proxy = dead_url();
+    let proxy = proxy.trim_end_matches("/v1");
+    let out = sb
+        .cmd_for(&server)
+        .env_remove("NO_PROXY")
+        .env("HTTP_PROXY", proxy)
+        .args(CREATE)
+        .args(["--max-retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "cannot connect to the proxy {} on the way to {}: connection refused",
+            proxy.trim_start_matches("http://"),
+            server.addr
+        )),
+        "{err}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn config_files_that_are_not_regular_or_too_large_are_refused() {
+    let sb = Sandbox::new();
+    let path = sb.write_config("");
+    std::fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, format!("# {}\n", "x".repeat(1024 * 1024))).unwrap();
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is larger than 1 MiB"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn help_and_version_that_cannot_be_written_exit_1() {
+    let sb = Sandbox::new();
+    for arg in ["--version", "--help"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = sb.cmd().arg(arg).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{arg}");
+    }
+}
+
+#[test]
+fn a_bad_ca_bundle_is_reported_before_any_word_about_live_money() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .env("ORQEX_CA_BUNDLE", sb.home.path().join("missing.pem"))
+        .args(CREATE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("live"), "{}", stderr(&out));
+    let out = sb
+        .cmd()
+        .env("ORQEX_CA_BUNDLE", sb.home.path().join("missing.pem"))
+        .args(["config", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ca_bundle"]["source"], "env");
+    assert!(
+        v["ca_bundle"]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("no such file")
+    );
+}
+
+#[test]
+fn sigterm_while_stdin_is_read_says_nothing_was_sent() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd_for(&server);
+    cmd.args(["checkout", "create", "--data", "-"])
+        .stdin(Stdio::piped());
+    let mut child = spawn_piped(&mut cmd);
+    let stdin = child.stdin.take();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_died_by(&out, 15);
+    assert_eq!(
+        stderr(&out),
+        "orqex: terminated (SIGTERM); nothing was sent or saved\n"
+    );
+}
+
+#[test]
+fn an_answer_whose_id_could_change_the_path_is_a_broken_answer() {
+    let mut body = checkout_with_status("cs_1", "open", "pending");
+    body["data"]["checkout"]["id"] = json!("../../x");
+    let server = Server::start(move |_, _| Reply::json(200, body.clone()));
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_1", "--wait", "--interval", "0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("data.checkout.id `../../x` is not a checkout id"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn an_empty_data_flag_says_what_it_takes() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().args(CREATE).args(["--data", ""]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "orqex: --data needs a value: @FILE to read a file, - to read stdin, or the JSON itself\n"
+    );
 }
