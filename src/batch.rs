@@ -12,6 +12,7 @@ use std::sync::{Condvar, Mutex};
 
 use serde_json::{Value, json};
 
+use crate::checkout::input::Parsed;
 use crate::checkout::{Draft, checks, input, validate};
 use crate::client::Client;
 use crate::error::{Error, Exit, Result};
@@ -30,7 +31,7 @@ pub enum Format {
 /// One input row, parsed as far as it could be. `number` counts rows from 1, header excluded.
 pub struct Row {
     pub number: u64,
-    pub request: Result<Draft>,
+    pub request: Result<Parsed>,
 }
 
 /// A source of rows that can be handed to the reader thread.
@@ -136,7 +137,7 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
     // Every column name is checked against the request model once, up front: a row of
     // empty cells has each path and no value.
     let empty: Vec<(&str, Option<&str>)> = header.iter().map(|h| (h.as_str(), None)).collect();
-    input::from_paths(&empty, "the CSV header", "CSV header")?;
+    input::from_paths(&empty, "the CSV header", "CSV header")?.strict()?;
     // Two columns for one field would each set it and the last would win: a row could send
     // another amount than the one its reader sees first.
     if let Some((first, second)) = duplicate(&header) {
@@ -349,17 +350,22 @@ pub fn run(
 }
 
 /// Validates and sends one row; the JSON line to print and whether the key was refused.
-fn process(number: u64, request: Result<Draft>, plan: &Plan<'_>) -> (Value, bool) {
+fn process(number: u64, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, bool) {
     let key = row_key(&plan.batch_key, number);
-    let request = match request {
+    let Parsed { draft, problems } = match request {
         Ok(r) => r,
         Err(err) => return (failure(number, &err, None), false),
     };
-    let valid = match validate::validate(plan.defaults.clone().overlay(request.clone())) {
-        Ok(v) => v,
-        Err(mut problems) => {
+    // A row's own value wins over the command line's, so a wrong one is the row's problem
+    // even where a flag would have given the field.
+    let checked = validate::validate(plan.defaults.clone().overlay(draft.clone()));
+    let valid = match (checked, problems.is_empty()) {
+        (Ok(v), true) => v,
+        (checked, _) => {
+            let mut found = checked.err().unwrap_or_default();
             let row = format!("row {number}");
-            input::name_sources(&mut problems, &[(&request, Some(&row))]);
+            input::name_sources(&mut found, &[(&draft, Some(&row))]);
+            let problems = input::combine(problems, &Draft::default(), found);
             return (failure(number, &Error::Invalid(problems), None), false);
         }
     };
@@ -420,7 +426,7 @@ mod tests {
     #[test]
     fn csv_columns_are_field_paths() {
         let rows = csv("amount,customer.email,metadata.order_id,restriction.phone.number\n12.50,a@example.com,1024,0700000000\n").unwrap();
-        let req = rows[0].request.as_ref().unwrap();
+        let req = &rows[0].request.as_ref().unwrap().draft;
         assert_eq!(
             serde_json::to_string(req.as_map()).unwrap(),
             r#"{"amount":12.50,"customer":{"email":"a@example.com"},"metadata":{"order_id":"1024"},"restriction":{"phone":{"number":"0700000000"}}}"#
@@ -430,7 +436,7 @@ mod tests {
     #[test]
     fn empty_cells_leave_fields_unset() {
         let rows = csv("amount,currency\n,\n5,xof\n").unwrap();
-        assert_eq!(rows[0].request.as_ref().unwrap(), &Draft::default());
+        assert_eq!(rows[0].request.as_ref().unwrap().draft, Draft::default());
         assert_eq!(rows[1].number, 2);
     }
 

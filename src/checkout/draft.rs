@@ -74,6 +74,26 @@ impl Draft {
         }
     }
 
+    /// Takes the value at `path` out, if there is one.
+    pub fn remove(&mut self, path: &str) {
+        let (parts, key) = split(path);
+        let mut map = &mut self.0;
+        let last = parts.len() - 1;
+        for (i, part) in parts.iter().enumerate() {
+            if i == last && key.is_none() {
+                map.remove(*part);
+                return;
+            }
+            match map.get_mut(*part) {
+                Some(Value::Object(inner)) => map = inner,
+                _ => return,
+            }
+        }
+        if let Some(key) = key {
+            map.remove(key);
+        }
+    }
+
     /// `self` with `path` set, for building a layer in one expression.
     pub fn with(mut self, path: &str, value: Value) -> Draft {
         self.set(path, value);

@@ -19,6 +19,43 @@ use super::fields::{self, Kind, Slot};
 use crate::error::{Error, FieldError, Result};
 use crate::text::io_reason;
 
+/// A draft from one source, and what was wrong with the shape of its fields (an unknown
+/// name, a wrong type). Those fields are left out of the draft, so that the rest can still be
+/// layered, overridden by a flag and checked: one run shows every mistake.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub draft: Draft,
+    pub problems: Vec<FieldError>,
+}
+
+impl Parsed {
+    /// The draft, or its problems as the error: for a source that must be right as a whole.
+    pub fn strict(self) -> Result<Draft> {
+        if self.problems.is_empty() {
+            Ok(self.draft)
+        } else {
+            Err(Error::Invalid(self.problems))
+        }
+    }
+}
+
+/// The problems of a draft from layered sources: those of each source's shape, less the
+/// fields a higher layer (`over`) sets anyway, then the validation's, less the fields whose
+/// shape was already found wrong (they were given, wrongly, not left out).
+pub fn combine(
+    shape: Vec<FieldError>,
+    over: &Draft,
+    validation: Vec<FieldError>,
+) -> Vec<FieldError> {
+    let mut problems: Vec<FieldError> = shape
+        .into_iter()
+        .filter(|p| !over.is_set(&p.field))
+        .collect();
+    let wrong: Vec<String> = problems.iter().map(|p| p.field.clone()).collect();
+    problems.extend(validation.into_iter().filter(|p| !wrong.contains(&p.field)));
+    problems
+}
+
 /// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 
@@ -34,11 +71,19 @@ pub enum JsonSource {
 }
 
 impl JsonSource {
-    /// Decides where the JSON comes from: `--data` if given (then stdin is never read),
-    /// else stdin when it is not a terminal, else nowhere.
-    pub fn choose(data: Option<&str>, stdin_is_terminal: bool) -> Result<Option<JsonSource>> {
+    /// Decides where the JSON comes from: `--data` if given; else stdin, when it is not a
+    /// terminal and no body flag was given (`echo '{...}' | orqex checkout create`); else
+    /// nowhere. With flags, stdin is read only when `--data -` says so: a script's loop
+    /// (`while read ...; do orqex ...; done < list`) keeps its input, and an open, silent
+    /// stdin cannot hang a create.
+    pub fn choose(
+        data: Option<&str>,
+        stdin_is_terminal: bool,
+        flags_given: bool,
+    ) -> Result<Option<JsonSource>> {
         let Some(data) = data else {
-            return Ok((!stdin_is_terminal).then_some(JsonSource::Stdin { explicit: false }));
+            let pipe = !stdin_is_terminal && !flags_given;
+            return Ok(pipe.then_some(JsonSource::Stdin { explicit: false }));
         };
         if data.trim().is_empty() {
             return Err(Error::usage(
@@ -85,7 +130,7 @@ impl JsonSource {
 
     /// Reads at most `MAX_JSON_BYTES + 1` bytes (a bigger stream is never read whole) and
     /// parses them. `None` when an implicit stdin is empty: in CI, `</dev/null` is no input.
-    pub fn read(&self) -> Result<Option<Draft>> {
+    pub fn read(&self) -> Result<Option<Parsed>> {
         let limit = MAX_JSON_BYTES as u64 + 1;
         let mut bytes = Vec::new();
         match self {
@@ -115,7 +160,11 @@ impl JsonSource {
 }
 
 /// Turns raw bytes into a draft, or one clear exit-2 error. Nothing here is ever sent.
-pub fn parse_json(bytes: &[u8], source: &JsonSource, empty_is_none: bool) -> Result<Option<Draft>> {
+pub fn parse_json(
+    bytes: &[u8],
+    source: &JsonSource,
+    empty_is_none: bool,
+) -> Result<Option<Parsed>> {
     parse_json_from(bytes, &source.describe(), &source.origin(), empty_is_none)
 }
 
@@ -126,7 +175,7 @@ pub fn parse_json_from(
     what: &str,
     origin: &str,
     empty_is_none: bool,
-) -> Result<Option<Draft>> {
+) -> Result<Option<Parsed>> {
     if bytes.len() > MAX_JSON_BYTES {
         return Err(Error::usage(format!(
             "{what} is larger than 1 MiB; a checkout request is a few hundred bytes, check the input"
@@ -163,8 +212,19 @@ pub fn parse_json_from(
     let mut found = Vec::new();
     checks::secret_keys(&Value::Object(map.clone()), "", &mut found);
     refuse_keys(found, origin)?;
-    check_object(&map, origin)?;
-    Ok(Some(Draft::from_map(map)))
+    Ok(Some(checked(Draft::from_map(map), origin, false)))
+}
+
+/// `draft` with the fields of a wrong name or type taken out, and those problems. `typed`
+/// when the values are text someone typed (CSV cells, answers): a number field's text is left
+/// for its own check, which says what is wrong with it in its own words.
+fn checked(mut draft: Draft, origin: &str, typed: bool) -> Parsed {
+    let mut problems = Vec::new();
+    check_shape(draft.as_map(), "", origin, typed, &mut problems);
+    for p in &problems {
+        draft.remove(&p.field);
+    }
+    Parsed { draft, problems }
 }
 
 /// Walks a JSON text and fails on the first object that names a key twice.
@@ -259,6 +319,7 @@ fn check_shape(
     map: &Map<String, Value>,
     prefix: &str,
     origin: &str,
+    typed: bool,
     problems: &mut Vec<FieldError>,
 ) {
     for (key, value) in map {
@@ -268,7 +329,7 @@ fn check_shape(
             Some(slot) => match (slot, value) {
                 (_, Value::Null) => None,
                 (Slot::Object, Value::Object(m)) => {
-                    check_shape(m, &path, origin, problems);
+                    check_shape(m, &path, origin, typed, problems);
                     None
                 }
                 (Slot::Field(f), Value::Object(m)) if f.kind == Kind::Map => {
@@ -277,6 +338,7 @@ fn check_shape(
                 }
                 (Slot::Field(f), Value::String(_)) if f.kind == Kind::Text => None,
                 (Slot::Field(f), Value::Number(_)) if f.kind == Kind::Number => None,
+                (Slot::Field(f), Value::String(_)) if f.kind == Kind::Number && typed => None,
                 (slot, _) => {
                     let expected = match slot {
                         Slot::Field(f) if f.kind == Kind::Text => "a string",
@@ -360,13 +422,13 @@ pub fn from_answers(answers: &[(&str, String)]) -> Result<Draft> {
         .iter()
         .map(|(path, text)| (*path, Some(text.as_str())))
         .collect();
-    from_paths(&cells, "the answers", "prompt")
+    from_paths(&cells, "the answers", "prompt")?.strict()
 }
 
 /// A draft from (field path, text) pairs, as CSV columns give them: a number where the body
-/// wants one (when the text is one; otherwise the shape check says so), text elsewhere, and
-/// `None` left unset. Unknown paths and wrong types are reported like JSON's.
-pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> Result<Draft> {
+/// wants one and the text is one (else the text, for the field's check to judge), text
+/// elsewhere, and `None` left unset. Unknown paths are reported like JSON's.
+pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> Result<Parsed> {
     // Before anything can quote a name or a cell back.
     let found = cells
         .iter()
@@ -398,17 +460,18 @@ pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> R
         };
         draft.set(path, value);
     }
-    check_object(draft.as_map(), origin)?;
+    let mut parsed = checked(draft, origin, true);
     // The nulls only showed the shape check an empty cell's path: absent is absent.
     let mut cells_given = Draft::default();
     for (path, text) in cells {
         if text.is_some()
-            && let Some(value) = draft.get(path)
+            && let Some(value) = parsed.draft.get(path)
         {
             cells_given.set(path, value.clone());
         }
     }
-    Ok(cells_given)
+    parsed.draft = cells_given;
+    Ok(parsed)
 }
 
 /// The problems of an input holding what looks like a secret key, (field, why) as
@@ -427,17 +490,6 @@ fn refuse_keys(found: Vec<(String, String)>, origin: &str) -> Result<()> {
             })
             .collect(),
     ))
-}
-
-/// Every unknown field and wrong type in `map`, at once.
-fn check_object(map: &Map<String, Value>, origin: &str) -> Result<()> {
-    let mut problems = Vec::new();
-    check_shape(map, "", origin, &mut problems);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(problems))
-    }
 }
 
 /// Points each problem at where its value came from. `layers` run from the highest (the one
@@ -476,7 +528,9 @@ mod tests {
     const STDIN: JsonSource = JsonSource::Stdin { explicit: false };
 
     fn parse(text: &str) -> Result<Option<Draft>> {
-        parse_json(text.as_bytes(), &STDIN, true)
+        parse_json(text.as_bytes(), &STDIN, true)?
+            .map(Parsed::strict)
+            .transpose()
     }
 
     fn problems(text: &str) -> Vec<String> {
@@ -648,9 +702,15 @@ mod tests {
 
     #[test]
     fn choosing_the_source() {
-        let c = |d: Option<&str>, tty| JsonSource::choose(d, tty).unwrap();
+        let c = |d: Option<&str>, tty| JsonSource::choose(d, tty, false).unwrap();
         assert_eq!(c(None, true), None);
         assert_eq!(c(None, false), Some(STDIN));
+        // With flags, stdin only when asked for.
+        assert_eq!(JsonSource::choose(None, false, true).unwrap(), None);
+        assert_eq!(
+            JsonSource::choose(Some("-"), false, true).unwrap(),
+            Some(JsonSource::Stdin { explicit: true })
+        );
         assert_eq!(
             c(Some("-"), true),
             Some(JsonSource::Stdin { explicit: true })
@@ -663,11 +723,11 @@ mod tests {
             c(Some(" {\"amount\": 5}"), false),
             Some(JsonSource::Inline(" {\"amount\": 5}".into()))
         );
-        let m = JsonSource::choose(Some("body.json"), true)
+        let m = JsonSource::choose(Some("body.json"), true, false)
             .unwrap_err()
             .to_string();
         assert!(m.contains("--data @body.json"), "{m}");
-        assert!(JsonSource::choose(Some("@"), true).is_err());
+        assert!(JsonSource::choose(Some("@"), true, false).is_err());
     }
 
     #[test]

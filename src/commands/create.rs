@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::after;
-use crate::checkout::input::{self, JsonSource};
+use crate::checkout::input::{self, JsonSource, Parsed};
 use crate::checkout::{Draft, ValidRequest, checks, validate};
 use crate::cli::CreateArgs;
 use crate::client;
@@ -75,48 +75,18 @@ fn assemble(
     settings: &Settings,
     interactive: bool,
 ) -> Result<(ValidRequest, Option<String>)> {
-    let stdin_is_terminal = std::io::stdin().is_terminal();
-    let json = match JsonSource::choose(args.input.data.as_deref(), stdin_is_terminal)? {
-        Some(source) => {
-            if stdin_is_terminal && matches!(source, JsonSource::Stdin { .. }) {
-                output::note("orqex: reading JSON from the terminal; end it with Ctrl-D");
-            }
-            // A piped stdin that never closes would wait forever without a word; say why.
-            let _waiting = (source == JsonSource::Stdin { explicit: false }).then(|| {
-                note_if_still_waiting(
-                    STDIN_HINT_AFTER,
-                    "orqex: waiting for a JSON body on stdin (it is not a terminal); \
-                     if there is none, run with </dev/null or give the body with --data",
-                )
-            });
-            let _signals = interrupt::nothing_sent();
-            source.read().map(|json| (json, source.origin()))
-        }
-        None => Ok((None, String::new())),
-    };
     let (flags, mut problems) = super::body::from_flags(&args.body);
-    let (json, json_origin) = match json {
-        Ok((json, origin)) => (json.unwrap_or_default(), origin),
-        // Fields of the wrong name or type in the JSON are listed together with whatever the
-        // flags got wrong, so one run shows every mistake; the JSON itself is not used.
-        Err(Error::Invalid(found)) => {
-            problems.splice(0..0, found);
-            let missing = input::missing_required(&flags);
-            if let Err(found) = validate::validate(flags) {
-                problems.extend(
-                    found
-                        .into_iter()
-                        .filter(|p| !missing.contains(&p.field.as_str())),
-                );
-            }
-            if let Some(Err(message)) = args.idempotency_key.as_deref().map(checks::idempotency_key)
-            {
-                problems.push(checks::idempotency_key_problem(message));
-            }
-            return Err(Error::Invalid(problems));
-        }
-        Err(other) => return Err(other),
+    let flags_given = !args.body.given.is_empty();
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let source = JsonSource::choose(args.input.data.as_deref(), stdin_is_terminal, flags_given)?;
+    let (json, json_origin) = match &source {
+        Some(source) => (read_json(source, stdin_is_terminal)?, source.origin()),
+        None => (Parsed::default(), String::new()),
     };
+    let Parsed {
+        draft: json,
+        problems: shape,
+    } = json;
     let defaults = config_defaults(settings);
     let config_origin = format!("config file {}", settings.path.display());
     let mut draft = defaults
@@ -149,14 +119,10 @@ fn assemble(
     if interactive && !missing.is_empty() {
         // A value given wrongly is reported now rather than after the questions, and the key
         // is checked first too: nobody should answer six questions to learn either.
-        if let Err(mut found) = validate::validate(draft.clone()) {
-            name_sources(&mut found);
-            problems.extend(
-                found
-                    .into_iter()
-                    .filter(|p| !missing.contains(&p.field.as_str())),
-            );
-        }
+        let mut found = validate::validate(draft.clone()).err().unwrap_or_default();
+        name_sources(&mut found);
+        found.retain(|p| !missing.contains(&p.field.as_str()));
+        problems.extend(input::combine(shape.clone(), &flags, found));
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
@@ -167,14 +133,71 @@ fn assemble(
         draft = draft.overlay(answers);
     }
 
-    match validate::validate(draft) {
-        Ok(r) if problems.is_empty() => Ok((r, idempotency_key)),
-        Ok(_) => Err(Error::Invalid(problems)),
-        Err(mut more) => {
-            name_sources(&mut more);
-            problems.extend(more);
-            Err(Error::Invalid(problems))
+    let (valid, found) = match validate::validate(draft) {
+        Ok(valid) => (Some(valid), Vec::new()),
+        Err(mut found) => {
+            name_sources(&mut found);
+            (None, found)
         }
+    };
+    let missing_any = found.iter().any(|p| missing.contains(&p.field.as_str()));
+    problems.extend(input::combine(shape, &flags, found));
+    if let Some(valid) = valid
+        && problems.is_empty()
+    {
+        return Ok((valid, idempotency_key));
+    }
+    // Flags were given, so a pipe on stdin was left alone: say so where it would explain
+    // the missing fields.
+    if source.is_none() && flags_given && missing_any && stdin_may_hold_input() {
+        problems.push(FieldError {
+            field: "stdin".into(),
+            flag: "--data -".into(),
+            message: "was not read, since flags were given; to merge JSON piped on stdin with the flags, add --data -".into(),
+        });
+    }
+    Err(Error::Invalid(problems))
+}
+
+/// Reads a JSON source, saying what it waits for where a person could wonder.
+fn read_json(source: &JsonSource, stdin_is_terminal: bool) -> Result<Parsed> {
+    let stdin = matches!(source, JsonSource::Stdin { .. });
+    if stdin && stdin_is_terminal {
+        output::note("orqex: reading JSON from the terminal; end it with Ctrl-D");
+    }
+    // A pipe that never closes would wait forever without a word; say why.
+    let _waiting = (source == &JsonSource::Stdin { explicit: false } && stdin_may_hold_input())
+        .then(|| {
+            note_if_still_waiting(
+                STDIN_HINT_AFTER,
+                "orqex: waiting for a JSON body on stdin (it is not a terminal); \
+                 if there is none, run with </dev/null or give the body with --data",
+            )
+        });
+    let _signals = interrupt::nothing_sent();
+    Ok(source.read()?.unwrap_or_default())
+}
+
+/// Whether stdin is a pipe, a socket or a file: something that may hold input (and a pipe,
+/// wait for it), unlike a terminal or /dev/null.
+fn stdin_may_hold_input() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .is_ok_and(|m| {
+                let t = m.file_type();
+                t.is_fifo() || t.is_socket() || t.is_file()
+            })
+    }
+    #[cfg(not(unix))]
+    {
+        !std::io::stdin().is_terminal()
     }
 }
 

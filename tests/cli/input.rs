@@ -2,7 +2,7 @@
 //! with flags and config defaults, and every way a body is refused (with nothing sent).
 
 use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
@@ -107,18 +107,21 @@ fn flags_override_json_field_by_field() {
     let server = Server::created("cs_merge");
     let sb = Sandbox::new();
     let out = with_stdin(
-        sb.cmd_for(&server).args(create()).args([
-            "--email",
-            "kofi@example.com",
-            "--amount",
-            "50",
-            "-m",
-            "channel=cli",
-            "-m",
-            "batch=7",
-            "--return-url",
-            "https://shop.example.com/thanks",
-        ]),
+        sb.cmd_for(&server)
+            .args(create())
+            .args(["--data", "-"])
+            .args([
+                "--email",
+                "kofi@example.com",
+                "--amount",
+                "50",
+                "-m",
+                "channel=cli",
+                "-m",
+                "batch=7",
+                "--return-url",
+                "https://shop.example.com/thanks",
+            ]),
         body_text().as_bytes(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -145,7 +148,11 @@ fn config_currency_is_the_lowest_layer() {
     sb.write_config("[profiles.default]\ncurrency = \"GHS\"\n");
     let run = |json: &str, flags: &[&str]| -> Value {
         let out = with_stdin(
-            sb.cmd().args(create()).args(flags).arg("--dry-run"),
+            sb.cmd()
+                .args(create())
+                .args(["--data", "-"])
+                .args(flags)
+                .arg("--dry-run"),
             json.as_bytes(),
         );
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -300,7 +307,7 @@ fn unknown_fields_name_the_path_and_the_closest_field() {
     body["customer"]["emial"] = json!("x@example.com");
     body["amout"] = json!(5);
     let out = with_stdin(
-        sb.cmd_for(&server).args(create()),
+        sb.cmd_for(&server).args(create()).args(["--data", "-"]),
         body.to_string().as_bytes(),
     );
     assert_refused(&out, &server, "invalid input: 2 problems; nothing was sent");
@@ -347,8 +354,10 @@ fn wrong_types_are_refused_with_their_path() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE),
-        br#"{"amount": "50", "customer": {"first_name": ["Ama"]}, "metadata": "x"}"#,
+        sb.cmd_for(&server).args(create()),
+        br#"{"amount": "50", "currency": "XOF", "description": "d",
+             "customer": {"email": "a@example.com", "first_name": ["Ama"], "last_name": "M"},
+             "metadata": "x"}"#,
     );
     assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
     let err = stderr(&out);
@@ -362,11 +371,50 @@ fn wrong_types_are_refused_with_their_path() {
 }
 
 #[test]
+fn a_flag_overrides_a_json_field_of_the_wrong_type_and_the_rest_is_still_checked() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .args([
+            "--dry-run",
+            "--data",
+            r#"{"amount": "x", "customer": {"email": "bad@"}}"#,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "create", "--dry-run"])
+        .args([
+            "--data",
+            r#"{"amount": "x", "customer": {"email": "bad@"}}"#,
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.starts_with("orqex: invalid input: 6 problems; nothing was sent\n"),
+        "{err}"
+    );
+    for line in [
+        "  amount (--data): must be a number, like 50 (not in quotes); got a string",
+        "  customer.email (--data): `bad@` is not a valid email address, like ama@example.com",
+        "  currency (--currency): is required; set it with --currency",
+    ] {
+        assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
+    }
+}
+
+#[test]
 fn a_field_given_twice_is_refused() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE),
+        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
         br#"{"amount": 50, "amount": 5000}"#,
     );
     assert_refused(&out, &server, "duplicate field `amount`");
@@ -377,7 +425,7 @@ fn invalid_utf8_is_refused() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE),
+        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
         b"{\"description\": \"caf\xE9\"}",
     );
     assert_refused(
@@ -394,6 +442,7 @@ fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
     let mut child = sb
         .cmd_for(&server)
         .args(CREATE)
+        .args(["--data", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -421,7 +470,10 @@ fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
     let mut body = br#"{"description": ""#.to_vec();
     body.resize(1024 * 1024 - 2, b'x');
     body.extend_from_slice(b"\"}");
-    let out = with_stdin(sb.cmd_for(&server).args(create()), &body);
+    let out = with_stdin(
+        sb.cmd_for(&server).args(create()).args(["--data", "-"]),
+        &body,
+    );
     assert_refused(
         &out,
         &server,
@@ -457,6 +509,7 @@ fn dry_run_prints_the_merged_body_and_sends_nothing() {
         sb.cmd_for(&server)
             .env("ORQEX_SECRET_KEY", LIVE_KEY)
             .args(create())
+            .args(["--data", "-"])
             .args(["--dry-run", "--first-name", "Kofi"]),
         body_text().as_bytes(),
     );
@@ -580,8 +633,13 @@ fn json_mistakes_and_flag_mistakes_are_reported_together() {
     ] {
         assert!(err.contains(needle), "missing {needle:?} in {err}");
     }
-    // The flags' missing fields are not listed: the JSON meant to give them.
-    assert!(!err.contains("is required"), "{err}");
+    // Every problem at once: the fields no source gave are listed too, but not the amount,
+    // which the JSON gave, wrongly.
+    assert!(
+        err.contains("description (--description): is required"),
+        "{err}"
+    );
+    assert!(!err.contains("amount (--amount): is required"), "{err}");
     assert!(server.requests().is_empty());
 }
 
@@ -591,7 +649,7 @@ fn a_bad_value_is_named_by_its_source_flag_json_or_config() {
     sb.write_config("[profiles.default]\ncurrency = \"dollars\"\n");
     let path = sb.config_dir().join("config.toml");
     let out = with_stdin(
-        sb.cmd().args(create()).args(["--description", "", "--dry-run"]),
+        sb.cmd().args(create()).args(["--data", "-"]).args(["--description", "", "--dry-run"]),
         br#"{"amount": 0.5, "customer": {"email": "ama@example.com", "first_name": "A", "last_name": "B"}}"#,
     );
     assert_eq!(out.status.code(), Some(2));
@@ -615,7 +673,7 @@ fn metadata_values_are_strings_numbers_or_booleans() {
     let server = Server::created("cs_meta");
     let sb = Sandbox::new();
     let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE),
+        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
         br#"{"metadata": {"order": {"id": 1024}, "tags": ["a"], "gone": null, "ok": "x"}}"#,
     );
     assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
@@ -629,7 +687,7 @@ fn metadata_values_are_strings_numbers_or_booleans() {
     );
     // Scalars are sent as given, numbers with their text.
     let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE),
+        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
         br#"{"metadata": {"order": "1024", "count": 2.50, "paid": false}}"#,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -648,7 +706,7 @@ fn metadata_keys_and_values_get_the_text_checks() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE),
+        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
         "{\"metadata\": {\"note\": \"a\\u001b[2Kb\", \"line\\nbreak\": \"x\", \"ok\": \"\\u200b\", \"a.b\": \"\\u202e\"}}"
             .as_bytes(),
     );
@@ -809,4 +867,79 @@ fn every_text_field_refuses_control_characters() {
         !stderr(&out).contains('\u{1b}'),
         "an escape reached the terminal"
     );
+}
+
+#[test]
+fn with_flags_stdin_is_never_read_so_a_loop_keeps_its_input_and_nothing_hangs() {
+    let server = Server::created("cs_loop");
+    let sb = Sandbox::new();
+    // A shell loop: each orqex would eat the loop's remaining lines if it read stdin.
+    let cmd = sb.cmd_for(&server);
+    let out = Command::new("sh")
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+        .arg("-c")
+        .arg(r#"printf 'a@example.com\nb@example.com\nc@example.com\n' | while read e; do "$0" checkout create --amount 5 --currency XOF --description d --email "$e" --first-name A --last-name B --output id; done"#)
+        .arg(cmd.get_program())
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "cs_loop\ncs_loop\ncs_loop\n",
+        "{}",
+        stderr(&out)
+    );
+    let emails: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.json()["customer"]["email"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(emails, ["a@example.com", "b@example.com", "c@example.com"]);
+
+    // An open pipe that never says anything does not hold up a create given by flags.
+    let mut child = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _open = child.stdin.take();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn missing_fields_with_flags_and_a_pipe_say_the_pipe_was_not_read() {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let out = with_stdin(
+        sb.cmd_for(&server)
+            .args(["checkout", "create", "--amount", "5"]),
+        body_text().as_bytes(),
+    );
+    assert_refused(&out, &server, "invalid input: 6 problems; nothing was sent");
+    assert!(
+        stderr(&out).ends_with(
+            "  stdin (--data -): was not read, since flags were given; to merge JSON piped on stdin with the flags, add --data -\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // With --data -, the pipe is merged under the flags.
+    let out = with_stdin(
+        sb.cmd_for(&server).args([
+            "checkout",
+            "create",
+            "--amount",
+            "5",
+            "--data",
+            "-",
+            "--dry-run",
+        ]),
+        body_text().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"amount\": 5,"), "{}", stdout(&out));
 }
