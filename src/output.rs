@@ -1,6 +1,7 @@
 //! Every way a result reaches the user. stdout carries only the result; notes go to stderr.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -346,71 +347,57 @@ pub fn colour_on_stderr() -> bool {
     stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// One self-rewriting line on stderr (spinner and text) while orqex waits. Draws nothing
-/// unless stderr is a terminal, so logs and pipes never see control characters.
+/// One self-rewriting line on stderr (a spinner and text) while orqex waits, ticking by
+/// itself (indicatif) so it moves while a request is in flight too. Draws nothing unless
+/// stderr is a terminal, so logs and pipes never see control characters; notes then go out
+/// as plain lines.
 pub struct StatusLine {
-    enabled: bool,
-    frame: usize,
-    text: String,
-    drawn: bool,
+    bar: indicatif::ProgressBar,
 }
-
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 impl StatusLine {
     pub fn on_stderr() -> StatusLine {
-        StatusLine {
-            enabled: stderr_is_terminal(),
-            frame: 0,
-            text: String::new(),
-            drawn: false,
-        }
-    }
-
-    pub fn enabled(&self) -> bool {
-        self.enabled
+        let target = if stderr_is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        };
+        let bar = indicatif::ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        StatusLine { bar }
     }
 
     pub fn set(&mut self, text: String) {
-        self.text = text;
-        self.draw();
-    }
-
-    /// Advances the spinner.
-    pub fn tick(&mut self) {
-        self.frame = (self.frame + 1) % SPINNER.len();
-        self.draw();
+        // Text from the API ends up here: shown, never obeyed.
+        self.bar
+            .set_message(crate::secret::mask(&printable(&text)).into_owned());
+        if !self.bar.is_hidden() && !self.bar.is_finished() {
+            self.bar.enable_steady_tick(Duration::from_millis(100));
+        }
     }
 
     /// A note above the status line, which is then drawn again below it.
     pub fn note(&mut self, text: &str) {
-        self.clear();
-        note(text);
-        self.draw();
+        if self.bar.is_hidden() {
+            note(text);
+        } else {
+            let lines: Vec<String> = text.lines().map(printable).collect();
+            self.bar.println(crate::secret::mask(&lines.join("\n")));
+        }
+    }
+
+    /// Runs `write` (stdout may be the same terminal) with the line taken down, then draws
+    /// it again below what was written.
+    pub fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
+        self.bar.suspend(write)
     }
 
     /// Removes the line, leaving the cursor at the start of an empty line.
     pub fn clear(&mut self) {
-        if self.enabled && self.drawn {
-            write_stderr("\r\x1b[2K");
-            self.drawn = false;
-        }
-    }
-
-    fn draw(&mut self) {
-        if self.enabled && !self.text.is_empty() {
-            // A line wider than the terminal would wrap, and `\r` could not take it back.
-            let width = usize::from(console::Term::stderr().size().1);
-            let line = format!("{} {}", SPINNER[self.frame], self.text);
-            // A terminal that reports a silly width gets the whole line.
-            let line = if width >= 20 {
-                console::truncate_str(&line, width - 1, "…")
-            } else {
-                line.into()
-            };
-            write_stderr(&format!("\r\x1b[2K{}", crate::secret::mask(&line)));
-            self.drawn = true;
-        }
+        self.bar.finish_and_clear();
     }
 }
 

@@ -3,13 +3,12 @@
 //! The loop knows time only through `Pace` (the clock, sleeping, and what to tell the person
 //! waiting), so unit tests run it on a fake clock in no time.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::client::ApiResponse;
 use crate::error::{Error, Exit, Result};
-use crate::output::StatusLine;
 
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -258,70 +257,6 @@ pub fn until_final(
                 fresh = false;
             }
             Err(e) => return Err(e),
-        }
-    }
-}
-
-/// The real clock, with a spinner on stderr when it is a terminal, and plain notes otherwise.
-pub struct Live {
-    start: Instant,
-    line: StatusLine,
-}
-
-impl Live {
-    pub fn start() -> Live {
-        Live {
-            start: Instant::now(),
-            line: StatusLine::on_stderr(),
-        }
-    }
-
-    /// Takes the status line down before the result is printed.
-    pub fn finish(mut self) {
-        self.line.clear();
-    }
-}
-
-impl Pace for Live {
-    fn elapsed(&self) -> Duration {
-        self.start.elapsed()
-    }
-
-    fn sleep(&mut self, d: Duration) {
-        if !self.line.enabled() {
-            std::thread::sleep(d);
-            return;
-        }
-        let until = Instant::now() + d;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            std::thread::sleep(left.min(Duration::from_millis(100)));
-            self.line.tick();
-        }
-    }
-
-    fn event(&mut self, event: Event<'_>) {
-        match event {
-            Event::Checked(status) => {
-                let elapsed = crate::text::duration(Duration::from_secs(self.elapsed().as_secs()));
-                self.line
-                    .set(format!("waiting for payment: {status} ({elapsed})"));
-            }
-            Event::Retrying { error, delay } => {
-                let first = error.lines().into_iter().next().unwrap_or_default();
-                let text = format!(
-                    "orqex: checking failed ({first}); still waiting, next check in {}",
-                    crate::text::duration(delay)
-                );
-                self.line.note(&text);
-            }
-            Event::Unknown(statuses) => self.line.note(&format!(
-                "orqex: note: the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
-                statuses.join(" and ")
-            )),
         }
     }
 }

@@ -6,7 +6,10 @@ use crate::client::{self, ApiResponse, Client};
 use crate::error::{self, Error, Result};
 use crate::output::{self, Format};
 use crate::secret::Environment;
-use crate::wait::{self, Outcome, Plan};
+use std::time::{Duration, Instant};
+
+use crate::output::StatusLine;
+use crate::wait::{self, Event, Outcome, Pace, Plan};
 
 /// The output flags, validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +147,7 @@ pub fn finish(
 
     // The checkout exists from here on: a signal says so, and how to wait again.
     let _signals = crate::interrupt::waiting(&id, idempotency_key, after.format == Format::Json);
-    let mut pace = wait::Live::start();
+    let mut pace = Live::start();
     let deadline = std::time::Instant::now() + plan.timeout;
     let outcome = wait::until_final(&plan, resp, &mut pace, || {
         client.get_checkout(&id, Some(deadline))
@@ -216,6 +219,58 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
                 }
             }
             None => output::warning("the answer has no http(s) data.checkout.url to open"),
+        }
+    }
+}
+
+/// The real clock, with a spinner on stderr when it is a terminal, and plain notes otherwise.
+struct Live {
+    start: Instant,
+    line: StatusLine,
+}
+
+impl Live {
+    fn start() -> Live {
+        Live {
+            start: Instant::now(),
+            line: StatusLine::on_stderr(),
+        }
+    }
+
+    /// Takes the status line down before the result is printed.
+    fn finish(mut self) {
+        self.line.clear();
+    }
+}
+
+impl Pace for Live {
+    fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn sleep(&mut self, d: Duration) {
+        std::thread::sleep(d);
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Checked(status) => {
+                let elapsed = crate::text::duration(Duration::from_secs(self.elapsed().as_secs()));
+                self.line
+                    .set(format!("waiting for payment: {status} ({elapsed})"));
+            }
+            Event::Retrying { error, delay } => {
+                let first = error.lines().into_iter().next().unwrap_or_default();
+                let text = format!(
+                    "orqex: checking failed ({first}); still waiting, next check in {}",
+                    crate::text::duration(delay)
+                );
+                self.line.note(&text);
+            }
+            Event::Unknown(statuses) => self.line.note(&format!(
+                "orqex: note: the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
+                statuses.join(" and ")
+            )),
         }
     }
 }

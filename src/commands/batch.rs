@@ -19,7 +19,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         return Err(Error::Invalid(problems));
     }
     // The same layers as a single create, under each row: profile defaults, then flags.
-    let defaults = super::create::config_defaults(settings).overlay(flags);
+    let defaults = super::body::config_defaults(settings).overlay(flags);
     let (batch_key, generated) = match &args.idempotency_key {
         Some(k) => (check_batch_key(k)?, false),
         None => (client::new_idempotency_key()?, true),
@@ -35,7 +35,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         output::refuse_closed_stdout()?;
         let client = net::client(&args.net, settings, key.clone())?;
         let ask = prompt::allowed(args.input.no_input) && !args.input.yes;
-        super::create::confirm_live(&key, ask, true, || {
+        super::live::confirm(&key, ask, true, || {
             vec![
                 (
                     "rows from",
@@ -75,8 +75,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let mut progress = output::StatusLine::on_stderr();
     let summary = batch::run(rows, &plan, |line, so_far| {
         // stdout may be the same terminal: the line goes above the count, never into it.
-        progress.clear();
-        output::print_json_line(line)?;
+        progress.suspend(|| output::print_json_line(line))?;
         progress.set(format!("{} {verb}, {} failed", so_far.ok, so_far.failed));
         Ok(())
     })

@@ -1,5 +1,6 @@
-//! The body flags of `checkout create`, turned into a draft: the one place clap's view of
-//! the body meets the request model.
+//! The layers of the body that come from the command line's side: the body flags of
+//! `checkout create` (the one place clap's view of the body meets the request model) and the
+//! profile's defaults under them.
 
 use serde_json::{Map, Value};
 
@@ -7,6 +8,7 @@ use crate::checkout::Draft;
 use crate::checkout::fields::Kind;
 use crate::checkout::input::metadata_entry;
 use crate::cli::BodyArgs;
+use crate::config::Settings;
 use crate::error::FieldError;
 
 /// The part of the request the flags set, plus any flag that could not even be read
@@ -53,6 +55,14 @@ pub fn from_flags(args: &BodyArgs) -> (Draft, Vec<FieldError>) {
         draft.set(field.path, Value::Object(map));
     }
     (draft, problems)
+}
+
+/// The lowest layer: what the active profile sets (today only its currency).
+pub fn config_defaults(settings: &Settings) -> Draft {
+    match settings.active_profile().and_then(|p| p.currency.clone()) {
+        Some(currency) => Draft::default().with("currency", currency.into()),
+        None => Draft::default(),
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::after;
+use super::{after, live};
 use crate::checkout::input::{self, JsonSource, Parsed};
 use crate::checkout::{Draft, ValidRequest, checks, validate};
 use crate::cli::CreateArgs;
@@ -15,19 +15,14 @@ use crate::error::{self, Error, FieldError, Result};
 use crate::interrupt;
 use crate::output;
 use crate::prompt;
-use crate::secret::{Environment, SecretKey};
 
 /// How long stdin may stay silent before orqex says it is waiting for it.
 const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
 
-pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
-    let settings = super::settings(profile)?;
-    if let Some(source) = &args.batch.batch {
-        return super::batch::run(&settings, &args, source);
-    }
+pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
     let after = after::options(&args.output)?;
     let interactive = prompt::allowed(args.input.no_input);
-    let (request, idempotency_key) = assemble(&args, &settings, interactive)?;
+    let (request, idempotency_key) = assemble(&args, settings, interactive)?;
 
     if args.dry_run {
         if after.needs_checkout() {
@@ -43,8 +38,8 @@ pub fn run(profile: Option<&str>, args: CreateArgs) -> Result<()> {
     output::refuse_closed_stdout()?;
     // Before the live question: a bad CA bundle or proxy must not follow "this creates a real
     // checkout".
-    let client = net::client(&args.net, &settings, key.clone())?;
-    confirm_live(&key, interactive && !args.input.yes, false, || {
+    let client = net::client(&args.net, settings, key.clone())?;
+    live::confirm(&key, interactive && !args.input.yes, false, || {
         summary(request.get())
     })?;
     let idempotency_key = match idempotency_key {
@@ -87,7 +82,7 @@ fn assemble(
         draft: json,
         problems: shape,
     } = json;
-    let defaults = config_defaults(settings);
+    let defaults = super::body::config_defaults(settings);
     let config_origin = format!("config file {}", settings.path.display());
     let mut draft = defaults
         .clone()
@@ -201,47 +196,6 @@ fn stdin_may_hold_input() -> bool {
     }
 }
 
-/// The last step before a live key moves money: at a terminal, a summary and a question
-/// (`ask`); otherwise (a script, `--yes`, `--no-input`) a one-line notice, never a wait.
-/// `what` is the summary's rows; `many` when a batch creates one checkout per row.
-pub(super) fn confirm_live(
-    key: &SecretKey,
-    ask: bool,
-    many: bool,
-    what: impl FnOnce() -> Vec<(&'static str, String)>,
-) -> Result<()> {
-    // Only a key that says sandbox skips this: one orqex cannot place may move real money.
-    let kind = match key.environment() {
-        Environment::Sandbox => return Ok(()),
-        Environment::Live => "a live key",
-        Environment::Unknown => "a key that is not a sandbox key",
-    };
-    if !ask {
-        let creates = if many {
-            "each row creates a real checkout"
-        } else {
-            "this creates a real checkout"
-        };
-        output::note(&format!("orqex: using {kind} ({key}): {creates}"));
-        return Ok(());
-    }
-    let mut rows = what();
-    rows.push(("environment", format!("live (key {key})")));
-    if many {
-        prompt::confirm_live(
-            "This creates LIVE checkouts, one per row: real money.",
-            &rows,
-            "Create these live checkouts?",
-        )
-    } else {
-        prompt::confirm_live(
-            "This creates a LIVE checkout: real money.",
-            &rows,
-            "Create this live checkout?",
-        )
-    }
-}
-
 /// The summary of one request, as shown before a live create.
 fn summary(req: &Draft) -> Vec<(&'static str, String)> {
     let text = |path| req.text(path).unwrap_or("");
@@ -259,14 +213,6 @@ fn summary(req: &Draft) -> Vec<(&'static str, String)> {
         ("description", text("description").to_string()),
         ("customer", format!("{name} <{}>", text("customer.email"))),
     ]
-}
-
-/// The lowest layer: what the active profile sets (today only its currency).
-pub(super) fn config_defaults(settings: &Settings) -> Draft {
-    match settings.active_profile().and_then(|p| p.currency.clone()) {
-        Some(currency) => Draft::default().with("currency", currency.into()),
-        None => Draft::default(),
-    }
 }
 
 /// Prints `text` on stderr unless the returned sender is dropped within `delay`.

@@ -8,6 +8,7 @@ pub mod completions;
 pub mod config;
 pub mod create;
 pub mod get;
+mod live;
 pub mod login;
 pub mod net;
 
@@ -23,7 +24,11 @@ use crate::output;
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Checkout(CheckoutCommand::Create(args)) => {
-            create::run(cli.profile.as_deref(), args)
+            let settings = settings(cli.profile.as_deref())?;
+            match &args.batch.batch {
+                Some(source) => batch::run(&settings, &args, source),
+                None => create::run(&settings, args),
+            }
         }
         Command::Login(args) => login::login(cli.profile.as_deref(), args),
         Command::Logout(args) => login::logout(cli.profile.as_deref(), args),

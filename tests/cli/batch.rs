@@ -489,10 +489,16 @@ fn at_a_terminal_progress_is_counted_on_stderr() {
     let (text, code) = crate::common::pty::spawn_cmd(cmd).finish();
     assert_eq!(code, 0, "{text}");
     // The count is drawn below the lines and cleared before each, never mixed into one.
-    assert!(text.contains("\r\x1b[2K⠋ 3 created, 0 failed"), "{text:?}");
+    assert!(text.contains(" 1 created, 0 failed"), "{text:?}");
     assert!(
         text.contains("\r\x1b[2K{\"row\":3,"),
         "the count is cleared before a line: {text:?}"
+    );
+    // Each line stands alone: the count never shares a line with a row's JSON.
+    assert!(
+        text.split('\r')
+            .all(|l| !(l.contains("created, 0 failed") && l.contains("\"row\""))),
+        "{text:?}"
     );
     assert!(text.contains("batch: 3 created, 0 failed"), "{text:?}");
 }

@@ -75,12 +75,21 @@ pub fn spawn_cmd(orqex: Command) -> Pty {
             cmd.env(k, v);
         }
     }
+    // A terminal that can redraw a line (indicatif draws nothing on an unknown or dumb one).
+    if orqex.get_envs().all(|(k, _)| k != "TERM") {
+        cmd.env("TERM", "xterm");
+    }
     cmd.arg("-c")
         .arg("stty echo icanon isig && exec \"$0\" \"$@\"")
         .arg(orqex.get_program())
         .args(orqex.get_args());
     let mut session = Session::spawn(cmd).expect("spawn on a pty");
     session.set_expect_timeout(Some(TIMEOUT));
+    // A real terminal's size: a 0x0 one, as a new pty has, would draw no status line at all.
+    session
+        .get_process_mut()
+        .set_window_size(100, 24)
+        .expect("pty size");
     Pty {
         session,
         seen: String::new(),
