@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::{after, live};
+use super::{live, show};
 use crate::checkout::input::{self, JsonSource, Parsed};
 use crate::checkout::{Draft, ValidRequest, checks, validate};
 use crate::cli::CreateArgs;
@@ -20,7 +20,7 @@ use crate::prompt;
 const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
 
 pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
-    let after = after::options(&args.output)?;
+    let after = show::options(&args.output)?;
     let interactive = prompt::allowed(args.input.no_input);
     let (request, idempotency_key) = assemble(&args, settings, interactive)?;
 
@@ -51,7 +51,7 @@ pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
     let _signals = interrupt::sending(
         error::retry_hint(&idempotency_key),
         Some(&idempotency_key),
-        after::json_errors(&args.output),
+        show::json_errors(&args.output),
     );
     let resp = client.create_checkout(&request.to_bytes(), &idempotency_key)?;
     if resp.replayed {
@@ -59,7 +59,7 @@ pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
             "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
         ));
     }
-    after::finish(&client, resp, &after, key_env, Some(&idempotency_key))
+    show::finish(&client, resp, &after, key_env, Some(&idempotency_key))
 }
 
 /// Lays the sources on each other (config defaults < JSON < flags < prompt answers), then

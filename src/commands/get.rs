@@ -1,13 +1,13 @@
 //! `orqex checkout get`: retrieve one checkout → show (and maybe wait for) it.
 
-use super::after;
 use super::net;
+use super::show;
 use crate::cli::GetArgs;
 use crate::client;
 use crate::error::Result;
 
 pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
-    let after = after::options(&args.output)?;
+    let after = show::options(&args.output)?;
     // A bad id is the user's mistake whatever the key: say so before asking for one.
     let id = client::checkout_id(&args.id)?;
     let settings = super::settings(profile)?;
@@ -15,5 +15,5 @@ pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     let key_env = key.environment();
     let client = net::client(&args.net, &settings, key)?;
     let resp = client.get_checkout(id, None)?;
-    after::finish(&client, resp, &after, key_env, None)
+    show::finish(&client, resp, &after, key_env, None)
 }

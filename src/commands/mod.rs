@@ -1,16 +1,16 @@
 //! One function per subcommand: each turns clap's arguments into domain values once, then
 //! runs the flow config → checkout → client → output.
 
-mod after;
-pub mod batch;
 mod body;
 pub mod completions;
 pub mod config;
 pub mod create;
+mod create_batch;
 pub mod get;
 mod live;
 pub mod login;
 pub mod net;
+mod show;
 
 use std::ffi::OsString;
 
@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checkout(CheckoutCommand::Create(args)) => {
             let settings = settings(cli.profile.as_deref())?;
             match &args.batch.batch {
-                Some(source) => batch::run(&settings, &args, source),
+                Some(source) => create_batch::run(&settings, &args, source),
                 None => create::run(&settings, args),
             }
         }
@@ -60,8 +60,8 @@ pub fn settings(profile: Option<&str>) -> Result<Settings> {
 /// Whether an error should be printed as JSON: the command was asked for JSON output.
 pub fn json_errors(cli: &Cli) -> bool {
     match &cli.command {
-        Command::Checkout(CheckoutCommand::Create(args)) => after::json_errors(&args.output),
-        Command::Checkout(CheckoutCommand::Get(args)) => after::json_errors(&args.output),
+        Command::Checkout(CheckoutCommand::Create(args)) => show::json_errors(&args.output),
+        Command::Checkout(CheckoutCommand::Get(args)) => show::json_errors(&args.output),
         Command::Completions(_)
         | Command::Man(_)
         | Command::Login(_)

@@ -68,7 +68,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
                 "rows being sent may or may not have been created; re-run the same file with {flag}: rows already created are replayed, not created again"
             ),
             Some(&batch_key),
-            super::after::json_errors(&args.output),
+            super::show::json_errors(&args.output),
         )
     });
     let verb = if args.dry_run { "valid" } else { "created" };

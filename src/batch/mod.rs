@@ -1,0 +1,257 @@
+//! `checkout create --batch`: one create per input row (`rows`), sent concurrently with the
+//! single create's retry and idempotency rules, reported in input order.
+//!
+//! Memory stays flat: rows are read as they are needed, and the reader never runs more than
+//! `WINDOW_PER_WORKER × concurrency` rows ahead of the last row printed, so a slow row cannot
+//! make the reorder buffer grow with the input.
+
+mod rows;
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
+
+use serde_json::{Value, json};
+
+pub use rows::{Format, Row, Rows, rows};
+
+use crate::checkout::input::Parsed;
+use crate::checkout::{Draft, checks, input, validate};
+use crate::client::Client;
+use crate::error::{Error, Exit, Result};
+
+/// How far the reader may run ahead of the printer, per worker.
+const WINDOW_PER_WORKER: u64 = 4;
+/// What the batch needs besides its rows.
+pub struct Plan<'a> {
+    /// Values from the command line, under every row.
+    pub defaults: Draft,
+    /// None for a dry run: validate and show the bodies, send nothing.
+    pub client: Option<&'a Client>,
+    pub batch_key: String,
+    pub concurrency: usize,
+}
+
+/// Counts for the closing summary and the exit code.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub ok: u64,
+    pub failed: u64,
+    /// The API refused the key: the rest of the batch was not attempted.
+    pub stopped_on_auth: bool,
+    /// The input could not be read to its end; the rows before were done.
+    pub input_error: Option<String>,
+}
+
+impl Summary {
+    pub fn exit(&self) -> Exit {
+        if self.stopped_on_auth {
+            Exit::Auth
+        } else if self.failed > 0 || self.input_error.is_some() {
+            Exit::BatchIncomplete
+        } else {
+            Exit::Success
+        }
+    }
+}
+
+/// The key one row is sent with: stable across re-runs of the same file with the same batch key.
+pub fn row_key(batch_key: &str, row: u64) -> String {
+    format!("{batch_key}-{row}")
+}
+
+/// The longest batch key that leaves room for `-` and a row number of up to 12 digits.
+pub const BATCH_KEY_MAX: usize = checks::IDEMPOTENCY_KEY_MAX - 13;
+
+/// Runs the batch; `emit` gets each row's result line, in input order.
+pub fn run(
+    rows: Rows,
+    plan: &Plan<'_>,
+    mut emit: impl FnMut(&Value, &Summary) -> Result<()>,
+) -> Result<Summary> {
+    let workers = plan.concurrency.max(1);
+    let window = WINDOW_PER_WORKER * workers as u64;
+    // Rows printed so far; whether to stop sending (the key was refused, or stdout is gone:
+    // rows not yet sent are skipped); whether to stop reading (stdout is gone, nobody would
+    // see the lines).
+    let progress = (Mutex::new((0u64, false, false)), Condvar::new());
+    let (job_tx, job_rx) = mpsc::sync_channel::<Row>(workers);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(u64, Value, bool)>();
+
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let (job_rx, progress) = (&job_rx, &progress);
+            scope.spawn(move || {
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(row) = job else { return };
+                    let (line, auth_failed) = if progress.0.lock().map(|p| p.1).unwrap_or(true) {
+                        // The key was refused: rows already queued are not sent, but still
+                        // get their line, so the ones after them can be printed in order.
+                        (skipped(row.number, &plan.batch_key), false)
+                    } else {
+                        process(row.number, row.request, plan)
+                    };
+                    if done_tx.send((row.number, line, auth_failed)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        let reader = scope.spawn({
+            let progress = &progress;
+            move || -> (u64, Option<String>) {
+                let mut read = 0u64;
+                for row in rows {
+                    let row = match row {
+                        Ok(row) => row,
+                        // Rows already read are finished and reported; the rest is not read.
+                        Err(e) => return (read, Some(e.to_string())),
+                    };
+                    let Ok(mut guard) = progress.0.lock() else {
+                        break;
+                    };
+                    while !guard.2 && row.number > guard.0 + window {
+                        guard = match progress.1.wait(guard) {
+                            Ok(g) => g,
+                            Err(_) => return (read, None),
+                        };
+                    }
+                    if guard.2 {
+                        break;
+                    }
+                    drop(guard);
+                    read = row.number;
+                    if job_tx.send(row).is_err() {
+                        break;
+                    }
+                }
+                (read, None)
+            }
+        });
+
+        let mut summary = Summary::default();
+        let mut pending: BTreeMap<u64, (Value, bool)> = BTreeMap::new();
+        let mut next = 1u64;
+        let mut emit_error = None;
+        for (number, line, auth_failed) in done_rx.iter() {
+            pending.insert(number, (line, auth_failed));
+            while let Some((line, auth_failed)) = pending.remove(&next) {
+                if line.get("ok") == Some(&Value::Bool(true)) {
+                    summary.ok += 1;
+                } else {
+                    summary.failed += 1;
+                }
+                if auth_failed {
+                    summary.stopped_on_auth = true;
+                }
+                if emit_error.is_none()
+                    && let Err(e) = emit(&line, &summary)
+                {
+                    emit_error = Some(e);
+                }
+                next += 1;
+                if let Ok(mut guard) = progress.0.lock() {
+                    guard.0 = next - 1;
+                    guard.1 |= summary.stopped_on_auth || emit_error.is_some();
+                    guard.2 |= emit_error.is_some();
+                }
+                progress.1.notify_all();
+            }
+        }
+        let (read, input_error) = reader
+            .join()
+            .map_err(|_| Error::Other("the batch reader stopped unexpectedly".into()))?;
+        summary.input_error = input_error;
+        if let Some(e) = emit_error {
+            return Err(e);
+        }
+        // Every row read has had its line; anything else is a row that was not done.
+        summary.failed += read.saturating_sub(summary.ok + summary.failed);
+        Ok(summary)
+    })
+}
+
+/// Validates and sends one row; the JSON line to print and whether the key was refused.
+fn process(number: u64, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, bool) {
+    let key = row_key(&plan.batch_key, number);
+    let Parsed { draft, problems } = match request {
+        Ok(r) => r,
+        Err(err) => return (failure(number, &err, None), false),
+    };
+    // A row's own value wins over the command line's, so a wrong one is the row's problem
+    // even where a flag would have given the field.
+    let checked = validate::validate(plan.defaults.clone().overlay(draft.clone()));
+    let valid = match (checked, problems.is_empty()) {
+        (Ok(v), true) => v,
+        (checked, _) => {
+            let mut found = checked.err().unwrap_or_default();
+            let row = format!("row {number}");
+            input::name_sources(&mut found, &[(&draft, Some(&row))]);
+            let problems = input::combine(problems, &Draft::default(), found);
+            return (failure(number, &Error::Invalid(problems), None), false);
+        }
+    };
+    let Some(client) = plan.client else {
+        return (
+            json!({"row": number, "ok": true, "body": valid.as_value()}),
+            false,
+        );
+    };
+    match client.create_checkout(&valid.to_bytes(), &key) {
+        Ok(resp) => (
+            json!({
+                "row": number,
+                "ok": true,
+                "checkout_id": resp.body.pointer("/data/checkout/id"),
+                "url": resp.body.pointer("/data/checkout/url"),
+                "idempotency_key": key,
+                "replayed": resp.replayed,
+                "request_id": resp.request_id,
+            }),
+            false,
+        ),
+        Err(e) => {
+            let auth = e.exit() == Exit::Auth;
+            (failure(number, &e, Some(&key)), auth)
+        }
+    }
+}
+
+/// The line of a row that was not sent because the batch stopped.
+fn skipped(number: u64, batch_key: &str) -> Value {
+    json!({
+        "row": number,
+        "ok": false,
+        "skipped": true,
+        "error": {"message": "not sent: the batch stopped after the API refused the key"},
+        "idempotency_key": row_key(batch_key, number),
+    })
+}
+
+fn failure(number: u64, err: &Error, key: Option<&str>) -> Value {
+    let mut line = json!({"row": number, "ok": false});
+    if let Value::Object(map) = &mut line {
+        map.insert("error".into(), err.to_json());
+        map.insert("idempotency_key".into(), json!(key));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_keys_fit_the_limit() {
+        let batch = "k".repeat(BATCH_KEY_MAX);
+        assert!(checks::idempotency_key(&row_key(&batch, 999_999_999_999)).is_ok());
+    }
+}
