@@ -5,6 +5,7 @@
 // Unit tests run the harness' `main`, which reaches none of the program's own code.
 #![cfg_attr(test, allow(dead_code))]
 
+mod address;
 mod batch;
 mod checkout;
 mod cli;
