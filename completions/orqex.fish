@@ -71,8 +71,8 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_su
 id\t'The checkout id, one line'
 json\t'The API\'s whole response, pretty-printed'
 env\t'ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=..., ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted'"
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l interval -d 'Time between checks while waiting: seconds (3, 0.5) or with a unit (500ms, 10s, 1m) [default: 3s]' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l wait-timeout -d 'Give up waiting after this long (exit 8): seconds or with a unit (90, 30m, 1h) [default: 15m]' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l interval -d 'Time between checks while waiting: seconds (3, 0.5) or with units (500ms, 10s, 1m30s) [default: 3s]' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l wait-timeout -d 'Give up waiting after this long (exit 8): seconds or with units (90, 30m, 1h30m) [default: 15m]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l batch -d 'Create one checkout per row of FILE (JSON Lines, or CSV with a header of field paths such as amount,customer.email,metadata.order_id); `-` reads stdin. Flags apply to every row as defaults; one JSON line per row is printed, in input order' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l batch-format -d 'Input format of --batch (default: from the file name, .csv is CSV, else JSON Lines; for stdin, CSV unless the first character is `{`)' -r -f -a "jsonl\t''
 csv\t''"
@@ -95,8 +95,8 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_su
 id\t'The checkout id, one line'
 json\t'The API\'s whole response, pretty-printed'
 env\t'ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=..., ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted'"
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l interval -d 'Time between checks while waiting: seconds (3, 0.5) or with a unit (500ms, 10s, 1m) [default: 3s]' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l wait-timeout -d 'Give up waiting after this long (exit 8): seconds or with a unit (90, 30m, 1h) [default: 15m]' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l interval -d 'Time between checks while waiting: seconds (3, 0.5) or with units (500ms, 10s, 1m30s) [default: 3s]' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l wait-timeout -d 'Give up waiting after this long (exit 8): seconds or with units (90, 30m, 1h30m) [default: 15m]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l profile -d 'Config profile to use (default: the config file\'s default_profile, else "default"). Also ORQEX_PROFILE' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print each request and answer on stderr (key masked), with timings and retries'
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l json -d 'Same as --output json; errors are then printed as JSON on stderr too'

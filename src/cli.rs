@@ -346,7 +346,7 @@ pub struct WaitArgs {
     #[arg(long, help_heading = "Waiting")]
     pub wait: bool,
 
-    /// Time between checks while waiting: seconds (3, 0.5) or with a unit (500ms, 10s, 1m)
+    /// Time between checks while waiting: seconds (3, 0.5) or with units (500ms, 10s, 1m30s)
     /// [default: 3s]
     #[arg(
         long,
@@ -356,7 +356,7 @@ pub struct WaitArgs {
     )]
     pub interval: Option<String>,
 
-    /// Give up waiting after this long (exit 8): seconds or with a unit (90, 30m, 1h)
+    /// Give up waiting after this long (exit 8): seconds or with units (90, 30m, 1h30m)
     /// [default: 15m]
     #[arg(
         long,

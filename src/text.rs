@@ -128,31 +128,11 @@ pub fn shell_quote(value: &str) -> String {
     }
 }
 
-/// `3s`, `0.1s`, `15m`, `1m30s`, `2h`: durations as orqex shows them.
+/// `3s`, `100ms`, `15m`, `1m 30s`, `2h`: durations as orqex shows them (and reads them back).
 pub fn duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 60_000 {
-        if ms.is_multiple_of(1000) {
-            format!("{}s", ms / 1000)
-        } else {
-            let text = format!("{:.3}", d.as_secs_f64());
-            format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
-        }
-    } else {
-        let secs = d.as_secs();
-        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-        let mut out = String::new();
-        if h > 0 {
-            out.push_str(&format!("{h}h"));
-        }
-        if m > 0 {
-            out.push_str(&format!("{m}m"));
-        }
-        if s > 0 {
-            out.push_str(&format!("{s}s"));
-        }
-        out
-    }
+    // Whole milliseconds: nothing orqex waits for is finer, and nanoseconds are noise.
+    let d = Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    humantime::format_duration(d).to_string()
 }
 
 /// An I/O error in words, without the `(os error 2)` that std appends.
@@ -247,10 +227,11 @@ mod tests {
     #[test]
     fn durations() {
         assert_eq!(duration(Duration::from_secs(3)), "3s");
-        assert_eq!(duration(Duration::from_millis(100)), "0.1s");
-        assert_eq!(duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(duration(Duration::from_millis(100)), "100ms");
+        assert_eq!(duration(Duration::from_millis(1500)), "1s 500ms");
         assert_eq!(duration(Duration::from_secs(900)), "15m");
-        assert_eq!(duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(duration(Duration::from_secs(90)), "1m 30s");
         assert_eq!(duration(Duration::from_secs(7200)), "2h");
+        assert_eq!(duration(Duration::from_nanos(1_234_567)), "1ms");
     }
 }

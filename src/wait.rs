@@ -35,7 +35,7 @@ impl Plan {
                     "{flag} `{t}` is too short; the least is {}",
                     crate::text::duration(min)
                 ))),
-                Err(e) => Err(Error::usage(format!("{flag} `{t}`: {e}"))),
+                Err(e) => Err(Error::usage(format!("{flag} `{t}` {e}"))),
             },
         };
         Ok(Plan {
@@ -50,36 +50,31 @@ impl Plan {
     }
 }
 
-/// `3`, `0.5` (seconds), `500ms`, `10s`, `30m`, `1h`.
+/// Seconds as a plain number (`3`, `0.5`), or anything humantime reads (`500ms`, `10s`,
+/// `1m30s`, `1m 30s`, `2h`): the same forms orqex writes durations in.
 pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let scale = match unit.trim() {
-        "" | "s" => 1.0,
-        "ms" => 0.001,
-        "m" => 60.0,
-        "h" => 3600.0,
-        _ => return Err(bad_duration()),
+    let plain = !t.is_empty()
+        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && !t.starts_with('.')
+        && !t.ends_with('.')
+        && t.matches('.').count() <= 1;
+    let duration = if plain {
+        t.parse::<f64>()
+            .ok()
+            .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+    } else {
+        humantime::parse_duration(t).ok()
     };
-    let valid_number = !number.is_empty()
-        && !number.starts_with('.')
-        && !number.ends_with('.')
-        && number.matches('.').count() <= 1;
-    if !valid_number {
-        return Err(bad_duration());
+    match duration {
+        None => Err(
+            "is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)".into(),
+        ),
+        Some(d) if d > Duration::from_secs(7 * 24 * 3600) => {
+            Err("is too long; the most is a week (168h)".into())
+        }
+        Some(d) => Ok(d),
     }
-    let value: f64 = number.parse().map_err(|_| bad_duration())?;
-    Duration::try_from_secs_f64(value * scale)
-        .ok()
-        .filter(|d| *d <= Duration::from_secs(7 * 24 * 3600))
-        .ok_or_else(|| "is too long; the most is a week (168h)".to_string())
-}
-
-fn bad_duration() -> String {
-    "is not a duration; write seconds (3, 0.5) or a number with ms, s, m or h (500ms, 30m)".into()
 }
 
 /// Where a checkout stands, as far as waiting is concerned.
@@ -512,9 +507,13 @@ mod tests {
         assert_eq!(ok("30m"), Duration::from_secs(1800));
         assert_eq!(ok("1h"), Duration::from_secs(3600));
         assert_eq!(ok(" 2 m "), Duration::from_secs(120));
-        for bad in [
-            "", "abc", "-1", "1.", ".5", "1..2", "5 days", "1e3", "NaN", "inf",
-        ] {
+        // What orqex writes, it reads back.
+        for d in [100, 1500, 90_000, 900_000, 7_200_000] {
+            let d = Duration::from_millis(d);
+            assert_eq!(ok(&crate::text::duration(d)), d);
+        }
+        assert_eq!(ok("1m30s"), Duration::from_secs(90));
+        for bad in ["", "abc", "-1", "1.", ".5", "1..2", "1e3", "NaN", "inf"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
         assert!(parse_duration("200h").unwrap_err().contains("too long"));
@@ -533,7 +532,7 @@ mod tests {
         assert!(e.starts_with("--interval `0.01` is too short"), "{e}");
         let e = Plan::parse(None, Some("soon")).unwrap_err().to_string();
         assert!(
-            e.starts_with("--wait-timeout `soon`: is not a duration"),
+            e.starts_with("--wait-timeout `soon` is not a duration"),
             "{e}"
         );
         assert!(Plan::parse(None, Some("0")).is_err());

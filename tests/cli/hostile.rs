@@ -530,7 +530,8 @@ fn retry_waits(stderr: &str) -> Vec<f64> {
     stderr
         .lines()
         .filter_map(|l| l.strip_prefix("* retry 1/2 in "))
-        .filter_map(|l| l.split('s').next()?.parse().ok())
+        .filter_map(|l| humantime::parse_duration(l.split(':').next()?).ok())
+        .map(|d| d.as_secs_f64())
         .collect()
 }
 

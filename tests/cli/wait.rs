@@ -58,7 +58,7 @@ fn create_wait_polls_until_completed_and_prints_the_final_state() {
     assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
     assert_eq!(
         stderr(&out),
-        "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 0.1s, giving up after 15m)\n"
+        "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 100ms, giving up after 15m)\n"
     );
     let reqs = server.requests();
     assert_eq!(reqs[0].method, "POST");
@@ -168,7 +168,7 @@ fn timeout_is_exit_8_with_the_last_state() {
     assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
     assert!(
         stderr(&out).ends_with(
-            "orqex: gave up waiting after 0.5s: checkout cs_wait is still open (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n"
+            "orqex: gave up waiting after 500ms: checkout cs_wait is still open (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n"
         ),
         "{}",
         stderr(&out)
@@ -206,7 +206,7 @@ fn rate_limits_and_server_errors_during_polling_do_not_end_the_wait() {
         assert!(
             err.contains(&format!(
                 "orqex: checking failed (the API answered {code}: {message}"
-            )) && err.contains("still waiting, next check in 0.2s\n"),
+            )) && err.contains("still waiting, next check in 200ms\n"),
             "the person is told: {err}"
         );
     }
@@ -261,11 +261,11 @@ fn wait_flags_are_checked_before_anything_is_sent() {
     for (args, expected) in [
         (
             vec!["--wait", "--interval", "0.01"],
-            "orqex: --interval `0.01` is too short; the least is 0.1s\n",
+            "orqex: --interval `0.01` is too short; the least is 100ms\n",
         ),
         (
             vec!["--wait", "--wait-timeout", "soon"],
-            "orqex: --wait-timeout `soon`: is not a duration; write seconds (3, 0.5) or a number with ms, s, m or h (500ms, 30m)\n",
+            "orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)\n",
         ),
     ] {
         let out = sb
