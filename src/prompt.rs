@@ -1,9 +1,11 @@
 //! Questions at the terminal, and the one decision whether any may be asked.
 //!
-//! Lines are read key by key through console (dialoguer's terminal layer) and drawn with
-//! dialoguer's theme. dialoguer's own `Input` and `Confirm` are not used: they ignore Ctrl-D,
-//! and on Ctrl-C they raise SIGINT at the process (killing it, with `Confirm`'s cursor still
-//! hidden). Here Ctrl-C and Ctrl-D are keys, and both end the program through the normal
+//! Lines are read key by key through console and drawn with dialoguer's theme. dialoguer's own
+//! `Input` and `Confirm` are not used: they ignore Ctrl-D, on Ctrl-C they raise SIGINT at the
+//! process (killing it, with `Confirm`'s cursor still hidden), and `Confirm` acts on one key,
+//! so a typed "yes" leaves "es" to whatever reads next. Here a yes/no is a word ended with
+//! Enter, lines take a shell's editing keys (arrows, Home/End, Ctrl-U, Ctrl-W), no character
+//! a terminal would act on is taken into an answer, and Ctrl-C and Ctrl-D are keys, and both end the program through the normal
 //! error path with nothing sent. While questions are open the terminal is held in raw mode
 //! (`term`; console only sets it for each key read), so a Ctrl-C typed between two reads is
 //! still a key and not a signal; the terminal's own settings are put back when the questions
@@ -233,24 +235,21 @@ impl Prompter {
         }
     }
 
-    /// A yes/no answered with one key; Enter takes `default`.
+    /// A yes/no, typed as a word and ended with Enter like every other answer (a single key
+    /// would act at once and leave the rest of a typed "yes" to the next question or the
+    /// shell). Empty takes `default`.
     fn confirm(&self, question: &str, default: bool) -> Result<bool> {
         let hint = if default { "[Y/n]" } else { "[y/N]" };
-        let mut head = String::new();
-        let _ = self
-            .theme
-            .format_input_prompt(&mut head, &format!("{question} {hint}"), None);
-        self.term.write_str(&head).map_err(term_error)?;
-        let answer = loop {
-            match self.key()? {
-                Key::Char('y' | 'Y') => break true,
-                Key::Char('n' | 'N') => break false,
-                Key::Enter => break default,
-                _ => {}
+        let label = format!("{question} {hint}");
+        loop {
+            let answer = self.read(&label, true)?;
+            match answer.trim().to_ascii_lowercase().as_str() {
+                "" => return Ok(default),
+                "y" | "yes" => return Ok(true),
+                "n" | "no" => return Ok(false),
+                _ => self.error("answer yes or no (or Enter for the default)")?,
             }
-        };
-        self.line(if answer { "yes" } else { "no" })?;
-        Ok(answer)
+        }
     }
 
     /// One line typed at the terminal, echoed as typed. Only printable characters are taken.
@@ -258,35 +257,30 @@ impl Prompter {
         self.read(label, true)
     }
 
-    /// One line typed at the terminal; `echo` false shows nothing of it (a secret).
+    /// One line typed at the terminal, with the editing keys a shell has: left and right
+    /// arrows, Home and End (Ctrl-A, Ctrl-E), Backspace and Delete, Ctrl-U (to the start) and
+    /// Ctrl-W (the word before). `echo` false shows nothing of it (a secret).
     fn read(&self, label: &str, echo: bool) -> Result<String> {
         let mut head = String::new();
         let _ = self.theme.format_input_prompt(&mut head, label, None);
         self.term.write_str(&head).map_err(term_error)?;
-        let mut chars: Vec<char> = Vec::new();
+        let mut line = LineEdit::default();
         loop {
-            match self.key()? {
-                Key::Enter => {
-                    self.line("")?;
-                    return Ok(chars.into_iter().collect());
-                }
-                Key::Backspace => {
-                    if let Some(c) = chars.pop()
-                        && echo
-                    {
-                        let width = measure_text_width(c.encode_utf8(&mut [0; 4]));
-                        self.term.clear_chars(width).map_err(term_error)?;
-                    }
-                }
-                Key::Char(c) if !crate::text::is_unsafe(c) => {
-                    chars.push(c);
-                    if echo {
-                        self.term
-                            .write_str(c.encode_utf8(&mut [0; 4]))
-                            .map_err(term_error)?;
-                    }
-                }
-                _ => {}
+            let key = self.key()?;
+            if key == Key::Enter {
+                self.line("")?;
+                return Ok(line.text());
+            }
+            if line.apply(key) && echo {
+                // Redrawn whole: the line is short, and this is right whatever changed.
+                let width = |chars: &[char]| measure_text_width(&chars.iter().collect::<String>());
+                self.term.clear_line().map_err(term_error)?;
+                self.term
+                    .write_str(&format!("{head}{}", line.text()))
+                    .map_err(term_error)?;
+                self.term
+                    .move_cursor_left(width(&line.chars[line.cursor..]))
+                    .map_err(term_error)?;
             }
         }
     }
@@ -315,6 +309,60 @@ impl Drop for Prompter {
     }
 }
 
+/// A line being typed, and where the cursor is in it.
+#[derive(Default)]
+struct LineEdit {
+    chars: Vec<char>,
+    cursor: usize,
+}
+
+impl LineEdit {
+    fn text(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    /// Applies one key; whether the line or the cursor changed.
+    fn apply(&mut self, key: Key) -> bool {
+        match key {
+            Key::Char('\u{1}') | Key::Home => self.cursor = 0,
+            Key::Char('\u{5}') | Key::End => self.cursor = self.chars.len(),
+            Key::ArrowLeft if self.cursor > 0 => self.cursor -= 1,
+            Key::ArrowRight if self.cursor < self.chars.len() => self.cursor += 1,
+            Key::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                self.chars.remove(self.cursor);
+            }
+            Key::Del if self.cursor < self.chars.len() => {
+                self.chars.remove(self.cursor);
+            }
+            // Ctrl-U: everything before the cursor.
+            Key::Char('\u{15}') => {
+                self.chars.drain(..self.cursor);
+                self.cursor = 0;
+            }
+            // Ctrl-W: the word before the cursor, and the spaces after it.
+            Key::Char('\u{17}') => {
+                let mut start = self.cursor;
+                while start > 0 && self.chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !self.chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                self.chars.drain(start..self.cursor);
+                self.cursor = start;
+            }
+            // What a terminal would act on is never taken into an answer.
+            Key::Char(c) if !crate::text::is_unsafe(c) => {
+                self.chars.insert(self.cursor, c);
+                self.cursor += 1;
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
 fn end_of_input() -> Error {
     Error::usage("end of input (Ctrl-D) at a prompt; nothing was sent")
 }
@@ -324,4 +372,50 @@ fn term_error(e: std::io::Error) -> Error {
         "cannot use the terminal: {}",
         crate::text::io_reason(&e)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(keys: &[Key]) -> (String, usize) {
+        let mut line = LineEdit::default();
+        for k in keys {
+            line.apply(k.clone());
+        }
+        (line.text(), line.cursor)
+    }
+
+    fn chars(s: &str) -> Vec<Key> {
+        s.chars().map(Key::Char).collect()
+    }
+
+    #[test]
+    fn editing_keys_do_what_a_shell_does() {
+        assert_eq!(typed(&chars("ama")), ("ama".into(), 3));
+        let mut keys = chars("ama@exmple.com");
+        keys.extend(std::iter::repeat_n(Key::ArrowLeft, 8));
+        keys.push(Key::Char('a'));
+        assert_eq!(typed(&keys), ("ama@example.com".into(), 7));
+        let mut keys = chars("Order 1024 now");
+        keys.push(Key::Char('\u{17}'));
+        assert_eq!(typed(&keys), ("Order 1024 ".into(), 11));
+        keys.push(Key::Char('\u{17}'));
+        assert_eq!(typed(&keys), ("Order ".into(), 6));
+        let mut keys = chars("abc");
+        keys.extend([Key::ArrowLeft, Key::Char('\u{15}')]);
+        assert_eq!(typed(&keys), ("c".into(), 0));
+        let mut keys = chars("abc");
+        keys.extend([
+            Key::Home,
+            Key::Del,
+            Key::End,
+            Key::Backspace,
+            Key::Char('\u{1b}'),
+        ]);
+        assert_eq!(typed(&keys), ("b".into(), 1));
+        // Nothing moves past either end.
+        let keys = [Key::ArrowLeft, Key::Backspace, Key::Del, Key::ArrowRight];
+        assert_eq!(typed(&keys), (String::new(), 0));
+    }
 }

@@ -556,7 +556,7 @@ fn a_live_key_batch_says_so_and_at_a_terminal_asks_first() {
     p.expect("This creates LIVE checkouts, one per row");
     p.expect("Create these live checkouts?");
     p.wait_for_raw();
-    p.send("n");
+    p.send("n\r");
     let (text, code) = p.finish();
     assert_eq!(code, 2, "{text}");
     assert_eq!(server.requests().len(), 2, "nothing more was sent");

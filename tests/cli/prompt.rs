@@ -52,7 +52,7 @@ fn filling_every_prompt_creates_exactly_one_checkout_with_the_typed_values() {
     let sb = Sandbox::new();
     let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
     answer_required(&mut p);
-    key(&mut p, OPTIONAL, "n");
+    key(&mut p, OPTIONAL, "n\r");
     let (out, code) = p.finish();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("https://pay.orqex.com/c/cs_prompted"), "{out}");
@@ -119,7 +119,7 @@ fn a_bad_answer_is_asked_again_with_the_validation_message() {
     answer(&mut p, EMAIL, "ama@example.com");
     answer(&mut p, FIRST, "Ama");
     answer(&mut p, LAST, "Mensah");
-    key(&mut p, OPTIONAL, "n");
+    key(&mut p, OPTIONAL, "n\r");
     let (out, code) = p.finish();
     assert_eq!(code, 0, "{out}");
     assert_eq!(server.only_request().json(), create_body());
@@ -131,7 +131,7 @@ fn optional_fields_come_behind_one_question_and_can_be_skipped() {
     let sb = Sandbox::new();
     let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
     answer_required(&mut p);
-    key(&mut p, OPTIONAL, "y");
+    key(&mut p, OPTIONAL, "y\r");
     answer(&mut p, "Customer street address", "");
     answer(&mut p, "Customer city", "Abidjan");
     answer(&mut p, "Customer state or region", "");
@@ -181,7 +181,7 @@ fn live_key_confirmation_answered_no_sends_nothing() {
     p.expect("description  Order 1024");
     p.expect("customer     Ama Mensah <ama@example.com>");
     p.expect(&format!("environment  live (key {LIVE_KEY_MASKED})"));
-    key(&mut p, "Create this live checkout? [y/N]", "n");
+    key(&mut p, "Create this live checkout? [y/N]", "n\r");
     let (out, code) = p.finish();
     assert_eq!(code, 2, "{out}");
     assert!(
@@ -198,7 +198,7 @@ fn live_key_confirmation_answered_yes_sends_once() {
     let server = Server::created("cs_live");
     let sb = Sandbox::new();
     let mut p = spawn(&sb, &server, LIVE_KEY, CREATE);
-    key(&mut p, "Create this live checkout?", "y");
+    key(&mut p, "Create this live checkout?", "y\r");
     let (out, code) = p.finish();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("https://pay.orqex.com/c/cs_live"), "{out}");
@@ -477,7 +477,7 @@ fn a_secret_key_typed_at_any_question_is_refused_there_and_asked_again() {
     answer(&mut p, EMAIL, "ama@example.com");
     answer(&mut p, FIRST, "Ama");
     answer(&mut p, LAST, "Mensah");
-    key(&mut p, OPTIONAL, "y");
+    key(&mut p, OPTIONAL, "y\r");
     for label in [
         "Customer street address",
         "Customer city",
@@ -501,4 +501,60 @@ fn a_secret_key_typed_at_any_question_is_refused_there_and_asked_again() {
     let (out, code) = p.finish();
     assert_eq!(code, 0, "{out}");
     assert_eq!(server.only_request().json(), create_body());
+}
+
+#[test]
+fn a_yes_is_a_word_and_lines_can_be_edited() {
+    let server = Server::created("cs_words");
+    let sb = Sandbox::new();
+    let mut p = spawn(
+        &sb,
+        &server,
+        KEY,
+        &[
+            "checkout",
+            "create",
+            "--amount",
+            "50",
+            "--currency",
+            "XOF",
+            "--first-name",
+            "Ama",
+            "--last-name",
+            "Mensah",
+        ],
+    );
+    // Typed with a mistake, mended with the arrows and Ctrl-W.
+    answer(&mut p, DESCRIPTION, "Order 1O24\x171024");
+    answer(
+        &mut p,
+        EMAIL,
+        &format!("ama@exmple.com{}a", "\x1b[D".repeat(8)),
+    );
+    // A whole word, not its first key: nothing of it is left for the next question.
+    key(&mut p, OPTIONAL, "yes\r");
+    answer(&mut p, "Customer street address", "12 Rue");
+    for label in [
+        "Customer city",
+        "Customer state or region",
+        "Customer country",
+        "Customer postal code",
+        "Return URL",
+        "Webhook URL",
+        "Statement descriptor",
+        "Receipt email",
+        "Only allow payers from",
+        "Checkout colour",
+        "Label shown",
+        "Minutes the checkout stays open",
+        "Metadata KEY=VALUE",
+    ] {
+        answer(&mut p, label, "");
+    }
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    let body = server.only_request().json();
+    assert_eq!(body["description"], "Order 1024");
+    assert_eq!(body["customer"]["email"], "ama@example.com");
+    assert_eq!(body["customer"]["address"], "12 Rue");
 }
