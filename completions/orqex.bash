@@ -158,7 +158,7 @@ _orqex() {
             return 0
             ;;
         orqex__subcmd__checkout__subcmd__create)
-            opts="-m -d -y -v -o -h -V --amount --currency --description --email --first-name --last-name --address --city --state --country --zip --return-url --webhook-url --statement-descriptor --receipt-email --restrict-country --restrict-phone --restrict-phone-country --color --brand --metadata --expires-in-minutes --data --no-input --yes --idempotency-key --dry-run --max-retries --timeout --ca-bundle --verbose --output --json --qr --open --wait --interval --wait-timeout --batch --batch-format --concurrency --profile --help --version"
+            opts="-m -d -y -v -o -h -V --amount --currency --description --customer-email --email --customer-first-name --first-name --customer-last-name --last-name --customer-address --address --customer-city --city --customer-state --state --customer-country --country --customer-zip --zip --return-url --webhook-url --statement-descriptor --receipt-email --restrict-country --restrict-phone --restrict-phone-country --color --brand --metadata --expires-in-minutes --data --no-input --yes --idempotency-key --dry-run --max-retries --timeout --ca-bundle --verbose --output --json --qr --open --wait --interval --wait-timeout --batch --batch-format --concurrency --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,7 +180,15 @@ _orqex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --customer-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --first-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer-first-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -188,7 +196,15 @@ _orqex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --customer-last-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer-address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -196,7 +212,15 @@ _orqex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --customer-city)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer-state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -204,7 +228,15 @@ _orqex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --customer-country)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --zip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer-zip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,14 +43,14 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and not __fish_see
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l amount -d 'Amount in major units, as a plain decimal (50 or 12.5); at least 1; sent exactly as typed (required)' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l currency -d 'Three-letter ISO 4217 currency code, e.g. XOF, sent uppercase (required, unless the profile has a default currency)' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l description -d 'Description shown to the customer on the checkout page (required, at most 500 characters)' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l email -d 'Customer\'s email address (required)' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l first-name -d 'Customer\'s first name (required)' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l last-name -d 'Customer\'s last name (required)' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l address -d 'Customer\'s street address' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l city -d 'Customer\'s city' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l state -d 'Customer\'s state or region' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l country -d 'Customer\'s country, ISO 3166-1 alpha-2 (e.g. CI, SN, GH)' -r
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l zip -d 'Customer\'s postal code' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l email -l customer-email -d 'Customer\'s email address (required)' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l first-name -l customer-first-name -d 'Customer\'s first name (required)' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l last-name -l customer-last-name -d 'Customer\'s last name (required)' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l address -l customer-address -d 'Customer\'s street address' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l city -l customer-city -d 'Customer\'s city' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l state -l customer-state -d 'Customer\'s state or region' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l country -l customer-country -d 'Customer\'s country, ISO 3166-1 alpha-2 (e.g. CI, SN, GH)' -r
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l zip -l customer-zip -d 'Customer\'s postal code' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l return-url -d 'URL the customer returns to after checkout (absolute http(s), at most 2048 characters)' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l webhook-url -d 'URL Orqex POSTs this checkout\'s payment events to (absolute http(s), at most 2048 characters)' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l statement-descriptor -d 'Text on the customer\'s card statement (at most 22 characters)' -r

@@ -99,6 +99,10 @@ impl Field {
         self.check = check;
         self
     }
+    const fn aliases(mut self, aliases: &'static [&'static str]) -> Field {
+        self.aliases = aliases;
+        self
+    }
     const fn with_parent(mut self) -> Field {
         self.need = Need::WithParent;
         self
@@ -133,25 +137,31 @@ pub const FIELDS: &[Field] = &[
     .required("Description shown to the customer"),
     text("customer.email", "email", "Customer's email address (required)")
         .heading("Customer")
+        .aliases(&["customer-email"])
         .value_name("EMAIL")
         .checked(check::customer_email)
         .required("Customer email"),
     text("customer.first_name", "first-name", "Customer's first name (required)")
         .heading("Customer")
+        .aliases(&["customer-first-name"])
         .value_name("NAME")
         .required("Customer first name"),
     text("customer.last_name", "last-name", "Customer's last name (required)")
         .heading("Customer")
+        .aliases(&["customer-last-name"])
         .value_name("NAME")
         .required("Customer last name"),
     text("customer.address", "address", "Customer's street address")
         .heading("Customer")
+        .aliases(&["customer-address"])
         .asked("Customer street address"),
     text("customer.city", "city", "Customer's city")
         .heading("Customer")
+        .aliases(&["customer-city"])
         .asked("Customer city"),
     text("customer.state", "state", "Customer's state or region")
         .heading("Customer")
+        .aliases(&["customer-state"])
         .asked("Customer state or region"),
     text(
         "customer.country",
@@ -159,11 +169,13 @@ pub const FIELDS: &[Field] = &[
         "Customer's country, ISO 3166-1 alpha-2 (e.g. CI, SN, GH)",
     )
     .heading("Customer")
+        .aliases(&["customer-country"])
     .value_name("CC")
     .checked(check::country)
     .asked("Customer country, ISO 3166-1 alpha-2 (e.g. CI)"),
     text("customer.zip", "zip", "Customer's postal code")
         .heading("Customer")
+        .aliases(&["customer-zip"])
         .asked("Customer postal code"),
     text(
         "return_url",
