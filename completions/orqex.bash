@@ -313,11 +313,11 @@ _orqex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "url id json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url id json env status" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "url id json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url id json env status" -- "${cur}"))
                     return 0
                     ;;
                 --interval)
@@ -371,11 +371,11 @@ _orqex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "url id json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url id json env status" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "url id json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url id json env status" -- "${cur}"))
                     return 0
                     ;;
                 --interval)

@@ -67,10 +67,11 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_su
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l max-retries -d 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the same request (a create keeps its idempotency key and body); 0 disables, at most 10 [default: 2]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l ca-bundle -d 'PEM file of CA certificates to trust besides the built-in ones (private deployment, corporate proxy). Also ORQEX_CA_BUNDLE, then the profile\'s ca_bundle' -r -F
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -s o -l output -d 'What stdout gets: the checkout URL, its id, the API\'s whole response as JSON, or ORQEX_* shell variables (env) [default: url]' -r -f -a "url\t'The checkout URL, one line'
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -s o -l output -d 'What stdout gets: the checkout URL, its id, the API\'s whole response as JSON, ORQEX_* shell variables (env), or its status word [default: url]' -r -f -a "url\t'The checkout URL, one line'
 id\t'The checkout id, one line'
 json\t'The API\'s whole response, pretty-printed'
-env\t'ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=..., ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted'"
+env\t'ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=..., ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted'
+status\t'The checkout\'s status word (open, completed, expired, cancelled), one line'"
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l interval -d 'Time between checks while waiting: seconds (3, 0.5) or with units (500ms, 10s, 1m30s) [default: 3s]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l wait-timeout -d 'Give up waiting after this long (exit 8): seconds or with units (90, 30m, 1h30m) [default: 15m]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from create" -l batch -d 'Create one checkout per row of FILE (JSON Lines, or CSV with a header of field paths such as amount,customer.email,metadata.order_id); `-` reads stdin. Flags apply to every row as defaults; one JSON line per row is printed, in input order' -r
@@ -91,10 +92,11 @@ complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_su
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l max-retries -d 'Retries after a failure that may pass (connection, timeout, 429, 5xx but 501), each the same request (a create keeps its idempotency key and body); 0 disables, at most 10 [default: 2]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l timeout -d 'Seconds one attempt may take in all, answer included (1-3600; connecting alone is limited to 10) [default: 30]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l ca-bundle -d 'PEM file of CA certificates to trust besides the built-in ones (private deployment, corporate proxy). Also ORQEX_CA_BUNDLE, then the profile\'s ca_bundle' -r -F
-complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -s o -l output -d 'What stdout gets: the checkout URL, its id, the API\'s whole response as JSON, or ORQEX_* shell variables (env) [default: url]' -r -f -a "url\t'The checkout URL, one line'
+complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -s o -l output -d 'What stdout gets: the checkout URL, its id, the API\'s whole response as JSON, ORQEX_* shell variables (env), or its status word [default: url]' -r -f -a "url\t'The checkout URL, one line'
 id\t'The checkout id, one line'
 json\t'The API\'s whole response, pretty-printed'
-env\t'ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=..., ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted'"
+env\t'ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=..., ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted'
+status\t'The checkout\'s status word (open, completed, expired, cancelled), one line'"
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l interval -d 'Time between checks while waiting: seconds (3, 0.5) or with units (500ms, 10s, 1m30s) [default: 3s]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l wait-timeout -d 'Give up waiting after this long (exit 8): seconds or with units (90, 30m, 1h30m) [default: 15m]' -r
 complete -c orqex -n "__fish_orqex_using_subcommand checkout; and __fish_seen_subcommand_from get" -l profile -d 'Config profile to use (default: the config file\'s default_profile, else "default"). Also ORQEX_PROFILE' -r

@@ -165,8 +165,9 @@ pub enum CheckoutCommand {
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The checkout's id, as `--output id` prints it (e.g. cs_abc123)
-    #[arg(value_name = "CHECKOUT_ID")]
+    /// The checkout's id, as `--output id` prints it (e.g. cs_abc123), or its URL as
+    /// `checkout create` prints it
+    #[arg(value_name = "CHECKOUT_ID|URL")]
     pub id: String,
 
     #[command(flatten)]
@@ -299,8 +300,8 @@ pub struct NetArgs {
 /// every command that prints one.
 #[derive(Debug, Args, Default)]
 pub struct OutputArgs {
-    /// What stdout gets: the checkout URL, its id, the API's whole response as JSON, or
-    /// ORQEX_* shell variables (env) [default: url]
+    /// What stdout gets: the checkout URL, its id, the API's whole response as JSON,
+    /// ORQEX_* shell variables (env), or its status word [default: url]
     #[arg(
         long,
         short = 'o',
@@ -337,6 +338,8 @@ pub enum OutputFormat {
     /// ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=...,
     /// ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted
     Env,
+    /// The checkout's status word (open, completed, expired, cancelled), one line
+    Status,
 }
 
 /// Blocking until the checkout is paid. Durations stay text so orqex reports them itself.

@@ -20,6 +20,8 @@ pub enum Format {
     Json,
     /// `ORQEX_*=value` lines for `eval` or `$GITHUB_ENV`.
     Env,
+    /// The checkout's status word, one line.
+    Status,
 }
 
 /// The variables `--output env` prints, in order, with where each comes from. The first two
@@ -80,6 +82,7 @@ pub fn print_checkout(
         Format::Json => print_json(&resp.body),
         Format::Url => stdout_line(web_url()?),
         Format::Id => stdout_line(required("/data/checkout/id")?),
+        Format::Status => stdout_line(required("/data/checkout/status")?),
         Format::Env => {
             web_url()?;
             let text = env_lines(&resp.body).map_err(broken)?;
@@ -154,6 +157,10 @@ pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<Strin
             _ => styled,
         };
         parts.push(styled.to_string());
+    }
+    // Whether it was paid is what a person looking at a checkout wants to know first.
+    if text("/data/checkout/status").is_some() || text("/data/payment/status").is_some() {
+        parts.push(crate::wait::describe(body));
     }
     if let Some(expires) = text("/data/checkout/expires_at") {
         parts.push(format!("expires {expires}"));

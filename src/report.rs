@@ -196,7 +196,7 @@ mod tests {
         );
         assert_eq!(
             message(&["checkout", "get", "--output", "yaml", "cs_1"]),
-            "invalid value 'yaml' for '--output <FORMAT>' (possible values: url, id, json, env)"
+            "invalid value 'yaml' for '--output <FORMAT>' (possible values: url, id, json, env, status)"
         );
         assert_eq!(
             message(&["checkout", "create", "--batch", "x", "--wait"]),
@@ -206,7 +206,7 @@ mod tests {
             message(&["checkout", "create", "--max-retries", "11"]),
             "invalid value '11' for '--max-retries <N>': 11 is not in 0..=10"
         );
-        assert_eq!(message(&["checkout", "get"]), "missing '<CHECKOUT_ID>'");
+        assert_eq!(message(&["checkout", "get"]), "missing '<CHECKOUT_ID|URL>'");
         assert_eq!(
             message(&["chekout"]),
             "unknown subcommand 'chekout' (a similar subcommand exists: 'checkout')"

@@ -44,6 +44,7 @@ pub fn options(args: &OutputArgs) -> Result<After> {
             OutputFormat::Id => Format::Id,
             OutputFormat::Json => Format::Json,
             OutputFormat::Env => Format::Env,
+            OutputFormat::Status => Format::Status,
         },
     };
     let wait = if args.wait.wait {
@@ -68,6 +69,7 @@ fn name(f: OutputFormat) -> &'static str {
         OutputFormat::Id => "id",
         OutputFormat::Json => "json",
         OutputFormat::Env => "env",
+        OutputFormat::Status => "status",
     }
 }
 
@@ -116,8 +118,6 @@ pub fn finish(
         return Ok(());
     };
 
-    // The customer needs the URL now, not once the wait is over.
-    present(&resp.body, after, key_env);
     let broken = |what: String| Error::Network {
         message: format!(
             "the API answered {} but {what}, so orqex cannot wait for it; run again with --output json to see the answer",
@@ -144,6 +144,8 @@ pub fn finish(
             crate::text::duration(plan.timeout)
         ));
     }
+    // The customer needs the URL now, not once the wait is over.
+    present(&resp.body, after, key_env);
 
     // The checkout exists from here on: a signal says so, and how to wait again.
     let _signals = crate::interrupt::waiting(&id, idempotency_key, after.format == Format::Json);
@@ -163,12 +165,17 @@ pub fn finish(
         created(e, note)
     })?;
     match outcome {
-        Outcome::Paid(last) => print(&last),
+        Outcome::Paid(last) => {
+            print(&last)?;
+            output::note(&format!(
+                "orqex: paid: checkout {id} ({})",
+                wait::describe(&last.body)
+            ));
+            Ok(())
+        }
         Outcome::Unpaid(last, why) => {
             print(&last)?;
-            Err(Error::Unpaid(format!(
-                "checkout {id} ended without payment: {why}"
-            )))
+            Err(Error::Unpaid(format!("checkout {id} ended unpaid: {why}")))
         }
         Outcome::TimedOut(last, last_error) => {
             print(&last)?;

@@ -122,5 +122,5 @@ fn get_without_an_id_is_a_usage_error() {
     let sb = Sandbox::new();
     let out = sb.cmd().args(["checkout", "get"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("<CHECKOUT_ID>"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("<CHECKOUT_ID|URL>"), "{}", stderr(&out));
 }

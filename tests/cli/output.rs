@@ -358,7 +358,7 @@ fn wait_outcomes_as_json_errors() {
     let v = json_error(&out);
     assert_eq!(
         v["message"],
-        "checkout cs_abc123 ended without payment: the checkout expired"
+        "checkout cs_abc123 ended unpaid: the checkout expired"
     );
     // The final state is still on stdout.
     let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -474,7 +474,7 @@ fn at_a_terminal_url_output_adds_a_summary_coloured_unless_no_color() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(
         text,
-        "https://pay.orqex.com/c/cs_abc123\r\n  50.00 XOF · sandbox · expires 2026-11-24T12:00:00Z\r\n"
+        "https://pay.orqex.com/c/cs_abc123\r\n  50.00 XOF · sandbox · checkout open · expires 2026-11-24T12:00:00Z\r\n"
     );
 
     let mut cmd = sb.cmd_for(&server);
@@ -521,15 +521,18 @@ fn at_a_terminal_wait_shows_a_status_line_and_clears_it() {
     let frames: std::collections::HashSet<char> =
         drawn.iter().filter_map(|l| l.chars().next()).collect();
     assert!(frames.len() >= 2, "{text:?}");
-    // The summary comes first, for the customer; the line is cleared before the result.
+    // What is waited for, then the summary for the customer (with whether it is paid);
+    // the line is cleared before the result, and the end is said in words.
     assert!(
         text.starts_with(
-            "  50.00 XOF · sandbox · expires 2026-11-24T12:00:00Z\r\norqex: waiting for payment at"
+            "orqex: waiting for payment at https://pay.orqex.com/c/cs_abc123 (checking every 300ms, giving up after 15m)\r\n  50.00 XOF · sandbox · checkout open, payment pending · expires 2026-11-24T12:00:00Z\r\n"
         ),
         "{text:?}"
     );
     assert!(
-        text.ends_with("\r\x1b[2Khttps://pay.orqex.com/c/cs_abc123\r\n"),
+        text.ends_with(
+            "\r\x1b[2Khttps://pay.orqex.com/c/cs_abc123\r\norqex: paid: checkout cs_abc123 (checkout completed, payment pending)\r\n"
+        ),
         "{text:?}"
     );
 }

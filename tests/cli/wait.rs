@@ -58,7 +58,7 @@ fn create_wait_polls_until_completed_and_prints_the_final_state() {
     assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
     assert_eq!(
         stderr(&out),
-        "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 100ms, giving up after 15m)\n"
+        "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 100ms, giving up after 15m)\norqex: paid: checkout cs_wait (checkout completed, payment completed)\n"
     );
     let reqs = server.requests();
     assert_eq!(reqs[0].method, "POST");
@@ -119,7 +119,7 @@ fn expired_is_exit_7_and_still_prints_the_state() {
     assert_eq!(stdout(&out), "cs_wait\n");
     assert!(
         stderr(&out)
-            .ends_with("orqex: checkout cs_wait ended without payment: the checkout expired\n"),
+            .ends_with("orqex: checkout cs_wait ended unpaid: the checkout expired\n"),
         "{}",
         stderr(&out)
     );
@@ -145,7 +145,7 @@ fn cancelled_and_failed_are_exit_7_too() {
         assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
         assert!(
             stderr(&out).ends_with(&format!(
-                "orqex: checkout cs_wait ended without payment: {why}\n"
+                "orqex: checkout cs_wait ended unpaid: {why}\n"
             )),
             "{}",
             stderr(&out)
