@@ -139,12 +139,13 @@ pub enum Error {
     /// stdout could not be written (closed, a pipe whose reader is gone, a full disk): the
     /// result was lost, so the command says how to get it again.
     Stdout(String),
-    /// A create succeeded, and what came after it failed (printing its answer, waiting for
-    /// it): the error keeps its exit code and gains the way back to the checkout.
-    Created {
+    /// An error with a note that says more than its source can know: after a create that
+    /// succeeded (printing its answer or waiting for it failed), the way back to the
+    /// checkout and its key; after a 404, which key was used. The exit code is the source's.
+    Noted {
         source: Box<Error>,
         note: String,
-        idempotency_key: String,
+        idempotency_key: Option<String>,
     },
     /// Anything else (exit 1).
     Other(String),
@@ -167,7 +168,7 @@ impl Error {
             Error::StillOpen(_) => Exit::StillOpen,
             Error::Interrupted => Exit::Interrupted,
             Error::Stopped { exit, .. } => *exit,
-            Error::Created { source, .. } => source.exit(),
+            Error::Noted { source, .. } => source.exit(),
             Error::Other(_) | Error::Stdout(_) => Exit::Failure,
             Error::Exited(code) => *code,
         }
@@ -184,9 +185,13 @@ impl Error {
             | Error::Stopped {
                 idempotency_key, ..
             } => idempotency_key.as_deref(),
-            Error::Created {
-                idempotency_key, ..
-            } => Some(idempotency_key),
+            Error::Noted {
+                source,
+                idempotency_key,
+                ..
+            } => idempotency_key
+                .as_deref()
+                .or_else(|| source.idempotency_key()),
             _ => None,
         }
     }
@@ -238,7 +243,7 @@ impl Error {
                     lines.push(format!("  {note}"));
                 }
             }
-            Error::Created { source, note, .. } => {
+            Error::Noted { source, note, .. } => {
                 lines = source.lines();
                 lines.push(format!("  {note}"));
                 // The source's own retry hint, if any, would say "may or may not exist".
@@ -257,16 +262,11 @@ impl Error {
     /// The error as one JSON object, so CI can parse failures too. Every key is always
     /// present; what does not apply is null (`status` outside API errors) or empty (`errors`).
     pub fn to_json(&self) -> Value {
-        if let Error::Created {
-            source,
-            note,
-            idempotency_key,
-        } = self
-        {
+        if let Error::Noted { source, note, .. } = self {
             let mut json = source.to_json();
             let message = json["message"].as_str().unwrap_or_default().to_string();
             json["message"] = json!(format!("{message}; {note}"));
-            json["idempotency_key"] = json!(idempotency_key);
+            json["idempotency_key"] = json!(self.idempotency_key());
             return json;
         }
         let mut errors = Map::new();

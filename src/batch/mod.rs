@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex};
 
 use serde_json::{Value, json};
 
-pub use rows::{Format, Row, Rows, rows};
+pub use rows::{Format, Place, Row, Rows, rows};
 
 use crate::checkout::input::Parsed;
 use crate::checkout::{Draft, checks, input, validate};
@@ -93,11 +93,11 @@ pub fn run(
                     let (line, auth_failed) = if progress.0.lock().map(|p| p.1).unwrap_or(true) {
                         // The key was refused: rows already queued are not sent, but still
                         // get their line, so the ones after them can be printed in order.
-                        (skipped(row.number, &plan.batch_key), false)
+                        (skipped(row.place, &plan.batch_key), false)
                     } else {
-                        process(row.number, row.request, plan)
+                        process(row.place, row.request, plan)
                     };
-                    if done_tx.send((row.number, line, auth_failed)).is_err() {
+                    if done_tx.send((row.place.number, line, auth_failed)).is_err() {
                         return;
                     }
                 }
@@ -118,7 +118,7 @@ pub fn run(
                     let Ok(mut guard) = progress.0.lock() else {
                         break;
                     };
-                    while !guard.2 && row.number > guard.0 + window {
+                    while !guard.2 && row.place.number > guard.0 + window {
                         guard = match progress.1.wait(guard) {
                             Ok(g) => g,
                             Err(_) => return (read, None),
@@ -128,7 +128,7 @@ pub fn run(
                         break;
                     }
                     drop(guard);
-                    read = row.number;
+                    read = row.place.number;
                     if job_tx.send(row).is_err() {
                         break;
                     }
@@ -180,11 +180,12 @@ pub fn run(
 }
 
 /// Validates and sends one row; the JSON line to print and whether the key was refused.
-fn process(number: u64, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, bool) {
+fn process(at: Place, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, bool) {
+    let number = at.number;
     let key = row_key(&plan.batch_key, number);
     let Parsed { draft, problems } = match request {
         Ok(r) => r,
-        Err(err) => return (failure(number, &err, None), false),
+        Err(err) => return (failure(at, &err, None), false),
     };
     // A row's own value wins over the command line's, so a wrong one is the row's problem
     // even where a flag would have given the field.
@@ -196,12 +197,12 @@ fn process(number: u64, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, boo
             let row = format!("row {number}");
             input::name_sources(&mut found, &[(&draft, Some(&row))]);
             let problems = input::combine(problems, &Draft::default(), found);
-            return (failure(number, &Error::Invalid(problems), None), false);
+            return (failure(at, &Error::Invalid(problems), None), false);
         }
     };
     let Some(client) = plan.client else {
         return (
-            json!({"row": number, "ok": true, "body": valid.as_value()}),
+            json!({"row": number, "line": at.line, "ok": true, "body": valid.as_value()}),
             false,
         );
     };
@@ -209,6 +210,7 @@ fn process(number: u64, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, boo
         Ok(resp) => (
             json!({
                 "row": number,
+                "line": at.line,
                 "ok": true,
                 "checkout_id": resp.body.pointer("/data/checkout/id"),
                 "url": resp.body.pointer("/data/checkout/url"),
@@ -220,24 +222,25 @@ fn process(number: u64, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, boo
         ),
         Err(e) => {
             let auth = e.exit() == Exit::Auth;
-            (failure(number, &e, Some(&key)), auth)
+            (failure(at, &e, Some(&key)), auth)
         }
     }
 }
 
 /// The line of a row that was not sent because the batch stopped.
-fn skipped(number: u64, batch_key: &str) -> Value {
+fn skipped(at: Place, batch_key: &str) -> Value {
     json!({
-        "row": number,
+        "row": at.number,
+        "line": at.line,
         "ok": false,
         "skipped": true,
         "error": {"message": "not sent: the batch stopped after the API refused the key"},
-        "idempotency_key": row_key(batch_key, number),
+        "idempotency_key": row_key(batch_key, at.number),
     })
 }
 
-fn failure(number: u64, err: &Error, key: Option<&str>) -> Value {
-    let mut line = json!({"row": number, "ok": false});
+fn failure(at: Place, err: &Error, key: Option<&str>) -> Value {
+    let mut line = json!({"row": at.number, "line": at.line, "ok": false});
     if let Value::Object(map) = &mut line {
         map.insert("error".into(), err.to_json());
         map.insert("idempotency_key".into(), json!(key));

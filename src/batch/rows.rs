@@ -15,9 +15,17 @@ pub enum Format {
     Csv,
 }
 
-/// One input row, parsed as far as it could be. `number` counts rows from 1, header excluded.
-pub struct Row {
+/// Where a row is: `number` counts rows from 1 (the CSV header and blank lines excluded);
+/// `line` is the row's first line in the file, as an editor shows it (the header counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
     pub number: u64,
+    pub line: u64,
+}
+
+/// One input row, parsed as far as it could be.
+pub struct Row {
+    pub place: Place,
     pub request: Result<Parsed>,
 }
 
@@ -83,7 +91,10 @@ impl Iterator for JsonLines {
                 }
                 self.number += 1;
                 return Some(Ok(Row {
-                    number: self.number,
+                    place: Place {
+                        number: self.number,
+                        line: self.line,
+                    },
                     request: Err(Error::usage(format!(
                         "line {} is longer than 1 MiB; one request per line",
                         self.line
@@ -98,7 +109,10 @@ impl Iterator for JsonLines {
             let request = input::parse_json_from(&buf, &what, &what, false)
                 .and_then(|r| r.ok_or_else(|| Error::usage(format!("{what} is empty"))));
             return Some(Ok(Row {
-                number: self.number,
+                place: Place {
+                    number: self.number,
+                    line: self.line,
+                },
                 request,
             }));
         }
@@ -140,6 +154,11 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
     Ok(Box::new(std::iter::from_fn(move || {
         let record = records.next()?;
         number += 1;
+        let position = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = position.map_or(number + 1, |p| p.line());
         let what = format!("row {number}");
         let request = record
             .map_err(|e| Error::usage(format!("CSV {what}: {}", csv_reason(&e))))
@@ -152,7 +171,10 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
                     .collect();
                 input::from_paths(&cells, &what, &what)
             });
-        Some(Ok(Row { number, request }))
+        Some(Ok(Row {
+            place: Place { number, line },
+            request,
+        }))
     })))
 }
 
@@ -202,7 +224,7 @@ mod tests {
     fn empty_cells_leave_fields_unset() {
         let rows = csv("amount,currency\n,\n5,xof\n").unwrap();
         assert_eq!(rows[0].request.as_ref().unwrap().draft, Draft::default());
-        assert_eq!(rows[1].number, 2);
+        assert_eq!(rows[1].place.number, 2);
     }
 
     #[test]
@@ -245,7 +267,7 @@ mod tests {
         .collect::<Result<_>>()
         .unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].number, 2);
+        assert_eq!(rows[1].place.number, 2);
         assert!(
             rows[1]
                 .request

@@ -81,12 +81,12 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     })
     .map_err(|e| match e {
         // The results are lost and no more rows were sent: the batch key gets them back.
-        e @ Error::Stdout(_) if client.is_some() => Error::Created {
+        e @ Error::Stdout(_) if client.is_some() => Error::Noted {
             source: Box::new(e),
             note: format!(
                 "stopped sending rows; rows already sent may have been created: re-run the same file with {flag} to get every row's result (rows already created are replayed, not created again)"
             ),
-            idempotency_key: batch_key.clone(),
+            idempotency_key: Some(batch_key.clone()),
         },
         other => other,
     })?;

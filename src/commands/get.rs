@@ -4,8 +4,9 @@ use super::net;
 use super::show;
 use crate::cli::GetArgs;
 use crate::client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output;
+use crate::secret::{Environment, SecretKey};
 
 pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     let after = show::options(&args.output)?;
@@ -14,9 +15,33 @@ pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     let settings = super::settings(profile)?;
     let key = settings.require_key()?;
     let key_env = key.environment();
+    let not_found_note = environment_note(&key);
     let client = net::client(&args.net, &settings, key)?;
-    let resp = client.get_checkout(id, None)?;
+    let resp = client.get_checkout(id, None).map_err(|e| match e {
+        // Live and sandbox checkouts are apart: the id may be right and the key the other one.
+        Error::Api { ref error, .. } if error.status == 404 => Error::Noted {
+            source: Box::new(e),
+            note: not_found_note,
+            idempotency_key: None,
+        },
+        other => other,
+    })?;
     show::finish(&client, resp, &after, key_env, None)
+}
+
+/// Which environment the key in use looks in, for a checkout that was not found there.
+fn environment_note(key: &SecretKey) -> String {
+    match key.environment() {
+        Environment::Live => format!(
+            "the key in use is {key}, a live key: a sandbox checkout is found only with a sandbox key"
+        ),
+        Environment::Sandbox => format!(
+            "the key in use is {key}, a sandbox key: a live checkout is found only with a live key"
+        ),
+        Environment::Unknown => format!(
+            "the key in use is {key}: a checkout is found only with a key of its own environment (live or sandbox)"
+        ),
+    }
 }
 
 /// The id in what was given: the id itself, or the checkout URL `create` prints, whose last

@@ -92,10 +92,10 @@ pub fn finish(
         (
             Some(k),
             e @ (Error::Stdout(_) | Error::Api { .. } | Error::Network { .. } | Error::Usage(_)),
-        ) => Error::Created {
+        ) => Error::Noted {
             source: Box::new(e),
             note,
-            idempotency_key: k.to_string(),
+            idempotency_key: Some(k.to_string()),
         },
         (_, e) => e,
     };

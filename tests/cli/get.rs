@@ -66,9 +66,23 @@ fn unknown_id_is_exit_4_with_the_api_message() {
     assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),
-        "orqex: the API answered 404: Checkout session not found. (request id req_missing_1)\n"
+        "orqex: the API answered 404: Checkout session not found. (request id req_missing_1)\n  the key in use is sk_sandbox_***fake, a sandbox key: a live checkout is found only with a live key\n"
     );
     assert_eq!(server.only_request().path, "/v1/payment/checkouts/cs_nope");
+    // With a live key, the other way round; the JSON error says it too.
+    let out = sb
+        .cmd_for(&server)
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .args(["checkout", "get", "cs_nope", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let v: serde_json::Value = serde_json::from_str(stderr(&out).trim_end()).unwrap();
+    assert_eq!(
+        v["message"],
+        "Checkout session not found.; the key in use is sk_live_***fake, a live key: a sandbox checkout is found only with a sandbox key"
+    );
+    assert_eq!(v["status"], 404);
 }
 
 #[test]
@@ -122,5 +136,9 @@ fn get_without_an_id_is_a_usage_error() {
     let sb = Sandbox::new();
     let out = sb.cmd().args(["checkout", "get"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("<CHECKOUT_ID|URL>"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("<CHECKOUT_ID|URL>"),
+        "{}",
+        stderr(&out)
+    );
 }

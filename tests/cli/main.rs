@@ -5,6 +5,7 @@ mod batch;
 mod common;
 mod completions;
 mod create;
+mod everyday;
 mod get;
 mod hostile;
 mod input;

@@ -118,8 +118,7 @@ fn expired_is_exit_7_and_still_prints_the_state() {
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert_eq!(stdout(&out), "cs_wait\n");
     assert!(
-        stderr(&out)
-            .ends_with("orqex: checkout cs_wait ended unpaid: the checkout expired\n"),
+        stderr(&out).ends_with("orqex: checkout cs_wait ended unpaid: the checkout expired\n"),
         "{}",
         stderr(&out)
     );
@@ -144,9 +143,7 @@ fn cancelled_and_failed_are_exit_7_too() {
             .unwrap();
         assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
         assert!(
-            stderr(&out).ends_with(&format!(
-                "orqex: checkout cs_wait ended unpaid: {why}\n"
-            )),
+            stderr(&out).ends_with(&format!("orqex: checkout cs_wait ended unpaid: {why}\n")),
             "{}",
             stderr(&out)
         );

@@ -1,0 +1,142 @@
+//! Everyday use: what a newcomer trying every README example ran into.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn lines(out: &std::process::Output) -> Vec<Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn batch_lines_say_where_each_row_is_in_the_file() {
+    let sb = Sandbox::new();
+    let row = r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#;
+    let jsonl = sb.home.path().join("rows.jsonl");
+    std::fs::write(&jsonl, format!("{row}\n\n\n{row}\n")).unwrap();
+    let csv = sb.home.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "amount,currency,description,customer.email,customer.first_name,customer.last_name\n5,XOF,d,a@example.com,A,B\n\"7\",XOF,\"two\nlines\",a@example.com,A,B\n9,XOF,d,bad,A,B\n",
+    )
+    .unwrap();
+    for (file, expected) in [
+        (&jsonl, [(1, 1), (2, 4)].to_vec()),
+        (&csv, [(1, 2), (2, 3), (3, 5)].to_vec()),
+    ] {
+        let out = sb
+            .cmd()
+            .args(["checkout", "create", "--dry-run", "--batch"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let places: Vec<(u64, u64)> = lines(&out)
+            .iter()
+            .map(|l| (l["row"].as_u64().unwrap(), l["line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(places, expected, "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn a_404_says_which_key_was_used() {
+    let server = Server::start(|_, _| Reply::json(404, json!({"message": "Not found."})));
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "https://pay.orqex.com/c/cs_elsewhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).ends_with(&format!(
+            "  the key in use is {KEY_MASKED}, a sandbox key: a live checkout is found only with a live key\n"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    // The id was taken from the URL's last path segment.
+    assert_eq!(
+        server.only_request().path,
+        "/v1/payment/checkouts/cs_elsewhere"
+    );
+}
+
+#[test]
+fn output_status_prints_the_status_word() {
+    let server = Server::start(|_, _| {
+        Reply::json(200, checkout_with_status("cs_1", "completed", "completed"))
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_1", "--output", "status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "completed\n");
+    // An answer without a status is a broken one.
+    let mut body = checkout_body("cs_2");
+    body["data"]["checkout"]
+        .as_object_mut()
+        .unwrap()
+        .remove("status");
+    let server = Server::start(move |_, _| Reply::json(200, body.clone()));
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_2", "-o", "status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("the response has no data.checkout.status"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn customer_flags_answer_to_their_json_path_names() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args([
+            "checkout",
+            "create",
+            "--dry-run",
+            "--amount",
+            "5",
+            "--currency",
+            "XOF",
+            "--description",
+            "d",
+            "--customer-email",
+            "a@example.com",
+            "--customer-first-name",
+            "A",
+            "--customer-last-name",
+            "B",
+            "--customer-city",
+            "Abidjan",
+            "--customer-country",
+            "ci",
+            "--customer-zip",
+            "00225",
+            "--customer-address",
+            "1 Rue",
+            "--customer-state",
+            "Lagunes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        body["customer"],
+        json!({"email": "a@example.com", "first_name": "A", "last_name": "B", "address": "1 Rue",
+               "city": "Abidjan", "state": "Lagunes", "country": "CI", "zip": "00225"})
+    );
+}
