@@ -128,6 +128,11 @@ pub fn confirm_live(headline: &str, rows: &[(&str, String)], question: &str) -> 
     }
 }
 
+/// A yes/no question (default no).
+pub fn yes_no(question: &str) -> Result<bool> {
+    Prompter::start().confirm(question, false)
+}
+
 /// Asks for a secret key without showing what is typed, until it is one. Ctrl-C and Ctrl-D
 /// end the program as at any other question, with the terminal put back.
 pub fn secret_key(label: &str) -> Result<SecretKey> {

@@ -126,6 +126,15 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
         .map_err(|e| Error::usage(format!("{}: {e}", setting.name())))?;
 
     let profile = setting.profile(profile_flag, &file, &path)?;
+    // A profile named on purpose (--profile, ORQEX_PROFILE) that does not exist yet is made
+    // now: perhaps by a typo, so it is said, with what it still lacks.
+    let named = matches!(
+        config::resolve_profile(profile_flag, &file, &path).1,
+        Source::Flag | Source::Env(_)
+    );
+    let created = profile
+        .as_deref()
+        .filter(|p| named && file.profile(p).is_none());
     setting.store(
         &mut file,
         profile.as_deref().unwrap_or_default(),
@@ -138,6 +147,11 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
         setting.name(),
         path.display()
     ));
+    if let Some(p) = created {
+        output::note(&format!(
+            "note: created profile `{p}`; it has no key yet: store one with: orqex login --profile {p}"
+        ));
+    }
 
     match setting {
         Setting::DefaultProfile if file.profile(&value).is_none_or(|p| p.secret_key.is_none()) => {
@@ -147,7 +161,7 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
         }
         Setting::BaseUrl if config::env_nonempty(ENV_BASE_URL).is_some() => {
             output::note(&format!(
-                "note: {ENV_BASE_URL} is set in this environment and wins over this setting while it is"
+                "note: {ENV_BASE_URL} is set in this environment and wins over this setting while it is set"
             ));
         }
         _ => {}

@@ -32,6 +32,19 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     let key = if args.with_key {
         key_from_stdin()?
     } else {
+        // At a terminal a stored key is replaced only when the person says so.
+        if let Some(old) = file.profile(&profile).and_then(|p| p.secret_key.as_deref())
+            && prompt::allowed(false)
+        {
+            let shown = SecretKey::parse(old)
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default();
+            if !prompt::yes_no(&format!(
+                "Profile `{profile}` has a key already{shown}. Replace it?"
+            ))? {
+                return Err(Error::usage("not replaced; nothing was saved"));
+            }
+        }
         key_from_terminal(&profile)?
     };
 
@@ -61,7 +74,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     }
     if config::env_nonempty(ENV_KEY).is_some() {
         output::note(&format!(
-            "note: {ENV_KEY} is set in this environment and wins over the stored key while it is"
+            "note: {ENV_KEY} is set in this environment and wins over the stored key while it is set"
         ));
     }
     Ok(())

@@ -17,7 +17,7 @@ use std::ffi::OsString;
 use crate::cli::{CheckoutCommand, Cli, Command};
 use std::path::Path;
 
-use crate::config::{ConfigFile, Settings};
+use crate::config::{ConfigFile, Settings, Source};
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -54,7 +54,25 @@ pub fn load_config(path: &Path) -> Result<Option<ConfigFile>> {
 pub fn settings(profile: Option<&str>) -> Result<Settings> {
     let path = crate::config::config_path()?;
     let file = load_config(&path)?.unwrap_or_default();
-    Settings::resolve(profile, path, file)
+    let settings = Settings::resolve(profile, path, file)?;
+    // A profile named on purpose that the file does not have is most likely a typo, and the
+    // run would go on without its key, currency and base URL.
+    let (_, source) = crate::config::resolve_profile(profile, &settings.file, &settings.path);
+    let named = matches!(source, Source::Flag | Source::Env(_));
+    if named && settings.active_profile().is_none() && !settings.file.profiles().is_empty() {
+        let known: Vec<&str> = settings
+            .file
+            .profiles()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        output::warning(&format!(
+            "profile `{}` is not in the config file (it has {}); going on without profile settings",
+            settings.profile,
+            known.join(", ")
+        ));
+    }
+    Ok(settings)
 }
 
 /// Whether an error should be printed as JSON: the command was asked for JSON output.

@@ -140,3 +140,68 @@ fn customer_flags_answer_to_their_json_path_names() {
                "city": "Abidjan", "state": "Lagunes", "country": "CI", "zip": "00225"})
     );
 }
+
+#[test]
+fn a_profile_named_but_not_in_the_file_is_said() {
+    let server = Server::created("cs_1");
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[profiles.ci]\ncurrency = \"XOF\"\n\n[profiles.default]\ncurrency = \"GHS\"\n",
+    );
+    let config = sb.config_dir().join("config.toml");
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let out = sb
+        .cmd_for(&server)
+        .args(["--profile", "nosuch"])
+        .args(CREATE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out),
+        "orqex: warning: profile `nosuch` is not in the config file (it has ci, default); going on without profile settings\n"
+    );
+
+    // config set on a profile named on purpose says it made it, and what it lacks.
+    let out = sb
+        .cmd()
+        .args(["config", "set", "currency", "XOF", "--profile", "typo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).ends_with(
+            "note: created profile `typo`; it has no key yet: store one with: orqex login --profile typo\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn login_over_a_stored_key_asks_first_at_a_terminal() {
+    use crate::common::pty::*;
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd();
+    cmd.arg("login")
+        .arg("--with-key")
+        .stdin(std::process::Stdio::piped());
+    let out = with_stdin(&mut cmd, format!("{KEY}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+
+    let mut login = sb.cmd();
+    login.arg("login");
+    let mut p = spawn_cmd(login);
+    p.expect("has a key already (sk_sandbox_***fake). Replace it? [y/N]");
+    p.wait_for_raw();
+    p.send("n\r");
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("orqex: not replaced; nothing was saved"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(sb.config_dir().join("config.toml")).unwrap();
+    assert!(text.contains(KEY), "the stored key is kept");
+}

@@ -253,7 +253,7 @@ fn login_says_when_the_environment_key_still_wins() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stderr(&out).contains(
-            "note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is"
+            "note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is set"
         ),
         "{}",
         stderr(&out)
