@@ -4,8 +4,10 @@
 //! once by `checkout::validate`, instead of clap stopping at the first one.
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::checkout::fields::{FIELDS, Field, Kind};
+use crate::complete;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,7 +22,7 @@ use crate::checkout::fields::{FIELDS, Field, Kind};
 pub struct Cli {
     /// Config profile to use (default: the config file's default_profile, else "default").
     /// Also ORQEX_PROFILE.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(complete::profiles))]
     pub profile: Option<String>,
 
     #[command(subcommand)]
@@ -56,8 +58,8 @@ pub enum Command {
 
     /// Print a man page (roff) on stdout: orqex(1), or a subcommand's
     #[command(
-        after_help = "Examples:\n  orqex man > ~/.local/share/man/man1/orqex.1\n  \
-        orqex man checkout create > ~/.local/share/man/man1/orqex-checkout-create.1"
+        after_help = "Examples:\n  orqex man --dir ~/.local/share/man/man1    # every page\n  \
+        orqex man checkout create                  # one page, on stdout"
     )]
     Man(ManArgs),
 }
@@ -65,8 +67,13 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The subcommand whose page to print, e.g. `checkout create` (default: orqex itself)
-    #[arg(value_name = "COMMAND")]
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
     pub command: Vec<String>,
+
+    /// Write every page (orqex.1 and one per subcommand) into DIR, made if missing, instead
+    /// of printing one
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -130,7 +137,7 @@ pub struct ConfigShowArgs {
 #[derive(Debug, Args)]
 pub struct ConfigSetArgs {
     /// default-profile, currency, base-url or ca-bundle
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
     pub key: String,
 
     /// The new value (checked before it is stored)
@@ -141,7 +148,7 @@ pub struct ConfigSetArgs {
 #[derive(Debug, Args)]
 pub struct ConfigUnsetArgs {
     /// default-profile, currency, base-url or ca-bundle
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
     pub key: String,
 }
 
@@ -214,6 +221,7 @@ pub struct BatchArgs {
     #[arg(
         long,
         value_name = "FILE",
+        value_hint = clap::ValueHint::FilePath,
         conflicts_with_all = ["wait", "qr", "open", "output", "data"],
         help_heading = "Batch"
     )]
@@ -246,7 +254,8 @@ pub enum BatchFormat {
 pub struct InputArgs {
     /// Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { is the
     /// JSON itself. Flags override its fields one by one. Without --data, a piped stdin is read
-    #[arg(long, short = 'd', value_name = "@FILE|-|JSON", help_heading = "Input")]
+    #[arg(long, short = 'd', value_name = "@FILE|-|JSON", help_heading = "Input",
+          add = ArgValueCompleter::new(complete::data))]
     pub data: Option<String>,
 
     /// Never ask a question: report missing fields instead (prompts also stay off when stdin
@@ -288,7 +297,7 @@ pub struct NetArgs {
 
     /// PEM file of CA certificates to trust besides the built-in ones (private deployment,
     /// corporate proxy). Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
-    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
     pub ca_bundle: Option<std::path::PathBuf>,
 
     /// Print each request and answer on stderr (key masked), with timings and retries

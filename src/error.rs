@@ -62,6 +62,59 @@ impl Exit {
         }
     }
 
+    /// What the code means, in a few words (the man page's EXIT STATUS; the README says more).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "created, retrieved, or the dry run printed; with --wait, paid",
+            Exit::Failure => "anything else, for example stdout could not be written",
+            Exit::Usage => "usage or input error; nothing was sent",
+            Exit::Auth => "no key, or the API refused the key (401, 403)",
+            Exit::Rejected => "the API rejected the request (400, 404, 409, 422, 428, other 4xx)",
+            Exit::ApiFailed => {
+                "the API failed or rate-limited (429, 5xx); the retry flag is printed"
+            }
+            Exit::Network => {
+                "network, TLS, timeout or an unreadable answer; the retry flag is printed"
+            }
+            Exit::Unpaid => "--wait: the checkout ended without payment",
+            Exit::StillOpen => "--wait: --wait-timeout passed while the checkout was still open",
+            Exit::BatchIncomplete => "--batch: one or more rows failed",
+            Exit::HungUp => "ended by SIGHUP",
+            Exit::Interrupted => "interrupted (Ctrl-C, SIGINT)",
+            Exit::Quit => "ended by SIGQUIT",
+            Exit::Alarm => "ended by SIGALRM",
+            Exit::Terminated => "ended by SIGTERM",
+        }
+    }
+
+    /// Every exit code, in order.
+    pub fn all() -> impl Iterator<Item = Exit> {
+        std::iter::successors(Some(Exit::Success), |e| e.after())
+    }
+
+    /// The exit code after this one, in order. The match has no wildcard: a new variant does
+    /// not compile until it is placed in this chain, and so in `all()`, the man page and the
+    /// README check.
+    fn after(self) -> Option<Exit> {
+        match self {
+            Exit::Success => Some(Exit::Failure),
+            Exit::Failure => Some(Exit::Usage),
+            Exit::Usage => Some(Exit::Auth),
+            Exit::Auth => Some(Exit::Rejected),
+            Exit::Rejected => Some(Exit::ApiFailed),
+            Exit::ApiFailed => Some(Exit::Network),
+            Exit::Network => Some(Exit::Unpaid),
+            Exit::Unpaid => Some(Exit::StillOpen),
+            Exit::StillOpen => Some(Exit::BatchIncomplete),
+            Exit::BatchIncomplete => Some(Exit::HungUp),
+            Exit::HungUp => Some(Exit::Interrupted),
+            Exit::Interrupted => Some(Exit::Quit),
+            Exit::Quit => Some(Exit::Alarm),
+            Exit::Alarm => Some(Exit::Terminated),
+            Exit::Terminated => None,
+        }
+    }
+
     /// The status a shell shows after the process died by signal number `signal`.
     pub fn for_signal(signal: i32) -> Exit {
         match signal {
@@ -378,35 +431,9 @@ mod tests {
         }
     }
 
-    /// The exit code after `e`, in order. The match has no wildcard: a new variant does not
-    /// compile until it is placed in this chain, and so in `all()` and the README check.
-    fn after(e: Exit) -> Option<Exit> {
-        match e {
-            Exit::Success => Some(Exit::Failure),
-            Exit::Failure => Some(Exit::Usage),
-            Exit::Usage => Some(Exit::Auth),
-            Exit::Auth => Some(Exit::Rejected),
-            Exit::Rejected => Some(Exit::ApiFailed),
-            Exit::ApiFailed => Some(Exit::Network),
-            Exit::Network => Some(Exit::Unpaid),
-            Exit::Unpaid => Some(Exit::StillOpen),
-            Exit::StillOpen => Some(Exit::BatchIncomplete),
-            Exit::BatchIncomplete => Some(Exit::HungUp),
-            Exit::HungUp => Some(Exit::Interrupted),
-            Exit::Interrupted => Some(Exit::Quit),
-            Exit::Quit => Some(Exit::Alarm),
-            Exit::Alarm => Some(Exit::Terminated),
-            Exit::Terminated => None,
-        }
-    }
-
-    fn all() -> Vec<Exit> {
-        std::iter::successors(Some(Exit::Success), |e| after(*e)).collect()
-    }
-
     #[test]
     fn codes_are_stable() {
-        let codes: Vec<u8> = all().iter().map(|e| e.code()).collect();
+        let codes: Vec<u8> = Exit::all().map(|e| e.code()).collect();
         assert_eq!(
             codes,
             [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 129, 130, 131, 142, 143]
@@ -437,7 +464,7 @@ mod tests {
             .filter_map(|l| l.strip_prefix("| "))
             .filter_map(|l| l.split(' ').next()?.parse().ok())
             .collect();
-        let codes: Vec<u8> = all().iter().map(|e| e.code()).collect();
+        let codes: Vec<u8> = Exit::all().map(|e| e.code()).collect();
         assert_eq!(documented, codes);
     }
 

@@ -11,6 +11,7 @@ mod checkout;
 mod cli;
 mod client;
 mod commands;
+mod complete;
 mod config;
 mod error;
 mod interrupt;
@@ -44,6 +45,10 @@ pub extern "C" fn main(
 /// The whole run, from the arguments (read once, here) to the exit code.
 fn run() -> u8 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A shell asking for completions (COMPLETE=bash orqex -- ...): answered, nothing else.
+    if std::env::var_os("COMPLETE").is_some_and(|v| !v.is_empty()) {
+        return commands::completions::answer(args);
+    }
     let given = args.get(1..).unwrap_or_default();
     if let Err(e) = commands::check_args(given) {
         return report::report(&e, report::asks_for_json(given));

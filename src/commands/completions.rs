@@ -2,24 +2,61 @@
 //! never drift from the flags. Copies are committed under completions/ (man pages in
 //! completions/man/); a test fails when they differ from what this prints.
 
+use std::path::Path;
+
 use clap::CommandFactory;
 use clap_complete::Shell;
+use roff::{Roff, bold, roman};
 
 use crate::cli::Cli;
-use crate::error::{Error, Result};
+use crate::config;
+use crate::error::{Error, Exit, Result};
 use crate::output;
 
+/// The script that registers orqex's completions with `shell`. The shell then asks orqex
+/// itself (`COMPLETE=bash orqex -- ...`) at each Tab, so values that live in the config file
+/// (profile names) complete too, and the script never goes stale.
 pub fn completions(shell: Shell) -> Result<()> {
-    let mut cmd = Cli::command();
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::Elvish => &Elvish,
+        Shell::PowerShell => &Powershell,
+        _ => {
+            return Err(Error::usage(
+                "completions for this shell are not supported; use bash, zsh, fish, elvish or powershell",
+            ));
+        }
+    };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "orqex", &mut buf);
+    completer
+        .write_registration("COMPLETE", "orqex", "orqex", "orqex", &mut buf)
+        .map_err(|e| Error::Other(format!("cannot write the script: {e}")))?;
     write(buf)
 }
 
-/// The page of `orqex` or of the subcommand at `path`, named like `orqex-checkout-create(1)`.
-pub fn man(path: &[String]) -> Result<()> {
+/// Answers a shell's request for completions (COMPLETE is set): the candidates on stdout.
+pub fn answer(args: Vec<std::ffi::OsString>) -> u8 {
+    let current_dir = std::env::current_dir().ok();
+    match clap_complete::CompleteEnv::with_factory(Cli::command)
+        .try_complete(args, current_dir.as_deref())
+    {
+        Ok(_) => Exit::Success.code(),
+        // A completion that fails shows the shell nothing: no message to break its line.
+        Err(_) => Exit::Failure.code(),
+    }
+}
+
+/// The page of `orqex` or of the subcommand at `path`, named like `orqex-checkout-create(1)`,
+/// on stdout; or with `dir`, every page written there.
+pub fn man(path: &[String], dir: Option<&Path>) -> Result<()> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
+    if let Some(dir) = dir {
+        return man_pages(&cmd, dir);
+    }
     let mut page = &cmd;
     let mut seen = String::from("orqex");
     for name in path {
@@ -30,13 +67,97 @@ pub fn man(path: &[String]) -> Result<()> {
         })?;
         seen = format!("{seen} {name}");
     }
+    write(render(page)?)
+}
+
+/// Every page below `cmd` (itself included), written into `dir` as `NAME.1`.
+fn man_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
+    let cannot = |what: &Path, e: std::io::Error| {
+        Error::Other(format!(
+            "cannot write {}: {}",
+            what.display(),
+            crate::text::io_reason(&e)
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| cannot(dir, e))?;
+    let mut pages = vec![cmd.clone()];
+    let mut written = 0;
+    while let Some(page) = pages.pop() {
+        pages.extend(page.get_subcommands().cloned());
+        let file = dir.join(clap_mangen::Man::new(page.clone()).get_filename());
+        std::fs::write(&file, render(&page)?).map_err(|e| cannot(&file, e))?;
+        written += 1;
+    }
+    output::note(&format!(
+        "orqex: wrote {written} man pages to {}",
+        dir.display()
+    ));
+    Ok(())
+}
+
+/// One page: clap_mangen's sections, then what orqex says of itself on every page.
+fn render(page: &clap::Command) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(page.clone())
         .source(concat!("orqex ", env!("CARGO_PKG_VERSION")))
         .render(&mut buf)
         .map_err(|e| Error::Other(format!("cannot render the man page: {e}")))?;
-    write(buf)
+    buf.extend(extra_sections().render().into_bytes());
+    Ok(buf)
 }
+
+/// EXIT STATUS (from the exit codes themselves), ENVIRONMENT and FILES.
+fn extra_sections() -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", ["EXIT STATUS"]);
+    for exit in Exit::all() {
+        roff.control("TP", [])
+            .text([bold(exit.code().to_string())])
+            .text([roman(exit.meaning())]);
+    }
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (name, meaning) in ENVIRONMENT {
+        roff.control("TP", [])
+            .text([bold(*name)])
+            .text([roman(*meaning)]);
+    }
+    roff.control("SH", ["FILES"])
+        .control("TP", [])
+        .text([bold("$ORQEX_CONFIG_DIR/config.toml")])
+        .text([roman(
+            "the config file (profiles, keys, defaults) when ORQEX_CONFIG_DIR is set; else \
+             $XDG_CONFIG_HOME/orqex/config.toml, usually ~/.config/orqex/config.toml. Mode 0600.",
+        )]);
+    roff
+}
+
+/// The variables orqex reads, as the README's table says them.
+const ENVIRONMENT: &[(&str, &str)] = &[
+    (config::ENV_KEY, "the secret key; wins over the config file"),
+    (
+        config::ENV_PROFILE,
+        "the profile to use when --profile is not given",
+    ),
+    (
+        config::ENV_BASE_URL,
+        "API base URL (default https://api.orqex.com/v1); plain http only to a loopback host",
+    ),
+    (
+        config::ENV_CONFIG_DIR,
+        "directory holding config.toml (an absolute path)",
+    ),
+    (
+        super::net::ENV_CA_BUNDLE,
+        "PEM file of CA certificates trusted besides the built-in roots",
+    ),
+    ("CI", "set to anything (even empty): never prompt"),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+        "proxy settings (http:// or https:// proxies)",
+    ),
+    ("BROWSER", "programs --open uses, :-separated"),
+    ("NO_COLOR", "set (non-empty) to turn colour off"),
+];
 
 fn write(buf: Vec<u8>) -> Result<()> {
     let text = String::from_utf8(buf)

@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Config(args) => config::run(cli.profile.as_deref(), args),
         Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
         Command::Completions(args) => completions::completions(args.shell),
-        Command::Man(args) => completions::man(&args.command),
+        Command::Man(args) => completions::man(&args.command, args.dir.as_deref()),
     }
 }
 

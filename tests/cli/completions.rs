@@ -116,20 +116,57 @@ fn list(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// What orqex answers a shell that asks for completions of `words` (the last one being typed).
+fn complete(sb: &Sandbox, words: &[&str]) -> Vec<String> {
+    let out = sb
+        .cmd()
+        .env("COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", words.len().to_string())
+        .current_dir(sb.home.path())
+        .arg("--")
+        .arg("orqex")
+        .args(words)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).lines().map(str::to_string).collect()
+}
+
 #[test]
-fn completions_know_the_subcommands_and_flags() {
+fn completions_know_the_subcommands_flags_and_values_from_the_config() {
     let sb = Sandbox::new();
     let text = String::from_utf8(run(&sb, &["completions".into(), "bash".into()])).unwrap();
-    for word in [
-        "checkout",
-        "create",
-        "get",
-        "--output",
-        "--wait-timeout",
-        "url id json env",
-    ] {
-        assert!(text.contains(word), "{word}");
-    }
+    // The script asks orqex itself at each Tab.
+    assert!(text.contains("COMPLETE=\"bash\""), "{text}");
+    assert!(complete(&sb, &[""]).contains(&"checkout".to_string()));
+    assert_eq!(
+        complete(&sb, &["checkout", ""])[..3],
+        ["create", "get", "help"]
+    );
+    assert_eq!(
+        complete(&sb, &["checkout", "get", "--output", ""]),
+        ["url", "id", "json", "env", "status"]
+    );
+    assert_eq!(
+        complete(&sb, &["checkout", "get", "--wait-t"]),
+        ["--wait-timeout"]
+    );
+    // Values that live in the config file or on disk.
+    sb.write_config("[profiles.ci]\ncurrency = \"XOF\"\n\n[profiles.live]\ncurrency = \"XOF\"\n");
+    assert_eq!(
+        complete(&sb, &["checkout", "get", "--profile", ""]),
+        ["ci", "live"]
+    );
+    assert_eq!(
+        complete(&sb, &["config", "set", "c"]),
+        ["currency", "ca-bundle"]
+    );
+    std::fs::write(sb.home.path().join("body.json"), "{}").unwrap();
+    assert_eq!(
+        complete(&sb, &["checkout", "create", "--data", "@bo"]),
+        ["@body.json"]
+    );
     let out = sb.cmd().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = sb

@@ -1,0 +1,74 @@
+//! Values completed as they are typed, by the shell asking orqex itself (clap_complete's
+//! dynamic completion): the profiles the config file holds, the settings `config set` knows,
+//! and files after `--data @`. Read at completion time, so a new profile completes at once.
+
+use std::ffi::OsStr;
+
+use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
+
+/// The profiles in the config file, those starting with what is typed.
+pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    let Ok(path) = crate::config::config_path() else {
+        return Vec::new();
+    };
+    let Ok(Some(file)) = crate::config::load(&path) else {
+        return Vec::new();
+    };
+    file.profiles()
+        .keys()
+        .filter(|name| name.starts_with(current.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// The settings `config set` and `config unset` take.
+pub fn settings(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    ["default-profile", "currency", "base-url", "ca-bundle"]
+        .into_iter()
+        .filter(|s| s.starts_with(current.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// `--data`: files after `@`, and the two other forms' starts.
+pub fn data(current: &OsStr) -> Vec<CompletionCandidate> {
+    let typed = current.to_string_lossy();
+    match typed.strip_prefix('@') {
+        Some(path) => PathCompleter::file()
+            .complete(OsStr::new(path))
+            .into_iter()
+            .map(|c| {
+                let mut at = std::ffi::OsString::from("@");
+                at.push(c.get_value());
+                CompletionCandidate::new(at)
+            })
+            .collect(),
+        None if typed.is_empty() => ["@", "-"]
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(c: Vec<CompletionCandidate>) -> Vec<String> {
+        c.iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn settings_and_data_forms() {
+        assert_eq!(values(settings(OsStr::new("c"))), ["currency", "ca-bundle"]);
+        assert_eq!(values(data(OsStr::new(""))), ["@", "-"]);
+        assert!(values(data(OsStr::new("{"))).is_empty());
+        let found = values(data(OsStr::new("@Cargo.t")));
+        assert_eq!(found, ["@Cargo.toml"]);
+    }
+}
