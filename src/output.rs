@@ -213,14 +213,22 @@ pub fn open_url(url: &str, secrets: &[&str]) -> std::result::Result<(), String> 
         .ok()
         .filter(|b| !b.trim().is_empty())
     {
+        // Each entry a program and its arguments (`firefox --new-window`); a `%s` among them
+        // stands for the URL, which otherwise comes last.
         Some(list) => list
             .split(':')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|program| {
-                let mut cmd = std::process::Command::new(program);
-                cmd.arg(url);
-                cmd
+            .filter_map(|entry| {
+                let mut words = entry.split_whitespace();
+                let mut cmd = std::process::Command::new(words.next()?);
+                let mut placed = false;
+                for word in words {
+                    placed |= word.contains("%s");
+                    cmd.arg(word.replace("%s", url));
+                }
+                if !placed {
+                    cmd.arg(url);
+                }
+                Some(cmd)
             })
             .collect(),
         None => open::commands(url),

@@ -106,7 +106,19 @@ impl Iterator for JsonLines {
             }
             self.number += 1;
             let what = format!("line {}", self.line);
+            // A CSV file read as JSON Lines (a .txt name, stdin): every line would fail alike.
+            let looks_like_csv = !input::strip_bom(&buf)
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| matches!(b, b'{' | b'['))
+                && buf.contains(&b',');
             let request = input::parse_json_from(&buf, &what, &what, false)
+                .map_err(|e| match e {
+                    Error::Usage(m) if looks_like_csv => {
+                        Error::Usage(format!("{m}; if the file is CSV, add --batch-format csv"))
+                    }
+                    other => other,
+                })
                 .and_then(|r| r.ok_or_else(|| Error::usage(format!("{what} is empty"))));
             return Some(Ok(Row {
                 place: Place {
@@ -137,6 +149,20 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
     }
     // Every column name is checked against the request model once, up front: a row of
     // empty cells has each path and no value.
+    // One column holding `;` or tabs is a header split by another character than a comma.
+    if let [only] = header.as_slice()
+        && let Some(sep) = [';', '\t', '|'].into_iter().find(|c| only.contains(*c))
+    {
+        return Err(Error::usage(format!(
+            "the CSV header has one column, `{}`: columns are separated by commas, not by {}; save the file with commas",
+            crate::text::printable(only),
+            if sep == '\t' {
+                "tabs".to_string()
+            } else {
+                format!("`{sep}`")
+            }
+        )));
+    }
     let empty: Vec<(&str, Option<&str>)> = header.iter().map(|h| (h.as_str(), None)).collect();
     input::from_paths(&empty, "the CSV header", "CSV header")?.strict()?;
     // Two columns for one field would each set it and the last would win: a row could send

@@ -467,7 +467,10 @@ fn human(r: &Report) -> String {
             &k.problem,
         ),
         None => {
-            format!("secret key:  none (set {ENV_KEY}, or run: orqex login --profile {profile})")
+            format!(
+                "secret key:  none (set {ENV_KEY}, or run: orqex login --profile {})",
+                crate::text::shell_quote(profile)
+            )
         }
     });
 

@@ -205,3 +205,86 @@ fn login_over_a_stored_key_asks_first_at_a_terminal() {
     let text = std::fs::read_to_string(sb.config_dir().join("config.toml")).unwrap();
     assert!(text.contains(KEY), "the stored key is kept");
 }
+
+#[test]
+fn csv_read_as_json_lines_and_a_semicolon_header_get_a_hint() {
+    let sb = Sandbox::new();
+    let txt = sb.home.path().join("rows.txt");
+    std::fs::write(&txt, "amount,currency\n5,XOF\n").unwrap();
+    let out = sb
+        .cmd()
+        .args(["checkout", "create", "--dry-run", "--batch"])
+        .arg(&txt)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9));
+    assert!(
+        stdout(&out).contains("; if the file is CSV, add --batch-format csv"),
+        "{}",
+        stdout(&out)
+    );
+    let csv = sb.home.path().join("rows.csv");
+    std::fs::write(&csv, "amount;currency\n5;XOF\n").unwrap();
+    let out = sb
+        .cmd()
+        .args(["checkout", "create", "--dry-run", "--batch"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "orqex: the CSV header has one column, `amount;currency`: columns are separated by commas, not by `;`; save the file with commas\n"
+    );
+}
+
+#[test]
+fn a_409_says_what_to_do() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            409,
+            json!({"message": "Idempotency key already used with a different body."}),
+        )
+    });
+    let sb = Sandbox::new();
+    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).ends_with(
+            "  the idempotency key was used before with another body: to get that checkout, run the first command again unchanged; for a new checkout, give a new --idempotency-key\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn browser_entries_may_carry_arguments() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Server::created("cs_args");
+    let sb = Sandbox::new();
+    let log = sb.home.path().join("args.log");
+    let script = sb.home.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s|' \"$@\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = sb
+        .cmd_for(&server)
+        .args(CREATE)
+        .arg("--open")
+        .env(
+            "BROWSER",
+            format!("{} --new-window --url=%s", script.display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "--new-window|--url=https://pay.orqex.com/c/cs_args|"
+    );
+}
