@@ -18,7 +18,10 @@ pub fn completions(shell: Shell) -> Result<()> {
 
 /// The page of `orqex` or of the subcommand at `path`, named like `orqex-checkout-create(1)`.
 pub fn man(path: &[String]) -> Result<()> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    // The plain version: a page does not change with each commit or target.
+    let mut cmd = Cli::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true);
     cmd.build();
     let mut page = &cmd;
     let mut seen = String::from("orqex");
