@@ -7,6 +7,7 @@ mod completions;
 mod create;
 mod get;
 mod input;
+mod install;
 mod network;
 mod output;
 mod profiles;
