@@ -38,6 +38,14 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || die "usage: package.sh [--target TRIPLE] OUTDIR"
 
+# OUTDIR and ORQEX_BINARY are relative to where this was started; the rest to the repository.
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+binary="${ORQEX_BINARY:-}"
+case "$binary" in
+  "" | /*) ;;
+  *) binary="$PWD/$binary" ;;
+esac
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
@@ -59,9 +67,7 @@ case "$target" in
   *windows*) exe="orqex.exe"; format="zip" ;;
 esac
 
-if [ -n "${ORQEX_BINARY:-}" ]; then
-  binary="$ORQEX_BINARY"
-else
+if [ -z "$binary" ]; then
   say "building orqex $version for $target (release)"
   cargo build --release --locked --target "$target" >&2
   target_dir="$(cargo metadata --no-deps --format-version 1 |
@@ -71,8 +77,6 @@ else
 fi
 [ -f "$binary" ] || die "no binary at $binary"
 
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
 name="orqex-$version-$target"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
