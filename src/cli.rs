@@ -12,7 +12,7 @@ use crate::complete;
 #[derive(Debug, Parser)]
 #[command(
     name = "orqex",
-    version,
+    version = env!("ORQEX_LONG_VERSION"), // build.rs: version, target, commit
     about = "Create hosted payment checkouts on the Orqex API",
     long_about = "Create hosted payment checkouts on the Orqex API.\n\n\
         The secret key is read from ORQEX_SECRET_KEY or from the config file, never from the \

@@ -52,7 +52,10 @@ pub fn answer(args: Vec<std::ffi::OsString>) -> u8 {
 /// The page of `orqex` or of the subcommand at `path`, named like `orqex-checkout-create(1)`,
 /// on stdout; or with `dir`, every page written there.
 pub fn man(path: &[String], dir: Option<&Path>) -> Result<()> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    // The plain version: a page does not change with each commit or target.
+    let mut cmd = Cli::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true);
     cmd.build();
     if let Some(dir) = dir {
         return man_pages(&cmd, dir);

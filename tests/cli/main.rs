@@ -9,6 +9,7 @@ mod everyday;
 mod get;
 mod hostile;
 mod input;
+mod install;
 mod network;
 mod output;
 mod profiles;
