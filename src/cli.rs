@@ -132,6 +132,10 @@ pub struct ConfigShowArgs {
     /// Print the settings as JSON (keys masked)
     #[arg(long)]
     pub json: bool,
+
+    /// Print what the jq filter EXPR makes of the settings as JSON, e.g. --jq .profile.value
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -323,6 +327,11 @@ pub struct OutputArgs {
     /// Same as --output json; errors are then printed as JSON on stderr too
     #[arg(long, help_heading = "Output")]
     pub json: bool,
+
+    /// Print what the jq filter EXPR makes of the API's whole answer (strings as they are,
+    /// the rest as JSON), e.g. --jq .data.payment.id
+    #[arg(long, value_name = "EXPR", help_heading = "Output")]
+    pub jq: Option<String>,
 
     /// Show the checkout URL as a QR code in the terminal (on stderr when stdout is not a terminal)
     #[arg(long, help_heading = "Output")]

@@ -15,6 +15,7 @@ mod complete;
 mod config;
 mod error;
 mod interrupt;
+mod jq;
 mod output;
 mod prompt;
 mod report;

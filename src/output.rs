@@ -42,8 +42,12 @@ pub const ENV_FIELDS: [(&str, &str, bool); 4] = [
 pub fn print_checkout(
     resp: &ApiResponse,
     format: Format,
+    jq: Option<&crate::jq::Jq>,
     idempotency_key: Option<&str>,
 ) -> Result<()> {
+    if let Some(jq) = jq {
+        return print_jq(jq, &resp.body);
+    }
     let broken = |what: String| Error::Network {
         message: format!(
             "the API answered {} but {what}; run again with --output json to see the answer",
@@ -262,6 +266,21 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
     stdout_line(&crate::text::json_safe(&text))
+}
+
+/// What `--jq` makes of `value`, one output per line. Strings are the user's to see as text,
+/// but what a terminal would act on is still written out as an escape.
+pub fn print_jq(jq: &crate::jq::Jq, value: &Value) -> Result<()> {
+    let lines: Vec<String> = jq
+        .lines(value)?
+        .iter()
+        .map(String::as_str)
+        .map(printable)
+        .collect();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    stdout_line(&lines.join("\n"))
 }
 
 /// One compact JSON line on stdout (a batch row's result).

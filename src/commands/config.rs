@@ -284,12 +284,17 @@ struct ProfileReport {
 }
 
 fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
+    let jq = args.jq.as_deref().map(crate::jq::Jq::compile).transpose()?;
     let path = config::config_path()?;
     let loaded = super::load_config(&path)?;
     let exists = loaded.is_some();
     let file = loaded.unwrap_or_default();
     let report = report(profile_flag, &path, exists, &file);
-    if args.json {
+    if let Some(jq) = &jq {
+        let value = serde_json::to_value(&report)
+            .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
+        output::print_jq(jq, &value)
+    } else if args.json {
         output::print_json(&report)
     } else {
         // Paths, names and URLs come from the environment and the file: shown, never obeyed.

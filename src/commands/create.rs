@@ -30,7 +30,10 @@ pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
                 "--wait, --qr and --open need a real checkout; drop them or drop --dry-run",
             ));
         }
-        return output::print_json(&request.as_value());
+        return match &after.jq {
+            Some(jq) => output::print_jq(jq, &request.as_value()),
+            None => output::print_json(&request.as_value()),
+        };
     }
 
     let key = settings.require_key()?;

@@ -4,6 +4,7 @@
 use crate::cli::{OutputArgs, OutputFormat};
 use crate::client::{self, ApiResponse, Client};
 use crate::error::{self, Error, Result};
+use crate::jq::Jq;
 use crate::output::{self, Format};
 use crate::secret::Environment;
 use std::time::{Duration, Instant};
@@ -12,9 +13,11 @@ use crate::output::StatusLine;
 use crate::wait::{self, Event, Outcome, Pace, Plan};
 
 /// The output flags, validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct After {
     pub format: Format,
+    /// `--jq`: printed instead of the format, from the whole answer.
+    pub jq: Option<Jq>,
     pub qr: bool,
     pub open: bool,
     pub wait: Option<Plan>,
@@ -47,6 +50,17 @@ pub fn options(args: &OutputArgs) -> Result<After> {
             OutputFormat::Status => Format::Status,
         },
     };
+    let jq = match (&args.jq, format) {
+        (Some(_), Format::Url | Format::Id | Format::Env | Format::Status)
+            if args.output.is_some() =>
+        {
+            return Err(Error::usage(
+                "--jq filters the whole JSON answer, which contradicts --output other than json; keep one of them",
+            ));
+        }
+        (Some(expr), _) => Some(Jq::compile(expr)?),
+        (None, _) => None,
+    };
     let wait = if args.wait.wait {
         Some(Plan::parse(
             args.wait.interval.as_deref(),
@@ -57,6 +71,7 @@ pub fn options(args: &OutputArgs) -> Result<After> {
     };
     Ok(After {
         format,
+        jq,
         qr: args.qr,
         open: args.open,
         wait,
@@ -106,10 +121,12 @@ pub fn finish(
         )
     };
     let print = |resp: &ApiResponse| {
-        output::print_checkout(resp, after.format, idempotency_key).map_err(|e| match e {
-            Error::Stdout(_) => created(e, lost()),
-            other => other,
-        })
+        output::print_checkout(resp, after.format, after.jq.as_ref(), idempotency_key).map_err(
+            |e| match e {
+                Error::Stdout(_) => created(e, lost()),
+                other => other,
+            },
+        )
     };
 
     let Some(plan) = after.wait else {
