@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod address;
+mod answer;
 mod batch;
 mod checkout;
 mod cli;

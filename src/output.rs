@@ -28,14 +28,10 @@ pub enum Format {
 /// are required (a checkout without them is a broken answer); the others print empty when the
 /// API leaves them out, so an `eval` never keeps a stale value from an earlier run.
 pub const ENV_FIELDS: [(&str, &str, bool); 4] = [
-    ("ORQEX_CHECKOUT_ID", "/data/checkout/id", true),
-    ("ORQEX_CHECKOUT_URL", "/data/checkout/url", true),
-    ("ORQEX_PAYMENT_ID", "/data/payment/id", false),
-    (
-        "ORQEX_CHECKOUT_EXPIRES_AT",
-        "/data/checkout/expires_at",
-        false,
-    ),
+    ("ORQEX_CHECKOUT_ID", "checkout.id", true),
+    ("ORQEX_CHECKOUT_URL", "checkout.url", true),
+    ("ORQEX_PAYMENT_ID", "payment.id", false),
+    ("ORQEX_CHECKOUT_EXPIRES_AT", "checkout.expires_at", false),
 ];
 
 /// Prints the result of a create or retrieve in the chosen format.
@@ -58,10 +54,7 @@ pub fn print_checkout(
     // One line each: a control character (a line break above all) would let the answer
     // add lines a script reads as something else.
     let required = |pointer: &str| {
-        let value = resp
-            .body
-            .pointer(pointer)
-            .and_then(Value::as_str)
+        let value = crate::answer::text(&resp.body, pointer)
             .ok_or_else(|| broken(format!("the response has no {}", dotted(pointer))))?;
         if value.chars().any(crate::text::is_unsafe) {
             return Err(broken(format!(
@@ -72,7 +65,7 @@ pub fn print_checkout(
         Ok(value)
     };
     let web_url = || {
-        let url = required("/data/checkout/url")?;
+        let url = required("checkout.url")?;
         if is_web_url(url) {
             Ok(url)
         } else {
@@ -85,8 +78,8 @@ pub fn print_checkout(
     match format {
         Format::Json => print_json(&resp.body),
         Format::Url => stdout_line(web_url()?),
-        Format::Id => stdout_line(required("/data/checkout/id")?),
-        Format::Status => stdout_line(required("/data/checkout/status")?),
+        Format::Id => stdout_line(required("checkout.id")?),
+        Format::Status => stdout_line(required("checkout.status")?),
         Format::Env => {
             web_url()?;
             let text = env_lines(&resp.body).map_err(broken)?;
@@ -95,24 +88,24 @@ pub fn print_checkout(
     }
 }
 
-/// `/data/checkout/url` → `data.checkout.url`, the way the API names fields in errors.
-fn dotted(pointer: &str) -> String {
-    pointer.trim_start_matches('/').replace('/', ".")
+/// `checkout.url` → `data.checkout.url`, the way the API names fields in errors.
+fn dotted(path: &str) -> String {
+    format!("data.{path}")
 }
 
 pub fn checkout_url(body: &Value) -> Option<&str> {
-    body.pointer("/data/checkout/url").and_then(Value::as_str)
+    crate::answer::text(body, "checkout.url")
 }
 
 pub fn checkout_id(body: &Value) -> Option<&str> {
-    body.pointer("/data/checkout/id").and_then(Value::as_str)
+    crate::answer::text(body, "checkout.id")
 }
 
 /// The `--output env` text, one `NAME=value` line per variable, or what is wrong.
 pub fn env_lines(body: &Value) -> std::result::Result<String, String> {
     let mut out = String::new();
     for (name, pointer, required) in ENV_FIELDS {
-        let value = match body.pointer(pointer) {
+        let value = match crate::answer::get(body, pointer) {
             Some(Value::String(s)) => s.clone(),
             // A number or boolean id is still printable as its JSON text.
             Some(v @ (Value::Number(_) | Value::Bool(_))) => v.to_string(),
@@ -136,9 +129,9 @@ use crate::text::{printable, shell_quote};
 /// The short line shown under the URL at a terminal: amount as the API formats it,
 /// environment, expiry. `None` when the answer has none of them.
 pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<String> {
-    let text = |p: &str| body.pointer(p).and_then(Value::as_str).map(printable);
+    let text = |p: &str| crate::answer::text(body, p).map(printable);
     let mut parts = Vec::new();
-    if let Some(amount) = text("/data/payment/amount/formatted") {
+    if let Some(amount) = text("payment.amount.formatted") {
         parts.push(
             console::style(amount)
                 .bold()
@@ -149,7 +142,7 @@ pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<Strin
     // The key decides the environment (the API reference says so); the answer's word is
     // shown only when the key does not say, so an answer cannot dress live money as sandbox.
     let env = match key_env {
-        Environment::Unknown => text("/data/checkout/environment"),
+        Environment::Unknown => text("checkout.environment"),
         known => Some(known.as_str().to_string()),
     };
     if let Some(env) = env {
@@ -163,10 +156,10 @@ pub fn summary(body: &Value, key_env: Environment, colour: bool) -> Option<Strin
         parts.push(styled.to_string());
     }
     // Whether it was paid is what a person looking at a checkout wants to know first.
-    if text("/data/checkout/status").is_some() || text("/data/payment/status").is_some() {
+    if text("checkout.status").is_some() || text("payment.status").is_some() {
         parts.push(crate::wait::describe(body));
     }
-    if let Some(expires) = text("/data/checkout/expires_at") {
+    if let Some(expires) = text("checkout.expires_at") {
         parts.push(format!("expires {expires}"));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))

@@ -100,9 +100,7 @@ const PAYMENT_STATUSES: [&str; 6] = [
 
 /// A status as shown: what the API sent, made printable (it ends up on the terminal).
 fn status(body: &Value, of: &str) -> Option<String> {
-    body.pointer(&format!("/data/{of}/status"))
-        .and_then(Value::as_str)
-        .map(crate::text::printable)
+    crate::answer::text(body, &format!("{of}.status")).map(crate::text::printable)
 }
 
 /// Judges an answer. The checkout's status decides first; while it is open, a payment that
@@ -117,18 +115,21 @@ pub fn state(body: &Value) -> State {
     match status(body, "payment").as_deref() {
         Some("completed") => State::Paid,
         Some("expired") => State::Unpaid("its payment expired".into()),
-        Some("failed") => {
-            let why = body
-                .pointer("/data/payment/active_attempt/failure/message")
-                .and_then(Value::as_str)
-                .filter(|m| !m.trim().is_empty());
-            State::Unpaid(match why {
-                Some(m) => format!("its payment failed: {}", crate::text::printable(m)),
-                None => "its payment failed".into(),
-            })
-        }
+        // Paid, then given back: the money is not the shop's, and no more will come.
+        Some("refunded") => State::Unpaid("its payment was refunded".into()),
+        Some("partially_refunded") => State::Unpaid("its payment was partly refunded".into()),
+        Some("failed") => State::Unpaid(match crate::answer::failure_reason(body) {
+            Some(m) => format!("its payment failed: {}", crate::text::printable(m)),
+            None => "its payment failed".into(),
+        }),
         _ => State::Open,
     }
+}
+
+/// Whether the answer says anything a wait could end on: without any status, polling would
+/// only run to the timeout.
+pub fn has_status(body: &Value) -> bool {
+    status(body, "checkout").is_some() || status(body, "payment").is_some()
 }
 
 /// Status values in the answer that the API documentation does not list, as `checkout
@@ -343,6 +344,14 @@ mod tests {
         );
         assert!(matches!(judge("open", "failed"), State::Unpaid(w) if w == "its payment failed"));
         assert!(matches!(judge("open", "expired"), State::Unpaid(_)));
+        assert_eq!(
+            judge("open", "refunded"),
+            State::Unpaid("its payment was refunded".into())
+        );
+        assert_eq!(
+            judge("open", "partially_refunded"),
+            State::Unpaid("its payment was partly refunded".into())
+        );
         // Unknown values are not final.
         assert_eq!(judge("frozen", "pending"), State::Open);
         assert_eq!(judge("open", "disputed"), State::Open);
@@ -352,6 +361,11 @@ mod tests {
             ["checkout status `frozen`", "payment status `disputed`"]
         );
         assert!(unknown_statuses(&answer("open", "partially_refunded").body).is_empty());
+        // The flat envelope the SDK also reads.
+        let flat = json!({"data": {"status": "open", "payment": {"status": "completed"}}});
+        assert_eq!(state(&flat), State::Paid);
+        assert!(has_status(&flat));
+        assert!(!has_status(&json!({"data": {"id": "cs_1"}})));
         let failed = json!({"data": {"checkout": {"status": "open"}, "payment": {"status": "failed",
             "active_attempt": {"failure": {"code": "x", "message": "Insufficient funds"}}}}});
         assert_eq!(

@@ -153,6 +153,11 @@ pub fn finish(
             crate::text::printable(&id)
         )));
     }
+    if !wait::has_status(&resp.body) {
+        return Err(broken(
+            "the answer has no status (data.checkout.status or data.payment.status)".into(),
+        ));
+    }
     if wait::state(&resp.body) == wait::State::Open {
         let url = output::checkout_url(&resp.body).unwrap_or("its URL");
         output::note(&format!(
