@@ -37,6 +37,14 @@ pub enum Command {
     #[command(subcommand)]
     Checkout(CheckoutCommand),
 
+    /// Call any endpoint of the Orqex API, with the key, retries and checks of every command
+    #[command(after_help = "Examples:\n  \
+        orqex api GET /payment/intents/TRX1A2B3C4D\n  \
+        orqex api GET /payment/intents --query per_page=50 --paginate --output jsonl\n  \
+        orqex api POST /payment/intents/TRX1A2B3C4D/requery\n  \
+        orqex api GET /payment/checkouts/cs_abc123 --jq .data.checkout.status")]
+    Api(ApiArgs),
+
     /// Store a secret key in a profile (typed hidden, or piped with --with-key)
     #[command(after_help = "Examples:\n  \
         orqex login                  # asks for the key, input hidden\n  \
@@ -172,6 +180,74 @@ pub enum CheckoutCommand {
         orqex checkout get cs_abc123 --wait --wait-timeout 30m"
     )]
     Get(GetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// The HTTP method: GET, POST, PUT, PATCH or DELETE (any case)
+    #[arg(value_name = "METHOD", ignore_case = true,
+          value_parser = ["GET", "POST", "PUT", "PATCH", "DELETE"])]
+    pub method: String,
+
+    /// The path after the base URL, like /payment/intents/TRX1A2B3C4D; a query may follow `?`
+    #[arg(value_name = "PATH", add = ArgValueCompleter::new(complete::api_paths))]
+    pub path: String,
+
+    /// Request body as JSON: @FILE reads a file, - reads stdin, and text starting with { or [
+    /// is the JSON itself. Sent byte for byte as given
+    #[arg(long, short = 'd', value_name = "@FILE|-|JSON", help_heading = "Input",
+          add = ArgValueCompleter::new(complete::data))]
+    pub data: Option<String>,
+
+    /// A query parameter, encoded for the URL; repeat for more
+    #[arg(long, short = 'q', value_name = "KEY=VALUE", help_heading = "Input")]
+    pub query: Vec<String>,
+
+    /// Never ask a question (the confirmation before a write with a live key)
+    #[arg(long, help_heading = "Input")]
+    pub no_input: bool,
+
+    /// Send a write with a live key without asking for confirmation
+    #[arg(long, short = 'y', help_heading = "Input")]
+    pub yes: bool,
+
+    /// Idempotency key for a write (POST, PUT, PATCH, DELETE), sent as X-Idempotency-Key
+    /// (8-128 characters). Without it, one is generated and kept for every retry
+    #[arg(long, value_name = "KEY", help_heading = "Sending")]
+    pub idempotency_key: Option<String>,
+
+    /// Follow a list's pages (pagination.next_page_url while has_more_pages is true) and print
+    /// the rows of every page: one JSON array, or one line per row with --output jsonl
+    #[arg(long, help_heading = "Output")]
+    pub paginate: bool,
+
+    /// How stdout gets the answer [default: json at a terminal, else compact]
+    #[arg(
+        long,
+        short = 'o',
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Output"
+    )]
+    pub output: Option<ApiFormat>,
+
+    /// Print what the jq filter EXPR makes of the answer (with --paginate, of the array of
+    /// rows; with --output jsonl, of each row), strings as they are
+    #[arg(long, value_name = "EXPR", help_heading = "Output")]
+    pub jq: Option<String>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ApiFormat {
+    /// The answer, pretty-printed
+    Json,
+    /// The answer on one line
+    Compact,
+    /// One line per row of the answer's `data` list (of every page with --paginate)
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,16 @@ pub fn settings(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// `orqex api`'s PATH: the endpoints the API reference names, up to their ids.
+pub fn api_paths(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    crate::commands::api::KNOWN_PATHS
+        .into_iter()
+        .filter(|p| p.starts_with(current.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
 /// `--data`: files after `@`, and the two other forms' starts.
 pub fn data(current: &OsStr) -> Vec<CompletionCandidate> {
     let typed = current.to_string_lossy();

@@ -131,6 +131,13 @@ impl JsonSource {
     /// Reads at most `MAX_JSON_BYTES + 1` bytes (a bigger stream is never read whole) and
     /// parses them. `None` when an implicit stdin is empty: in CI, `</dev/null` is no input.
     pub fn read(&self) -> Result<Option<Parsed>> {
+        let bytes = self.bytes()?;
+        let empty_is_none = matches!(self, JsonSource::Stdin { explicit: false });
+        parse_json(&bytes, self, empty_is_none)
+    }
+
+    /// The source's bytes as they are, at most `MAX_JSON_BYTES + 1` of them.
+    pub fn bytes(&self) -> Result<Vec<u8>> {
         let limit = MAX_JSON_BYTES as u64 + 1;
         let mut bytes = Vec::new();
         match self {
@@ -154,8 +161,7 @@ impl JsonSource {
             }
             JsonSource::Inline(text) => bytes = text.as_bytes().to_vec(),
         }
-        let empty_is_none = matches!(self, JsonSource::Stdin { explicit: false });
-        parse_json(&bytes, self, empty_is_none)
+        Ok(bytes)
     }
 }
 

@@ -87,6 +87,15 @@ pub(super) fn decode(mut resp: Response<Body>, base_url: &str) -> Result<ApiResp
                 ));
             }
         };
+        // 204 No Content says there is no body to read (a DELETE's usual answer).
+        if status == 204 && bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ApiResponse {
+                status,
+                request_id,
+                replayed,
+                body: Value::Null,
+            });
+        }
         let body: Value = serde_json::from_slice(&bytes).map_err(|e| {
             unreadable(
                 format!("the API answered {status}{rid} but its body is not valid JSON ({e})"),

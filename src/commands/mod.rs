@@ -1,6 +1,7 @@
 //! One function per subcommand: each turns clap's arguments into domain values once, then
 //! runs the flow config → checkout → client → output.
 
+pub mod api;
 mod body;
 pub mod completions;
 pub mod config;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 None => create::run(&settings, args),
             }
         }
+        Command::Api(args) => api::run(cli.profile.as_deref(), args),
         Command::Login(args) => login::login(cli.profile.as_deref(), args),
         Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
         Command::Config(args) => config::run(cli.profile.as_deref(), args),
@@ -80,6 +82,7 @@ pub fn json_errors(cli: &Cli) -> bool {
     match &cli.command {
         Command::Checkout(CheckoutCommand::Create(args)) => show::json_errors(&args.output),
         Command::Checkout(CheckoutCommand::Get(args)) => show::json_errors(&args.output),
+        Command::Api(args) => args.output.is_some(),
         Command::Completions(_)
         | Command::Man(_)
         | Command::Login(_)
