@@ -16,10 +16,13 @@ const SHELLS: &[(&str, &str)] = &[
 
 fn run(sb: &Sandbox, args: &[String]) -> Vec<u8> {
     // No key, no config, no network needed.
-    let out = sb.cmd().args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-    assert!(!out.stdout.is_empty(), "{args:?}");
-    out.stdout
+    let assert = sb
+        .cmd()
+        .args(args)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty().not());
+    assert.get_output().stdout.clone()
 }
 
 /// Every man page, found by following each page's SUBCOMMANDS references from orqex(1):
@@ -130,16 +133,10 @@ fn completions_know_the_subcommands_and_flags() {
     ] {
         assert!(text.contains(word), "{word}");
     }
-    let out = sb.cmd().args(["completions", "tcsh"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let out = sb
-        .cmd()
+    sb.cmd().args(["completions", "tcsh"]).assert().code(2);
+    sb.cmd()
         .args(["man", "checkout", "bogus"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: `orqex checkout` has no subcommand `bogus`; see `orqex checkout --help`\n"
-    );
+        .assert()
+        .code(2)
+        .stderr("orqex: `orqex checkout` has no subcommand `bogus`; see `orqex checkout --help`\n");
 }

@@ -6,6 +6,7 @@ mod common;
 mod completions;
 mod create;
 mod get;
+mod harness;
 mod hostile;
 mod input;
 mod network;

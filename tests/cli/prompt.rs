@@ -1,5 +1,6 @@
 //! Prompts through a real pseudo-terminal (expectrl): what is asked, what is sent, and that
 //! Ctrl-C, Ctrl-D and a "no" send nothing and leave the terminal as it was.
+#![cfg(unix)]
 
 use expectrl::ControlCode;
 use serde_json::json;
