@@ -2,6 +2,7 @@
 //! One test binary (modules below) so the suite links once.
 
 mod batch;
+mod catalogue;
 mod common;
 mod completions;
 mod create;
