@@ -31,6 +31,14 @@ fn create() -> [&'static str; 2] {
     ["checkout", "create"]
 }
 
+/// `orqex checkout create` with no body flag and `input` piped on stdin: the pipe is the body.
+fn piped(sb: &Sandbox, server: &Server, input: impl Into<Vec<u8>>) -> Assert {
+    sb.cmd_for(server)
+        .args(create())
+        .write_stdin(input)
+        .assert()
+}
+
 /// A refused input: exit 2, stderr starting `orqex: ` and holding `needle`, nothing on
 /// stdout, nothing sent.
 fn refused(assert: Assert, server: &Server, needle: &str) -> Assert {
@@ -59,11 +67,7 @@ fn has_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> predicates::BoxPre
 #[test]
 fn piped_json_is_the_body() {
     let server = Server::created("cs_piped");
-    Sandbox::new()
-        .cmd_for(&server)
-        .args(create())
-        .write_stdin(body_text())
-        .assert()
+    piped(&Sandbox::new(), &server, body_text())
         .code(0)
         .stdout("https://pay.orqex.com/c/cs_piped\n")
         // Read at once: no word about waiting for it.
@@ -194,14 +198,8 @@ fn config_currency_is_the_lowest_layer() {
 fn the_merged_body_is_validated_with_the_flags_words_naming_where_each_value_came_from() {
     let server = Server::created("cs_never");
     refused(
-        Sandbox::new()
-            .cmd_for(&server)
-            .args(create())
-            .write_stdin(
-                r#"{"amount": 0, "currency": "XO", "description": "",
-                    "customer": {"email": "ama@", "first_name": "Ama"}, "return_url": "nope"}"#,
-            )
-            .assert(),
+        piped(&Sandbox::new(), &server, r#"{"amount": 0, "currency": "XO", "description": "",
+                    "customer": {"email": "ama@", "first_name": "Ama"}, "return_url": "nope"}"#),
         &server,
         "invalid input: 6 problems; nothing was sent",
     )
@@ -220,11 +218,11 @@ fn the_merged_body_is_validated_with_the_flags_words_naming_where_each_value_cam
 fn a_json_missing_fields_lists_each_with_its_flag() {
     let server = Server::created("cs_never");
     let assert = refused(
-        Sandbox::new()
-            .cmd_for(&server)
-            .args(create())
-            .write_stdin(r#"{"amount": 50, "customer": {"email": "ama@example.com"}}"#)
-            .assert(),
+        piped(
+            &Sandbox::new(),
+            &server,
+            r#"{"amount": 50, "customer": {"email": "ama@example.com"}}"#,
+        ),
         &server,
         "invalid input: 4 problems; nothing was sent",
     );
@@ -293,11 +291,11 @@ fn an_explicit_empty_source_is_an_error() {
 fn bad_json_is_one_line_with_line_and_column() {
     let server = Server::created("cs_never");
     refused(
-        Sandbox::new()
-            .cmd_for(&server)
-            .args(create())
-            .write_stdin("{\n  \"amount\": 50,\n  \"currency\" \"XOF\"\n}\n")
-            .assert(),
+        piped(
+            &Sandbox::new(),
+            &server,
+            "{\n  \"amount\": 50,\n  \"currency\" \"XOF\"\n}\n",
+        ),
         &server,
         "the JSON on stdin is not valid JSON",
     )
@@ -315,10 +313,7 @@ fn a_value_that_is_not_an_object_is_refused() {
         ("null", "null"),
     ] {
         refused(
-            sb.cmd_for(&server)
-                .args(create())
-                .write_stdin(input)
-                .assert(),
+            piped(&sb, &server, input),
             &server,
             &format!("the JSON on stdin is {kind}, not an object"),
         )
@@ -373,15 +368,13 @@ fn an_unknown_field_in_a_file_names_the_file() {
 fn wrong_types_are_refused_with_their_path() {
     let server = Server::created("cs_never");
     refused(
-        Sandbox::new()
-            .cmd_for(&server)
-            .args(create())
-            .write_stdin(
-                r#"{"amount": "50", "currency": "XOF", "description": "d",
+        piped(
+            &Sandbox::new(),
+            &server,
+            r#"{"amount": "50", "currency": "XOF", "description": "d",
                     "customer": {"email": "a@example.com", "first_name": ["Ama"], "last_name": "M"},
                     "metadata": "x"}"#,
-            )
-            .assert(),
+        ),
         &server,
         "invalid input: 3 problems; nothing was sent",
     )
@@ -744,11 +737,7 @@ fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
         .arg("--data")
         .arg(format!("@{}", path.display()))
         .assert();
-    let piped = sb
-        .cmd_for(&server)
-        .args(create())
-        .write_stdin(body.to_string())
-        .assert();
+    let piped = piped(&sb, &server, body.to_string());
     for (assert, origin) in [
         (from_file, path.display().to_string()),
         (piped, "stdin".into()),
@@ -837,11 +826,7 @@ fn every_text_field_refuses_control_characters() {
         "metadata": {"note": esc},
     });
     let assert = refused(
-        Sandbox::new()
-            .cmd_for(&server)
-            .args(create())
-            .write_stdin(body.to_string())
-            .assert(),
+        piped(&Sandbox::new(), &server, body.to_string()),
         &server,
         "invalid input: 16 problems; nothing was sent",
     )
