@@ -230,7 +230,7 @@ impl Client {
             let location = header(&resp, "location");
             let why = match location.as_deref().map(|l| redirect::target(&url, l)) {
                 _ if call.method != Method::GET => {
-                    "a create is never redirected: it could run twice, or carry the key elsewhere"
+                    "only a GET follows a redirect: a write could run twice, or carry the key elsewhere"
                 }
                 None => "the answer names no valid Location",
                 Some(None) => "it leads to another origin, where the key must not go",
@@ -251,7 +251,7 @@ impl Client {
                         // A 303 after a POST can mean it was done; the key makes a retry safe.
                         call.idempotency_key
                             .map(|k| format!(
-                                ", then run again with {} in case the create happened",
+                                ", then run again with {} in case the request was done",
                                 crate::error::key_flag(k)
                             ))
                             .unwrap_or_default()
@@ -513,7 +513,10 @@ mod tests {
             let err = client(&base)
                 .create_checkout(b"{}", "orq_0123456789abcdef")
                 .unwrap_err();
-            assert!(err.to_string().contains("never redirected"), "{err}");
+            assert!(
+                err.to_string().contains("only a GET follows a redirect"),
+                "{err}"
+            );
             assert_eq!(seen.lock().unwrap().len(), 1);
         }
 

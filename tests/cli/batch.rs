@@ -2,6 +2,7 @@
 //! re-runs, and real concurrency.
 
 use std::collections::HashMap;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -40,12 +41,18 @@ fn lines(out: &std::process::Output) -> Vec<Value> {
 }
 
 fn write(sb: &Sandbox, name: &str, text: &str) -> String {
-    let path = sb.home.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    sb.file(name, text).display().to_string()
 }
 
 const DEFAULTS: &[&str] = &["--currency", "XOF", "--description", "Invoice"];
+
+/// `orqex checkout create --batch FILE` with the `DEFAULTS` flags, pointed at `server`.
+fn batch(sb: &Sandbox, server: &Server, file: &str) -> Command {
+    let mut cmd = sb.cmd_for(server);
+    cmd.args(["checkout", "create", "--batch", file])
+        .args(DEFAULTS);
+    cmd
+}
 
 #[test]
 fn json_lines_rows_over_flag_defaults() {
@@ -62,21 +69,11 @@ fn json_lines_rows_over_flag_defaults() {
             "\n",
         ),
     );
-    let out = sb
-        .cmd_for(&server)
-        .args([
-            "checkout",
-            "create",
-            "--batch",
-            &file,
-            "--idempotency-key",
-            "invoices-2026-11-24",
-        ])
-        .args(DEFAULTS)
+    let assert = batch(&sb, &server, &file)
+        .args(["--idempotency-key", "invoices-2026-11-24"])
         .args(["-m", "source=batch"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     let mut reqs = server.requests();
     reqs.sort_by_key(|r| r.header("x-idempotency-key").unwrap().to_string());
     assert_eq!(reqs.len(), 2);
@@ -102,7 +99,8 @@ fn json_lines_rows_over_flag_defaults() {
         reqs[1].body_text(),
         r#"{"amount":12.50,"currency":"GHS","description":"Invoice","customer":{"email":"k@example.com","first_name":"Kofi","last_name":"Boateng"},"metadata":{"source":"batch","invoice":"2"}}"#
     );
-    let lines = lines(&out);
+    let out = assert.get_output();
+    let lines = lines(out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["row"], 1);
     assert_eq!(lines[0]["ok"], true);
@@ -110,7 +108,7 @@ fn json_lines_rows_over_flag_defaults() {
     let id = lines[0]["checkout_id"].as_str().unwrap();
     assert_eq!(lines[0]["url"], format!("https://pay.orqex.com/c/{id}"));
     assert_eq!(lines[1]["row"], 2);
-    assert_no_key(&out);
+    assert_no_key(out);
 }
 
 #[test]
@@ -124,20 +122,10 @@ fn csv_rows_with_field_path_columns() {
          50,a@example.com,Ama,Mensah,1024,\n\
          75.5,k@example.com,Kofi,Boateng,1025,Special order\n",
     );
-    let out = sb
-        .cmd_for(&server)
-        .args([
-            "checkout",
-            "create",
-            "--batch",
-            &file,
-            "--idempotency-key",
-            "csv-batch-0001",
-        ])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    batch(&sb, &server, &file)
+        .args(["--idempotency-key", "csv-batch-0001"])
+        .assert()
+        .code(0);
     let mut reqs = server.requests();
     reqs.sort_by_key(|r| r.header("x-idempotency-key").unwrap().to_string());
     assert_eq!(
@@ -160,6 +148,11 @@ fn rows_jsonl(n: usize) -> String {
         .collect()
 }
 
+/// Whether each line of a batch's output says its row succeeded.
+fn oks(lines: &[Value]) -> Vec<bool> {
+    lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect()
+}
+
 #[test]
 fn output_follows_input_order_even_when_later_rows_finish_first() {
     // Row 1 is the slowest to answer, row 6 the fastest.
@@ -170,14 +163,11 @@ fn output_follows_input_order_even_when_later_rows_finish_first() {
     });
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(6));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file, "--concurrency", "6"])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines = lines(&out);
+    let assert = batch(&sb, &server, &file)
+        .args(["--concurrency", "6"])
+        .assert()
+        .code(0);
+    let lines = lines(assert.get_output());
     let rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
     assert_eq!(rows, [1, 2, 3, 4, 5, 6]);
     for l in &lines {
@@ -202,23 +192,13 @@ fn a_failing_row_is_reported_and_the_others_go_on() {
     input = input.replacen(r#""amount": 2,"#, r#""amount": "abc","#, 1);
     input = input.replacen(r#""amount": 3,"#, r#""amount": 0.5,"#, 1);
     let file = write(&sb, "rows.jsonl", &input);
-    let out = sb
-        .cmd_for(&server)
-        .args([
-            "checkout",
-            "create",
-            "--batch",
-            &file,
-            "--idempotency-key",
-            "mixed-batch-01",
-        ])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
-    let lines = lines(&out);
-    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
-    assert_eq!(oks, [true, false, false, false, true]);
+    let assert = batch(&sb, &server, &file)
+        .args(["--idempotency-key", "mixed-batch-01"])
+        .assert()
+        .code(9)
+        .stderr(contains("--idempotency-key mixed-batch-01"));
+    let lines = lines(assert.get_output());
+    assert_eq!(oks(&lines), [true, false, false, false, true]);
     assert_eq!(lines[1]["error"]["exit_code"], 2);
     assert_eq!(
         lines[1]["error"]["errors"]["amount"][0],
@@ -237,12 +217,7 @@ fn a_failing_row_is_reported_and_the_others_go_on() {
     );
     assert_eq!(lines[3]["idempotency_key"], "mixed-batch-01-4");
     // Rows that failed validation were never sent.
-    assert_eq!(server.requests().len(), 3);
-    assert!(
-        stderr(&out).contains("--idempotency-key mixed-batch-01"),
-        "{}",
-        stderr(&out)
-    );
+    server.assert_hits(3);
 }
 
 #[test]
@@ -251,32 +226,24 @@ fn rerunning_with_the_same_batch_key_creates_nothing_new() {
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(5));
     let run = || {
-        sb.cmd_for(&server)
-            .args([
-                "checkout",
-                "create",
-                "--batch",
-                &file,
-                "--idempotency-key",
-                "rerun-batch-01",
-            ])
-            .args(DEFAULTS)
-            .output()
-            .unwrap()
+        let assert = batch(&sb, &server, &file)
+            .args(["--idempotency-key", "rerun-batch-01"])
+            .assert()
+            .code(0);
+        lines(assert.get_output())
     };
     let first = run();
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert_eq!(created.lock().unwrap().len(), 5);
     let second = run();
-    assert_eq!(second.status.code(), Some(0));
     assert_eq!(
         created.lock().unwrap().len(),
         5,
         "a re-run created checkouts"
     );
-    assert_eq!(server.requests().len(), 10);
-    let (a, b) = (lines(&first), lines(&second));
-    for (x, y) in a.iter().zip(&b) {
+    server.assert_hits(10);
+    // A line per row each time, so the comparison below covers every row.
+    assert_eq!((first.len(), second.len()), (5, 5));
+    for (x, y) in first.iter().zip(&second) {
         assert_eq!(x["checkout_id"], y["checkout_id"]);
         assert_eq!(y["replayed"], true);
     }
@@ -287,20 +254,15 @@ fn a_generated_batch_key_is_printed_and_used() {
     let (server, _) = idempotent_server(Duration::ZERO);
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let err = stderr(&out);
+    let assert = batch(&sb, &server, &file).assert().code(0);
+    let out = assert.get_output();
+    let err = stderr(out);
     let key = err
         .split_whitespace()
         .find(|w| w.starts_with("orq_"))
         .expect("batch key on stderr")
         .trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
-    let lines = lines(&out);
+    let lines = lines(out);
     assert_eq!(lines[0]["idempotency_key"], format!("{key}-1"));
     assert_eq!(lines[1]["idempotency_key"], format!("{key}-2"));
 }
@@ -318,21 +280,11 @@ fn max_in_flight(concurrency: &str) -> usize {
     });
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(8));
-    let out = sb
-        .cmd_for(&server)
-        .args([
-            "checkout",
-            "create",
-            "--batch",
-            &file,
-            "--concurrency",
-            concurrency,
-        ])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 8);
+    batch(&sb, &server, &file)
+        .args(["--concurrency", concurrency])
+        .assert()
+        .code(0);
+    server.assert_hits(8);
     max.load(Ordering::SeqCst)
 }
 
@@ -351,14 +303,13 @@ fn dry_run_batch_validates_every_row_and_sends_nothing() {
         "rows.csv",
         "amount,customer.email,customer.first_name,customer.last_name\n50,a@example.com,Ama,Mensah\nabc,b@example.com,B,C\n",
     );
-    let out = sb
+    let assert = sb
         .cmd()
         .args(["checkout", "create", "--batch", &file, "--dry-run"])
         .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
-    let lines = lines(&out);
+        .assert()
+        .code(9);
+    let lines = lines(assert.get_output());
     assert_eq!(lines[0]["body"]["amount"], 50);
     assert_eq!(lines[0]["body"]["currency"], "XOF");
     assert_eq!(lines[1]["ok"], false);
@@ -369,46 +320,27 @@ fn unknown_csv_columns_and_missing_files_are_usage_errors() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let file = write(&sb, "rows.csv", "amount,customer.emial\n50,a@example.com\n");
-    let out = sb
-        .cmd_for(&server)
+    sb.cmd_for(&server)
         .args(["checkout", "create", "--batch", &file])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("emial"), "{}", stderr(&out));
-    let out = sb
-        .cmd_for(&server)
+        .assert()
+        .code(2)
+        .stderr(contains("emial"));
+    sb.cmd_for(&server)
         .args(["checkout", "create", "--batch", "/nonexistent/rows.jsonl"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot open /nonexistent/rows.jsonl"));
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(2)
+        .stderr(contains("cannot open /nonexistent/rows.jsonl"));
+    server.assert_hits(0);
 }
 
 #[test]
 fn batch_reads_stdin() {
     let (server, _) = idempotent_server(Duration::ZERO);
-    let sb = Sandbox::new();
-    let mut child = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", "-"])
-        .args(DEFAULTS)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(rows_jsonl(3).as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(lines(&out).len(), 3);
+    let assert = batch(&Sandbox::new(), &server, "-")
+        .write_stdin(rows_jsonl(3))
+        .assert()
+        .code(0);
+    assert_eq!(lines(assert.get_output()).len(), 3);
 }
 
 #[test]
@@ -429,20 +361,10 @@ fn rows_are_retried_with_their_own_key() {
     });
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(3));
-    let out = sb
-        .cmd_for(&server)
-        .args([
-            "checkout",
-            "create",
-            "--batch",
-            &file,
-            "--idempotency-key",
-            "retry-batch-01",
-        ])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    batch(&sb, &server, &file)
+        .args(["--idempotency-key", "retry-batch-01"])
+        .assert()
+        .code(0);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 6);
     for row in 1..=3 {
@@ -466,26 +388,24 @@ fn batch_refuses_single_checkout_options() {
         &["--open"],
         &["--output", "url"],
     ] {
-        let out = sb
-            .cmd()
+        sb.cmd()
             .args(["checkout", "create", "--batch", "rows.jsonl"])
             .args(extra)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{extra:?}");
-        assert!(stderr(&out).contains("cannot be used with"), "{extra:?}");
+            .assert()
+            .append_context("args", format!("{extra:?}"))
+            .code(2)
+            .stderr(contains("cannot be used with"));
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn at_a_terminal_progress_is_counted_on_stderr() {
     let (server, _) = idempotent_server(Duration::ZERO);
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(3));
-    let mut cmd = sb.cmd_for(&server);
-    cmd.args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .args(["--idempotency-key", "tty-batch-01"]);
+    let mut cmd = batch(&sb, &server, &file);
+    cmd.args(["--idempotency-key", "tty-batch-01"]);
     let (text, code) = crate::common::pty::spawn_cmd(cmd).finish();
     assert_eq!(code, 0, "{text}");
     // The count is drawn below the lines and cleared before each, never mixed into one.
@@ -511,46 +431,39 @@ fn a_request_id_that_echoes_the_key_is_masked_in_the_lines() {
     });
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_no_key(&out);
-    assert_eq!(lines(&out)[0]["request_id"], format!("Bearer {KEY_MASKED}"));
+    let assert = batch(&sb, &server, &file).assert().code(0);
+    assert_no_key(assert.get_output());
+    assert_eq!(
+        lines(assert.get_output())[0]["request_id"],
+        format!("Bearer {KEY_MASKED}")
+    );
 }
 
 #[test]
-fn a_live_key_batch_says_so_and_at_a_terminal_asks_first() {
+fn a_live_key_batch_says_so_in_a_script() {
     let (server, created) = idempotent_server(Duration::ZERO);
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
-
     // A script: one notice, then the rows are sent.
-    let out = sb
-        .cmd_for(&server)
+    batch(&sb, &server, &file)
         .env("ORQEX_SECRET_KEY", LIVE_KEY)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains(&format!(
+        .assert()
+        .code(0)
+        .stderr(contains(format!(
             "using a live key ({LIVE_KEY_MASKED}): each row creates a real checkout"
-        )),
-        "{}",
-        stderr(&out)
-    );
+        )));
     assert_eq!(created.lock().unwrap().len(), 2);
+}
 
+#[cfg(unix)]
+#[test]
+fn a_live_key_batch_at_a_terminal_asks_first() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
     // A person: the question, answered no, sends nothing.
-    let mut cmd = sb.cmd_for(&server);
+    let mut cmd = batch(&sb, &server, &file);
     cmd.env("ORQEX_SECRET_KEY", LIVE_KEY)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
         .args(["--idempotency-key", "live-batch-02"]);
     let mut p = crate::common::pty::spawn_cmd(cmd);
     p.expect("This creates LIVE checkouts, one per row");
@@ -559,7 +472,7 @@ fn a_live_key_batch_says_so_and_at_a_terminal_asks_first() {
     p.send("n\r");
     let (text, code) = p.finish();
     assert_eq!(code, 2, "{text}");
-    assert_eq!(server.requests().len(), 2, "nothing more was sent");
+    server.assert_hits(0);
 }
 
 #[test]
@@ -568,8 +481,7 @@ fn the_profile_currency_applies_to_every_row() {
     let sb = Sandbox::new();
     sb.write_config("[profiles.default]\ncurrency = \"GHS\"\n");
     let file = write(&sb, "rows.jsonl", &rows_jsonl(2));
-    let out = sb
-        .cmd_for(&server)
+    sb.cmd_for(&server)
         .args([
             "checkout",
             "create",
@@ -578,10 +490,11 @@ fn the_profile_currency_applies_to_every_row() {
             "--description",
             "Invoice",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    for req in server.requests() {
+        .assert()
+        .code(0);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for req in reqs {
         assert_eq!(req.json()["currency"], "GHS");
     }
 }
@@ -596,20 +509,10 @@ fn an_empty_metadata_cell_leaves_the_flag_default() {
         "amount,customer.email,customer.first_name,customer.last_name,metadata.order_id\n\
          50,a@example.com,Ama,Mensah,\n",
     );
-    let out = sb
-        .cmd_for(&server)
-        .args([
-            "checkout",
-            "create",
-            "--batch",
-            &file,
-            "-m",
-            "order_id=default",
-        ])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    batch(&sb, &server, &file)
+        .args(["-m", "order_id=default"])
+        .assert()
+        .code(0);
     assert_eq!(
         server.only_request().json()["metadata"],
         json!({"order_id": "default"})
@@ -632,16 +535,9 @@ fn an_oversized_line_is_one_failed_row_and_the_rest_go_on() {
         lines_in.next().unwrap()
     );
     let file = write(&sb, "rows.jsonl", &input);
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
-    let lines = lines(&out);
-    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
-    assert_eq!(oks, [true, false, true]);
+    let assert = batch(&sb, &server, &file).assert().code(9);
+    let lines = lines(assert.get_output());
+    assert_eq!(oks(&lines), [true, false, true]);
     assert!(
         lines[1]["error"]["message"]
             .as_str()
@@ -658,16 +554,13 @@ fn a_refused_key_stops_the_batch_and_the_rest_is_reported_as_skipped() {
     let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(30));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file, "--concurrency", "4"])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("refused the key"));
-    assert_no_key(&out);
-    let lines = lines(&out);
+    let assert = batch(&sb, &server, &file)
+        .args(["--concurrency", "4"])
+        .assert()
+        .code(3)
+        .stderr(contains("refused the key"));
+    assert_no_key(assert.get_output());
+    let lines = lines(assert.get_output());
     // Every row of the input has its line, in order, and none claims success.
     let rows: Vec<u64> = lines.iter().map(|l| l["row"].as_u64().unwrap()).collect();
     assert_eq!(rows, (1..=30).collect::<Vec<u64>>());
@@ -680,18 +573,12 @@ fn a_refused_key_stops_the_batch_and_the_rest_is_reported_as_skipped() {
 fn a_directory_as_batch_input_is_a_usage_error() {
     let sb = Sandbox::new();
     let dir = sb.home.path().display().to_string();
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .args(["checkout", "create", "--batch", &dir])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--batch:") && stderr(&out).contains("is a directory"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(2)
+        .stderr(contains_all(["--batch:", "is a directory"]));
 }
 
 #[test]
@@ -708,21 +595,16 @@ fn a_csv_column_named_twice_is_refused_before_anything_is_sent() {
                  50,5000,a@example.com,Ama,Mensah\n"
             ),
         );
-        let out = sb
-            .cmd_for(&server)
-            .args(["checkout", "create", "--batch", &file])
-            .args(DEFAULTS)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{header}: {}", stderr(&out));
-        assert_eq!(
-            stderr(&out),
-            "orqex: the CSV header names `amount` twice (columns 1 and 2); give each field one column\n",
-            "{header}"
-        );
-        assert!(out.stdout.is_empty(), "{}", stdout(&out));
+        batch(&sb, &server, &file)
+            .assert()
+            .append_context("header", header)
+            .code(2)
+            .stdout("")
+            .stderr(
+                "orqex: the CSV header names `amount` twice (columns 1 and 2); give each field one column\n",
+            );
     }
-    assert!(server.requests().is_empty(), "something was sent");
+    server.assert_hits(0);
 }
 
 /// What Windows editors put before UTF-8 text.
@@ -731,16 +613,11 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 #[test]
 fn json_lines_on_stdin_after_a_byte_order_mark_are_json_lines() {
     let (server, created) = idempotent_server(Duration::ZERO);
-    let sb = Sandbox::new();
-    let input = [BOM, rows_jsonl(2).as_bytes()].concat();
-    let out = with_stdin(
-        sb.cmd_for(&server)
-            .args(["checkout", "create", "--batch", "-"])
-            .args(DEFAULTS),
-        &input,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines = lines(&out);
+    let assert = batch(&Sandbox::new(), &server, "-")
+        .write_stdin([BOM, rows_jsonl(2).as_bytes()].concat())
+        .assert()
+        .code(0);
+    let lines = lines(assert.get_output());
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines.iter().all(|l| l["ok"] == true), "{lines:?}");
     assert_eq!(created.lock().unwrap().len(), 2);
@@ -755,24 +632,11 @@ fn a_csv_after_a_byte_order_mark_keeps_its_first_column() {
         b"amount,customer.email,customer.first_name,customer.last_name\n50,a@example.com,Ama,Mensah\n",
     ]
     .concat();
-    let path = sb.home.path().join("rows.csv");
-    std::fs::write(&path, &csv).unwrap();
-    let file = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch"])
-        .arg(&path)
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    let piped = with_stdin(
-        sb.cmd_for(&server)
-            .args(["checkout", "create", "--batch", "-"])
-            .args(DEFAULTS),
-        &csv,
-    );
-    for out in [file, piped] {
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    }
+    let path = sb.file("rows.csv", &csv);
+    batch(&sb, &server, &path.display().to_string())
+        .assert()
+        .code(0);
+    batch(&sb, &server, "-").write_stdin(csv).assert().code(0);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2);
     for req in reqs {
@@ -790,16 +654,9 @@ fn a_row_with_nested_metadata_fails_alone() {
         1,
     );
     let file = write(&sb, "rows.jsonl", &rows);
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
-    let lines = lines(&out);
-    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
-    assert_eq!(oks, [true, false, true]);
+    let assert = batch(&sb, &server, &file).assert().code(9);
+    let lines = lines(assert.get_output());
+    assert_eq!(oks(&lines), [true, false, true]);
     assert_eq!(lines[1]["error"]["exit_code"], 2);
     assert_eq!(
         lines[1]["error"]["errors"],
@@ -822,32 +679,22 @@ fn a_secret_key_in_a_row_fails_that_row_named_only_masked() {
          50,a@example.com,Ama,Mensah,ok\n\
          60,b@example.com,Kofi,Boateng,{KEY}\n"
     );
-    let expected = json!({"description": [format!(
+    let refused = format!(
         "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
-    )]});
-    for (name, text, bad_row, errors) in [
-        ("rows.jsonl", jsonl, 1, expected),
-        (
-            "rows.csv",
-            csv,
-            1,
-            json!({"metadata.note": [format!(
-                "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
-            )]}),
-        ),
+    );
+    for (name, text, errors) in [
+        ("rows.jsonl", jsonl, json!({"description": [refused]})),
+        ("rows.csv", csv, json!({"metadata.note": [refused]})),
     ] {
         let file = write(&sb, name, &text);
-        let out = sb
-            .cmd_for(&server)
-            .args(["checkout", "create", "--batch", &file])
-            .args(DEFAULTS)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
-        let lines = lines(&out);
-        assert_eq!(lines[bad_row]["ok"], false, "{name}");
-        assert_eq!(lines[bad_row]["error"]["errors"], errors, "{name}");
-        assert_no_key(&out);
+        let assert = batch(&sb, &server, &file)
+            .assert()
+            .append_context("file", name)
+            .code(9);
+        let lines = lines(assert.get_output());
+        assert_eq!(lines[1]["ok"], false, "{name}");
+        assert_eq!(lines[1]["error"]["errors"], errors, "{name}");
+        assert_no_key(assert.get_output());
     }
     // Two good JSON rows, one good CSV row.
     assert_eq!(created.lock().unwrap().len(), 3);
@@ -861,21 +708,14 @@ fn a_secret_key_as_a_csv_column_name_is_refused_masked_before_anything_is_sent()
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let file = write(&sb, "rows.csv", &format!("amount,{KEY}.\n50,x\n"));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        format!(
+    let assert = batch(&sb, &server, &file)
+        .assert()
+        .code(2)
+        .stderr(format!(
             "orqex: invalid input: 1 problem; nothing was sent\n  {KEY_MASKED}. (CSV header): the name holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body\n"
-        )
-    );
-    assert_no_key(&out);
-    assert!(server.requests().is_empty(), "something was sent");
+        ));
+    assert_no_key(assert.get_output());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -891,16 +731,13 @@ fn a_row_with_an_escape_code_fails_alone_and_the_others_go_on() {
          50,c@example.com,Abena,\u{200b},Order 3\n\
          50,d@example.com,Yaw,Mensah,Order 4\n",
     );
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch", &file])
-        .args(DEFAULTS)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
-    let lines = lines(&out);
-    let oks: Vec<bool> = lines.iter().map(|l| l["ok"].as_bool().unwrap()).collect();
-    assert_eq!(oks, [true, false, false, true]);
+    let assert = batch(&sb, &server, &file)
+        .assert()
+        .code(9)
+        // No escape reaches stdout.
+        .stdout(contains("\u{1b}").not());
+    let lines = lines(assert.get_output());
+    assert_eq!(oks(&lines), [true, false, false, true]);
     assert_eq!(
         lines[1]["error"]["errors"],
         json!({"description": ["contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)"]})
@@ -910,5 +747,4 @@ fn a_row_with_an_escape_code_fails_alone_and_the_others_go_on() {
         json!({"customer.last_name": ["is made only of invisible characters; give visible text"]})
     );
     assert_eq!(created.lock().unwrap().len(), 2);
-    assert!(!stdout(&out).contains('\u{1b}'), "an escape reached stdout");
 }

@@ -16,10 +16,13 @@ const SHELLS: &[(&str, &str)] = &[
 
 fn run(sb: &Sandbox, args: &[String]) -> Vec<u8> {
     // No key, no config, no network needed.
-    let out = sb.cmd().args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-    assert!(!out.stdout.is_empty(), "{args:?}");
-    out.stdout
+    let assert = sb
+        .cmd()
+        .args(args)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty().not());
+    assert.get_output().stdout.clone()
 }
 
 /// Every man page, found by following each page's SUBCOMMANDS references from orqex(1):
@@ -127,10 +130,12 @@ fn complete(sb: &Sandbox, words: &[&str]) -> Vec<String> {
         .arg("--")
         .arg("orqex")
         .args(words)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out).lines().map(str::to_string).collect()
+        .assert()
+        .code(0);
+    stdout(out.get_output())
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -167,16 +172,10 @@ fn completions_know_the_subcommands_flags_and_values_from_the_config() {
         complete(&sb, &["checkout", "create", "--data", "@bo"]),
         ["@body.json"]
     );
-    let out = sb.cmd().args(["completions", "tcsh"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let out = sb
-        .cmd()
+    sb.cmd().args(["completions", "tcsh"]).assert().code(2);
+    sb.cmd()
         .args(["man", "checkout", "bogus"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: `orqex checkout` has no subcommand `bogus`; see `orqex checkout --help`\n"
-    );
+        .assert()
+        .code(2)
+        .stderr("orqex: `orqex checkout` has no subcommand `bogus`; see `orqex checkout --help`\n");
 }

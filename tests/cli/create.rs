@@ -8,9 +8,11 @@ use crate::common::*;
 fn minimal_create_sends_exact_request_and_prints_only_the_url() {
     let server = Server::created("cs_abc123");
     let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_abc123\n");
+    let assert = sb
+        .create(&server)
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_abc123\n");
 
     let req = server.only_request();
     assert_eq!(req.method, "POST");
@@ -27,14 +29,13 @@ fn minimal_create_sends_exact_request_and_prints_only_the_url() {
     assert!(idem.starts_with("orq_") && idem.len() == 36, "{idem}");
     assert!(idem[4..].bytes().all(|b| b.is_ascii_hexdigit()));
     assert_eq!(req.json(), create_body());
-    assert_no_key(&out);
+    assert_no_key(assert.get_output());
 }
 
 #[test]
 fn every_flag_lands_in_the_body() {
     let server = Server::created("cs_full");
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args([
             "checkout",
@@ -88,9 +89,8 @@ fn every_flag_lands_in_the_body() {
             "--idempotency-key",
             "order-1024-attempt",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     let req = server.only_request();
     assert_eq!(req.header("x-idempotency-key"), Some("order-1024-attempt"));
     let expected: serde_json::Value = serde_json::from_str(
@@ -126,8 +126,7 @@ fn amount_is_sent_exactly_as_typed() {
         let sb = Sandbox::new();
         let mut args: Vec<&str> = CREATE.to_vec();
         args[3] = typed;
-        let out = sb.cmd_for(&server).args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        sb.cmd_for(&server).args(&args).assert().code(0);
         let body = server.only_request().body_text();
         assert!(
             body.starts_with(&format!("{{\"amount\":{typed},")),
@@ -139,45 +138,46 @@ fn amount_is_sent_exactly_as_typed() {
 #[test]
 fn json_prints_the_whole_response_with_unknown_fields() {
     let server = Server::created("cs_json");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .arg("--json")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed, checkout_body("cs_json"));
-    assert!(stdout(&out).contains("\n  \"message\""), "pretty-printed");
+        .assert()
+        .code(0)
+        // Pretty-printed.
+        .stdout(contains("\n  \"message\""));
+    assert_eq!(stdout_json(assert.get_output()), checkout_body("cs_json"));
 }
 
 #[test]
 fn dry_run_needs_no_key_and_sends_nothing() {
     let sb = Sandbox::new();
-    let out = sb.cmd().args(CREATE).arg("--dry-run").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed, create_body());
+    let assert = sb.cmd().args(CREATE).arg("--dry-run").assert().code(0);
+    assert_eq!(stdout_json(assert.get_output()), create_body());
 
     // With a key and a server, still nothing goes out.
     let server = Server::created("cs_never");
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .arg("--dry-run")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(server.requests().is_empty());
+    sb.create(&server).arg("--dry-run").assert().code(0);
+    server.assert_hits(0);
 }
 
 #[test]
 fn invalid_input_lists_every_problem_and_sends_nothing() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
+    let stderr_has = contains_all([
+        "amount (--amount)",
+        "currency (--currency)",
+        "description (--description): is required",
+        "customer.email (--email)",
+        "customer.first_name (--first-name): is required",
+        "customer.last_name (--last-name): is required",
+        "return_url (--return-url)",
+        "statement_descriptor (--statement-descriptor)",
+        "metadata (--metadata)",
+        "--idempotency-key",
+        "nothing was sent",
+    ]);
+    sb.cmd_for(&server)
         .args([
             "checkout",
             "create",
@@ -196,38 +196,26 @@ fn invalid_input_lists_every_problem_and_sends_nothing() {
             "--idempotency-key",
             "short",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    for needle in [
-        "amount (--amount)",
-        "currency (--currency)",
-        "description (--description): is required",
-        "customer.email (--email)",
-        "customer.first_name (--first-name): is required",
-        "customer.last_name (--last-name): is required",
-        "return_url (--return-url)",
-        "statement_descriptor (--statement-descriptor)",
-        "metadata (--metadata)",
-        "--idempotency-key",
-        "nothing was sent",
-    ] {
-        assert!(err.contains(needle), "missing {needle:?} in {err}");
-    }
-    assert!(out.stdout.is_empty());
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(stderr_has);
+    server.assert_hits(0);
 }
 
 #[test]
 fn bad_amounts_are_refused() {
+    let sb = Sandbox::new();
     for bad in ["NaN", "inf", "-5", "0", "0.5", "1e3", "abc", ""] {
-        let sb = Sandbox::new();
         let mut args: Vec<&str> = CREATE.to_vec();
         args[3] = bad;
-        let out = sb.cmd().args(&args).arg("--dry-run").output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad} accepted");
-        assert!(stderr(&out).contains("amount (--amount)"), "{bad}");
+        sb.cmd()
+            .args(&args)
+            .arg("--dry-run")
+            .assert()
+            .append_context("amount", format!("{bad:?}"))
+            .code(2)
+            .stderr(contains("amount (--amount)"));
     }
 }
 
@@ -239,47 +227,33 @@ fn too_many_metadata_keys_are_refused() {
     for i in 0..11 {
         cmd.arg("-m").arg(format!("k{i}=v"));
     }
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("has 11 keys; the limit is 10"));
+    cmd.assert()
+        .code(2)
+        .stderr(contains("has 11 keys; the limit is 10"));
 }
 
 #[test]
 fn exit_3_without_a_key() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .env("ORQEX_BASE_URL", server.url())
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let err = stderr(&out);
-    assert!(
-        err.contains("ORQEX_SECRET_KEY") && err.contains("orqex login"),
-        "{err}"
-    );
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(3)
+        .stderr(contains_all(["ORQEX_SECRET_KEY", "orqex login"]).and(one_line()));
+    server.assert_hits(0);
 }
 
 #[test]
 fn a_key_that_is_not_a_secret_key_is_a_usage_error() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", "pk_test_publishable_0000")
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("ORQEX_SECRET_KEY") && err.contains("sk_"),
-        "{err}"
-    );
-    assert!(!err.contains("publishable_0000"), "{err}");
+        .assert()
+        .code(2)
+        .stderr(contains_all(["ORQEX_SECRET_KEY", "sk_"]).and(contains("publishable_0000").not()));
 }
 
 #[test]
@@ -287,17 +261,20 @@ fn exit_3_when_the_api_refuses_the_key() {
     for status in [401, 403] {
         let server =
             Server::start(move |_, _| Reply::json(status, json!({"message": "Invalid API key"})));
-        let sb = Sandbox::new();
-        let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-        assert_eq!(out.status.code(), Some(3), "{status}");
-        let err = stderr(&out);
-        assert!(
-            err.contains(&format!("{status}")) && err.contains("Invalid API key"),
-            "{err}"
-        );
-        assert!(err.contains("req_test_0001"), "request id shown: {err}");
-        assert_eq!(server.requests().len(), 1, "4xx is not retried");
-        assert_no_key(&out);
+        let assert = Sandbox::new()
+            .create(&server)
+            .assert()
+            .append_context("status", status)
+            .code(3)
+            .stderr(contains_all([
+                status.to_string().as_str(),
+                "Invalid API key",
+                // The request id is shown.
+                "req_test_0001",
+            ]));
+        // 4xx is not retried.
+        server.assert_hits(1);
+        assert_no_key(assert.get_output());
     }
 }
 
@@ -312,60 +289,51 @@ fn exit_4_with_the_api_message_and_each_field_error() {
         )
         .with_header("X-Request-Id", "req_422")
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let err = stderr(&out);
-    assert!(
-        err.contains("422") && err.contains("The given data was invalid."),
-        "{err}"
-    );
-    assert!(err.contains("req_422"), "{err}");
-    assert!(
-        err.contains("customer.email: The email is not deliverable."),
-        "{err}"
-    );
-    assert!(err.contains("currency: Try XOF."), "{err}");
-    assert!(
-        !err.contains("--idempotency-key"),
-        "a rejected create needs no retry hint: {err}"
-    );
-    assert!(out.stdout.is_empty());
-    assert_eq!(server.requests().len(), 1);
+    Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(contains_all([
+            "422",
+            "The given data was invalid.",
+            "req_422",
+            "customer.email: The email is not deliverable.",
+            "currency: Try XOF.",
+        ]))
+        // A rejected create needs no retry hint.
+        .stderr(contains("--idempotency-key").not());
+    server.assert_hits(1);
 }
 
 #[test]
 fn exit_4_for_other_client_errors() {
     for status in [400, 404, 409, 428] {
         let server = Server::start(move |_, _| Reply::json(status, json!({"message": "nope"})));
-        let sb = Sandbox::new();
-        let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-        assert_eq!(out.status.code(), Some(4), "{status}");
-        assert_eq!(server.requests().len(), 1, "{status} is not retried");
+        Sandbox::new()
+            .create(&server)
+            .assert()
+            .append_context("status", status)
+            .code(4);
+        // Not retried.
+        server.assert_hits(1);
     }
 }
 
 #[test]
 fn exit_5_on_server_errors_with_the_retry_hint() {
     let server = Server::start(|_, _| Reply::json(501, json!({"message": "Not implemented"})));
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .args(["--idempotency-key", "order-1024-attempt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    let err = stderr(&out);
-    assert!(
-        err.contains("501") && err.contains("Not implemented"),
-        "{err}"
-    );
-    assert!(
-        err.contains("--idempotency-key order-1024-attempt"),
-        "{err}"
-    );
-    assert_no_key(&out);
+        .assert()
+        .code(5)
+        .stderr(contains_all([
+            "501",
+            "Not implemented",
+            "--idempotency-key order-1024-attempt",
+        ]));
+    assert_no_key(assert.get_output());
 }
 
 #[test]
@@ -377,113 +345,112 @@ fn html_error_pages_become_one_readable_line() {
             "<html>\n<head><title>404 Not Found</title></head>\n<body>nginx</body>\n</html>\n",
         )
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let err = stderr(&out);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains("HTML page") && !err.contains("<html>"),
-        "{err}"
+    Sandbox::new().create(&server).assert().code(4).stderr(
+        one_line()
+            .and(contains("HTML page"))
+            .and(contains("<html>").not()),
     );
 }
 
 #[test]
 fn exit_6_when_nothing_listens() {
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", dead_url())
         .args(CREATE)
         .args(["--max-retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert!(stderr(&out).contains("cannot connect"), "{}", stderr(&out));
-    assert_no_key(&out);
+        .assert()
+        .code(6)
+        .stderr(contains("cannot connect"));
+    assert_no_key(assert.get_output());
 }
 
 #[test]
 fn exit_6_with_the_key_when_a_created_answer_is_unreadable() {
     let server =
         Server::start(|_, _| Reply::text(201, "application/json", "{\"data\": {\"checkout\""));
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["--idempotency-key", "order-1024-attempt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let err = stderr(&out);
-    assert!(err.contains("not valid JSON"), "{err}");
-    assert!(
-        err.contains("--idempotency-key order-1024-attempt"),
-        "{err}"
-    );
+        .assert()
+        .code(6)
+        .stderr(contains_all([
+            "not valid JSON",
+            "--idempotency-key order-1024-attempt",
+        ]));
 }
 
+#[cfg(unix)]
 #[test]
 fn exit_1_when_stdout_cannot_be_written() {
     let server = Server::created("cs_full_disk");
-    let sb = Sandbox::new();
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .stdout(full)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    assert!(err.contains("cannot write the result to stdout"), "{err}");
+        .assert()
+        .code(1)
+        .stderr(contains("cannot write the result to stdout"));
     // The checkout exists: the way to get its answer again is given.
     let key = server
         .only_request()
         .header("x-idempotency-key")
         .unwrap()
         .to_string();
-    assert!(err.contains(&format!("--idempotency-key {key}")), "{err}");
+    assert.stderr(contains(format!("--idempotency-key {key}")));
 }
 
 #[test]
 fn plain_http_to_a_remote_host_is_refused() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", "http://api.orqex.com/v1")
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("clear text"), "{}", stderr(&out));
+        .assert()
+        .code(2)
+        .stderr(contains("clear text"));
 }
 
 #[test]
 fn unknown_flags_are_usage_errors() {
-    let sb = Sandbox::new();
-    let out = sb.cmd().args(CREATE).arg("--amout").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--amout"));
+    Sandbox::new()
+        .cmd()
+        .args(CREATE)
+        .arg("--amout")
+        .assert()
+        .code(2)
+        .stderr(contains("--amout"));
 }
 
 #[test]
 fn the_key_is_never_accepted_as_a_flag() {
     let sb = Sandbox::new();
     for flag in ["--key", "--secret-key", "--api-key"] {
-        let out = sb.cmd().args(CREATE).args([flag, KEY]).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{flag}");
-        assert!(
-            stderr(&out).contains("set ORQEX_SECRET_KEY"),
-            "{}",
-            stderr(&out)
-        );
-        assert_no_key(&out);
+        // The flag itself is refused, whatever its value...
+        sb.cmd()
+            .args(CREATE)
+            .args([flag, "not-a-key"])
+            .assert()
+            .append_context("flag", flag)
+            .code(2)
+            .stderr(format!(
+                "orqex: unexpected argument '{flag}'; the secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`; see --help\n"
+            ));
+        // ...and a key given with it is never repeated.
+        let assert = sb
+            .cmd()
+            .args(CREATE)
+            .args([flag, KEY])
+            .assert()
+            .append_context("flag", flag)
+            .code(2)
+            .stderr(contains("set ORQEX_SECRET_KEY"));
+        assert_no_key(assert.get_output());
     }
 }
 
@@ -504,8 +471,7 @@ fn key_and_profile_come_from_the_config_file() {
         if let Some((k, v)) = env {
             cmd.env(k, v);
         }
-        let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        cmd.assert().code(0);
         let reqs = server.requests();
         reqs.last()
             .unwrap()
@@ -532,72 +498,57 @@ fn key_and_profile_come_from_the_config_file() {
 fn a_malformed_config_file_is_exit_2_naming_file_and_line() {
     let sb = Sandbox::new();
     let path = sb.write_config("[profiles.shop]\nsecret_key = sk_sandbox_test_0000_0000_shop\n");
-    let out = sb.cmd().args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains(&path.display().to_string()) && err.contains("line 2"),
-        "{err}"
+    sb.cmd().args(CREATE).assert().code(2).stderr(
+        contains_all([path.display().to_string(), "line 2".into()])
+            .and(contains("test_0000_0000_shop").not()),
     );
-    assert!(!err.contains("test_0000_0000_shop"), "{err}");
 }
 
 #[test]
 fn help_shows_field_limits() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .args(["checkout", "create", "--help"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let help = stdout(&out);
-    for needle in [
-        "at most 500",
-        "at most 22",
-        "at most 2048",
-        "at most 10 keys",
-        "8-128",
-        "at least 1",
-    ] {
-        assert!(help.contains(needle), "{needle}");
-    }
+        .assert()
+        .code(0)
+        .stdout(contains_all([
+            "at most 500",
+            "at most 22",
+            "at most 2048",
+            "at most 10 keys",
+            "8-128",
+            "at least 1",
+        ]));
 }
 
 #[test]
 fn dry_run_works_whatever_the_key() {
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", "pk_test_publishable_0000")
         .args(CREATE)
         .arg("--dry-run")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
-        create_body()
-    );
+        .assert()
+        .code(0);
+    assert_eq!(stdout_json(assert.get_output()), create_body());
 }
 
 #[test]
 fn a_key_pasted_on_the_command_line_is_refused_without_repeating_it() {
     let sb = Sandbox::new();
     for extra in [&[KEY][..], &["--json", KEY], &["--amount", "50", KEY]] {
-        let out = sb
+        let assert = sb
             .cmd()
             .args(["checkout", "create"])
             .args(extra)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{extra:?}");
-        assert!(stderr(&out).contains(KEY_MASKED), "{}", stderr(&out));
-        assert_no_key(&out);
+            .assert()
+            .append_context("args", format!("{extra:?}"))
+            .code(2)
+            .stderr(contains(KEY_MASKED));
+        assert_no_key(assert.get_output());
     }
-    let out = sb.cmd().args(["login", KEY, KEY]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_no_key(&out);
+    let assert = sb.cmd().args(["login", KEY, KEY]).assert().code(2);
+    assert_no_key(assert.get_output());
 }
 
 #[test]
@@ -610,45 +561,35 @@ fn a_url_or_id_with_a_line_break_is_refused_not_printed() {
     });
     let sb = Sandbox::new();
     for format in ["url", "id"] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        sb.create(&server)
             .args([
                 "--output",
                 format,
                 "--idempotency-key",
                 "order-1024-attempt",
             ])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(6), "{format}");
-        assert!(out.stdout.is_empty(), "{format}");
-        assert!(
-            stderr(&out).contains("control character"),
-            "{}",
-            stderr(&out)
-        );
-        assert!(stderr(&out).contains("--idempotency-key order-1024-attempt"));
+            .assert()
+            .append_context("format", format)
+            .code(6)
+            .stdout("")
+            .stderr(contains_all([
+                "control character",
+                "--idempotency-key order-1024-attempt",
+            ]));
     }
 }
 
 #[test]
 fn get_refuses_a_secret_key_given_as_the_id() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", KEY])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("looks like a secret key"),
-        "{}",
-        stderr(&out)
-    );
-    assert_no_key(&out);
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(2)
+        .stderr(contains("looks like a secret key"));
+    assert_no_key(assert.get_output());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -665,36 +606,29 @@ fn a_key_pasted_into_any_flag_is_refused_before_anything_happens() {
         &["--json", "--return-url", KEY],
     ];
     for extra in cases {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        let assert = sb
+            .create(&server)
             .args(extra)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{extra:?}");
-        let err = stderr(&out);
-        assert!(
-            err.contains("looks like a secret key") && err.contains(KEY_MASKED),
-            "{err}"
-        );
-        assert_no_key(&out);
+            .assert()
+            .append_context("args", format!("{extra:?}"))
+            .code(2)
+            .stderr(contains_all(["looks like a secret key", KEY_MASKED]));
+        assert_no_key(assert.get_output());
     }
     // With --json the refusal is JSON too.
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = sb
+        .create(&server)
         .args(["--json", "--city", KEY])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+        .assert()
+        .code(2);
+    let v: Value = serde_json::from_str(stderr(assert.get_output()).trim()).unwrap();
     assert_eq!(v["exit_code"], 2);
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
 fn control_characters_typed_by_the_user_are_shown_escaped_in_errors() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .args([
             "checkout",
@@ -703,54 +637,50 @@ fn control_characters_typed_by_the_user_are_shown_escaped_in_errors() {
             "X\u{1b}[31mO\nZ",
             "--dry-run",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(!err.contains('\u{1b}'), "{err:?}");
-    assert!(
-        err.contains("`X\\x1b[31mO\\nZ` is not a three-letter"),
-        "{err}"
-    );
+        .assert()
+        .code(2)
+        .stderr(
+            contains("\u{1b}")
+                .not()
+                .and(contains("`X\\x1b[31mO\\nZ` is not a three-letter")),
+        );
 }
 
 #[test]
 fn a_metadata_key_given_twice_on_the_command_line_is_refused() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
     // ` order` is trimmed to `order`: the same key.
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["-m", "order=1024", "--metadata", " order=1025"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "orqex: invalid input: 1 problem; nothing was sent\n  \
-         metadata.order (--metadata): is given twice (`order=1024`, then ` order=1025`); give each key once\n"
-    );
-    assert!(out.stdout.is_empty());
-    assert!(server.requests().is_empty(), "something was sent");
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "orqex: invalid input: 1 problem; nothing was sent\n  \
+             metadata.order (--metadata): is given twice (`order=1024`, then ` order=1025`); give each key once\n",
+        );
+    server.assert_hits(0);
 }
 
 #[test]
 fn a_metadata_flag_still_overrides_the_json_key_of_the_same_name() {
     let server = Server::created("cs_layered");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["--data", r#"{"metadata": {"order": "1024"}}"#])
         .args(["-m", "order=1025"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     assert_eq!(
         server.only_request().json()["metadata"],
         json!({"order": "1025"})
     );
+}
+
+/// The whole stderr of a create refused for one field.
+fn one_problem(field: &str, flag: &str, message: &str) -> String {
+    format!("orqex: invalid input: 1 problem; nothing was sent\n  {field} ({flag}): {message}\n")
 }
 
 #[test]
@@ -793,23 +723,15 @@ fn a_url_whose_host_or_port_cannot_be_reached_is_refused() {
             ("--return-url", "return_url"),
             ("--webhook-url", "webhook_url"),
         ] {
-            let out = sb
-                .cmd_for(&server)
-                .args(CREATE)
+            sb.create(&server)
                 .args([flag, url])
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
-            assert_eq!(
-                stderr(&out),
-                format!(
-                    "orqex: invalid input: 1 problem; nothing was sent\n  {field} ({flag}): {message}\n"
-                ),
-                "{url}"
-            );
+                .assert()
+                .append_context("url", url)
+                .code(2)
+                .stderr(one_problem(field, flag, &message));
         }
     }
-    assert!(server.requests().is_empty(), "something was sent");
+    server.assert_hits(0);
 }
 
 #[test]
@@ -825,13 +747,11 @@ fn urls_with_names_addresses_and_ports_that_work_are_sent() {
         "http://[::1]:1/",
         "https://user@shop.example.com/",
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        sb.create(&server)
             .args(["--return-url", url])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{url}: {}", stderr(&out));
+            .assert()
+            .append_context("url", url)
+            .code(0);
     }
     let sent: Vec<Value> = server
         .requests()
@@ -845,28 +765,24 @@ fn urls_with_names_addresses_and_ports_that_work_are_sent() {
 #[test]
 fn metadata_flags_get_the_text_checks() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["-m", "note=a\u{1b}[1Ab", "-m", "k\u{1b}]0;x\u{7}=v"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "orqex: invalid input: 2 problems; nothing was sent\n  \
-         metadata.note (--metadata): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n  \
-         metadata.k\\x1b]0;x\\x07 (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n"
-    );
-    assert!(server.requests().is_empty(), "something was sent");
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: invalid input: 2 problems; nothing was sent\n  \
+             metadata.note (--metadata): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n  \
+             metadata.k\\x1b]0;x\\x07 (--metadata): the key contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)\n",
+        );
+    server.assert_hits(0);
 }
 
 #[test]
 fn text_that_would_drive_or_fool_a_terminal_is_refused_and_shown_escaped() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = sb
+    let remove = "remove it (line breaks, tabs and escape codes are not allowed)";
+    Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "create", "--amount", "50", "--currency", "XOF"])
         .args(["--email", "ama@example.com"])
@@ -879,19 +795,14 @@ fn text_that_would_drive_or_fool_a_terminal_is_refused_and_shown_escaped() {
             "--last-name",
             "\u{200b}\u{200d}",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let remove = "remove it (line breaks, tabs and escape codes are not allowed)";
-    assert_eq!(
-        stderr(&out),
-        format!(
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
             "orqex: invalid input: 3 problems; nothing was sent\n\
              \x20 description (--description): contains the control character \\x1b; {remove}\n\
              \x20 customer.first_name (--first-name): contains the control character \\u202e; {remove}\n\
              \x20 customer.last_name (--last-name): is made only of invisible characters; give visible text\n"
-        )
-    );
-    assert!(out.stdout.is_empty());
-    assert!(server.requests().is_empty(), "something was sent");
+        ));
+    server.assert_hits(0);
 }

@@ -183,12 +183,11 @@ fn a_profile_named_but_not_in_the_file_is_said() {
 fn login_over_a_stored_key_asks_first_at_a_terminal() {
     use crate::common::pty::*;
     let sb = Sandbox::new();
-    let mut cmd = sb.cmd();
-    cmd.arg("login")
-        .arg("--with-key")
-        .stdin(std::process::Stdio::piped());
-    let out = with_stdin(&mut cmd, format!("{KEY}\n").as_bytes());
-    assert_eq!(out.status.code(), Some(0));
+    sb.cmd()
+        .args(["login", "--with-key"])
+        .write_stdin(format!("{KEY}\n"))
+        .assert()
+        .code(0);
 
     let mut login = sb.cmd();
     login.arg("login");

@@ -10,14 +10,13 @@ fn get_sends_a_bare_get_and_prints_the_url() {
         Reply::json(200, checkout_with_status("cs_abc123", "open", "pending"))
     });
     let sb = Sandbox::new();
-    let out = sb
+    let assert = sb
         .cmd_for(&server)
         .args(["checkout", "get", "cs_abc123"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_abc123\n");
-    assert_eq!(stderr(&out), "");
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_abc123\n")
+        .stderr("");
 
     let req = server.only_request();
     assert_eq!(req.method, "GET");
@@ -31,7 +30,7 @@ fn get_sends_a_bare_get_and_prints_the_url() {
     assert!(req.body.is_empty());
     assert_eq!(req.header("content-type"), None);
     assert_eq!(req.header("x-idempotency-key"), None);
-    assert_no_key(&out);
+    assert_no_key(assert.get_output());
 }
 
 #[test]
@@ -40,14 +39,12 @@ fn get_json_prints_the_whole_answer() {
     let reply = body.clone();
     let server = Server::start(move |_, _| Reply::json(200, reply.clone()));
     let sb = Sandbox::new();
-    let out = sb
+    let assert = sb
         .cmd_for(&server)
         .args(["checkout", "get", "cs_abc123", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed, body);
+        .assert()
+        .code(0);
+    assert_eq!(stdout_json(assert.get_output()), body);
 }
 
 #[test]
@@ -57,17 +54,14 @@ fn unknown_id_is_exit_4_with_the_api_message() {
             .with_header("X-Request-Id", "req_missing_1")
     });
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
+    sb.cmd_for(&server)
         .args(["checkout", "get", "cs_nope"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert_eq!(stdout(&out), "");
-    assert_eq!(
-        stderr(&out),
-        "orqex: the API answered 404: Checkout session not found. (request id req_missing_1)\n  the key in use is sk_sandbox_***fake, a sandbox key: a live checkout is found only with a live key\n"
-    );
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(
+            "orqex: the API answered 404: Checkout session not found. (request id req_missing_1)\n  the key in use is sk_sandbox_***fake, a sandbox key: a live checkout is found only with a live key\n",
+        );
     assert_eq!(server.only_request().path, "/v1/payment/checkouts/cs_nope");
     // With a live key, the other way round; the JSON error says it too.
     let out = sb
@@ -99,46 +93,36 @@ fn ids_that_could_change_the_path_are_refused_before_sending() {
         "",
         "é",
     ] {
-        let out = sb
-            .cmd_for(&server)
+        sb.cmd_for(&server)
             .args(["checkout", "get", bad])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
-        let err = stderr(&out);
-        assert!(
-            err.starts_with("orqex: CHECKOUT_ID `") && err.contains("is not a checkout id"),
-            "{bad}: {err}"
-        );
-        assert_eq!(err.lines().count(), 1, "{err}");
+            .assert()
+            .append_context("id", format!("{bad:?}"))
+            .code(2)
+            .stderr(
+                predicate::str::starts_with("orqex: CHECKOUT_ID `")
+                    .and(contains("is not a checkout id"))
+                    .and(one_line()),
+            );
     }
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
 fn get_needs_a_key() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .args(["checkout", "get", "cs_abc123"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).starts_with("orqex: no secret key"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with("orqex: no secret key"));
 }
 
 #[test]
 fn get_without_an_id_is_a_usage_error() {
-    let sb = Sandbox::new();
-    let out = sb.cmd().args(["checkout", "get"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("<CHECKOUT_ID|URL>"),
-        "{}",
-        stderr(&out)
-    );
+    Sandbox::new()
+        .cmd()
+        .args(["checkout", "get"])
+        .assert()
+        .code(2)
+        .stderr(contains("<CHECKOUT_ID|URL>"));
 }

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::pty::*;
 use crate::common::*;
@@ -20,8 +20,12 @@ fn slow(secs: u64) -> Server {
     })
 }
 
-fn last_json_line(text: &str) -> Value {
-    serde_json::from_str(text.lines().last().expect("a line")).expect("a JSON line")
+/// A writable handle on /dev/full, where every write fails with ENOSPC.
+fn dev_full() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
 }
 
 #[test]
@@ -33,33 +37,29 @@ fn sigterm_and_sighup_while_a_create_is_in_flight_print_the_flag_to_retry_and_en
     ] {
         for json in [false, true] {
             let sb = Sandbox::new();
-            let mut cmd = sb.cmd_for(&server);
-            cmd.args(CREATE)
-                .args(["--idempotency-key", "order-1024-signal"]);
+            let mut cmd = sb.create(&server);
+            cmd.args(["--idempotency-key", "order-1024-signal"]);
             if json {
                 cmd.arg("--json");
             }
             let before = server.requests().len();
             let out = signal_once_sent(&server, before + 1, spawn_piped(&mut cmd), signal);
             assert_died_by(&out, number);
-            assert!(out.stdout.is_empty());
-            let err = stderr(&out);
             if json {
                 assert_eq!(
-                    last_json_line(&err),
+                    last_json_line(&out),
                     json!({"status": null,
                            "message": format!("{words} while sending; the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal"),
                            "errors": {}, "request_id": null,
                            "idempotency_key": "order-1024-signal", "exit_code": status})
                 );
-            } else {
-                assert_eq!(
-                    err,
-                    // No empty line first: stderr is a log here, not a terminal.
-                    format!(
-                        "orqex: {words} while sending\n  the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal\n"
-                    )
-                );
+            }
+            let assert = out.assert().stdout("");
+            if !json {
+                // No empty line first: stderr is a log here, not a terminal.
+                assert.stderr(format!(
+                    "orqex: {words} while sending\n  the checkout may or may not exist; retry safely with: --idempotency-key order-1024-signal\n"
+                ));
             }
         }
     }
@@ -70,46 +70,28 @@ fn a_shell_sees_128_plus_the_signal() {
     let server = slow(30);
     let sb = Sandbox::new();
     let pid_file = sb.home.path().join("pid");
-    let cmd = sb.cmd_for(&server);
-    let program = cmd.get_program().to_owned();
-    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
-    let envs: Vec<_> = cmd
-        .get_envs()
-        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
-        .collect();
-    let mut shell = Command::new("sh");
-    shell
-        .env_clear()
-        .envs(envs)
-        .env("PID_FILE", &pid_file)
-        .args([
-            "-c",
-            r#""$@" & echo $! > "$PID_FILE"; wait $!; echo "status=$?""#,
-            "sh",
-        ])
-        .arg(program)
-        .args(args)
-        .args(CREATE)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = shell.spawn().unwrap();
+    let mut shell = sh(
+        &sb.create(&server),
+        r#""$0" "$@" & echo $! > "$PID_FILE"; wait $!; echo "status=$?""#,
+    );
+    shell.env("PID_FILE", &pid_file);
+    let child = spawn_piped(&mut shell);
     let start = std::time::Instant::now();
     while server.requests().is_empty() {
         assert!(start.elapsed() < Duration::from_secs(20), "no request");
         std::thread::sleep(Duration::from_millis(20));
     }
     let pid = std::fs::read_to_string(&pid_file).unwrap();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", pid.trim()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(stdout(&out), "status=143\n");
-    assert!(stderr(&out).contains("retry safely with: --idempotency-key orq_"));
+    Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .assert()
+        .success();
+    child
+        .wait_with_output()
+        .unwrap()
+        .assert()
+        .stdout("status=143\n")
+        .stderr(contains("retry safely with: --idempotency-key orq_"));
 }
 
 #[test]
@@ -121,48 +103,27 @@ fn a_signal_ignored_on_entry_stays_ignored_as_under_nohup() {
         )
     });
     let sb = Sandbox::new();
-    let mut cmd = sb.cmd_for(&server);
-    let program = cmd.get_program().to_owned();
-    cmd.args(CREATE);
-    let mut shell = Command::new("sh");
-    shell
-        .env_clear()
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
-        .args(["-c", r#"trap '' HUP; exec "$@""#, "sh"])
-        .arg(program)
-        .args(cmd.get_args())
-        .stdin(Stdio::null());
-    let out = signal_once_sent(&server, 1, spawn_piped(&mut shell), "HUP");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_nohup\n");
+    let mut shell = sh(&sb.create(&server), r#"trap '' HUP; exec "$0" "$@""#);
+    signal_once_sent(&server, 1, spawn_piped(&mut shell), "HUP")
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_nohup\n");
 }
 
 #[test]
 fn sigterm_during_a_batch_names_the_batch_key() {
     let server = slow(30);
     let sb = Sandbox::new();
-    let rows = sb.home.path().join("rows.jsonl");
-    std::fs::write(
-        &rows,
-        r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#,
-    )
-    .unwrap();
+    let rows = sb.file("rows.jsonl", ONE_ROW);
     let mut cmd = sb.cmd_for(&server);
     cmd.args(["checkout", "create", "--batch"])
         .arg(&rows)
         .args(["--idempotency-key", "batch-2026-11-28"]);
     let out = signal_once_sent(&server, 1, spawn_piped(&mut cmd), "TERM");
     assert_died_by(&out, 15);
-    assert!(
-        stderr(&out).contains(
-            "orqex: terminated (SIGTERM) while sending\n  rows being sent may or may not have been created; re-run the same file with --idempotency-key batch-2026-11-28"
-        ),
-        "{}",
-        stderr(&out)
-    );
+    out.assert().stderr(contains(
+        "orqex: terminated (SIGTERM) while sending\n  rows being sent may or may not have been created; re-run the same file with --idempotency-key batch-2026-11-28",
+    ));
 }
 
 #[test]
@@ -178,13 +139,12 @@ fn sighup_while_waiting_says_the_checkout_exists() {
         }
     });
     let sb = Sandbox::new();
-    let mut cmd = sb.cmd_for(&server);
-    cmd.args(CREATE)
-        .args(["--idempotency-key", "order-1024-hup", "--wait", "--json"]);
+    let mut cmd = sb.create(&server);
+    cmd.args(["--idempotency-key", "order-1024-hup", "--wait", "--json"]);
     let out = signal_once_sent(&server, 2, spawn_piped(&mut cmd), "HUP");
     assert_died_by(&out, 1);
     assert_eq!(
-        last_json_line(&stderr(&out)),
+        last_json_line(&out),
         json!({"status": null,
                "message": "hung up (SIGHUP) while waiting for payment; checkout cs_hup_wait exists (created with --idempotency-key order-1024-hup); wait again with: orqex checkout get cs_hup_wait --wait",
                "errors": {}, "request_id": null,
@@ -192,30 +152,41 @@ fn sighup_while_waiting_says_the_checkout_exists() {
     );
 }
 
+/// `signal` sent to orqex while it asks for the currency: it says `words` and ends with the
+/// shell's `status`, the terminal as it was.
+fn signal_at_a_prompt(signal: expectrl::process::unix::Signal, words: &str, status: i32) {
+    let server = Server::created("cs_never");
+    let sb = Sandbox::new();
+    let mut orqex = sb.cmd_for(&server);
+    orqex.args(["checkout", "create", "--amount", "50"]);
+    let mut p = spawn_cmd(orqex);
+    p.expect("Currency, ISO 4217");
+    p.wait_for_raw();
+    p.session.get_process_mut().kill(signal).unwrap();
+    let (out, code) = p.finish();
+    assert_eq!(code, status, "{out}");
+    assert!(
+        out.contains(&format!("orqex: {words}; nothing was sent or saved")),
+        "{out}"
+    );
+    server.assert_hits(0);
+    assert_terminal_restored(&p, &out);
+}
+
 #[test]
 fn sigterm_and_sighup_at_a_prompt_give_the_terminal_back() {
     use expectrl::process::unix::Signal;
-    for (signal, words, status) in [
-        (Signal::SIGTERM, "terminated (SIGTERM)", 143),
-        (Signal::SIGHUP, "hung up (SIGHUP)", 129),
-    ] {
-        let server = Server::created("cs_never");
-        let sb = Sandbox::new();
-        let mut orqex = sb.cmd_for(&server);
-        orqex.args(["checkout", "create", "--amount", "50"]);
-        let mut p = spawn_cmd(orqex);
-        p.expect("Currency, ISO 4217");
-        p.wait_for_raw();
-        p.session.get_process_mut().kill(signal).unwrap();
-        let (out, code) = p.finish();
-        assert_eq!(code, status, "{out}");
-        assert!(
-            out.contains(&format!("orqex: {words}; nothing was sent or saved")),
-            "{out}"
-        );
-        assert!(server.requests().is_empty());
-        assert_terminal_restored(&p, &out);
-    }
+    signal_at_a_prompt(Signal::SIGTERM, "terminated (SIGTERM)", 143);
+    signal_at_a_prompt(Signal::SIGHUP, "hung up (SIGHUP)", 129);
+}
+
+#[test]
+fn sigquit_at_a_prompt_gives_the_terminal_back_too() {
+    signal_at_a_prompt(
+        expectrl::process::unix::Signal::SIGQUIT,
+        "quit (SIGQUIT)",
+        131,
+    );
 }
 
 #[test]
@@ -234,46 +205,36 @@ fn a_panic_at_a_prompt_gives_the_terminal_back() {
         out.contains("orqex: internal error (a bug, please report it): "),
         "{out}"
     );
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
     assert_terminal_restored(&p, &out);
 }
 
-/// `orqex ARGS` run by `sh -c 'exec "$@" REDIRECTION'`, so stdout or stderr can be closed.
+/// `orqex ARGS` run by `sh -c 'exec "$0" "$@" REDIRECTION'`, so stdout or stderr can be closed.
 fn through_shell(sb: &Sandbox, server: &Server, redirection: &str, args: &[&str]) -> Command {
-    let cmd = sb.cmd_for(server);
-    let mut shell = Command::new("sh");
-    shell
-        .env_clear()
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
-        .args(["-c", &format!(r#"exec "$@" {redirection}"#), "sh"])
-        .arg(cmd.get_program())
-        .args(args)
-        .stdin(Stdio::null());
-    shell
+    sh(
+        sb.cmd_for(server).args(args),
+        &format!(r#"exec "$0" "$@" {redirection}"#),
+    )
 }
 
 #[test]
 fn a_write_with_stdout_closed_from_the_start_sends_nothing() {
     let server = Server::created("cs_closed");
     let sb = Sandbox::new();
-    let rows = sb.home.path().join("rows.jsonl");
-    std::fs::write(&rows, "{}\n").unwrap();
+    let rows = sb.file("rows.jsonl", "{}\n");
     let rows = rows.to_string_lossy().into_owned();
     for args in [
         CREATE.to_vec(),
         vec!["checkout", "create", "--batch", &rows],
     ] {
-        let out = through_shell(&sb, &server, ">&-", &args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        assert_eq!(
-            stderr(&out),
-            "orqex: stdout is closed (>&-), so the answer could not be shown; nothing was sent: run again with stdout open, or redirect it to a file\n"
-        );
+        through_shell(&sb, &server, ">&-", &args)
+            .assert()
+            .code(1)
+            .stderr(
+                "orqex: stdout is closed (>&-), so the answer could not be shown; nothing was sent: run again with stdout open, or redirect it to a file\n",
+            );
     }
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -284,22 +245,15 @@ fn a_create_whose_reader_went_away_fails_and_says_how_to_get_the_checkout_back()
             Box::new(Reply::created("cs_epipe")),
         )
     });
-    let sb = Sandbox::new();
-    let mut child = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .args(["--idempotency-key", "order-1024-epipe"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(
+        Sandbox::new()
+            .create(&server)
+            .args(["--idempotency-key", "order-1024-epipe"]),
+    );
     // `| head -c0`: the reader is gone before the answer comes.
     drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "orqex: cannot write the result to stdout: its reader closed it\n  the checkout was created: run the same command with --idempotency-key order-1024-epipe to get its answer again\n"
+    child.wait_with_output().unwrap().assert().code(1).stderr(
+        "orqex: cannot write the result to stdout: its reader closed it\n  the checkout was created: run the same command with --idempotency-key order-1024-epipe to get its answer again\n",
     );
 }
 
@@ -312,9 +266,7 @@ fn a_batch_whose_reader_goes_away_stops_sending_and_names_the_batch_key() {
         )
     });
     let sb = Sandbox::new();
-    let rows = sb.home.path().join("rows.jsonl");
-    let row = r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#;
-    std::fs::write(&rows, format!("{row}\n").repeat(60)).unwrap();
+    let rows = sb.file("rows.jsonl", format!("{ONE_ROW}\n").repeat(60));
     for json in [false, true] {
         let before = server.requests().len();
         let mut cmd = sb.cmd_for(&server);
@@ -333,21 +285,18 @@ fn a_batch_whose_reader_goes_away_stops_sending_and_names_the_batch_key() {
         // `| head -c0`: the reader is gone before the first row's line.
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let sent = server.requests().len() - before;
         assert!(sent <= 8, "{sent} rows were sent after stdout closed");
-        let err = stderr(&out);
         if json {
-            let v = last_json_line(&err);
+            let v = last_json_line(&out);
             assert_eq!(v["idempotency_key"], "batch-closed-out");
             assert_eq!(v["exit_code"], 1);
-        } else {
-            assert!(
-                err.ends_with(
-                    "orqex: cannot write the result to stdout: its reader closed it\n  stopped sending rows; rows already sent may have been created: re-run the same file with --idempotency-key batch-closed-out to get every row's result (rows already created are replayed, not created again)\n"
-                ),
-                "{err}"
-            );
+        }
+        let assert = out.assert().code(1);
+        if !json {
+            assert.stderr(predicate::str::ends_with(
+                "orqex: cannot write the result to stdout: its reader closed it\n  stopped sending rows; rows already sent may have been created: re-run the same file with --idempotency-key batch-closed-out to get every row's result (rows already created are replayed, not created again)\n",
+            ));
         }
     }
 }
@@ -362,20 +311,13 @@ fn a_full_stderr_never_aborts_the_run() {
         (&ok, 0, "https://pay.orqex.com/c/cs_full_err\n"),
         (&refused, 4, ""),
     ] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
         // --verbose writes plenty to stderr.
-        let out = sb
-            .cmd_for(server)
-            .args(CREATE)
+        sb.create(server)
             .arg("--verbose")
-            .stderr(full)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(code));
-        assert_eq!(stdout(&out), stdout_text);
+            .stderr(dev_full())
+            .assert()
+            .code(code)
+            .stdout(stdout_text);
     }
 }
 
@@ -410,7 +352,7 @@ fn escape_codes_in_a_field_cannot_forge_the_live_confirmation() {
         ),
         "{out}"
     );
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -427,29 +369,20 @@ fn a_checkout_url_that_is_not_http_is_a_broken_answer() {
         let server = Server::start(move |_, _| Reply::json(201, body.clone()));
         let sb = Sandbox::new();
         for output in ["url", "env"] {
-            let out = sb
-                .cmd_for(&server)
-                .args(CREATE)
+            sb.create(&server)
                 .args(["--output", output])
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(6), "{url} {output}");
-            assert_eq!(stdout(&out), "", "{url} {output}");
-            assert!(
-                stderr(&out).contains("data.checkout.url `")
-                    && stderr(&out).contains("` is not an http(s) URL"),
-                "{}",
-                stderr(&out)
-            );
+                .assert()
+                .append_context("url", url)
+                .append_context("output", output)
+                .code(6)
+                .stdout("")
+                .stderr(contains_all([
+                    "data.checkout.url `",
+                    "` is not an http(s) URL",
+                ]));
         }
         // The whole answer is still the answer.
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
-            .arg("--json")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
+        sb.create(&server).arg("--json").assert().code(0);
     }
 }
 
@@ -475,14 +408,11 @@ fn open_gives_the_browser_neither_the_key_nor_anything_but_a_web_url() {
     let sb = Sandbox::new();
     let (browser, log) = recording_browser(sb.home.path());
     let server = Server::created("cs_open");
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .arg("--open")
         .env("BROWSER", &browser)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
         "args=https://pay.orqex.com/c/cs_open key=unset\n"
@@ -492,37 +422,27 @@ fn open_gives_the_browser_neither_the_key_nor_anything_but_a_web_url() {
     let mut body = checkout_body("cs_dash");
     body["data"]["checkout"]["url"] = json!("--new-window=file:///etc/passwd");
     let server = Server::start(move |_, _| Reply::json(201, body.clone()));
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--open", "--json"])
         .env("BROWSER", &browser)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "orqex: warning: the answer has no http(s) data.checkout.url to open\n"
-    );
+        .assert()
+        .code(0)
+        .stderr("orqex: warning: the answer has no http(s) data.checkout.url to open\n");
     assert!(!log.exists(), "the browser was started");
 }
 
 #[test]
 fn a_failing_browser_is_named_in_words() {
-    let sb = Sandbox::new();
     let server = Server::created("cs_open");
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .arg("--open")
         .env("BROWSER", "false")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stderr(&out),
-        "orqex: warning: cannot open a browser (`false` exited with status 1); open https://pay.orqex.com/c/cs_open yourself\n"
-    );
+        .assert()
+        .code(0)
+        .stderr(
+            "orqex: warning: cannot open a browser (`false` exited with status 1); open https://pay.orqex.com/c/cs_open yourself\n",
+        );
 }
 
 /// The retry waits `--verbose` reports, in seconds.
@@ -551,16 +471,14 @@ fn retry_after_as_an_http_date_or_decimal_seconds_is_honoured() {
                 Reply::created("cs_after")
             }
         });
-        let sb = Sandbox::new();
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        let assert = Sandbox::new()
+            .create(&server)
             .arg("--verbose")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        let waits = retry_waits(&stderr(&out));
-        assert_eq!(waits.len(), 1, "{}", stderr(&out));
+            .assert()
+            .code(0);
+        let err = stderr(assert.get_output());
+        let waits = retry_waits(&err);
+        assert_eq!(waits.len(), 1, "{err}");
         let (least, most) = if retry_after == "date" {
             (1.0, 2.0)
         } else {
@@ -582,23 +500,16 @@ fn a_body_cut_short_names_the_host() {
                 .to_vec(),
         )
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["--max-retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let err = stderr(&out);
-    assert!(
-        err.contains(&format!(
+        .assert()
+        .code(6)
+        .stderr(contains(format!(
             "its body could not be read: {} closed the connection",
             server.addr
-        )),
-        "{err}"
-    );
-    assert!(!err.contains(" : ") && !err.contains("to :"), "{err}");
+        )))
+        .stderr(contains(" : ").not().and(contains("to :").not()));
 }
 
 #[test]
@@ -611,20 +522,15 @@ fn an_oversized_body_says_whether_any_of_it_was_read() {
         raw.extend(std::iter::repeat_n(b' ', 11 * 1024 * 1024));
         Reply::Raw(raw)
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["--max-retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let err = stderr(&out);
-    assert!(
-        err.contains("larger than 10 MiB; refused after reading its first 10 MiB"),
-        "{err}"
-    );
-    assert!(!err.contains("without reading"), "{err}");
+        .assert()
+        .code(6)
+        .stderr(contains(
+            "larger than 10 MiB; refused after reading its first 10 MiB",
+        ))
+        .stderr(contains("without reading").not());
 }
 
 /// A key planted where no key belongs. Fake, and split by `_` so that nothing takes it for a
@@ -648,6 +554,18 @@ fn plant(what: &'static str) -> Plant {
     }
 }
 
+impl Plant {
+    fn env(mut self, name: &'static str, value: impl Into<String>) -> Plant {
+        self.env.push((name, value.into()));
+        self
+    }
+
+    fn config(mut self, text: String) -> Plant {
+        self.config = Some(text);
+        self
+    }
+}
+
 #[test]
 fn a_key_planted_in_any_setting_or_answer_is_never_printed() {
     // The API echoes the key wherever it can: in an object key, a value, an error.
@@ -668,101 +586,43 @@ fn a_key_planted_in_any_setting_or_answer_is_never_printed() {
     let with_key_in_path = |name: &str| dir_with_key.join(name).to_string_lossy().into_owned();
     let server_url = server.url();
 
-    let mut plants = vec![
-        {
-            let mut p = plant("ORQEX_BASE_URL as a path");
-            p.env
-                .push(("ORQEX_BASE_URL", format!("{server_url}/{PLANTED}")));
-            p
-        },
-        {
-            let mut p = plant("ORQEX_BASE_URL as the whole value");
-            p.env.push(("ORQEX_BASE_URL", PLANTED.to_string()));
-            p
-        },
-        {
-            let mut p = plant("ORQEX_CA_BUNDLE");
-            p.env.push(("ORQEX_CA_BUNDLE", with_key_in_path("ca.pem")));
-            p
-        },
-        {
-            let mut p = plant("ORQEX_PROFILE");
-            p.env.push(("ORQEX_PROFILE", PLANTED.to_string()));
-            p
-        },
-        {
-            let mut p = plant("ORQEX_CONFIG_DIR");
-            p.env.push(("ORQEX_CONFIG_DIR", with_key_in_path("config")));
-            p
-        },
-        {
-            let mut p = plant("a profile's base_url");
-            p.config = Some(format!("[profiles.default]\nbase_url = \"{PLANTED}\"\n"));
-            p
-        },
-        {
-            let mut p = plant("default_profile");
-            p.config = Some(format!("default_profile = \"{PLANTED}\"\n"));
-            p
-        },
-        {
-            let mut p = plant("a profile's name");
-            p.config = Some(format!("[profiles.{PLANTED}]\ncurrency = \"XOF\"\n"));
-            p
-        },
-        {
-            let mut p = plant("a TOML key name");
-            p.config = Some(format!("[profiles.default]\n{PLANTED} = \"x\"\n"));
-            p
-        },
-        {
-            let mut p = plant("the JSON body");
-            p.args = vec![
+    let plants = vec![
+        plant("ORQEX_BASE_URL as a path").env("ORQEX_BASE_URL", format!("{server_url}/{PLANTED}")),
+        plant("ORQEX_BASE_URL as the whole value").env("ORQEX_BASE_URL", PLANTED),
+        plant("ORQEX_CA_BUNDLE").env("ORQEX_CA_BUNDLE", with_key_in_path("ca.pem")),
+        plant("ORQEX_PROFILE").env("ORQEX_PROFILE", PLANTED),
+        plant("ORQEX_CONFIG_DIR").env("ORQEX_CONFIG_DIR", with_key_in_path("config")),
+        plant("a profile's base_url")
+            .config(format!("[profiles.default]\nbase_url = \"{PLANTED}\"\n")),
+        plant("default_profile").config(format!("default_profile = \"{PLANTED}\"\n")),
+        plant("a profile's name").config(format!("[profiles.{PLANTED}]\ncurrency = \"XOF\"\n")),
+        plant("a TOML key name").config(format!("[profiles.default]\n{PLANTED} = \"x\"\n")),
+        Plant {
+            args: vec![
                 "--data".into(),
                 format!("{{\"description\": \"{PLANTED}\", \"{PLANTED}\": 1}}"),
-            ];
-            p
+            ],
+            ..plant("the JSON body")
         },
         plant("the API's answer"),
+        // The key in use from the config file instead of the environment, so that its own
+        // masking is covered too.
+        plant("the key in use, from the file")
+            .config(format!("[profiles.default]\nsecret_key = \"{PLANTED}\"\n"))
+            .env("ORQEX_SECRET_KEY", ""),
     ];
-    // Every plant is also tried with the in-use key from the config file instead of the
-    // environment, so its own masking is covered too.
-    plants.push({
-        let mut p = plant("the key in use, from the file");
-        p.config = Some(format!("[profiles.default]\nsecret_key = \"{PLANTED}\"\n"));
-        p.env.push(("ORQEX_SECRET_KEY", String::new()));
-        p
-    });
 
+    let strings = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     let commands: Vec<Vec<String>> = vec![
-        CREATE.iter().map(|s| s.to_string()).collect(),
-        [CREATE, &["--dry-run"]]
-            .concat()
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        [CREATE, &["--json"]]
-            .concat()
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        ["checkout", "get", "cs_error"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        ["checkout", "get", "cs_error", "--json"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        vec!["config".into()],
-        vec!["config".into(), "--json".into()],
-        vec![
-            "config".into(),
-            "set".into(),
-            "currency".into(),
-            "XOF".into(),
-        ],
-        vec!["logout".into()],
+        strings(CREATE),
+        strings(&[CREATE, &["--dry-run"]].concat()),
+        strings(&[CREATE, &["--json"]].concat()),
+        strings(&["checkout", "get", "cs_error"]),
+        strings(&["checkout", "get", "cs_error", "--json"]),
+        strings(&["config"]),
+        strings(&["config", "--json"]),
+        strings(&["config", "set", "currency", "XOF"]),
+        strings(&["logout"]),
     ];
     let mut runs = 0;
     for p in &plants {
@@ -828,14 +688,11 @@ fn the_key_in_use_is_masked_even_where_it_does_not_look_like_a_key() {
 fn words_that_only_contain_a_key_prefix_are_not_refused() {
     let server = Server::created("cs_words");
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--statement-descriptor", "helpdesk_live_support"])
         .args(["-m", "sku=sk_blue_shirt", "-m", "note=sk_live_demo"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     let body = server.only_request().json();
     assert_eq!(body["statement_descriptor"], "helpdesk_live_support");
     assert_eq!(
@@ -844,57 +701,44 @@ fn words_that_only_contain_a_key_prefix_are_not_refused() {
     );
 
     // A whole key is refused wherever it stands in an argument, named masked.
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["-m", "note=sk_test_0000_0000_c123"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: an argument holds what looks like a secret key (sk_test_***c123); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`\n"
-    );
-    assert_eq!(server.requests().len(), 1);
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: an argument holds what looks like a secret key (sk_test_***c123); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`\n",
+        );
+    server.assert_hits(1);
 }
 
 #[test]
 fn keys_of_any_environment_are_masked_with_their_prefix() {
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", "sk_test_0000_0000_c123")
         .args(["config", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .code(0);
+    let report = stdout_json(assert.get_output());
     assert_eq!(report["secret_key"]["masked"], "sk_test_***c123");
 }
 
 #[test]
 fn the_flag_to_retry_with_is_shell_quoted() {
     let server = Server::start(|_, _| Reply::json(503, json!({"message": "busy"})));
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args([
             "--max-retries",
             "0",
             "--idempotency-key",
             "order-1024;b$(id)",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    assert!(
-        stderr(&out).ends_with(
-            "  the checkout may or may not exist; retry safely with: --idempotency-key 'order-1024;b$(id)'\n"
-        ),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(5)
+        .stderr(predicate::str::ends_with(
+            "  the checkout may or may not exist; retry safely with: --idempotency-key 'order-1024;b$(id)'\n",
+        ));
 }
 
 #[test]
@@ -908,21 +752,16 @@ fn the_key_in_use_is_refused_in_a_body_even_glued_to_a_word() {
             format!("{{\"metadata\": {{\"ref\": \"order_{KEY}\"}}}}"),
         ),
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        let assert = sb
+            .create(&server)
             .args([flag, &value])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{flag}");
-        assert!(
-            stderr(&out).contains(&format!("({KEY_MASKED})")),
-            "{}",
-            stderr(&out)
-        );
-        assert_no_key(&out);
+            .assert()
+            .append_context("flag", flag)
+            .code(2)
+            .stderr(contains(format!("({KEY_MASKED})")));
+        assert_no_key(assert.get_output());
     }
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -936,8 +775,8 @@ fn a_wait_that_fails_after_a_create_keeps_the_way_back_to_the_checkout() {
     });
     let sb = Sandbox::new();
     let run = |json: bool| {
-        let mut cmd = sb.cmd_for(&server);
-        cmd.args(CREATE).args([
+        let mut cmd = sb.create(&server);
+        cmd.args([
             "--idempotency-key",
             "order-1024-lost",
             "--wait",
@@ -947,18 +786,12 @@ fn a_wait_that_fails_after_a_create_keeps_the_way_back_to_the_checkout() {
         if json {
             cmd.arg("--json");
         }
-        cmd.output().unwrap()
+        cmd.assert().code(4)
     };
-    let out = run(false);
-    assert_eq!(out.status.code(), Some(4));
-    assert!(
-        stderr(&out).ends_with(
-            "orqex: the API answered 404: No such checkout (request id req_test_0001)\n  checkout cs_lost exists (created with --idempotency-key order-1024-lost); wait again with: orqex checkout get cs_lost --wait\n"
-        ),
-        "{}",
-        stderr(&out)
-    );
-    let v = last_json_line(&stderr(&run(true)));
+    run(false).stderr(predicate::str::ends_with(
+        "orqex: the API answered 404: No such checkout (request id req_test_0001)\n  checkout cs_lost exists (created with --idempotency-key order-1024-lost); wait again with: orqex checkout get cs_lost --wait\n",
+    ));
+    let v = last_json_line(run(true).get_output());
     assert_eq!(v["idempotency_key"], "order-1024-lost");
     assert_eq!(v["status"], 404);
 }
@@ -969,19 +802,13 @@ fn json_output_escapes_what_a_terminal_would_act_on() {
     body["data"]["checkout"]["note"] = json!("a\u{202e}b\u{85}c\u{7f}d\u{2028}e");
     let server = Server::start(move |_, _| Reply::json(201, body.clone()));
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = sb
+        .create(&server)
         .arg("--json")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
-    assert!(
-        text.contains(r#""note": "a\u202eb\u0085c\u007fd\u2028e""#),
-        "{text}"
-    );
-    let v: Value = serde_json::from_str(&text).unwrap();
+        .assert()
+        .code(0)
+        .stdout(contains(r#""note": "a\u202eb\u0085c\u007fd\u2028e""#));
+    let v = stdout_json(assert.get_output());
     assert_eq!(
         v["data"]["checkout"]["note"],
         "a\u{202e}b\u{85}c\u{7f}d\u{2028}e"
@@ -991,52 +818,25 @@ fn json_output_escapes_what_a_terminal_would_act_on() {
     let mut body = checkout_body("cs_\u{202e}1");
     body["data"]["checkout"]["url"] = json!("https://pay.orqex.com/c/1");
     let server = Server::start(move |_, _| Reply::json(201, body.clone()));
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["-o", "id"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    assert_eq!(stdout(&out), "");
+        .assert()
+        .code(6)
+        .stdout("");
 }
 
 #[test]
 fn a_key_that_does_not_say_sandbox_is_treated_as_live() {
     let server = Server::created("cs_prod");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
+    Sandbox::new()
+        .create(&server)
         .env("ORQEX_SECRET_KEY", "sk_prod_test_0000_0000_fake")
         .env("CI", "1")
-        .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stderr(&out),
-        "orqex: using a key that is not a sandbox key (sk_prod_***fake): this creates a real checkout\n"
-    );
-}
-
-#[test]
-fn sigquit_at_a_prompt_gives_the_terminal_back_too() {
-    use expectrl::process::unix::Signal;
-    let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let mut orqex = sb.cmd_for(&server);
-    orqex.args(["checkout", "create", "--amount", "50"]);
-    let mut p = spawn_cmd(orqex);
-    p.expect("Currency, ISO 4217");
-    p.wait_for_raw();
-    p.session.get_process_mut().kill(Signal::SIGQUIT).unwrap();
-    let (out, code) = p.finish();
-    assert_eq!(code, 131, "{out}");
-    assert!(
-        out.contains("orqex: quit (SIGQUIT); nothing was sent or saved"),
-        "{out}"
-    );
-    assert_terminal_restored(&p, &out);
+        .assert()
+        .code(0)
+        .stderr(
+            "orqex: using a key that is not a sandbox key (sk_prod_***fake): this creates a real checkout\n",
+        );
 }
 
 #[test]
@@ -1053,42 +853,29 @@ fn proxies_that_cannot_be_used_are_refused_and_a_refusing_proxy_is_named() {
             "HTTPS_PROXY is not a proxy URL orqex can use",
         ),
     ] {
-        let out = sb
-            .cmd_for(&server)
+        sb.create(&server)
             .env_remove("NO_PROXY")
             .env("HTTPS_PROXY", value)
-            .args(CREATE)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{value}");
-        assert!(
-            stderr(&out).starts_with(&format!("orqex: {words}")),
-            "{}",
-            stderr(&out)
-        );
-        assert!(!stderr(&out).contains("pw"));
+            .assert()
+            .append_context("HTTPS_PROXY", format!("{value:?}"))
+            .code(2)
+            .stderr(predicate::str::starts_with(format!("orqex: {words}")))
+            .stderr(contains("pw").not());
     }
     let proxy = dead_url();
     let proxy = proxy.trim_end_matches("/v1");
-    let out = sb
-        .cmd_for(&server)
+    sb.create(&server)
         .env_remove("NO_PROXY")
         .env("HTTP_PROXY", proxy)
-        .args(CREATE)
         .args(["--max-retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let err = stderr(&out);
-    assert!(
-        err.contains(&format!(
+        .assert()
+        .code(6)
+        .stderr(contains(format!(
             "cannot connect to the proxy {} on the way to {}: connection refused",
             proxy.trim_start_matches("http://"),
             server.addr
-        )),
-        "{err}"
-    );
-    assert!(server.requests().is_empty());
+        )));
+    server.assert_hits(0);
 }
 
 #[test]
@@ -1097,34 +884,30 @@ fn config_files_that_are_not_regular_or_too_large_are_refused() {
     let path = sb.write_config("");
     std::fs::remove_file(&path).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not a regular file"),
-        "{}",
-        stderr(&out)
-    );
+    sb.cmd()
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(contains("is not a regular file"));
     std::fs::remove_file(&path).unwrap();
     std::fs::write(&path, format!("# {}\n", "x".repeat(1024 * 1024))).unwrap();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is larger than 1 MiB"),
-        "{}",
-        stderr(&out)
-    );
+    sb.cmd()
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(contains("is larger than 1 MiB"));
 }
 
 #[test]
 fn help_and_version_that_cannot_be_written_exit_1() {
     let sb = Sandbox::new();
     for arg in ["--version", "--help"] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = sb.cmd().arg(arg).stdout(full).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{arg}");
+        sb.cmd()
+            .arg(arg)
+            .stdout(dev_full())
+            .assert()
+            .append_context("flag", arg)
+            .code(1);
     }
 }
 
@@ -1132,22 +915,18 @@ fn help_and_version_that_cannot_be_written_exit_1() {
 fn a_bad_ca_bundle_is_reported_before_any_word_about_live_money() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
+    sb.create(&server)
         .env("ORQEX_SECRET_KEY", LIVE_KEY)
         .env("ORQEX_CA_BUNDLE", sb.home.path().join("missing.pem"))
-        .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(!stderr(&out).contains("live"), "{}", stderr(&out));
-    let out = sb
+        .assert()
+        .code(2)
+        .stderr(contains("live").not());
+    let assert = sb
         .cmd()
         .env("ORQEX_CA_BUNDLE", sb.home.path().join("missing.pem"))
         .args(["config", "--json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert();
+    let v = stdout_json(assert.get_output());
     assert_eq!(v["ca_bundle"]["source"], "env");
     assert!(
         v["ca_bundle"]["problem"]
@@ -1167,20 +946,15 @@ fn sigterm_while_stdin_is_read_says_nothing_was_sent() {
     let mut child = spawn_piped(&mut cmd);
     let stdin = child.stdin.take();
     std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .assert()
+        .success();
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     assert_died_by(&out, 15);
-    assert_eq!(
-        stderr(&out),
-        "orqex: terminated (SIGTERM); nothing was sent or saved\n"
-    );
+    out.assert()
+        .stderr("orqex: terminated (SIGTERM); nothing was sent or saved\n");
 }
 
 #[test]
@@ -1188,28 +962,24 @@ fn an_answer_whose_id_could_change_the_path_is_a_broken_answer() {
     let mut body = checkout_with_status("cs_1", "open", "pending");
     body["data"]["checkout"]["id"] = json!("../../x");
     let server = Server::start(move |_, _| Reply::json(200, body.clone()));
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", "cs_1", "--wait", "--interval", "0.1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("data.checkout.id `../../x` is not a checkout id"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(server.requests().len(), 1);
+        .assert()
+        .code(6)
+        .stderr(contains("data.checkout.id `../../x` is not a checkout id"));
+    server.assert_hits(1);
 }
 
 #[test]
 fn an_empty_data_flag_says_what_it_takes() {
-    let sb = Sandbox::new();
-    let out = sb.cmd().args(CREATE).args(["--data", ""]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: --data needs a value: @FILE to read a file, - to read stdin, or the JSON itself\n"
-    );
+    Sandbox::new()
+        .cmd()
+        .args(CREATE)
+        .args(["--data", ""])
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: --data needs a value: @FILE to read a file, - to read stdin, or the JSON itself\n",
+        );
 }

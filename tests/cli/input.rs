@@ -2,7 +2,7 @@
 //! with flags and config defaults, and every way a body is refused (with nothing sent).
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
 use serde_json::{Value, json};
 
@@ -31,23 +31,47 @@ fn create() -> [&'static str; 2] {
     ["checkout", "create"]
 }
 
-/// Asserts a refused input: exit 2, one error line starting as expected, nothing sent.
-fn assert_refused(out: &Output, server: &Server, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains(needle), "missing {needle:?} in {err}");
-    assert!(err.starts_with("orqex: "), "{err}");
-    assert!(out.stdout.is_empty(), "{}", stdout(out));
-    assert!(server.requests().is_empty(), "something was sent");
+/// `orqex checkout create` with no body flag and `input` piped on stdin: the pipe is the body.
+fn piped(sb: &Sandbox, server: &Server, input: impl Into<Vec<u8>>) -> Assert {
+    sb.cmd_for(server)
+        .args(create())
+        .write_stdin(input)
+        .assert()
+}
+
+/// A refused input: exit 2, stderr starting `orqex: ` and holding `needle`, nothing on
+/// stdout, nothing sent.
+fn refused(assert: Assert, server: &Server, needle: &str) -> Assert {
+    let assert = assert
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with("orqex: ").and(contains(needle)));
+    server.assert_hits(0);
+    assert
+}
+
+/// The lines of stderr after the first (`orqex: invalid input: N problems; ...`).
+fn problems(assert: &Assert) -> Vec<String> {
+    stderr(assert.get_output())
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Text holding each of `lines` as a whole line after the first.
+fn has_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> predicates::BoxPredicate<str> {
+    contains_all(lines.into_iter().map(|l| format!("\n{l}\n")))
 }
 
 #[test]
 fn piped_json_is_the_body() {
     let server = Server::created("cs_piped");
-    let sb = Sandbox::new();
-    let out = with_stdin(sb.cmd_for(&server).args(create()), body_text().as_bytes());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_piped\n");
+    piped(&Sandbox::new(), &server, body_text())
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_piped\n")
+        // Read at once: no word about waiting for it.
+        .stderr("");
     let req = server.only_request();
     assert_eq!(
         (req.method.as_str(), req.path.as_str()),
@@ -66,16 +90,14 @@ fn piped_json_is_the_body() {
 fn data_at_file_is_read_and_piped_stdin_is_then_ignored() {
     let server = Server::created("cs_file");
     let sb = Sandbox::new();
-    let path = sb.home.path().join("body.json");
-    std::fs::write(&path, body_text()).unwrap();
-    let out = with_stdin(
-        sb.cmd_for(&server)
-            .args(create())
-            .arg("--data")
-            .arg(format!("@{}", path.display())),
-        br#"{"amount": 999, "description": "from stdin"}"#,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let path = sb.file("body.json", body_text());
+    sb.cmd_for(&server)
+        .args(create())
+        .arg("--data")
+        .arg(format!("@{}", path.display()))
+        .write_stdin(r#"{"amount": 999, "description": "from stdin"}"#)
+        .assert()
+        .code(0);
     assert_eq!(server.only_request().json(), body_json());
 }
 
@@ -83,18 +105,17 @@ fn data_at_file_is_read_and_piped_stdin_is_then_ignored() {
 fn data_dash_reads_stdin_and_inline_json_is_the_body() {
     let server = Server::created("cs_dash");
     let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()).args(["--data", "-"]),
-        body_text().as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = sb
-        .cmd_for(&server)
+    sb.cmd_for(&server)
+        .args(create())
+        .args(["--data", "-"])
+        .write_stdin(body_text())
+        .assert()
+        .code(0);
+    sb.cmd_for(&server)
         .args(create())
         .args(["-d", &body_text()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2);
     for r in reqs {
@@ -105,26 +126,25 @@ fn data_dash_reads_stdin_and_inline_json_is_the_body() {
 #[test]
 fn flags_override_json_field_by_field() {
     let server = Server::created("cs_merge");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server)
-            .args(create())
-            .args(["--data", "-"])
-            .args([
-                "--email",
-                "kofi@example.com",
-                "--amount",
-                "50",
-                "-m",
-                "channel=cli",
-                "-m",
-                "batch=7",
-                "--return-url",
-                "https://shop.example.com/thanks",
-            ]),
-        body_text().as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    Sandbox::new()
+        .cmd_for(&server)
+        .args(create())
+        .args(["--data", "-"])
+        .args([
+            "--email",
+            "kofi@example.com",
+            "--amount",
+            "50",
+            "-m",
+            "channel=cli",
+            "-m",
+            "batch=7",
+            "--return-url",
+            "https://shop.example.com/thanks",
+        ])
+        .write_stdin(body_text())
+        .assert()
+        .code(0);
     assert_eq!(
         server.only_request().body_text(),
         json!({
@@ -146,28 +166,28 @@ fn flags_override_json_field_by_field() {
 fn config_currency_is_the_lowest_layer() {
     let sb = Sandbox::new();
     sb.write_config("[profiles.default]\ncurrency = \"GHS\"\n");
-    let run = |json: &str, flags: &[&str]| -> Value {
-        let out = with_stdin(
-            sb.cmd()
-                .args(create())
-                .args(["--data", "-"])
-                .args(flags)
-                .arg("--dry-run"),
-            json.as_bytes(),
-        );
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()["currency"].clone()
+    let run = |json: String, flags: &[&str]| -> Value {
+        let assert = sb
+            .cmd()
+            .args(create())
+            .args(["--data", "-"])
+            .args(flags)
+            .arg("--dry-run")
+            .write_stdin(json)
+            .assert()
+            .code(0);
+        stdout_json(assert.get_output())["currency"].clone()
     };
     let rest = r#""amount": 50, "description": "d",
         "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}"#;
-    assert_eq!(run(&format!("{{{rest}}}"), &[]), "GHS");
+    assert_eq!(run(format!("{{{rest}}}"), &[]), "GHS");
     assert_eq!(
-        run(&format!("{{{rest}, \"currency\": \"xof\"}}"), &[]),
+        run(format!("{{{rest}, \"currency\": \"xof\"}}"), &[]),
         "XOF"
     );
     assert_eq!(
         run(
-            &format!("{{{rest}, \"currency\": \"XOF\"}}"),
+            format!("{{{rest}, \"currency\": \"XOF\"}}"),
             &["--currency", "NGN"]
         ),
         "NGN"
@@ -177,15 +197,13 @@ fn config_currency_is_the_lowest_layer() {
 #[test]
 fn the_merged_body_is_validated_with_the_flags_words_naming_where_each_value_came_from() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()),
-        br#"{"amount": 0, "currency": "XO", "description": "",
-             "customer": {"email": "ama@", "first_name": "Ama"}, "return_url": "nope"}"#,
-    );
-    assert_refused(&out, &server, "invalid input: 6 problems; nothing was sent");
-    let err = stderr(&out);
-    for line in [
+    refused(
+        piped(&Sandbox::new(), &server, r#"{"amount": 0, "currency": "XO", "description": "",
+                    "customer": {"email": "ama@", "first_name": "Ama"}, "return_url": "nope"}"#),
+        &server,
+        "invalid input: 6 problems; nothing was sent",
+    )
+    .stderr(has_lines([
         "  amount (stdin): `0` is below the minimum amount of 1",
         "  currency (stdin): `XO` is not a three-letter ISO 4217 currency code, like XOF",
         "  description (stdin): must not be empty",
@@ -193,22 +211,23 @@ fn the_merged_body_is_validated_with_the_flags_words_naming_where_each_value_cam
         // Missing: the flag is how to give it.
         "  customer.last_name (--last-name): is required; set it with --last-name",
         "  return_url (stdin): `nope` is not an absolute http(s) URL, like https://shop.example.com/thanks",
-    ] {
-        assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
-    }
+    ]));
 }
 
 #[test]
 fn a_json_missing_fields_lists_each_with_its_flag() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()),
-        br#"{"amount": 50, "customer": {"email": "ama@example.com"}}"#,
+    let assert = refused(
+        piped(
+            &Sandbox::new(),
+            &server,
+            r#"{"amount": 50, "customer": {"email": "ama@example.com"}}"#,
+        ),
+        &server,
+        "invalid input: 4 problems; nothing was sent",
     );
-    assert_refused(&out, &server, "invalid input: 4 problems; nothing was sent");
     assert_eq!(
-        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        problems(&assert),
         [
             "  currency (--currency): is required; set it with --currency",
             "  description (--description): is required; set it with --description",
@@ -223,12 +242,14 @@ fn empty_stdin_is_no_input() {
     let server = Server::created("cs_empty");
     let sb = Sandbox::new();
     // </dev/null, as in CI.
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    sb.create(&server).assert().code(0);
     // A pipe closed at once, and one with only white space.
     for input in [&b""[..], b"\n  \n"] {
-        let out = with_stdin(sb.cmd_for(&server).args(CREATE), input);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        sb.create(&server)
+            .write_stdin(input)
+            .assert()
+            .append_context("stdin", format!("{input:?}"))
+            .code(0);
     }
     let reqs = server.requests();
     assert_eq!(reqs.len(), 3);
@@ -236,47 +257,49 @@ fn empty_stdin_is_no_input() {
         assert_eq!(r.json(), create_body());
     }
     // With nothing at all, the missing fields are listed; it never waits.
-    let out = sb.cmd_for(&server).args(create()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("invalid input: 6 problems"),
-        "{}",
-        stderr(&out)
-    );
+    sb.cmd_for(&server)
+        .args(create())
+        .assert()
+        .code(2)
+        .stderr(contains("invalid input: 6 problems"));
 }
 
 #[test]
 fn an_explicit_empty_source_is_an_error() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let path = sb.home.path().join("empty.json");
-    std::fs::write(&path, "").unwrap();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .arg("--data")
-        .arg(format!("@{}", path.display()))
-        .output()
-        .unwrap();
-    assert_refused(&out, &server, "empty.json is empty");
-    let out = with_stdin(sb.cmd_for(&server).args(CREATE).args(["--data", "-"]), b"");
-    assert_refused(&out, &server, "the JSON on stdin is empty");
+    let path = sb.file("empty.json", "");
+    refused(
+        sb.create(&server)
+            .arg("--data")
+            .arg(format!("@{}", path.display()))
+            .assert(),
+        &server,
+        "empty.json is empty",
+    );
+    refused(
+        sb.create(&server)
+            .args(["--data", "-"])
+            .write_stdin("")
+            .assert(),
+        &server,
+        "the JSON on stdin is empty",
+    );
 }
 
 #[test]
 fn bad_json_is_one_line_with_line_and_column() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()),
-        b"{\n  \"amount\": 50,\n  \"currency\" \"XOF\"\n}\n",
-    );
-    assert_refused(&out, &server, "the JSON on stdin is not valid JSON");
-    let err = stderr(&out);
-    assert_eq!(
-        err,
-        "orqex: the JSON on stdin is not valid JSON: expected `:` at line 3 column 14\n"
-    );
+    refused(
+        piped(
+            &Sandbox::new(),
+            &server,
+            "{\n  \"amount\": 50,\n  \"currency\" \"XOF\"\n}\n",
+        ),
+        &server,
+        "the JSON on stdin is not valid JSON",
+    )
+    .stderr("orqex: the JSON on stdin is not valid JSON: expected `:` at line 3 column 14\n");
 }
 
 #[test]
@@ -289,58 +312,50 @@ fn a_value_that_is_not_an_object_is_refused() {
         ("50", "a number"),
         ("null", "null"),
     ] {
-        let out = with_stdin(sb.cmd_for(&server).args(create()), input.as_bytes());
-        assert_refused(
-            &out,
+        refused(
+            piped(&sb, &server, input),
             &server,
             &format!("the JSON on stdin is {kind}, not an object"),
-        );
-        assert_eq!(stderr(&out).lines().count(), 1);
+        )
+        .stderr(one_line());
     }
 }
 
 #[test]
 fn unknown_fields_name_the_path_and_the_closest_field() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
     let mut body: Value = serde_json::from_str(&body_text()).unwrap();
     body["customer"]["emial"] = json!("x@example.com");
     body["amout"] = json!(5);
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()).args(["--data", "-"]),
-        body.to_string().as_bytes(),
-    );
-    assert_refused(&out, &server, "invalid input: 2 problems; nothing was sent");
-    let err = stderr(&out);
-    assert!(
-        err.contains("  customer.emial (stdin): unknown field; did you mean `customer.email`?"),
-        "{err}"
-    );
-    assert!(
-        err.contains("  amout (stdin): unknown field; did you mean `amount`?"),
-        "{err}"
-    );
+    refused(
+        Sandbox::new()
+            .cmd_for(&server)
+            .args(create())
+            .args(["--data", "-"])
+            .write_stdin(body.to_string())
+            .assert(),
+        &server,
+        "invalid input: 2 problems; nothing was sent",
+    )
+    .stderr(contains_all([
+        "  customer.emial (stdin): unknown field; did you mean `customer.email`?",
+        "  amout (stdin): unknown field; did you mean `amount`?",
+    ]));
 }
 
 #[test]
 fn an_unknown_field_in_a_file_names_the_file() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let path = sb.home.path().join("body.json");
-    std::fs::write(
-        &path,
+    let path = sb.file(
+        "body.json",
         r#"{"restriction": {"phone": {"numbr": "0700000000"}}}"#,
-    )
-    .unwrap();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .arg("--data")
-        .arg(format!("@{}", path.display()))
-        .output()
-        .unwrap();
-    assert_refused(
-        &out,
+    );
+    refused(
+        sb.create(&server)
+            .arg("--data")
+            .arg(format!("@{}", path.display()))
+            .assert(),
         &server,
         &format!(
             "  restriction.phone.numbr ({}): unknown field; did you mean `restriction.phone.number`?",
@@ -352,84 +367,70 @@ fn an_unknown_field_in_a_file_names_the_file() {
 #[test]
 fn wrong_types_are_refused_with_their_path() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()),
-        br#"{"amount": "50", "currency": "XOF", "description": "d",
-             "customer": {"email": "a@example.com", "first_name": ["Ama"], "last_name": "M"},
-             "metadata": "x"}"#,
-    );
-    assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
-    let err = stderr(&out);
-    for line in [
+    refused(
+        piped(
+            &Sandbox::new(),
+            &server,
+            r#"{"amount": "50", "currency": "XOF", "description": "d",
+                    "customer": {"email": "a@example.com", "first_name": ["Ama"], "last_name": "M"},
+                    "metadata": "x"}"#,
+        ),
+        &server,
+        "invalid input: 3 problems; nothing was sent",
+    )
+    .stderr(has_lines([
         "  amount (stdin): must be a number, like 50 (not in quotes); got a string",
         "  customer.first_name (stdin): must be a string; got an array",
         "  metadata (stdin): must be an object; got a string",
-    ] {
-        assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
-    }
+    ]));
 }
 
 #[test]
 fn a_flag_overrides_a_json_field_of_the_wrong_type_and_the_rest_is_still_checked() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .args([
-            "--dry-run",
-            "--data",
-            r#"{"amount": "x", "customer": {"email": "bad@"}}"#,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--dry-run"])
-        .args([
-            "--data",
-            r#"{"amount": "x", "customer": {"email": "bad@"}}"#,
-        ])
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        err.starts_with("orqex: invalid input: 6 problems; nothing was sent\n"),
-        "{err}"
-    );
-    for line in [
-        "  amount (--data): must be a number, like 50 (not in quotes); got a string",
-        "  customer.email (--data): `bad@` is not a valid email address, like ama@example.com",
-        "  currency (--currency): is required; set it with --currency",
-    ] {
-        assert!(err.lines().any(|l| l == line), "missing {line:?} in {err}");
-    }
+    let data = r#"{"amount": "x", "customer": {"email": "bad@"}}"#;
+    sb.create(&server)
+        .args(["--dry-run", "--data", data])
+        .assert()
+        .code(0);
+    sb.cmd_for(&server)
+        .args(["checkout", "create", "--dry-run", "--data", data])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "orqex: invalid input: 6 problems; nothing was sent\n",
+        ))
+        .stderr(has_lines([
+            "  amount (--data): must be a number, like 50 (not in quotes); got a string",
+            "  customer.email (--data): `bad@` is not a valid email address, like ama@example.com",
+            "  currency (--currency): is required; set it with --currency",
+        ]));
 }
 
 #[test]
 fn a_field_given_twice_is_refused() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
-        br#"{"amount": 50, "amount": 5000}"#,
+    refused(
+        Sandbox::new()
+            .create(&server)
+            .args(["--data", "-"])
+            .write_stdin(r#"{"amount": 50, "amount": 5000}"#)
+            .assert(),
+        &server,
+        "duplicate field `amount`",
     );
-    assert_refused(&out, &server, "duplicate field `amount`");
 }
 
 #[test]
 fn invalid_utf8_is_refused() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
-        b"{\"description\": \"caf\xE9\"}",
-    );
-    assert_refused(
-        &out,
+    refused(
+        Sandbox::new()
+            .create(&server)
+            .args(["--data", "-"])
+            .write_stdin(&b"{\"description\": \"caf\xE9\"}"[..])
+            .assert(),
         &server,
         "the JSON on stdin is not valid UTF-8 (line 1, column 21); save it as UTF-8",
     );
@@ -439,15 +440,11 @@ fn invalid_utf8_is_refused() {
 fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let mut child = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .args(["--data", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(
+        sb.create(&server)
+            .args(["--data", "-"])
+            .stdin(Stdio::piped()),
+    );
     let mut stdin = child.stdin.take().unwrap();
     // Up to 64 MiB of an endless description; orqex must stop after 1 MiB + 1 byte.
     let writer = std::thread::spawn(move || {
@@ -463,19 +460,23 @@ fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
     });
     let out = child.wait_with_output().unwrap();
     let sent = writer.join().unwrap();
-    assert_refused(&out, &server, "the JSON on stdin is larger than 1 MiB");
+    refused(
+        out.assert(),
+        &server,
+        "the JSON on stdin is larger than 1 MiB",
+    );
     assert!(sent < 8 * 1024 * 1024, "orqex read {sent} bytes");
 
     // Exactly 1 MiB is still accepted as input (and then fails only validation).
     let mut body = br#"{"description": ""#.to_vec();
     body.resize(1024 * 1024 - 2, b'x');
     body.extend_from_slice(b"\"}");
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()).args(["--data", "-"]),
-        &body,
-    );
-    assert_refused(
-        &out,
+    refused(
+        sb.cmd_for(&server)
+            .args(create())
+            .args(["--data", "-"])
+            .write_stdin(body)
+            .assert(),
         &server,
         "description (stdin): is 1048557 characters long",
     );
@@ -485,103 +486,96 @@ fn more_than_1_mib_is_refused_without_reading_the_whole_stream() {
 fn data_without_at_suggests_it_and_a_missing_file_is_named() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .args(["--data", "body.json"])
-        .output()
-        .unwrap();
-    assert_refused(&out, &server, "write --data @body.json to read a file");
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .args(["--data", "@does-not-exist.json"])
-        .output()
-        .unwrap();
-    assert_refused(&out, &server, "cannot read does-not-exist.json");
+    refused(
+        sb.create(&server).args(["--data", "body.json"]).assert(),
+        &server,
+        "write --data @body.json to read a file",
+    );
+    refused(
+        sb.create(&server)
+            .args(["--data", "@does-not-exist.json"])
+            .assert(),
+        &server,
+        "cannot read does-not-exist.json",
+    );
 }
 
 #[test]
 fn dry_run_prints_the_merged_body_and_sends_nothing() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server)
-            .env("ORQEX_SECRET_KEY", LIVE_KEY)
-            .args(create())
-            .args(["--data", "-"])
-            .args(["--dry-run", "--first-name", "Kofi"]),
-        body_text().as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let assert = Sandbox::new()
+        .cmd_for(&server)
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .args(create())
+        .args(["--data", "-"])
+        .args(["--dry-run", "--first-name", "Kofi"])
+        .write_stdin(body_text())
+        .assert()
+        .code(0)
+        // A dry run moves no money: no live-key question or notice.
+        .stderr("");
     let mut expected = body_json();
     expected["customer"]["first_name"] = json!("Kofi");
-    assert_eq!(
-        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
-        expected
-    );
-    assert!(server.requests().is_empty());
-    // A dry run moves no money: no live-key question or notice.
-    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    assert_eq!(stdout_json(assert.get_output()), expected);
+    server.assert_hits(0);
 }
 
 #[test]
 fn a_live_key_without_a_terminal_sends_with_a_one_line_notice() {
     let server = Server::created("cs_live");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server)
-            .env("ORQEX_SECRET_KEY", LIVE_KEY)
-            .args(create()),
-        body_text().as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_live\n");
-    assert_eq!(
-        stderr(&out),
-        format!("orqex: using a live key ({LIVE_KEY_MASKED}): this creates a real checkout\n")
-    );
+    Sandbox::new()
+        .cmd_for(&server)
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .args(create())
+        .write_stdin(body_text())
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_live\n")
+        .stderr(format!(
+            "orqex: using a live key ({LIVE_KEY_MASKED}): this creates a real checkout\n"
+        ));
     assert_eq!(server.only_request().json(), body_json());
-    assert!(!stderr(&out).contains("0000_0000"));
 }
 
 #[test]
 fn help_documents_the_input_flags() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .args(["checkout", "create", "--help"])
-        .output()
-        .unwrap();
-    let help = stdout(&out);
-    for needle in ["--data <@FILE|-|JSON>", "--no-input", "--yes", "CI is set"] {
-        assert!(help.contains(needle), "{needle} in {help}");
-    }
+        .assert()
+        .code(0)
+        .stdout(contains_all([
+            "--data <@FILE|-|JSON>",
+            "--no-input",
+            "--yes",
+            "CI is set",
+        ]));
 }
 
 #[test]
 fn a_silent_open_stdin_gets_a_hint_and_is_still_read() {
     let server = Server::created("cs_slow");
     let sb = Sandbox::new();
-    let mut child = sb
-        .cmd_for(&server)
-        .args(create())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let started = std::time::Instant::now();
+    let mut child = spawn_piped(sb.cmd_for(&server).args(create()).stdin(Stdio::piped()));
+    // Every line of stderr as it comes, and all of them once orqex has closed it.
     let stderr_pipe = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         use std::io::BufRead;
+        let mut lines = Vec::new();
         for line in std::io::BufReader::new(stderr_pipe).lines() {
-            let _ = tx.send(line.unwrap_or_default());
+            let line = line.unwrap();
+            lines.push(line.clone());
+            // The test may have stopped listening; the lines are returned all the same.
+            tx.send(line).ok();
         }
+        lines
     });
     let hint = rx.recv_timeout(std::time::Duration::from_secs(20));
+    let waited = started.elapsed();
     if hint.is_err() {
-        let _ = child.kill();
+        child.kill().unwrap();
     }
     let hint = hint.expect("a hint while stdin stays open and silent");
     assert_eq!(
@@ -589,22 +583,28 @@ fn a_silent_open_stdin_gets_a_hint_and_is_still_read() {
         "orqex: waiting for a JSON body on stdin (it is not a terminal); \
          if there is none, run with </dev/null or give the body with --data"
     );
+    // Only once stdin has been silent for a while (3 s), not at once.
+    assert!(
+        waited >= std::time::Duration::from_millis(2500),
+        "hinted after {waited:?}"
+    );
     // The body arrives late: it is read and sent all the same.
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(body_text().as_bytes()).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_slow\n");
-    assert!(rx.try_iter().next().is_none(), "one line on stderr only");
+    out.assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_slow\n");
+    // Every line orqex wrote, read to the end: the hint was its only one.
+    assert_eq!(reader.join().unwrap(), [hint]);
     assert_eq!(server.only_request().json(), body_json());
 }
 
 #[test]
 fn json_mistakes_and_flag_mistakes_are_reported_together() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args([
             "checkout",
@@ -620,65 +620,58 @@ fn json_mistakes_and_flag_mistakes_are_reported_together() {
             "--idempotency-key",
             "short",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    for needle in [
-        "amount (--data): must be a number",
-        "customer.emial (--data): unknown field; did you mean `customer.email`?",
-        "metadata (--metadata)",
-        "currency (--currency)",
-        "X-Idempotency-Key (--idempotency-key)",
-    ] {
-        assert!(err.contains(needle), "missing {needle:?} in {err}");
-    }
-    // Every problem at once: the fields no source gave are listed too, but not the amount,
-    // which the JSON gave, wrongly.
-    assert!(
-        err.contains("description (--description): is required"),
-        "{err}"
-    );
-    assert!(!err.contains("amount (--amount): is required"), "{err}");
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(2)
+        .stderr(contains_all([
+            "amount (--data): must be a number",
+            "customer.emial (--data): unknown field; did you mean `customer.email`?",
+            "metadata (--metadata)",
+            "currency (--currency)",
+            "X-Idempotency-Key (--idempotency-key)",
+            // Every problem at once: the fields no source gave are listed too...
+            "description (--description): is required",
+        ]))
+        // ...but not the amount, which the JSON gave, wrongly.
+        .stderr(contains("amount (--amount): is required").not());
+    server.assert_hits(0);
 }
 
 #[test]
 fn a_bad_value_is_named_by_its_source_flag_json_or_config() {
     let sb = Sandbox::new();
-    sb.write_config("[profiles.default]\ncurrency = \"dollars\"\n");
-    let path = sb.config_dir().join("config.toml");
-    let out = with_stdin(
-        sb.cmd().args(create()).args(["--data", "-"]).args(["--description", "", "--dry-run"]),
-        br#"{"amount": 0.5, "customer": {"email": "ama@example.com", "first_name": "A", "last_name": "B"}}"#,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("amount (stdin): `0.5` is below"), "{err}");
-    assert!(
-        err.contains("description (--description): must not be empty"),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!(
-            "currency (config file {}): `dollars`",
-            path.display()
-        )),
-        "{err}"
-    );
+    let path = sb.write_config("[profiles.default]\ncurrency = \"dollars\"\n");
+    sb.cmd()
+        .args(create())
+        .args(["--data", "-"])
+        .args(["--description", "", "--dry-run"])
+        .write_stdin(
+            r#"{"amount": 0.5, "customer": {"email": "ama@example.com", "first_name": "A", "last_name": "B"}}"#,
+        )
+        .assert()
+        .code(2)
+        .stderr(contains_all([
+            "amount (stdin): `0.5` is below".to_string(),
+            "description (--description): must not be empty".to_string(),
+            format!("currency (config file {}): `dollars`", path.display()),
+        ]));
 }
 
 #[test]
 fn metadata_values_are_strings_numbers_or_booleans() {
     let server = Server::created("cs_meta");
     let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
-        br#"{"metadata": {"order": {"id": 1024}, "tags": ["a"], "gone": null, "ok": "x"}}"#,
+    let assert = refused(
+        sb.create(&server)
+            .args(["--data", "-"])
+            .write_stdin(
+                r#"{"metadata": {"order": {"id": 1024}, "tags": ["a"], "gone": null, "ok": "x"}}"#,
+            )
+            .assert(),
+        &server,
+        "invalid input: 3 problems; nothing was sent",
     );
-    assert_refused(&out, &server, "invalid input: 3 problems; nothing was sent");
     assert_eq!(
-        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        problems(&assert),
         [
             "  metadata.order (stdin): must be a string, number or boolean; got an object",
             "  metadata.tags (stdin): must be a string, number or boolean; got an array",
@@ -686,33 +679,34 @@ fn metadata_values_are_strings_numbers_or_booleans() {
         ]
     );
     // Scalars are sent as given, numbers with their text.
-    let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
-        br#"{"metadata": {"order": "1024", "count": 2.50, "paid": false}}"#,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    sb.create(&server)
+        .args(["--data", "-"])
+        .write_stdin(r#"{"metadata": {"order": "1024", "count": 2.50, "paid": false}}"#)
+        .assert()
+        .code(0);
+    let sent = server.only_request().body_text();
     assert!(
-        server
-            .only_request()
-            .body_text()
-            .ends_with(r#""metadata":{"order":"1024","count":2.50,"paid":false}}"#),
-        "{}",
-        server.only_request().body_text()
+        sent.ends_with(r#""metadata":{"order":"1024","count":2.50,"paid":false}}"#),
+        "{sent}"
     );
 }
 
 #[test]
 fn metadata_keys_and_values_get_the_text_checks() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd_for(&server).args(CREATE).args(["--data", "-"]),
-        "{\"metadata\": {\"note\": \"a\\u001b[2Kb\", \"line\\nbreak\": \"x\", \"ok\": \"\\u200b\", \"a.b\": \"\\u202e\"}}"
-            .as_bytes(),
+    let assert = refused(
+        Sandbox::new()
+            .create(&server)
+            .args(["--data", "-"])
+            .write_stdin(
+                "{\"metadata\": {\"note\": \"a\\u001b[2Kb\", \"line\\nbreak\": \"x\", \"ok\": \"\\u200b\", \"a.b\": \"\\u202e\"}}",
+            )
+            .assert(),
+        &server,
+        "invalid input: 4 problems; nothing was sent",
     );
-    assert_refused(&out, &server, "invalid input: 4 problems; nothing was sent");
     assert_eq!(
-        stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+        problems(&assert),
         [
             "  metadata.note (stdin): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)",
             "  metadata.line\\nbreak (stdin): the key contains the control character \\n; remove it (line breaks, tabs and escape codes are not allowed)",
@@ -736,28 +730,28 @@ fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
         "return_url": format!("https://x.example/{KEY}"),
         "amount": "50",
     });
-    let path = sb.home.path().join("body.json");
-    std::fs::write(&path, body.to_string()).unwrap();
+    let path = sb.file("body.json", body.to_string());
     let from_file = sb
         .cmd_for(&server)
         .args(create())
         .arg("--data")
         .arg(format!("@{}", path.display()))
-        .output()
-        .unwrap();
-    let piped = with_stdin(
-        sb.cmd_for(&server).args(create()),
-        body.to_string().as_bytes(),
-    );
-    for (out, origin) in [
+        .assert();
+    let piped = piped(&sb, &server, body.to_string());
+    for (assert, origin) in [
         (from_file, path.display().to_string()),
         (piped, "stdin".into()),
     ] {
-        assert_refused(&out, &server, "invalid input: 7 problems; nothing was sent");
+        let assert = refused(
+            assert,
+            &server,
+            "invalid input: 7 problems; nothing was sent",
+        )
+        .stderr(contains("0000_0000").not());
         let holds = "holds what looks like a secret key";
         let never = "a key never goes in a checkout body";
         assert_eq!(
-            stderr(&out).lines().skip(1).collect::<Vec<_>>(),
+            problems(&assert),
             [
                 format!("  description ({origin}): {holds} ({KEY_MASKED}); {never}"),
                 format!("  customer.city ({origin}): {holds} ({KEY_MASKED}); {never}"),
@@ -770,24 +764,25 @@ fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
                 format!("  return_url ({origin}): {holds} ({KEY_MASKED}); {never}"),
             ]
         );
-        assert_no_key(&out);
-        assert!(!stderr(&out).contains("0000_0000"), "{}", stderr(&out));
+        assert_no_key(assert.get_output());
     }
     // As JSON for CI, just as masked.
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()).arg("--json"),
-        body.to_string().as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let error: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    let assert = sb
+        .cmd_for(&server)
+        .args(create())
+        .arg("--json")
+        .write_stdin(body.to_string())
+        .assert()
+        .code(2);
+    let error: Value = serde_json::from_str(stderr(assert.get_output()).trim()).unwrap();
     assert_eq!(
         error["errors"]["description"][0],
         format!(
             "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
         )
     );
-    assert_no_key(&out);
-    assert!(server.requests().is_empty(), "something was sent");
+    assert_no_key(assert.get_output());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -795,27 +790,27 @@ fn a_secret_key_as_the_profiles_currency_is_refused_without_quoting_it() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
     let path = sb.write_config(&format!("[profiles.default]\ncurrency = \"{LIVE_KEY}\"\n"));
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE.iter().filter(|a| !["--currency", "XOF"].contains(a)))
-        .output()
-        .unwrap();
-    assert_refused(&out, &server, "invalid input: 1 problem; nothing was sent");
+    let assert = refused(
+        sb.cmd_for(&server)
+            .args(CREATE.iter().filter(|a| !["--currency", "XOF"].contains(a)))
+            .assert(),
+        &server,
+        "invalid input: 1 problem; nothing was sent",
+    )
+    .stderr(contains(LIVE_KEY).not());
     // After the warning that the file is open to others.
     assert_eq!(
-        stderr(&out).lines().last().unwrap(),
+        stderr(assert.get_output()).lines().last().unwrap(),
         format!(
             "  currency (config file {}): holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a checkout body",
             path.display()
         )
     );
-    assert!(!stderr(&out).contains(LIVE_KEY), "{}", stderr(&out));
 }
 
 #[test]
 fn every_text_field_refuses_control_characters() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
     let esc = "a\u{1b}[2Kb";
     let body = json!({
         "amount": 50, "currency": "XOF",
@@ -830,15 +825,13 @@ fn every_text_field_refuses_control_characters() {
         "customization": {"color": esc, "brand": "\u{200b}"},
         "metadata": {"note": esc},
     });
-    let out = with_stdin(
-        sb.cmd_for(&server).args(create()),
-        body.to_string().as_bytes(),
-    );
-    assert_refused(
-        &out,
+    let assert = refused(
+        piped(&Sandbox::new(), &server, body.to_string()),
         &server,
         "invalid input: 16 problems; nothing was sent",
-    );
+    )
+    // No escape reaches the terminal.
+    .stderr(contains("\u{1b}").not());
     let control = |c: &str| {
         format!(
             "contains the control character {c}; remove it (line breaks, tabs and escape codes are not allowed)"
@@ -862,74 +855,69 @@ fn every_text_field_refuses_control_characters() {
         "  customization.brand (stdin): is made only of invisible characters; give visible text".into(),
         format!("  metadata.note (stdin): {}", control("\\x1b")),
     ]);
-    assert_eq!(stderr(&out).lines().skip(1).collect::<Vec<_>>(), expected);
-    assert!(
-        !stderr(&out).contains('\u{1b}'),
-        "an escape reached the terminal"
-    );
+    assert_eq!(problems(&assert), expected);
 }
 
+#[cfg(unix)]
 #[test]
-fn with_flags_stdin_is_never_read_so_a_loop_keeps_its_input_and_nothing_hangs() {
+fn with_flags_stdin_is_never_read_so_a_loop_keeps_its_input() {
     let server = Server::created("cs_loop");
     let sb = Sandbox::new();
     // A shell loop: each orqex would eat the loop's remaining lines if it read stdin.
     let cmd = sb.cmd_for(&server);
-    let out = Command::new("sh")
+    std::process::Command::new("sh")
         .env_clear()
         .envs(cmd.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
         .arg("-c")
         .arg(r#"printf 'a@example.com\nb@example.com\nc@example.com\n' | while read e; do "$0" checkout create --amount 5 --currency XOF --description d --email "$e" --first-name A --last-name B --output id; done"#)
         .arg(cmd.get_program())
-        .output()
-        .unwrap();
-    assert_eq!(
-        stdout(&out),
-        "cs_loop\ncs_loop\ncs_loop\n",
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .stdout("cs_loop\ncs_loop\ncs_loop\n");
     let emails: Vec<String> = server
         .requests()
         .iter()
         .map(|r| r.json()["customer"]["email"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(emails, ["a@example.com", "b@example.com", "c@example.com"]);
+}
 
-    // An open pipe that never says anything does not hold up a create given by flags.
-    let mut child = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _open = child.stdin.take();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+#[test]
+fn with_flags_an_open_silent_stdin_holds_nothing_up() {
+    let server = Server::created("cs_open_pipe");
+    let mut child = spawn_piped(Sandbox::new().create(&server).stdin(Stdio::piped()));
+    // The pipe stays open (and silent) until orqex has exited.
+    let open = child.stdin.take();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("a create given by flags waited for the open stdin");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(open);
+    child.wait_with_output().unwrap().assert().code(0);
+    server.assert_hits(1);
 }
 
 #[test]
 fn missing_fields_with_flags_and_a_pipe_say_the_pipe_was_not_read() {
     let server = Server::created("cs_never");
     let sb = Sandbox::new();
-    let out = with_stdin(
+    refused(
         sb.cmd_for(&server)
-            .args(["checkout", "create", "--amount", "5"]),
-        body_text().as_bytes(),
-    );
-    assert_refused(&out, &server, "invalid input: 6 problems; nothing was sent");
-    assert!(
-        stderr(&out).ends_with(
-            "  stdin (--data -): was not read, since flags were given; to merge JSON piped on stdin with the flags, add --data -\n"
-        ),
-        "{}",
-        stderr(&out)
-    );
+            .args(["checkout", "create", "--amount", "5"])
+            .write_stdin(body_text())
+            .assert(),
+        &server,
+        "invalid input: 6 problems; nothing was sent",
+    )
+    .stderr(predicate::str::ends_with(
+        "  stdin (--data -): was not read, since flags were given; to merge JSON piped on stdin with the flags, add --data -\n",
+    ));
     // With --data -, the pipe is merged under the flags.
-    let out = with_stdin(
-        sb.cmd_for(&server).args([
+    sb.cmd_for(&server)
+        .args([
             "checkout",
             "create",
             "--amount",
@@ -937,9 +925,9 @@ fn missing_fields_with_flags_and_a_pipe_say_the_pipe_was_not_read() {
             "--data",
             "-",
             "--dry-run",
-        ]),
-        body_text().as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("\"amount\": 5,"), "{}", stdout(&out));
+        ])
+        .write_stdin(body_text())
+        .assert()
+        .code(0)
+        .stdout(contains("\"amount\": 5,"));
 }

@@ -3,11 +3,13 @@
 
 mod batch;
 mod beyond;
+mod catalogue;
 mod common;
 mod completions;
 mod create;
 mod everyday;
 mod get;
+mod harness;
 mod hostile;
 mod input;
 mod install;

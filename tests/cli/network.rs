@@ -3,19 +3,12 @@
 //! and the verbose trace that never shows the key.
 
 use std::collections::HashMap;
-use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::common::*;
-
-fn run(cmd: &mut Command) -> (Output, Duration) {
-    let started = Instant::now();
-    let out = cmd.output().unwrap();
-    (out, started.elapsed())
-}
 
 fn keys(server: &Server) -> Vec<String> {
     server
@@ -39,13 +32,9 @@ fn one_key_one_body(server: &Server) -> String {
     key
 }
 
-fn assert_retry_hint(out: &Output, key: &str) {
-    let err = stderr(out);
-    let last = err.lines().last().unwrap_or("");
-    assert!(
-        last.ends_with(&format!("--idempotency-key {key}")),
-        "stderr must end with the retry flag: {err}"
-    );
+/// stderr ends with the flag to retry with.
+fn retry_hint(key: &str) -> impl Predicate<str> {
+    predicate::str::ends_with(format!("--idempotency-key {key}\n"))
 }
 
 /// A fake API that keeps the idempotency promise: one checkout per key, replayed after that.
@@ -90,30 +79,30 @@ fn a_503_then_201_is_one_checkout_two_requests_one_key() {
             Reply::created("cs_second_try")
         }
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_second_try\n");
-    assert_eq!(stderr(&out), "", "retries are shown only with --verbose");
-    assert_eq!(server.requests().len(), 2);
+    Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_second_try\n")
+        // Retries are shown only with --verbose.
+        .stderr("");
+    server.assert_hits(2);
     one_key_one_body(&server);
 }
 
 #[test]
 fn a_connection_closed_after_the_create_gets_the_replay() {
     let (server, created) = idempotent_api(|_| Reply::Close);
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_once_1\n");
-    assert_eq!(server.requests().len(), 2, "one retry");
+    let assert = Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_once_1\n");
+    // One retry.
+    server.assert_hits(2);
     let key = one_key_one_body(&server);
     assert_eq!(*created.lock().unwrap(), 1, "exactly one checkout exists");
-    let err = stderr(&out);
-    assert!(
-        err.contains("replayed") && err.contains(&key) && err.contains("nothing new was created"),
-        "{err}"
-    );
+    assert.stderr(contains_all(["replayed", &key, "nothing new was created"]));
 }
 
 #[test]
@@ -128,14 +117,15 @@ fn a_201_cut_short_is_retried_for_the_replay() {
         raw.extend_from_slice(&body[..body.len() / 2]);
         Reply::Raw(raw)
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_once_1\n");
-    assert_eq!(server.requests().len(), 2);
+    Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_once_1\n")
+        .stderr(contains("replayed"));
+    server.assert_hits(2);
     one_key_one_body(&server);
     assert_eq!(*created.lock().unwrap(), 1);
-    assert!(stderr(&out).contains("replayed"), "{}", stderr(&out));
 }
 
 #[test]
@@ -151,10 +141,8 @@ fn retry_after_is_waited_for() {
             Reply::created("cs_after_wait")
         }
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 2);
+    Sandbox::new().create(&server).assert().code(0);
+    server.assert_hits(2);
     one_key_one_body(&server);
     let arrivals = arrivals.lock().unwrap();
     let gap = arrivals[1] - arrivals[0];
@@ -165,30 +153,25 @@ fn retry_after_is_waited_for() {
 fn a_503_on_every_try_is_exit_5_with_the_retry_hint() {
     let server = Server::start(|_, _| Reply::json(503, json!({"message": "Service down"})));
     let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 3, "one try and two retries");
+    let assert = sb.create(&server).assert().code(5).stdout("");
+    // One try and two retries.
+    server.assert_hits(3);
     let key = one_key_one_body(&server);
     assert!(key.starts_with("orq_"));
-    let err = stderr(&out);
-    assert!(
-        err.starts_with("orqex: the API answered 503: Service down; tried 3 times"),
-        "{err}"
-    );
-    assert!(err.contains("req_test_0001"), "{err}");
-    assert_retry_hint(&out, &key);
-    assert!(out.stdout.is_empty());
-    assert_no_key(&out);
+    let assert = assert
+        .stderr(predicate::str::starts_with(
+            "orqex: the API answered 503: Service down; tried 3 times",
+        ))
+        .stderr(contains("req_test_0001"))
+        .stderr(retry_hint(&key));
+    assert_no_key(assert.get_output());
 
     // Re-running with the hint's flag sends that same key.
     let again = Server::created("cs_replayed");
-    let out = sb
-        .cmd_for(&again)
-        .args(CREATE)
+    sb.create(&again)
         .args(["--idempotency-key", &key])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+        .assert()
+        .code(0);
     assert_eq!(keys(&again), [key]);
 }
 
@@ -196,15 +179,13 @@ fn a_503_on_every_try_is_exit_5_with_the_retry_hint() {
 fn max_retries_sets_the_number_of_tries() {
     for (flag, tries) in [("0", 1), ("1", 2), ("3", 4)] {
         let server = Server::start(|_, _| Reply::json(500, json!({"message": "oops"})));
-        let sb = Sandbox::new();
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        Sandbox::new()
+            .create(&server)
             .args(["--max-retries", flag])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(5), "{flag}");
-        assert_eq!(server.requests().len(), tries, "--max-retries {flag}");
+            .assert()
+            .append_context("--max-retries", flag)
+            .code(5);
+        server.assert_hits(tries);
         one_key_one_body(&server);
     }
 }
@@ -213,11 +194,14 @@ fn max_retries_sets_the_number_of_tries() {
 fn client_errors_and_501_are_not_retried() {
     for status in [400, 404, 409, 422, 428, 501] {
         let server = Server::start(move |_, _| Reply::json(status, json!({"message": "no"})));
-        let sb = Sandbox::new();
-        let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-        assert_eq!(server.requests().len(), 1, "{status} was retried");
         let expected = if status == 501 { 5 } else { 4 };
-        assert_eq!(out.status.code(), Some(expected), "{status}");
+        Sandbox::new()
+            .create(&server)
+            .assert()
+            .append_context("status", status)
+            .code(expected);
+        // Not retried.
+        server.assert_hits(1);
     }
 }
 
@@ -229,19 +213,23 @@ fn a_server_that_never_answers_times_out_by_itself() {
             Box::new(Reply::created("cs_late")),
         )
     });
-    let sb = Sandbox::new();
-    let (out, took) = run(sb.cmd_for(&server).args(CREATE).args(["--timeout", "1"]));
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let started = Instant::now();
+    let assert = Sandbox::new()
+        .create(&server)
+        .args(["--timeout", "1"])
+        .assert()
+        .code(6);
+    let took = started.elapsed();
     // Three tries of 1 s and two backoffs of at most 0.2 and 0.4 s; generous for a busy CI.
     assert!(took < Duration::from_secs(20), "took {took:?}");
-    assert_eq!(server.requests().len(), 3, "timeouts are retried");
+    // Timeouts are retried.
+    assert_eq!(server.requests().len(), 3);
     let key = one_key_one_body(&server);
-    let err = stderr(&out);
-    assert!(
-        err.starts_with("orqex: timed out talking to 127.0.0.1:"),
-        "{err}"
-    );
-    assert_retry_hint(&out, &key);
+    assert
+        .stderr(predicate::str::starts_with(
+            "orqex: timed out talking to 127.0.0.1:",
+        ))
+        .stderr(retry_hint(&key));
 }
 
 #[test]
@@ -253,33 +241,29 @@ fn an_html_502_is_one_readable_line() {
             "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>",
         )
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    let err = stderr(&out);
+    let assert = Sandbox::new().create(&server).assert().code(5);
+    let err = stderr(assert.get_output());
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 2, "the error and the retry hint: {err}");
     assert!(
         lines[0].starts_with("orqex: the API answered 502: Bad Gateway, with an HTML page"),
         "{err}"
     );
-    assert!(!err.contains('<'), "{err}");
-    assert_retry_hint(&out, &one_key_one_body(&server));
+    assert
+        .stderr(contains("<").not())
+        .stderr(retry_hint(&one_key_one_body(&server)));
 }
 
 #[test]
 fn a_malformed_201_is_exit_6_with_the_key_and_not_retried() {
     let server = Server::start(|_, _| Reply::text(201, "application/json", "{\"data\": {\"chec"));
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    assert_eq!(server.requests().len(), 1);
-    let err = stderr(&out);
-    assert!(
-        err.contains("answered 201") && err.contains("not valid JSON"),
-        "{err}"
-    );
-    assert_retry_hint(&out, &one_key_one_body(&server));
+    let assert = Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(6)
+        .stderr(contains_all(["answered 201", "not valid JSON"]));
+    server.assert_hits(1);
+    assert.stderr(retry_hint(&one_key_one_body(&server)));
 }
 
 #[test]
@@ -301,16 +285,17 @@ fn an_oversized_answer_is_refused_without_reading_it() {
         Reply::Raw(raw)
     });
     for server in [declared, streamed] {
-        let sb = Sandbox::new();
-        let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-        let err = stderr(&out);
-        assert!(
-            err.contains("answered 201") && err.contains("larger than 10 MiB; refused"),
-            "{err}"
-        );
-        assert_eq!(server.requests().len(), 1, "not retried");
-        assert_retry_hint(&out, &one_key_one_body(&server));
+        let assert = Sandbox::new()
+            .create(&server)
+            .assert()
+            .code(6)
+            .stderr(contains_all([
+                "answered 201",
+                "larger than 10 MiB; refused",
+            ]));
+        // Not retried.
+        server.assert_hits(1);
+        assert.stderr(retry_hint(&one_key_one_body(&server)));
     }
 }
 
@@ -324,24 +309,25 @@ fn a_redirect_to_another_port_carries_nothing_there() {
             headers: vec![("Location".into(), target.clone())],
             body: Vec::new(),
         });
-        let sb = Sandbox::new();
-        let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{status}: {}", stderr(&out));
-        assert!(elsewhere.requests().is_empty(), "{status} was followed");
-        assert_eq!(server.requests().len(), 1);
-        let err = stderr(&out);
-        assert!(
-            err.contains(&format!("answered {status}")) && err.contains("not followed"),
-            "{err}"
-        );
+        let assert = Sandbox::new()
+            .create(&server)
+            .assert()
+            .append_context("status", status)
+            .code(1)
+            .stderr(contains_all([
+                format!("answered {status}"),
+                "not followed".into(),
+            ]))
+            .stderr(one_line());
+        // Not followed.
+        elsewhere.assert_hits(0);
         // The create may have happened before the redirect: the key to retry with is given.
         let key = server
             .only_request()
             .header("x-idempotency-key")
             .unwrap()
             .to_string();
-        assert!(err.contains(&format!("--idempotency-key {key}")), "{err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
+        assert.stderr(contains(format!("--idempotency-key {key}")));
     }
 }
 
@@ -358,10 +344,8 @@ fn a_redirect_within_the_origin_is_not_followed_for_a_create_either() {
             Reply::created("cs_moved")
         }
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(server.requests().len(), 1);
+    Sandbox::new().create(&server).assert().code(1);
+    server.assert_hits(1);
 }
 
 fn https_url(server: &Server) -> String {
@@ -372,16 +356,14 @@ fn https_url(server: &Server) -> String {
 fn https_with_a_private_ca_through_ca_bundle() {
     let server = Server::start_tls(|_, _| Reply::created("cs_tls"));
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", https_url(&server))
         .args(CREATE)
         .args(["--ca-bundle", TEST_CA])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_tls\n");
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_tls\n");
     let req = server.only_request();
     assert_eq!(
         req.header("authorization"),
@@ -390,8 +372,7 @@ fn https_with_a_private_ca_through_ca_bundle() {
     assert_eq!(req.json(), create_body());
 
     // The same from the environment, and by host name.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env(
             "ORQEX_BASE_URL",
@@ -399,10 +380,9 @@ fn https_with_a_private_ca_through_ca_bundle() {
         )
         .env("ORQEX_CA_BUNDLE", TEST_CA)
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 2);
+        .assert()
+        .code(0);
+    server.assert_hits(2);
 }
 
 #[test]
@@ -414,41 +394,34 @@ fn https_ca_bundle_from_the_profile_relative_to_the_config_file() {
         https_url(&server)
     ));
     std::fs::copy(TEST_CA, sb.config_dir().join("corp-ca.pem")).unwrap();
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 1);
+        .assert()
+        .code(0);
+    server.assert_hits(1);
 }
 
 #[test]
 fn https_with_an_untrusted_ca_is_refused_and_nothing_is_sent() {
     let server = Server::start_tls(|_, _| Reply::created("cs_never"));
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", https_url(&server))
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("not signed by a trusted authority") && err.contains("--ca-bundle"),
-        "{err}"
-    );
-    assert!(err.contains("nothing was sent"), "{err}");
-    assert!(
-        !err.contains("--idempotency-key"),
-        "no hint when nothing was sent: {err}"
-    );
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(server.requests().is_empty());
-    assert_no_key(&out);
+        .assert()
+        .code(6)
+        .stderr(contains_all([
+            "not signed by a trusted authority",
+            "--ca-bundle",
+            "nothing was sent",
+        ]))
+        // No hint when nothing was sent.
+        .stderr(contains("--idempotency-key").not())
+        .stderr(one_line());
+    server.assert_hits(0);
+    assert_no_key(assert.get_output());
 }
 
 #[test]
@@ -472,79 +445,53 @@ fn a_ca_bundle_without_a_certificate_is_exit_2() {
         (&key_only, "holds no certificate"),
         (&missing, "cannot read"),
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        sb.create(&server)
             .arg("--ca-bundle")
             .arg(path)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        let err = stderr(&out);
-        assert!(
-            err.starts_with("orqex: --ca-bundle")
-                && err.contains(&path.display().to_string())
-                && err.contains(needle),
-            "{err}"
-        );
-        assert_eq!(err.lines().count(), 1, "{err}");
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::starts_with("orqex: --ca-bundle")
+                    .and(contains(path.display().to_string()))
+                    .and(contains(needle))
+                    .and(one_line()),
+            );
     }
     // The environment variable is named the same way.
-    let out = sb
-        .cmd_for(&server)
+    sb.create(&server)
         .env("ORQEX_CA_BUNDLE", &empty)
-        .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).starts_with("orqex: ORQEX_CA_BUNDLE"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("orqex: ORQEX_CA_BUNDLE"));
+    server.assert_hits(0);
 }
 
 #[test]
 fn nothing_listening_says_nothing_was_created() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", dead_url())
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let err = stderr(&out);
-    assert!(
-        err.contains("connection refused; tried 3 times; nothing was sent, so nothing was created"),
-        "{err}"
-    );
-    assert!(!err.contains("--idempotency-key"), "{err}");
+        .assert()
+        .code(6)
+        .stderr(contains(
+            "connection refused; tried 3 times; nothing was sent, so nothing was created",
+        ))
+        .stderr(contains("--idempotency-key").not());
 }
 
 #[test]
 fn a_refusal_after_a_lost_answer_keeps_the_retry_hint() {
     // The first try may have created the checkout; the server is gone for the retry.
     let server = Server::start(|_, _| Reply::Close);
-    let url = server.url();
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd()
-        .env("ORQEX_SECRET_KEY", KEY)
-        .env("ORQEX_BASE_URL", url)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["--max-retries", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let err = stderr(&out);
-    assert!(
-        err.contains("closed the connection without a complete answer"),
-        "{err}"
-    );
-    assert_retry_hint(&out, &one_key_one_body(&server));
+        .assert()
+        .code(6)
+        .stderr(contains("closed the connection without a complete answer"))
+        .stderr(retry_hint(&one_key_one_body(&server)));
 }
 
 #[test]
@@ -553,15 +500,14 @@ fn proxies_from_the_environment_and_no_proxy() {
         let api = Server::created("cs_direct");
         let proxy = Server::start(|_, _| Reply::text(502, "text/plain", "no"));
         let sb = Sandbox::new();
-        let out = sb
-            .cmd_for(&api)
+        sb.create(&api)
             .env_remove("NO_PROXY")
             .env(var, format!("http://{}", proxy.addr))
-            .args(CREATE)
             .args(["--max-retries", "0"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(6), "{var}: {}", stderr(&out));
+            .assert()
+            .append_context("variable", var)
+            .code(6)
+            .stderr(contains_all(["proxy", "nothing was sent"]));
         let connect = proxy.only_request();
         assert_eq!(connect.method, "CONNECT");
         assert_eq!(connect.path, api.addr.to_string());
@@ -570,24 +516,16 @@ fn proxies_from_the_environment_and_no_proxy() {
             None,
             "the key stays in the tunnel"
         );
-        assert!(api.requests().is_empty());
-        let err = stderr(&out);
-        assert!(
-            err.contains("proxy") && err.contains("nothing was sent"),
-            "{err}"
-        );
+        api.assert_hits(0);
 
         // NO_PROXY sends it direct.
-        let out = sb
-            .cmd_for(&api)
+        sb.create(&api)
             .env("NO_PROXY", "127.0.0.1")
             .env(var, format!("http://{}", proxy.addr))
-            .args(CREATE)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert_eq!(api.requests().len(), 1);
-        assert_eq!(proxy.requests().len(), 1);
+            .assert()
+            .code(0);
+        api.assert_hits(1);
+        proxy.assert_hits(1);
     }
 }
 
@@ -601,9 +539,13 @@ fn bad_network_flags_are_usage_errors() {
         ["--max-retries", "-1"],
         ["--max-retries", "11"],
     ] {
-        let out = sb.cmd().args(CREATE).args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&out).contains(args[0]), "{args:?}: {}", stderr(&out));
+        sb.cmd()
+            .args(CREATE)
+            .args(args)
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(2)
+            .stderr(contains(args[0]));
     }
 }
 
@@ -616,13 +558,14 @@ fn verbose_traces_requests_answers_and_retries_with_the_key_masked() {
             Reply::created("cs_verbose")
         }
     });
-    let sb = Sandbox::new();
-    let out = sb.cmd_for(&server).args(CREATE).arg("-v").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_verbose\n");
+    let assert = Sandbox::new()
+        .create(&server)
+        .arg("-v")
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_verbose\n");
     let key = one_key_one_body(&server);
-    let err = stderr(&out);
-    for needle in [
+    let assert = assert.stderr(contains_all([
         format!("> POST {}/payment/checkouts", server.url()),
         format!("> Authorization: Bearer {KEY_MASKED}"),
         format!("> X-Idempotency-Key: {key}"),
@@ -631,10 +574,8 @@ fn verbose_traces_requests_answers_and_retries_with_the_key_masked() {
         "* retry 1/2 in ".into(),
         "the API answered 503 Service Unavailable".into(),
         "< 201 Created (request id req_test_0001) after ".into(),
-    ] {
-        assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
-    }
-    assert_no_key(&out);
+    ]));
+    assert_no_key(assert.get_output());
 }
 
 /// Every failure case of this file, traced with `--verbose`: the key shows up masked and
@@ -733,12 +674,10 @@ fn verbose_never_shows_the_key_in_any_failure() {
                 *name,
                 s.spawn(move || {
                     Sandbox::new()
-                        .cmd_for(server)
-                        .args(CREATE)
+                        .create(server)
                         .arg("--verbose")
                         .args(extra)
-                        .output()
-                        .unwrap()
+                        .assert()
                 }),
             ));
         }
@@ -755,77 +694,60 @@ fn verbose_never_shows_the_key_in_any_failure() {
                         .env("ORQEX_BASE_URL", url)
                         .args(CREATE)
                         .arg("--verbose")
-                        .output()
-                        .unwrap()
+                        .assert()
                 }),
             ));
         }
         for (name, run) in runs {
-            let out = run.join().unwrap();
-            assert_no_key(&out);
-            assert!(
-                stderr(&out).contains(&format!("Authorization: Bearer {KEY_MASKED}")),
-                "{name}: the trace shows the masked key:\n{}",
-                stderr(&out)
-            );
+            let assert = run.join().unwrap();
+            assert_no_key(assert.get_output());
+            // The trace shows the masked key.
+            assert
+                .append_context("case", name)
+                .stderr(contains(format!("Authorization: Bearer {KEY_MASKED}")));
         }
     });
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_while_a_create_is_in_flight_prints_the_key_to_retry_with() {
     let server = Server::start(|_, _| {
         Reply::After(Duration::from_secs(30), Box::new(Reply::created("cs_late")))
     });
-    let sb = Sandbox::new();
-    let child = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .args(["--idempotency-key", "order-1024-attempt"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_piped(
+        Sandbox::new()
+            .create(&server)
+            .args(["--idempotency-key", "order-1024-attempt"]),
+    );
     let out = signal_once_sent(&server, 1, child, "INT");
     assert_died_by(&out, 2);
-    let err = stderr(&out);
-    assert!(err.contains("interrupted while sending"), "{err}");
-    assert!(
-        err.contains("retry safely with: --idempotency-key order-1024-attempt"),
-        "{err}"
-    );
-    assert!(out.stdout.is_empty());
     assert_no_key(&out);
+    out.assert().stdout("").stderr(contains_all([
+        "interrupted while sending",
+        "retry safely with: --idempotency-key order-1024-attempt",
+    ]));
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_batch_says_how_to_resume() {
     let server = Server::start(|_, _| {
         Reply::After(Duration::from_secs(30), Box::new(Reply::created("cs_late")))
     });
     let sb = Sandbox::new();
-    let rows = sb.home.path().join("rows.jsonl");
-    std::fs::write(
-        &rows,
-        r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#,
-    )
-    .unwrap();
-    let child = sb
-        .cmd_for(&server)
-        .args(["checkout", "create", "--batch"])
-        .arg(&rows)
-        .args(["--idempotency-key", "batch-2026-11-24"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let rows = sb.file("rows.jsonl", ONE_ROW);
+    let child = spawn_piped(
+        sb.cmd_for(&server)
+            .args(["checkout", "create", "--batch"])
+            .arg(&rows)
+            .args(["--idempotency-key", "batch-2026-11-24"]),
+    );
     let out = signal_once_sent(&server, 1, child, "INT");
     assert_died_by(&out, 2);
-    assert!(
-        stderr(&out).contains("re-run the same file with --idempotency-key batch-2026-11-24"),
-        "{}",
-        stderr(&out)
-    );
+    out.assert().stderr(contains(
+        "re-run the same file with --idempotency-key batch-2026-11-24",
+    ));
 }
 
 #[test]
@@ -837,17 +759,14 @@ fn escape_codes_from_the_api_never_reach_the_terminal() {
                    "errors": {"amount\u{1b}[31m": ["red\u{1b}[0m"]}}),
         )
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .arg("--verbose")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let err = stderr(&out);
-    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
-    assert!(err.contains("bad\\x1b[2J"), "{err}");
+        .assert()
+        .code(4)
+        .stderr(contains("\u{1b}").not().and(contains("\u{7}").not()))
+        .stderr(contains("bad\\x1b[2J"));
+    let err = stderr(assert.get_output());
     assert!(
         err.lines()
             .any(|l| l.starts_with("orqex: the API answered 422") && l.contains("second line")),
@@ -855,6 +774,7 @@ fn escape_codes_from_the_api_never_reach_the_terminal() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_while_waiting_after_a_create_keeps_the_way_back_to_it() {
     // The create answers at once; the checks of the wait then hang.
@@ -870,8 +790,8 @@ fn ctrl_c_while_waiting_after_a_create_keeps_the_way_back_to_it() {
     });
     for json in [false, true] {
         let sb = Sandbox::new();
-        let mut cmd = sb.cmd_for(&server);
-        cmd.args(CREATE).args([
+        let mut cmd = sb.create(&server);
+        cmd.args([
             "--idempotency-key",
             "order-1024-wait",
             "--wait",
@@ -882,39 +802,19 @@ fn ctrl_c_while_waiting_after_a_create_keeps_the_way_back_to_it() {
             cmd.arg("--json");
         }
         let before = server.requests().len();
-        let child = cmd
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Wait for the create and the first (hanging) check to arrive.
-        let start = std::time::Instant::now();
-        while server.requests().len() < before + 2 {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "no check arrived"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        // Once the create and the first (hanging) check have arrived.
+        let out = signal_once_sent(&server, before + 2, spawn_piped(&mut cmd), "INT");
         assert_died_by(&out, 2);
-        let err = stderr(&out);
         if json {
-            let v: serde_json::Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+            let v = last_json_line(&out);
             assert_eq!(v["idempotency_key"], "order-1024-wait");
             assert_eq!(v["exit_code"], 130);
         } else {
-            assert!(err.contains("--idempotency-key order-1024-wait"), "{err}");
-            // The checkout exists: no "may or may not" here.
-            assert!(
-                err.contains("orqex: interrupted while waiting for payment\n  checkout cs_wait_int exists (created with --idempotency-key order-1024-wait); wait again with: orqex checkout get cs_wait_int --wait\n"),
-                "{err}"
-            );
-            assert!(!err.contains("may or may not"), "{err}");
+            out.assert()
+                .stderr(contains("--idempotency-key order-1024-wait"))
+                // The checkout exists: no "may or may not" here.
+                .stderr(contains("orqex: interrupted while waiting for payment\n  checkout cs_wait_int exists (created with --idempotency-key order-1024-wait); wait again with: orqex checkout get cs_wait_int --wait\n"))
+                .stderr(contains("may or may not").not());
         }
     }
 }

@@ -1,18 +1,17 @@
 //! Output formats, JSON errors, the terminal extras (summary, QR, browser, spinner).
 
+#[cfg(unix)]
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn get(sb: &Sandbox, server: &Server, extra: &[&str]) -> std::process::Output {
+fn get(sb: &Sandbox, server: &Server, extra: &[&str]) -> Assert {
     sb.cmd_for(server)
         .args(["checkout", "get", "cs_abc123"])
         .args(extra)
-        .output()
-        .unwrap()
+        .assert()
 }
 
 fn serving(body: Value) -> Server {
@@ -22,16 +21,13 @@ fn serving(body: Value) -> Server {
 #[test]
 fn output_id_prints_the_checkout_id() {
     let server = Server::created("cs_abc123");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .args(["--output", "id"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "cs_abc123\n");
-    assert_eq!(stderr(&out), "");
+        .assert()
+        .code(0)
+        .stdout("cs_abc123\n")
+        .stderr("");
 }
 
 #[test]
@@ -45,14 +41,13 @@ fn json_is_output_json() {
         &["-o", "json"],
         &["--json", "--output", "json"],
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        let assert = sb
+            .create(&server)
             .args(flags)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{flags:?}: {}", stderr(&out));
-        printed.push(stdout(&out));
+            .assert()
+            .append_context("flags", format!("{flags:?}"))
+            .code(0);
+        printed.push(stdout(assert.get_output()));
     }
     assert!(printed.iter().all(|p| *p == printed[0]));
     let v: Value = serde_json::from_str(&printed[0]).unwrap();
@@ -62,43 +57,37 @@ fn json_is_output_json() {
 #[test]
 fn json_contradicting_output_is_refused_before_sending() {
     let server = Server::created("cs_never");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .args(["--json", "--output", "url"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .assert()
+        .code(2);
     // --json was given, so the error itself is JSON.
-    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    let err: Value = serde_json::from_slice(&assert.get_output().stderr).unwrap();
     assert_eq!(
         err["message"],
         "--json means --output json, which contradicts --output url; keep one of them"
     );
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
 fn env_output_is_bare_for_plain_values_so_github_env_reads_it_too() {
     let server = Server::created("cs_abc123");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .args(["--output", "env"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        "ORQEX_CHECKOUT_ID=cs_abc123\n\
-         ORQEX_CHECKOUT_URL=https://pay.orqex.com/c/cs_abc123\n\
-         ORQEX_PAYMENT_ID=TRX1A2B3C4D\n\
-         ORQEX_CHECKOUT_EXPIRES_AT=2026-11-24T12:00:00Z\n"
-    );
+        .assert()
+        .code(0)
+        .stdout(
+            "ORQEX_CHECKOUT_ID=cs_abc123\n\
+             ORQEX_CHECKOUT_URL=https://pay.orqex.com/c/cs_abc123\n\
+             ORQEX_PAYMENT_ID=TRX1A2B3C4D\n\
+             ORQEX_CHECKOUT_EXPIRES_AT=2026-11-24T12:00:00Z\n",
+        );
+    let out = assert.get_output();
     // $GITHUB_ENV's reading: NAME=value per line, value taken as it is.
-    let vars: Vec<(&str, &str)> = stdout(&out)
+    let vars: Vec<(&str, &str)> = stdout(out)
         .leak()
         .lines()
         .map(|l| l.split_once('=').unwrap())
@@ -107,9 +96,10 @@ fn env_output_is_bare_for_plain_values_so_github_env_reads_it_too() {
         vars[1],
         ("ORQEX_CHECKOUT_URL", "https://pay.orqex.com/c/cs_abc123")
     );
-    let shell = eval_env(&out.stdout, &[]);
+    // A POSIX shell's reading.
+    #[cfg(unix)]
     assert_eq!(
-        shell,
+        eval_env(&out.stdout, &[]),
         [
             "cs_abc123",
             "https://pay.orqex.com/c/cs_abc123",
@@ -120,6 +110,7 @@ fn env_output_is_bare_for_plain_values_so_github_env_reads_it_too() {
 }
 
 /// Runs a real shell that evals `text` and prints the four variables, one per line.
+#[cfg(unix)]
 fn eval_env(text: &[u8], preset: &[(&str, &str)]) -> Vec<String> {
     let dir = tempfile::TempDir::new().unwrap();
     let file = dir.path().join("checkout.env");
@@ -132,12 +123,15 @@ fn eval_env(text: &[u8], preset: &[(&str, &str)]) -> Vec<String> {
         ])
         .arg(&file)
         .envs(preset.iter().copied())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out).lines().map(str::to_string).collect()
+        .assert()
+        .success();
+    stdout(out.get_output())
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn env_output_survives_a_real_shell_with_hostile_values() {
     let url = r#"https://pay.orqex.com/c/cs_1?a=1&b='x'$HOME`id`$(id)\"q"~*;"#;
@@ -149,15 +143,14 @@ fn env_output_survives_a_real_shell_with_hostile_values() {
         .remove("id");
     let server = serving(body);
     let sb = Sandbox::new();
-    let out = get(&sb, &server, &["--output", "env"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(
-        text.contains("ORQEX_CHECKOUT_URL='https://pay.orqex.com/c/cs_1?a=1&b='\\''x'\\''$HOME"),
-        "{text}"
-    );
-    // A missing payment id prints empty, so it clears a value left from an earlier run.
-    assert!(text.contains("\nORQEX_PAYMENT_ID=\n"), "{text}");
+    let out = get(&sb, &server, &["--output", "env"])
+        .code(0)
+        .stdout(contains(
+            "ORQEX_CHECKOUT_URL='https://pay.orqex.com/c/cs_1?a=1&b='\\''x'\\''$HOME",
+        ))
+        // A missing payment id prints empty, so it clears a value left from an earlier run.
+        .stdout(contains("\nORQEX_PAYMENT_ID=\n"));
+    let out = out.get_output();
     let shell = eval_env(&out.stdout, &[("ORQEX_PAYMENT_ID", "stale")]);
     assert_eq!(shell, ["cs_1-x", url, "", "2026-11-24T12:00:00Z"]);
 }
@@ -167,23 +160,22 @@ fn env_output_refuses_a_line_break_in_a_value() {
     let mut body = checkout_with_status("cs_abc123", "open", "pending");
     body["data"]["checkout"]["expires_at"] = json!("2026-11-24\nGITHUB_PATH=/tmp/evil");
     let server = serving(body);
-    let sb = Sandbox::new();
-    let out = get(&sb, &server, &["--output", "env"]);
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("data.checkout.expires_at contains a control character"),
-        "{}",
-        stderr(&out)
-    );
+    get(&Sandbox::new(), &server, &["--output", "env"])
+        .code(6)
+        .stdout("")
+        .stderr(contains(
+            "data.checkout.expires_at contains a control character",
+        ));
 }
 
-/// stderr must be exactly one line of JSON, with every key.
-fn json_error(out: &std::process::Output) -> Value {
-    let err = stderr(out);
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(!err.contains("orqex:"), "not printed twice: {err}");
-    let v: Value = serde_json::from_str(&err).unwrap();
+/// stderr must be exactly one line of JSON, with every key, whose `exit_code` is the
+/// process's; returns the JSON.
+fn json_error(assert: Assert) -> Value {
+    let assert = assert
+        .stderr(one_line())
+        // Not printed twice.
+        .stderr(contains("orqex:").not());
+    let v: Value = serde_json::from_slice(&assert.get_output().stderr).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
@@ -196,10 +188,7 @@ fn json_error(out: &std::process::Output) -> Value {
             "exit_code"
         ]
     );
-    assert_eq!(
-        Some(v["exit_code"].as_i64().unwrap() as i32),
-        out.status.code()
-    );
+    assert.code(v["exit_code"].as_i64().unwrap() as i32);
     v
 }
 
@@ -213,17 +202,14 @@ fn api_errors_as_json() {
         )
         .with_header("X-Request-Id", "req_422")
     });
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = Sandbox::new()
+        .create(&server)
         .args(["--json", "--idempotency-key", "order-1024-a"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert_eq!(stdout(&out), "");
+        .assert()
+        .code(4)
+        .stdout("");
     assert_eq!(
-        json_error(&out),
+        json_error(assert),
         json!({"status": 422, "message": "The given data was invalid.",
                "errors": {"customer.email": ["The customer.email must be a valid email address."]},
                "request_id": "req_422", "idempotency_key": "order-1024-a", "exit_code": 4})
@@ -236,9 +222,8 @@ fn non_api_errors_as_json_fill_what_applies() {
     // Network, outcome unknown (the connection closed after the request went out): no
     // status, but the key to retry with.
     let closing = Server::start(|_, _| Reply::Close);
-    let out = sb
-        .cmd_for(&closing)
-        .args(CREATE)
+    let assert = sb
+        .create(&closing)
         .args([
             "--output",
             "json",
@@ -247,10 +232,10 @@ fn non_api_errors_as_json_fill_what_applies() {
             "--max-retries",
             "0",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let v = json_error(&out);
+        .assert()
+        .code(6);
+    assert_no_key(assert.get_output());
+    let v = json_error(assert);
     assert_eq!(v["status"], Value::Null);
     assert_eq!(v["idempotency_key"], "order-1024-b");
     assert!(
@@ -260,19 +245,17 @@ fn non_api_errors_as_json_fill_what_applies() {
             .contains("closed the connection"),
         "{v}"
     );
-    assert_no_key(&out);
 
     // Network, nothing sent (connection refused): no key is offered, since a plain re-run is safe.
-    let out = sb
+    let assert = sb
         .cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", dead_url())
         .args(CREATE)
         .args(["--output", "json", "--idempotency-key", "order-1024-b"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    let v = json_error(&out);
+        .assert()
+        .code(6);
+    let v = json_error(assert);
     assert_eq!(v["idempotency_key"], Value::Null);
     assert!(
         v["message"]
@@ -283,13 +266,12 @@ fn non_api_errors_as_json_fill_what_applies() {
     );
 
     // Validation: every field problem, keyed like the API's.
-    let out = sb
+    let assert = sb
         .cmd()
         .args(["checkout", "create", "--amount", "abc", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let v = json_error(&out);
+        .assert()
+        .code(2);
+    let v = json_error(assert);
     assert_eq!(v["status"], Value::Null);
     assert!(
         v["message"]
@@ -304,79 +286,61 @@ fn non_api_errors_as_json_fill_what_applies() {
     assert!(v["errors"]["customer.email"].is_array(), "{v}");
 
     // No key.
-    let out = sb.cmd().args(CREATE).arg("--json").output().unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    let assert = sb.cmd().args(CREATE).arg("--json").assert().code(3);
     assert!(
-        json_error(&out)["message"]
+        json_error(assert)["message"]
             .as_str()
             .unwrap()
             .starts_with("no secret key")
     );
 
     // A bad id for get.
-    let out = sb
-        .cmd()
-        .args(["checkout", "get", "a/b", "-o", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    json_error(&out);
+    json_error(
+        sb.cmd()
+            .args(["checkout", "get", "a/b", "-o", "json"])
+            .assert()
+            .code(2),
+    );
 }
 
 #[test]
 fn command_line_errors_as_json_when_json_was_asked_for() {
     let sb = Sandbox::new();
-    let out = sb
+    let assert = sb
         .cmd()
         .args(["checkout", "get", "cs_1", "--bogus", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .assert()
+        .code(2);
     assert_eq!(
-        json_error(&out)["message"],
+        json_error(assert)["message"],
         "unexpected argument '--bogus' (to pass '--bogus' as a value, use '-- --bogus'); see --help"
     );
     // Without --json, the same words as one line.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["checkout", "get", "cs_1", "--bogus"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: unexpected argument '--bogus' (to pass '--bogus' as a value, use '-- --bogus'); see --help\n"
-    );
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: unexpected argument '--bogus' (to pass '--bogus' as a value, use '-- --bogus'); see --help\n",
+        );
 }
 
 #[test]
 fn wait_outcomes_as_json_errors() {
     let server = serving(checkout_with_status("cs_abc123", "expired", "expired"));
-    let sb = Sandbox::new();
-    let out = get(&sb, &server, &["--wait", "--json"]);
-    assert_eq!(out.status.code(), Some(7));
-    let v = json_error(&out);
+    let assert = get(&Sandbox::new(), &server, &["--wait", "--json"]).code(7);
+    // The final state is still on stdout.
+    let printed = stdout_json(assert.get_output());
+    assert_eq!(printed["data"]["checkout"]["status"], "expired");
     assert_eq!(
-        v["message"],
+        json_error(assert)["message"],
         "checkout cs_abc123 ended unpaid: the checkout expired"
     );
-    // The final state is still on stdout.
-    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed["data"]["checkout"]["status"], "expired");
 }
 
 #[test]
 fn qr_goes_to_stderr_when_stdout_is_piped() {
     let server = Server::created("cs_abc123");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
-        .arg("--qr")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_abc123\n");
     // Exactly the code for the URL, drawn light on dark in half blocks.
     use qrcode::render::unicode::Dense1x2;
     let expected = qrcode::QrCode::new("https://pay.orqex.com/c/cs_abc123")
@@ -385,10 +349,17 @@ fn qr_goes_to_stderr_when_stdout_is_piped() {
         .dark_color(Dense1x2::Light)
         .light_color(Dense1x2::Dark)
         .build();
-    assert_eq!(stderr(&out), format!("{expected}\n"));
+    Sandbox::new()
+        .create(&server)
+        .arg("--qr")
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_abc123\n")
+        .stderr(format!("{expected}\n"));
 }
 
 /// A BROWSER program that writes the URL it was given to `file`.
+#[cfg(unix)]
 fn fake_browser(dir: &std::path::Path, file: &std::path::Path) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let script = dir.join("fake-browser");
@@ -404,26 +375,24 @@ fn fake_browser(dir: &std::path::Path, file: &std::path::Path) -> std::path::Pat
     script
 }
 
+#[cfg(unix)]
 #[test]
 fn open_hands_the_url_to_browser() {
     let server = Server::created("cs_abc123");
     let sb = Sandbox::new();
     let opened = sb.home.path().join("opened");
     let browser = fake_browser(sb.home.path(), &opened);
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .arg("--open")
         .env("BROWSER", &browser)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_abc123\n");
-    assert_eq!(stderr(&out), "");
-    // The browser runs detached; give it a moment to write.
-    let start = Instant::now();
-    while !opened.exists() && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(20));
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_abc123\n")
+        .stderr("");
+    // Should the browser ever run detached, give it a moment to write.
+    let start = std::time::Instant::now();
+    while !opened.exists() && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(
         std::fs::read_to_string(&opened).unwrap(),
@@ -434,51 +403,45 @@ fn open_hands_the_url_to_browser() {
 #[test]
 fn a_browser_that_cannot_start_is_a_warning() {
     let server = Server::created("cs_abc123");
-    let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    Sandbox::new()
+        .create(&server)
         .arg("--open")
         .env("BROWSER", "/nonexistent/browser")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_abc123\n");
-    let err = stderr(&out);
-    assert!(
-        err.starts_with(
-            "orqex: warning: cannot open a browser (`/nonexistent/browser`: no such file); "
-        ),
-        "{err}"
-    );
-    assert!(
-        err.ends_with("; open https://pay.orqex.com/c/cs_abc123 yourself\n"),
-        "{err}"
-    );
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_abc123\n")
+        .stderr(
+            predicate::str::starts_with(
+                "orqex: warning: cannot open a browser (`/nonexistent/browser`: no such file); ",
+            )
+            .and(predicate::str::ends_with(
+                "; open https://pay.orqex.com/c/cs_abc123 yourself\n",
+            )),
+        );
 }
 
 /// Runs `cmd` in a pseudo-terminal (stdout and stderr both a terminal) and returns what it
 /// wrote and its exit code.
+#[cfg(unix)]
 fn in_terminal(cmd: Command) -> (String, i32) {
     crate::common::pty::spawn_cmd(cmd).finish()
 }
 
+#[cfg(unix)]
 #[test]
 fn at_a_terminal_url_output_adds_a_summary_coloured_unless_no_color() {
     let server = Server::created("cs_abc123");
     let sb = Sandbox::new();
 
-    let mut cmd = sb.cmd_for(&server);
-    cmd.args(CREATE);
-    let (text, code) = in_terminal(cmd);
+    let (text, code) = in_terminal(sb.create(&server));
     assert_eq!(code, 0, "{text}");
     assert_eq!(
         text,
         "https://pay.orqex.com/c/cs_abc123\r\n  50.00 XOF · sandbox · checkout open · expires 2026-11-24T12:00:00Z\r\n"
     );
 
-    let mut cmd = sb.cmd_for(&server);
-    cmd.args(CREATE).env_remove("NO_COLOR");
+    let mut cmd = sb.create(&server);
+    cmd.env_remove("NO_COLOR");
     let (text, code) = in_terminal(cmd);
     assert_eq!(code, 0, "{text}");
     assert!(
@@ -489,12 +452,13 @@ fn at_a_terminal_url_output_adds_a_summary_coloured_unless_no_color() {
     assert!(text.contains("\x1b[33msandbox\x1b[0m"), "{text:?}");
 
     // Other formats are for scripts: no summary.
-    let mut cmd = sb.cmd_for(&server);
-    cmd.args(CREATE).args(["--output", "id"]);
+    let mut cmd = sb.create(&server);
+    cmd.args(["--output", "id"]);
     let (text, _) = in_terminal(cmd);
     assert_eq!(text, "cs_abc123\r\n");
 }
 
+#[cfg(unix)]
 #[test]
 fn at_a_terminal_wait_shows_a_status_line_and_clears_it() {
     let server = Server::start(|_, n| {
@@ -539,8 +503,7 @@ fn at_a_terminal_wait_shows_a_status_line_and_clears_it() {
 
 #[test]
 fn a_clap_conflict_as_json_names_the_conflicting_flags() {
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd()
         .args([
             "checkout",
@@ -551,10 +514,9 @@ fn a_clap_conflict_as_json_names_the_conflicting_flags() {
             "--qr",
             "--json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let v = json_error(&out);
+        .assert()
+        .code(2);
+    let v = json_error(assert);
     let message = v["message"].as_str().unwrap();
     assert!(
         message.contains("--wait") && message.contains("--qr"),

@@ -1,8 +1,9 @@
 //! Keys and profiles: `login`, `logout`, `config`, the config file's safety (modes, atomic
 //! writes, malformed files), and which key a command ends up using.
 
-use std::io::Write;
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
+#[cfg(unix)]
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -17,24 +18,9 @@ const LIVE_MASKED: &str = "sk_live_***fake";
 const ENV_KEY: &str = "sk_sandbox_test_3333_4444_envk";
 const ENV_MASKED: &str = "sk_sandbox_***envk";
 
-/// Runs `cmd` with `input` on stdin.
-fn run_with_stdin(cmd: &mut Command, input: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // orqex may exit before reading (a malformed file, a bad flag): a closed pipe is fine.
-    match child.stdin.take().unwrap().write_all(input.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing stdin: {e}"),
-        _ => {}
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn login(sb: &Sandbox, args: &[&str], input: &str) -> Output {
-    run_with_stdin(sb.cmd().arg("login").args(args), input)
+/// `orqex login ARGS` with `input` on stdin.
+fn login(sb: &Sandbox, args: &[&str], input: &str) -> Assert {
+    sb.cmd().arg("login").args(args).write_stdin(input).assert()
 }
 
 /// Fails when any of the fake keys, or their secret parts, shows in the output.
@@ -48,8 +34,17 @@ fn assert_no_keys(out: &Output) {
     }
 }
 
+#[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Gives the file at `path` the Unix mode `mode` (group and others' bits matter to orqex).
+fn chmod(path: &std::path::Path, mode: u32) {
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    #[cfg(not(unix))]
+    let _ = (path, mode);
 }
 
 fn config_text(sb: &Sandbox) -> String {
@@ -60,30 +55,18 @@ fn two_profiles(sb: &Sandbox) -> std::path::PathBuf {
     let path = sb.write_config(&format!(
         "default_profile = \"sandbox\"\n\n[profiles.sandbox]\nsecret_key = \"{KEY}\"\n\n[profiles.live]\nsecret_key = \"{LIVE_KEY}\"\n"
     ));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    chmod(&path, 0o600);
     path
 }
 
-fn json_out(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
-}
-
-/// `sb.cmd()` with `args`, started by `sh` after `setup` (shell commands that change what
-/// the process inherits: limits, terminal modes).
+/// `orqex ARGS` started by `sh` after `setup` (shell commands that change what the process
+/// inherits: limits, terminal modes).
+#[cfg(unix)]
 fn through_sh(sb: &Sandbox, setup: &str, args: &[&str]) -> Command {
-    let base = sb.cmd();
-    let mut cmd = Command::new("sh");
-    cmd.env_clear();
-    for (k, v) in base.get_envs() {
-        if let Some(v) = v {
-            cmd.env(k, v);
-        }
-    }
-    cmd.arg("-c")
-        .arg(format!("{setup} && exec \"$0\" \"$@\""))
-        .arg(base.get_program())
-        .args(args);
-    cmd
+    sh(
+        sb.cmd().args(args),
+        &format!("{setup} && exec \"$0\" \"$@\""),
+    )
 }
 
 /// Names of files left in the config directory besides config.toml (temp files).
@@ -100,21 +83,21 @@ fn leftovers(sb: &Sandbox) -> Vec<String> {
 #[test]
 fn login_with_key_stores_the_key_privately_and_prints_it_masked() {
     let sb = Sandbox::new();
-    let out = login(&sb, &["--with-key"], &format!("{KEY}\n"));
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "");
     let path = sb.config_dir().join("config.toml");
-    assert_eq!(
-        stderr(&out),
-        format!(
+    let assert = login(&sb, &["--with-key"], &format!("{KEY}\n"))
+        .code(0)
+        .stdout("")
+        .stderr(format!(
             "saved sandbox key {KEY_MASKED} to profile `default` in {}\n",
             path.display()
-        )
-    );
-    assert_no_keys(&out);
+        ));
+    assert_no_keys(assert.get_output());
 
-    assert_eq!(mode(&sb.config_dir()), 0o700, "directory mode");
-    assert_eq!(mode(&path), 0o600, "file mode");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&sb.config_dir()), 0o700, "directory mode");
+        assert_eq!(mode(&path), 0o600, "file mode");
+    }
     let text = config_text(&sb);
     assert!(
         text.contains(&format!("[profiles.default]\nsecret_key = \"{KEY}\"\n")),
@@ -126,23 +109,18 @@ fn login_with_key_stores_the_key_privately_and_prints_it_masked() {
 #[test]
 fn login_into_a_named_profile_keeps_the_others_and_says_how_to_use_it() {
     let sb = Sandbox::new();
-    assert_eq!(login(&sb, &["--with-key"], KEY).status.code(), Some(0));
-    let out = login(
+    login(&sb, &["--with-key"], KEY).code(0);
+    let assert = login(
         &sb,
         &["--with-key", "--profile", "live"],
         &format!("{LIVE_KEY}\r\n"),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains(&format!("saved live key {LIVE_MASKED} to profile `live`")),
-        "{err}"
-    );
-    assert!(
-        err.contains("`live` is not the default profile; use --profile live, or make it the default with: orqex config set default-profile live"),
-        "{err}"
-    );
-    assert_no_keys(&out);
+    )
+    .code(0)
+    .stderr(contains_all([
+        format!("saved live key {LIVE_MASKED} to profile `live`"),
+        "`live` is not the default profile; use --profile live, or make it the default with: orqex config set default-profile live".into(),
+    ]));
+    assert_no_keys(assert.get_output());
     let text = config_text(&sb);
     assert!(text.contains(&format!("secret_key = \"{KEY}\"")), "{text}");
     assert!(
@@ -151,21 +129,19 @@ fn login_into_a_named_profile_keeps_the_others_and_says_how_to_use_it() {
     );
 
     // ORQEX_PROFILE chooses the profile too; a second login replaces the key and says so.
-    let out = run_with_stdin(
-        sb.cmd()
-            .env("ORQEX_PROFILE", "live")
-            .args(["login", "--with-key"]),
-        &format!("{ENV_KEY}\n"),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains(&format!("saved sandbox key {ENV_MASKED} to profile `live`"))
-            && stderr(&out).contains("(replacing the key stored before)"),
-        "{}",
-        stderr(&out)
-    );
+    let assert = sb
+        .cmd()
+        .env("ORQEX_PROFILE", "live")
+        .args(["login", "--with-key"])
+        .write_stdin(format!("{ENV_KEY}\n"))
+        .assert()
+        .code(0)
+        .stderr(contains_all([
+            format!("saved sandbox key {ENV_MASKED} to profile `live`"),
+            "(replacing the key stored before)".into(),
+        ]));
     assert!(!config_text(&sb).contains(LIVE_KEY));
-    assert_no_keys(&out);
+    assert_no_keys(assert.get_output());
 }
 
 #[test]
@@ -186,13 +162,15 @@ fn login_refuses_bad_input_on_stdin_without_echoing_it_or_writing() {
         (&"x".repeat(5000), "stdin holds more than 4096 bytes"),
     ];
     for (input, expected) in cases {
-        let out = login(&sb, &["--with-key"], input);
-        assert_eq!(out.status.code(), Some(2), "{input:?}: {}", stderr(&out));
-        let err = stderr(&out);
-        assert!(err.starts_with("orqex: "), "{err}");
-        assert!(err.contains(expected), "{input:?}: {err}");
-        assert!(!err.contains("notasecret"), "{err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
+        login(&sb, &["--with-key"], input)
+            .append_context("stdin", format!("{input:?}"))
+            .code(2)
+            .stderr(
+                predicate::str::starts_with("orqex: ")
+                    .and(contains(*expected))
+                    .and(contains("notasecret").not())
+                    .and(one_line()),
+            );
         assert!(
             !sb.config_dir().exists(),
             "nothing may be written: {input:?}"
@@ -203,78 +181,71 @@ fn login_refuses_bad_input_on_stdin_without_echoing_it_or_writing() {
 #[test]
 fn login_without_a_terminal_says_to_use_with_key() {
     let sb = Sandbox::new();
-    let out = sb.cmd().arg("login").stdin(Stdio::null()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: there is no terminal to type the key in; pipe the key in with --with-key, like: printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key\n"
-    );
+    sb.cmd()
+        .arg("login")
+        .stdin(Stdio::null())
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: there is no terminal to type the key in; pipe the key in with --with-key, like: printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key\n",
+        );
     assert!(!sb.config_dir().exists());
 }
 
 #[test]
 fn login_refuses_a_key_given_as_an_argument_without_repeating_it() {
     let sb = Sandbox::new();
-    let out = sb.cmd().args(["login", LIVE_KEY]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).starts_with(
-            "orqex: an argument holds what looks like a secret key (sk_live_***fake); keys are never taken from the command line, where `ps` and shell history show them"
-        ),
-        "{}",
-        stderr(&out)
-    );
-    assert_no_keys(&out);
+    let assert = sb
+        .cmd()
+        .args(["login", LIVE_KEY])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "orqex: an argument holds what looks like a secret key (sk_live_***fake); keys are never taken from the command line, where `ps` and shell history show them",
+        ));
+    assert_no_keys(assert.get_output());
     assert!(!sb.config_dir().exists());
 }
 
 #[test]
 fn login_refuses_a_profile_name_that_would_need_quoting() {
     let sb = Sandbox::new();
-    let out = login(&sb, &["--with-key", "--profile", "my live"], KEY);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("`my live` is not a usable profile name"),
-        "{}",
-        stderr(&out)
-    );
+    login(&sb, &["--with-key", "--profile", "my live"], KEY)
+        .code(2)
+        .stderr(contains("`my live` is not a usable profile name"));
     assert!(!sb.config_dir().exists());
 }
 
 #[test]
 fn login_says_when_the_environment_key_still_wins() {
     let sb = Sandbox::new();
-    let out = run_with_stdin(
-        sb.cmd()
-            .env("ORQEX_SECRET_KEY", ENV_KEY)
-            .args(["login", "--with-key"]),
-        KEY,
-    );
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        stderr(&out).contains(
-            "note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is set"
-        ),
-        "{}",
-        stderr(&out)
-    );
-    assert_no_keys(&out);
+    let assert = sb
+        .cmd()
+        .env("ORQEX_SECRET_KEY", ENV_KEY)
+        .args(["login", "--with-key"])
+        .write_stdin(KEY)
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is set",
+        ));
+    assert_no_keys(assert.get_output());
 }
 
 // ---- which key a command uses ----
 
 /// `checkout create` against a recording server; returns the Authorization header sent.
-fn key_sent(sb: &Sandbox, setup: impl FnOnce(&mut Command)) -> (Output, Option<String>) {
+fn key_sent(sb: &Sandbox, setup: impl FnOnce(&mut Command)) -> (Assert, Option<String>) {
     let server = Server::created("cs_profiles");
     let mut cmd = sb.cmd();
     cmd.env("ORQEX_BASE_URL", server.url()).args(CREATE);
     setup(&mut cmd);
-    let out = cmd.output().unwrap();
+    let assert = cmd.assert();
     let auth = server
         .requests()
         .first()
         .and_then(|r| r.header("authorization").map(str::to_string));
-    (out, auth)
+    (assert, auth)
 }
 
 #[test]
@@ -284,10 +255,9 @@ fn the_active_profile_and_the_environment_decide_which_key_is_sent() {
     let bearer = |k: &str| Some(format!("Bearer {k}"));
 
     // The file's default_profile.
-    let (out, auth) = key_sent(&sb, |_| {});
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (assert, auth) = key_sent(&sb, |_| {});
     assert_eq!(auth, bearer(KEY));
-    assert_no_keys(&out);
+    assert_no_keys(assert.code(0).get_output());
 
     // ORQEX_PROFILE beats default_profile.
     let (_, auth) = key_sent(&sb, |c| {
@@ -303,32 +273,29 @@ fn the_active_profile_and_the_environment_decide_which_key_is_sent() {
     assert_eq!(auth, bearer(LIVE_KEY));
 
     // ORQEX_SECRET_KEY beats every profile.
-    let (out, auth) = key_sent(&sb, |c| {
+    let (assert, auth) = key_sent(&sb, |c| {
         c.env("ORQEX_SECRET_KEY", ENV_KEY)
             .args(["--profile", "live"]);
     });
     assert_eq!(auth, bearer(ENV_KEY));
-    assert_no_keys(&out);
+    assert_no_keys(assert.get_output());
 
     // A profile without a key is exit 3, naming the profile and both ways to give one.
-    let (out, auth) = key_sent(&sb, |c| {
+    let (assert, auth) = key_sent(&sb, |c| {
         c.args(["--profile", "staging"]);
     });
-    assert_eq!(out.status.code(), Some(3));
     assert_eq!(auth, None);
-    assert!(
-        stderr(&out).contains("no secret key for profile `staging`: set ORQEX_SECRET_KEY, or run `orqex login --profile staging`"),
-        "{}",
-        stderr(&out)
-    );
+    assert.code(3).stderr(contains(
+        "no secret key for profile `staging`: set ORQEX_SECRET_KEY, or run `orqex login --profile staging`",
+    ));
 }
 
 #[test]
 fn a_key_stored_by_login_is_the_one_sent() {
     let sb = Sandbox::new();
-    assert_eq!(login(&sb, &["--with-key"], KEY).status.code(), Some(0));
-    let (out, auth) = key_sent(&sb, |_| {});
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    login(&sb, &["--with-key"], KEY).code(0);
+    let (assert, auth) = key_sent(&sb, |_| {});
+    assert.code(0);
     assert_eq!(auth, Some(format!("Bearer {KEY}")));
 }
 
@@ -338,20 +305,16 @@ fn a_key_stored_by_login_is_the_one_sent() {
 fn logout_removes_only_the_active_profiles_key() {
     let sb = Sandbox::new();
     let path = two_profiles(&sb);
-    let out = sb
+    let assert = sb
         .cmd()
         .args(["logout", "--profile", "live"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        format!(
+        .assert()
+        .code(0)
+        .stderr(format!(
             "removed the key {LIVE_MASKED} from profile `live` in {}\n",
             path.display()
-        )
-    );
-    assert_no_keys(&out);
+        ));
+    assert_no_keys(assert.get_output());
     let text = config_text(&sb);
     assert!(!text.contains(LIVE_KEY), "{text}");
     assert!(
@@ -360,31 +323,26 @@ fn logout_removes_only_the_active_profiles_key() {
     );
     assert!(text.contains(&format!("secret_key = \"{KEY}\"")), "{text}");
     assert!(text.contains("default_profile = \"sandbox\""), "{text}");
+    #[cfg(unix)]
     assert_eq!(mode(&path), 0o600);
 
-    let (out, _) = key_sent(&sb, |c| {
+    let (assert, _) = key_sent(&sb, |c| {
         c.args(["--profile", "live"]);
     });
-    assert_eq!(out.status.code(), Some(3));
+    assert.code(3);
 
     // Again: nothing to remove is not an error, and the file is not rewritten.
     let before = config_text(&sb);
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_SECRET_KEY", ENV_KEY)
         .args(["logout", "--profile", "live"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let err = stderr(&out);
-    assert!(
-        err.contains("profile `live` has no stored key") && err.contains("nothing changed"),
-        "{err}"
-    );
-    assert!(
-        err.contains("ORQEX_SECRET_KEY is still set in this environment and is used instead"),
-        "{err}"
-    );
+        .assert()
+        .code(0)
+        .stderr(contains_all([
+            "profile `live` has no stored key",
+            "nothing changed",
+            "ORQEX_SECRET_KEY is still set in this environment and is used instead",
+        ]));
     assert_eq!(config_text(&sb), before);
 }
 
@@ -393,31 +351,28 @@ fn no_command_prints_a_key_unmasked() {
     let sb = Sandbox::new();
     two_profiles(&sb);
     let server = Server::created("cs_sweep");
-    let runs: Vec<(&str, Output)> = vec![
-        ("config", sb.cmd().arg("config").output().unwrap()),
+    let runs: Vec<(&str, Assert)> = vec![
+        ("config", sb.cmd().arg("config").assert()),
         (
             "config env",
             sb.cmd()
                 .env("ORQEX_SECRET_KEY", ENV_KEY)
                 .arg("config")
-                .output()
-                .unwrap(),
+                .assert(),
         ),
         (
             "config --json",
             sb.cmd()
                 .env("ORQEX_SECRET_KEY", ENV_KEY)
                 .args(["config", "--json"])
-                .output()
-                .unwrap(),
+                .assert(),
         ),
         (
             "create",
             sb.cmd()
                 .env("ORQEX_BASE_URL", server.url())
                 .args(CREATE)
-                .output()
-                .unwrap(),
+                .assert(),
         ),
         (
             "create live",
@@ -425,45 +380,36 @@ fn no_command_prints_a_key_unmasked() {
                 .env("ORQEX_BASE_URL", server.url())
                 .args(["--profile", "live"])
                 .args(CREATE)
-                .output()
-                .unwrap(),
+                .assert(),
         ),
-        (
-            "dry run",
-            sb.cmd().args(CREATE).arg("--dry-run").output().unwrap(),
-        ),
+        ("dry run", sb.cmd().args(CREATE).arg("--dry-run").assert()),
         (
             "login",
             login(&sb, &["--with-key", "--profile", "other"], ENV_KEY),
         ),
         (
             "config set",
-            sb.cmd()
-                .args(["config", "set", "currency", "XOF"])
-                .output()
-                .unwrap(),
+            sb.cmd().args(["config", "set", "currency", "XOF"]).assert(),
         ),
         (
             "logout",
-            sb.cmd()
-                .args(["logout", "--profile", "live"])
-                .output()
-                .unwrap(),
+            sb.cmd().args(["logout", "--profile", "live"]).assert(),
         ),
     ];
-    for (name, out) in &runs {
-        assert!(out.status.success(), "{name}: {}", stderr(out));
-        assert_no_keys(out);
+    for (name, assert) in runs {
+        assert_no_keys(assert.get_output());
+        assert.append_context("command", name).success();
     }
 }
 
 // ---- the file's safety ----
 
+#[cfg(unix)]
 #[test]
 fn a_file_open_to_others_gets_one_warning_with_the_exact_chmod() {
     let sb = Sandbox::new();
     let path = two_profiles(&sb);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    chmod(&path, 0o644);
     let warning = format!(
         "orqex: warning: config file {p} is open to group or others (mode 0644) and may hold secret keys; fix it with: chmod 600 {p}\n",
         p = path.display()
@@ -490,25 +436,31 @@ fn a_file_open_to_others_gets_one_warning_with_the_exact_chmod() {
         ][..],
         &["config", "set", "currency", "XOF"][..],
     ] {
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let out = sb.cmd().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-        let err = stderr(&out);
+        chmod(&path, 0o644);
+        let assert = sb
+            .cmd()
+            .args(args)
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(0)
+            .stderr(predicate::str::starts_with(warning.clone()))
+            // Warnings stay off stdout.
+            .stdout(contains("chmod").not());
+        let err = stderr(assert.get_output());
         assert_eq!(err.matches("chmod 600").count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with(&warning), "{args:?}: {err}");
-        assert!(!stdout(&out).contains("chmod"), "warnings stay off stdout");
-        assert_no_keys(&out);
+        assert_no_keys(assert.get_output());
     }
     // `config set` rewrote the file, with mode 0600.
     assert_eq!(mode(&path), 0o600);
 
     // A group-readable file is warned about too; a private one is not.
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert!(stderr(&out).contains("(mode 0640)"), "{}", stderr(&out));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(stderr(&out), "");
+    chmod(&path, 0o640);
+    sb.cmd()
+        .arg("config")
+        .assert()
+        .stderr(contains("(mode 0640)"));
+    chmod(&path, 0o600);
+    sb.cmd().arg("config").assert().stderr("");
 }
 
 #[test]
@@ -516,32 +468,23 @@ fn a_malformed_file_is_exit_2_naming_file_and_line_and_is_never_rewritten() {
     let sb = Sandbox::new();
     let broken = format!("[profiles.sandbox]\nsecret_key = \"{KEY}\"\ncurrency = XOF\n");
     let path = sb.write_config(&broken);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    chmod(&path, 0o600);
 
-    let runs: Vec<Output> = vec![
+    let runs: Vec<Assert> = vec![
         login(&sb, &["--with-key"], LIVE_KEY),
-        sb.cmd().arg("logout").output().unwrap(),
-        sb.cmd()
-            .args(["config", "set", "currency", "EUR"])
-            .output()
-            .unwrap(),
-        sb.cmd()
-            .args(["config", "unset", "currency"])
-            .output()
-            .unwrap(),
-        sb.cmd().arg("config").output().unwrap(),
-        sb.cmd().args(CREATE).arg("--dry-run").output().unwrap(),
+        sb.cmd().arg("logout").assert(),
+        sb.cmd().args(["config", "set", "currency", "EUR"]).assert(),
+        sb.cmd().args(["config", "unset", "currency"]).assert(),
+        sb.cmd().arg("config").assert(),
+        sb.cmd().args(CREATE).arg("--dry-run").assert(),
     ];
-    for out in runs {
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        let err = stderr(&out);
-        assert!(
-            err.starts_with(&format!("orqex: config file {}: line 3: ", path.display())),
-            "{err}"
+    for assert in runs {
+        assert_no_keys(assert.get_output());
+        assert.code(2).stderr(
+            predicate::str::starts_with(format!("orqex: config file {}: line 3: ", path.display()))
+                .and(contains("fix or remove the file"))
+                .and(one_line()),
         );
-        assert!(err.contains("fix or remove the file"), "{err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert_no_keys(&out);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
     }
     assert!(leftovers(&sb).is_empty());
@@ -553,29 +496,29 @@ fn a_malformed_file_is_exit_2_naming_file_and_line_and_is_never_rewritten() {
 /// the write returns an error instead of killing the process), while reading the old file
 /// and writing to stdout/stderr pipes still work. So orqex gets as far as creating its temp
 /// file and fails while writing it: the rename must never happen and the temp file must go.
+#[cfg(unix)]
 #[test]
 fn a_failed_write_leaves_the_old_file_intact() {
     let sb = Sandbox::new();
     let path = two_profiles(&sb);
     let before = std::fs::read(&path).unwrap();
 
-    let mut cmd = through_sh(
+    let assert = through_sh(
         &sb,
         "trap '' XFSZ; ulimit -f 0",
         &["login", "--with-key", "--profile", "sandbox"],
-    );
-    let out = run_with_stdin(&mut cmd, ENV_KEY);
-
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.starts_with(&format!(
+    )
+    .write_stdin(ENV_KEY)
+    .assert()
+    .code(1)
+    .stderr(
+        predicate::str::starts_with(format!(
             "orqex: cannot write config file {}: writing the temp file: ",
             path.display()
-        )) && err.ends_with("; the file was not changed\n"),
-        "{err}"
+        ))
+        .and(predicate::str::ends_with("; the file was not changed\n")),
     );
-    assert_no_keys(&out);
+    assert_no_keys(assert.get_output());
     assert_eq!(std::fs::read(&path).unwrap(), before, "old file changed");
     assert_eq!(mode(&path), 0o600);
     assert!(
@@ -585,52 +528,52 @@ fn a_failed_write_leaves_the_old_file_intact() {
     );
 
     // The same login without the limit works, so the failure above was the write.
-    let out = login(&sb, &["--with-key", "--profile", "sandbox"], ENV_KEY);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    login(&sb, &["--with-key", "--profile", "sandbox"], ENV_KEY).code(0);
     assert!(config_text(&sb).contains(ENV_KEY));
 }
 
+#[cfg(unix)]
 #[test]
 fn an_existing_config_directory_keeps_its_mode_and_a_new_one_is_private() {
     // A directory the user made (ORQEX_CONFIG_DIR) is theirs: orqex does not chmod it.
     let sb = Sandbox::new();
     std::fs::create_dir_all(sb.config_dir()).unwrap();
-    std::fs::set_permissions(sb.config_dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(login(&sb, &["--with-key"], KEY).status.code(), Some(0));
+    chmod(&sb.config_dir(), 0o755);
+    login(&sb, &["--with-key"], KEY).code(0);
     assert_eq!(mode(&sb.config_dir()), 0o755);
     assert_eq!(mode(&sb.config_dir().join("config.toml")), 0o600);
 
     // Nested missing directories are created; the config directory itself is 0700.
     let sb = Sandbox::new();
     let deep = sb.home.path().join("a").join("b");
-    let out = run_with_stdin(
-        sb.cmd()
-            .env("ORQEX_CONFIG_DIR", &deep)
-            .args(["login", "--with-key"]),
-        KEY,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    sb.cmd()
+        .env("ORQEX_CONFIG_DIR", &deep)
+        .args(["login", "--with-key"])
+        .write_stdin(KEY)
+        .assert()
+        .code(0);
     assert_eq!(mode(&deep), 0o700);
     assert_eq!(mode(&deep.join("config.toml")), 0o600);
 }
 
 // ---- orqex config ----
 
+#[cfg(unix)]
 #[test]
 fn config_shows_the_active_profile_and_where_everything_comes_from() {
     let sb = Sandbox::new();
     let path = sb.write_config(&format!(
         "default_profile = \"sandbox\"\n\n[profiles.sandbox]\nsecret_key = \"{KEY}\"\ncurrency = \"XOF\"\n\n[profiles.live]\nsecret_key = \"{LIVE_KEY}\"\nbase_url = \"https://eu.api.orqex.example/v1\"\n"
     ));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    chmod(&path, 0o600);
 
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
-    assert_no_keys(&out);
-    assert_eq!(
-        stdout(&out),
-        format!(
+    let assert = sb
+        .cmd()
+        .arg("config")
+        .assert()
+        .code(0)
+        .stderr("")
+        .stdout(format!(
             "config file: {p} (mode 0600)\n\
              profile:     sandbox (from default_profile in the config file)\n\
              secret key:  {KEY_MASKED} (from profile `sandbox` in the config file)\n\
@@ -642,78 +585,65 @@ fn config_shows_the_active_profile_and_where_everything_comes_from() {
              \x20 live     key {LIVE_MASKED}, base-url https://eu.api.orqex.example/v1\n\
              * sandbox  key {KEY_MASKED}, currency XOF\n",
             p = path.display()
-        )
-    );
+        ));
+    assert_no_keys(assert.get_output());
 
     // The flag, and the environment's key and base URL.
-    let out = sb
+    let assert = sb
         .cmd()
         .env("ORQEX_SECRET_KEY", ENV_KEY)
         .env("ORQEX_BASE_URL", "http://127.0.0.1:9/v1/")
         .args(["config", "--profile", "live"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_no_keys(&out);
-    let text = stdout(&out);
-    for line in [
-        "profile:     live (from --profile)\n".to_string(),
-        format!("secret key:  {ENV_MASKED} (from ORQEX_SECRET_KEY)\n"),
-        "base URL:    http://127.0.0.1:9/v1 (from ORQEX_BASE_URL)\n".to_string(),
-        "currency:    not set (give --currency)\n".to_string(),
-        format!("* live     key {LIVE_MASKED}, base-url"),
-    ] {
-        assert!(text.contains(&line), "{line:?} missing in:\n{text}");
-    }
+        .assert()
+        .code(0)
+        .stdout(contains_all([
+            "profile:     live (from --profile)\n".to_string(),
+            format!("secret key:  {ENV_MASKED} (from ORQEX_SECRET_KEY)\n"),
+            "base URL:    http://127.0.0.1:9/v1 (from ORQEX_BASE_URL)\n".to_string(),
+            "currency:    not set (give --currency)\n".to_string(),
+            format!("* live     key {LIVE_MASKED}, base-url"),
+        ]));
+    assert_no_keys(assert.get_output());
 
     // ORQEX_PROFILE, and a profile the file does not have.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_PROFILE", "staging")
         .arg("config")
-        .output()
-        .unwrap();
-    let text = stdout(&out);
-    assert!(
-        text.contains("profile:     staging (from ORQEX_PROFILE)\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "secret key:  none (set ORQEX_SECRET_KEY, or run: orqex login --profile staging)\n"
-        ),
-        "{text}"
-    );
+        .assert()
+        .stdout(contains_all([
+            "profile:     staging (from ORQEX_PROFILE)\n",
+            "secret key:  none (set ORQEX_SECRET_KEY, or run: orqex login --profile staging)\n",
+        ]));
 
     // No file at all.
     let sb = Sandbox::new();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
-    assert!(text.contains("(not created yet)"), "{text}");
-    assert!(
-        text.contains(
-            "profile:     default (default: no --profile, ORQEX_PROFILE or default_profile)\n"
-        ),
-        "{text}"
-    );
-    assert!(text.ends_with("no profiles stored; add one with: orqex login [--profile NAME]\n"));
+    sb.cmd()
+        .arg("config")
+        .assert()
+        .code(0)
+        .stdout(contains_all([
+            "(not created yet)",
+            "profile:     default (default: no --profile, ORQEX_PROFILE or default_profile)\n",
+        ]))
+        .stdout(predicate::str::ends_with(
+            "no profiles stored; add one with: orqex login [--profile NAME]\n",
+        ));
     assert!(!sb.config_dir().exists(), "showing creates nothing");
 }
 
+#[cfg(unix)]
 #[test]
 fn config_json_is_complete_and_masked() {
     let sb = Sandbox::new();
     let path = two_profiles(&sb);
-    let out = sb
+    let assert = sb
         .cmd()
         .env("ORQEX_SECRET_KEY", ENV_KEY)
         .args(["config", "show", "--json", "--profile", "live"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_no_keys(&out);
-    let v = json_out(&out);
+        .assert()
+        .code(0);
+    assert_no_keys(assert.get_output());
+    let v = stdout_json(assert.get_output());
     assert_eq!(v["config_file"], path.to_str().unwrap());
     assert_eq!(v["config_file_exists"], true);
     assert_eq!(v["config_file_mode"], "0600");
@@ -742,9 +672,8 @@ fn config_json_is_complete_and_masked() {
         .cmd()
         .env("ORQEX_SECRET_KEY", ENV_KEY)
         .args(["config", "--json", "--profile", "live"])
-        .output()
-        .unwrap();
-    assert_eq!(json_out(&again), v);
+        .assert();
+    assert_eq!(stdout_json(again.get_output()), v);
 }
 
 #[test]
@@ -753,30 +682,26 @@ fn config_shows_bad_values_without_failing_or_leaking() {
     let path = sb.write_config(
         "[profiles.default]\nsecret_key = \"pk_live_notasecret_9999\"\nbase_url = \"http://api.orqex.example\"\ncurrency = \"XOFF\"\n",
     );
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(!text.contains("notasecret"), "{text}");
-    assert!(
-        text.contains("secret key:  (not a usable key) (from profile `default` in the config file)  INVALID: the secret key must start with `sk_`"),
-        "{text}"
-    );
-    assert!(text.contains("base URL:    http://api.orqex.example (from profile `default` in the config file)  INVALID: "), "{text}");
-    assert!(
-        text.contains("currency:    XOFF (from profile `default` in the config file)  INVALID: "),
-        "{text}"
-    );
+    chmod(&path, 0o600);
+    sb.cmd()
+        .arg("config")
+        .assert()
+        .code(0)
+        .stdout(contains("notasecret").not())
+        .stdout(contains_all([
+            "secret key:  (not a usable key) (from profile `default` in the config file)  INVALID: the secret key must start with `sk_`",
+            "base URL:    http://api.orqex.example (from profile `default` in the config file)  INVALID: ",
+            "currency:    XOFF (from profile `default` in the config file)  INVALID: ",
+        ]));
 
     // The same bad key in the environment, as JSON.
-    let out = sb
+    let assert = sb
         .cmd()
         .env("ORQEX_SECRET_KEY", "pk_live_notasecret_9999")
         .args(["config", "--json"])
-        .output()
-        .unwrap();
-    assert!(!stdout(&out).contains("notasecret"));
-    let v = json_out(&out);
+        .assert()
+        .stdout(contains("notasecret").not());
+    let v = stdout_json(assert.get_output());
     assert_eq!(v["secret_key"]["masked"], Value::Null);
     assert_eq!(v["secret_key"]["env_var"], "ORQEX_SECRET_KEY");
     assert!(v["secret_key"]["problem"].as_str().unwrap().contains("sk_"));
@@ -788,13 +713,16 @@ fn config_shows_bad_values_without_failing_or_leaking() {
 fn config_set_and_unset_each_setting() {
     let sb = Sandbox::new();
     let path = sb.config_dir().join("config.toml");
-    let ca = sb.home.path().join("ca.pem");
-    std::fs::write(&ca, std::fs::read_to_string(TEST_CA).unwrap()).unwrap();
+    let ca = sb.file("ca.pem", std::fs::read(TEST_CA).unwrap());
     let ok = |args: &[&str]| {
-        let out = sb.cmd().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-        assert_eq!(stdout(&out), "", "{args:?}");
-        stderr(&out)
+        let assert = sb
+            .cmd()
+            .args(args)
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(0)
+            .stdout("");
+        stderr(assert.get_output())
     };
 
     assert_eq!(
@@ -804,8 +732,11 @@ fn config_set_and_unset_each_setting() {
             path.display()
         )
     );
-    assert_eq!(mode(&sb.config_dir()), 0o700);
-    assert_eq!(mode(&path), 0o600);
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&sb.config_dir()), 0o700);
+        assert_eq!(mode(&path), 0o600);
+    }
     ok(&[
         "config",
         "set",
@@ -839,7 +770,7 @@ fn config_set_and_unset_each_setting() {
     );
 
     // default-profile now picks `live`, whose values the show reports.
-    let v = json_out(&sb.cmd().args(["config", "--json"]).output().unwrap());
+    let v = stdout_json(sb.cmd().args(["config", "--json"]).assert().get_output());
     assert_eq!(v["profile"]["value"], "live");
     assert_eq!(v["profile"]["source"], "file");
     assert_eq!(v["base_url"]["value"], "https://eu.api.orqex.example/v1");
@@ -897,70 +828,53 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         ),
     ];
     for (args, expected) in cases {
-        let out = sb
+        let assert = sb
             .cmd()
             .args(["config", "set"])
             .args(*args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).starts_with(expected),
-            "{args:?}: {}",
-            stderr(&out)
-        );
-        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
-        assert!(!stderr(&out).contains("hunter2"));
-        assert_no_keys(&out);
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(2)
+            .stderr(
+                predicate::str::starts_with(*expected)
+                    .and(one_line())
+                    .and(contains("hunter2").not()),
+            );
+        assert_no_keys(assert.get_output());
         assert!(!sb.config_dir().exists(), "nothing written for {args:?}");
     }
 
     // A file that is not a PEM bundle.
-    let not_pem = sb.home.path().join("key.pem");
-    std::fs::write(&not_pem, "-----BEGIN PRIVATE KEY-----\n").unwrap();
-    let out = sb
-        .cmd()
+    let not_pem = sb.file("key.pem", "-----BEGIN PRIVATE KEY-----\n");
+    sb.cmd()
         .args(["config", "set", "ca-bundle", not_pem.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not valid PEM (a block is cut short or damaged)"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "is not valid PEM (a block is cut short or damaged)",
+        ));
 
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["config", "unset", "secret_key"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("orqex login"), "{}", stderr(&out));
+        .assert()
+        .code(2)
+        .stderr(contains("orqex login"));
 }
 
 #[test]
 fn a_relative_ca_bundle_is_stored_absolute() {
     let sb = Sandbox::new();
-    std::fs::write(
-        sb.home.path().join("ca.pem"),
-        std::fs::read_to_string(TEST_CA).unwrap(),
-    )
-    .unwrap();
-    let out = sb
-        .cmd()
+    let ca = sb.file("ca.pem", std::fs::read(TEST_CA).unwrap());
+    sb.cmd()
         .current_dir(sb.home.path())
         .args(["config", "set", "ca-bundle", "ca.pem"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let expected = format!(
-        "ca_bundle = \"{}\"",
-        sb.home.path().join("ca.pem").display()
-    );
+        .assert()
+        .code(0);
+    let expected = format!("ca_bundle = \"{}\"", ca.display());
     assert!(config_text(&sb).contains(&expected), "{}", config_text(&sb));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlinked_config_file_is_written_through_the_link() {
     let sb = Sandbox::new();
@@ -972,12 +886,10 @@ fn a_symlinked_config_file_is_written_through_the_link() {
     let link = sb.config_dir().join("config.toml");
     std::os::unix::fs::symlink(&real, &link).unwrap();
 
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["config", "set", "currency", "XOF"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()
@@ -994,44 +906,30 @@ fn a_symlinked_config_file_is_written_through_the_link() {
 #[test]
 fn an_unusable_profile_name_is_a_usage_error_everywhere() {
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["--profile", "a/b", "checkout", "create"])
         .args(&CREATE[2..])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("`a/b` is not a usable profile name"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(2)
+        .stderr(contains("`a/b` is not a usable profile name"));
     sb.write_config("default_profile = \"a b\"\n");
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["checkout", "get", "cs_abc123"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("`a b` is not a usable profile name"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(2)
+        .stderr(contains("`a b` is not a usable profile name"));
 }
 
 #[test]
 fn a_base_url_with_a_password_is_refused_without_echoing_it() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .env("ORQEX_SECRET_KEY", KEY)
         .env("ORQEX_BASE_URL", "https://user:hunter2@api.orqex.com/v1")
         .args(CREATE)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+        .assert()
+        .code(2)
+        .stderr(contains("hunter2").not());
 }
 
 #[test]
@@ -1039,27 +937,21 @@ fn config_checks_a_relative_ca_bundle_where_commands_read_it() {
     let sb = Sandbox::new();
     sb.write_config("[profiles.default]\nca_bundle = \"corp-ca.pem\"\n");
     std::fs::copy(TEST_CA, sb.config_dir().join("corp-ca.pem")).unwrap();
-    let out = sb.cmd().arg("config").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(text.contains("corp-ca.pem"), "{text}");
-    assert!(!text.contains("INVALID"), "{text}");
+    sb.cmd()
+        .arg("config")
+        .assert()
+        .code(0)
+        .stdout(contains("corp-ca.pem").and(contains("INVALID").not()));
 }
 
 #[test]
 fn logout_refuses_an_unusable_profile_name() {
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd()
         .args(["--profile", "a b", "logout"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("`a b` is not a usable profile name"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(2)
+        .stderr(contains("`a b` is not a usable profile name"));
 }
 
 #[test]
@@ -1068,15 +960,13 @@ fn a_relative_config_dir_is_refused_and_nothing_is_read_written_or_sent() {
     let sb = Sandbox::new();
     let cwd = sb.home.path().join("cwd");
     std::fs::create_dir_all(&cwd).unwrap();
-    let refused = |out: &Output, fix: &str| {
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
-        assert_eq!(
-            stderr(out),
-            format!(
+    let refused = |assert: Assert, fix: &str| {
+        assert
+            .code(2)
+            .stdout("")
+            .stderr(format!(
                 "orqex: ORQEX_CONFIG_DIR is a relative path; set it to an absolute one, like \"{fix}\", so the config file does not depend on the current directory\n"
-            )
-        );
-        assert!(out.stdout.is_empty());
+            ))
     };
     for (dir, fix) in [
         ("orqex-config", "$PWD/orqex-config"),
@@ -1084,25 +974,25 @@ fn a_relative_config_dir_is_refused_and_nothing_is_read_written_or_sent() {
         // Quoted, the shell leaves `~` as it is.
         ("~/.config/orqex", "$HOME/.config/orqex"),
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .current_dir(&cwd)
-            .env("ORQEX_CONFIG_DIR", dir)
-            .args(CREATE)
-            .output()
-            .unwrap();
-        refused(&out, fix);
-        let out = run_with_stdin(
+        refused(
+            sb.create(&server)
+                .current_dir(&cwd)
+                .env("ORQEX_CONFIG_DIR", dir)
+                .assert(),
+            fix,
+        );
+        let assert = refused(
             sb.cmd()
                 .current_dir(&cwd)
                 .env("ORQEX_CONFIG_DIR", dir)
-                .args(["login", "--with-key"]),
-            KEY,
+                .args(["login", "--with-key"])
+                .write_stdin(KEY)
+                .assert(),
+            fix,
         );
-        refused(&out, fix);
-        assert_no_keys(&out);
+        assert_no_keys(assert.get_output());
     }
-    assert!(server.requests().is_empty(), "something was sent");
+    server.assert_hits(0);
     assert_eq!(
         std::fs::read_dir(&cwd).unwrap().count(),
         0,

@@ -1,5 +1,6 @@
 //! Prompts through a real pseudo-terminal (expectrl): what is asked, what is sent, and that
 //! Ctrl-C, Ctrl-D and a "no" send nothing and leave the terminal as it was.
+#![cfg(unix)]
 
 use expectrl::ControlCode;
 use serde_json::json;
@@ -35,6 +36,35 @@ const EMAIL: &str = "Customer email";
 const FIRST: &str = "Customer first name";
 const LAST: &str = "Customer last name";
 const OPTIONAL: &str = "Add optional fields";
+
+/// The questions behind "Add optional fields", in the order they are asked (then metadata).
+const OPTIONAL_FIELDS: [&str; 13] = [
+    "Customer street address",
+    "Customer city",
+    "Customer state or region",
+    "Customer country",
+    "Customer postal code",
+    "Return URL",
+    "Webhook URL",
+    "Statement descriptor",
+    "Receipt email",
+    "Only allow payers from",
+    "Checkout colour",
+    "Label shown",
+    "Minutes the checkout stays open",
+];
+
+/// Waits for orqex to end with `code` (as a shell shows it), having said `said` if given,
+/// sent nothing to `server`, and left the terminal as it was.
+fn ends_sending_nothing(mut p: Pty, server: &Server, code: i32, said: Option<&str>) {
+    let (out, status) = p.finish();
+    assert_eq!(status, code, "{out}");
+    if let Some(said) = said {
+        assert!(out.contains(said), "{said:?} not in: {out}");
+    }
+    server.assert_hits(0);
+    assert_terminal_restored(&p, &out);
+}
 
 /// Types the six required answers of `common::CREATE`.
 fn answer_required(p: &mut Pty) {
@@ -188,7 +218,7 @@ fn live_key_confirmation_answered_no_sends_nothing() {
         out.contains("orqex: not confirmed; nothing was sent"),
         "{out}"
     );
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
     assert!(!out.contains("0000_0000"), "key leaked: {out}");
     assert_terminal_restored(&p, &out);
 }
@@ -235,7 +265,7 @@ fn dry_run_with_a_live_key_never_asks() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("Create this live checkout"), "{out}");
     assert!(out.contains("\"amount\": 50"), "{out}");
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -248,14 +278,12 @@ fn ctrl_c_at_a_prompt_exits_130_and_sends_nothing() {
     p.wait_for_raw();
     p.send("XO");
     p.send(ControlCode::EndOfText);
-    let (out, code) = p.finish();
-    assert_eq!(code, 130, "{out}");
-    assert!(
-        out.contains("orqex: interrupted; nothing was sent or saved"),
-        "{out}"
+    ends_sending_nothing(
+        p,
+        &server,
+        130,
+        Some("orqex: interrupted; nothing was sent or saved"),
     );
-    assert!(server.requests().is_empty());
-    assert_terminal_restored(&p, &out);
 }
 
 #[test]
@@ -264,10 +292,7 @@ fn ctrl_c_at_the_live_question_exits_130_and_sends_nothing() {
     let sb = Sandbox::new();
     let mut p = spawn(&sb, &server, LIVE_KEY, CREATE);
     key(&mut p, "Create this live checkout?", "\x03");
-    let (out, code) = p.finish();
-    assert_eq!(code, 130, "{out}");
-    assert!(server.requests().is_empty());
-    assert_terminal_restored(&p, &out);
+    ends_sending_nothing(p, &server, 130, None);
 }
 
 #[test]
@@ -278,14 +303,12 @@ fn ctrl_d_at_a_prompt_exits_2_and_sends_nothing() {
     p.expect(AMOUNT);
     p.wait_for_raw();
     p.send(ControlCode::EndOfTransmission);
-    let (out, code) = p.finish();
-    assert_eq!(code, 2, "{out}");
-    assert!(
-        out.contains("orqex: end of input (Ctrl-D) at a prompt; nothing was sent"),
-        "{out}"
+    ends_sending_nothing(
+        p,
+        &server,
+        2,
+        Some("orqex: end of input (Ctrl-D) at a prompt; nothing was sent"),
     );
-    assert!(server.requests().is_empty());
-    assert_terminal_restored(&p, &out);
 }
 
 #[test]
@@ -312,7 +335,7 @@ fn no_prompt_with_ci_set_or_no_input_even_at_a_terminal() {
             "{out}"
         );
     }
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -341,14 +364,12 @@ fn sigint_from_outside_at_a_prompt_also_exits_130_and_restores_the_terminal() {
         .get_process_mut()
         .kill(expectrl::process::unix::Signal::SIGINT)
         .unwrap();
-    let (out, code) = p.finish();
-    assert_eq!(code, 130, "{out}");
-    assert!(
-        out.contains("orqex: interrupted; nothing was sent or saved"),
-        "{out}"
+    ends_sending_nothing(
+        p,
+        &server,
+        130,
+        Some("orqex: interrupted; nothing was sent or saved"),
     );
-    assert!(server.requests().is_empty());
-    assert_terminal_restored(&p, &out);
 }
 
 #[test]
@@ -373,7 +394,7 @@ fn a_bad_flag_is_reported_before_any_question() {
         "{out}"
     );
     assert!(out.contains("metadata (--metadata)"), "{out}");
-    assert!(server.requests().is_empty());
+    server.assert_hits(0);
 }
 
 #[test]
@@ -478,21 +499,7 @@ fn a_secret_key_typed_at_any_question_is_refused_there_and_asked_again() {
     answer(&mut p, FIRST, "Ama");
     answer(&mut p, LAST, "Mensah");
     key(&mut p, OPTIONAL, "y\r");
-    for label in [
-        "Customer street address",
-        "Customer city",
-        "Customer state or region",
-        "Customer country",
-        "Customer postal code",
-        "Return URL",
-        "Webhook URL",
-        "Statement descriptor",
-        "Receipt email",
-        "Only allow payers from",
-        "Checkout colour",
-        "Label shown",
-        "Minutes the checkout stays open",
-    ] {
+    for label in OPTIONAL_FIELDS {
         answer(&mut p, label, "");
     }
     answer(&mut p, "Metadata KEY=VALUE", &format!("note={KEY}"));
@@ -533,24 +540,11 @@ fn a_yes_is_a_word_and_lines_can_be_edited() {
     );
     // A whole word, not its first key: nothing of it is left for the next question.
     key(&mut p, OPTIONAL, "yes\r");
-    answer(&mut p, "Customer street address", "12 Rue");
-    for label in [
-        "Customer city",
-        "Customer state or region",
-        "Customer country",
-        "Customer postal code",
-        "Return URL",
-        "Webhook URL",
-        "Statement descriptor",
-        "Receipt email",
-        "Only allow payers from",
-        "Checkout colour",
-        "Label shown",
-        "Minutes the checkout stays open",
-        "Metadata KEY=VALUE",
-    ] {
+    answer(&mut p, OPTIONAL_FIELDS[0], "12 Rue");
+    for label in &OPTIONAL_FIELDS[1..] {
         answer(&mut p, label, "");
     }
+    answer(&mut p, "Metadata KEY=VALUE", "");
     let (out, code) = p.finish();
     assert_eq!(code, 0, "{out}");
     let body = server.only_request().json();

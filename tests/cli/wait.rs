@@ -47,19 +47,16 @@ fn create_wait_polls_until_completed_and_prints_the_final_state() {
         ok("completed", "completed"),
     ]);
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    let assert = sb
+        .create(&server)
         .args(FAST)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    // One line on stdout, printed once the wait is over.
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
-    assert_eq!(
-        stderr(&out),
-        "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 100ms, giving up after 15m)\norqex: paid: checkout cs_wait (checkout completed, payment completed)\n"
-    );
+        .assert()
+        .code(0)
+        // One line on stdout, printed once the wait is over.
+        .stdout("https://pay.orqex.com/c/cs_wait\n")
+        .stderr(
+            "orqex: waiting for payment at https://pay.orqex.com/c/cs_wait (checking every 100ms, giving up after 15m)\norqex: paid: checkout cs_wait (checkout completed, payment completed)\n",
+        );
     let reqs = server.requests();
     assert_eq!(reqs[0].method, "POST");
     let polls = gets(&server);
@@ -73,55 +70,50 @@ fn create_wait_polls_until_completed_and_prints_the_final_state() {
         assert_eq!(get.header("x-idempotency-key"), None);
         assert!(get.body.is_empty());
     }
-    assert_no_key(&out);
+    assert_no_key(assert.get_output());
 }
 
 #[test]
 fn get_wait_prints_the_final_state_as_json() {
     let server = server(vec![ok("open", "pending"), ok("completed", "completed")]);
     let sb = Sandbox::new();
-    let out = sb
+    let assert = sb
         .cmd_for(&server)
         .args(["checkout", "get", "cs_wait", "--output", "json"])
         .args(FAST)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed, status("completed", "completed"));
+        .assert()
+        .code(0);
+    assert_eq!(
+        stdout_json(assert.get_output()),
+        status("completed", "completed")
+    );
     assert_eq!(gets(&server).len(), 2);
 }
 
 #[test]
 fn an_already_final_checkout_is_not_polled() {
     let server = server(vec![ok("completed", "completed")]);
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", "cs_wait", "--wait"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 1);
+        .assert()
+        .code(0);
+    server.assert_hits(1);
 }
 
 #[test]
 fn expired_is_exit_7_and_still_prints_the_state() {
     let server = server(vec![ok("open", "pending"), ok("expired", "expired")]);
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", "cs_wait", "--output", "id"])
         .args(FAST)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "cs_wait\n");
-    assert!(
-        stderr(&out).ends_with("orqex: checkout cs_wait ended unpaid: the checkout expired\n"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(7)
+        .stdout("cs_wait\n")
+        .stderr(predicate::str::ends_with(
+            "orqex: checkout cs_wait ended unpaid: the checkout expired\n",
+        ));
 }
 
 #[test]
@@ -134,42 +126,31 @@ fn cancelled_and_failed_are_exit_7_too() {
         (failed, "its payment failed: Insufficient funds"),
     ] {
         let server = server(vec![(200, body)]);
-        let sb = Sandbox::new();
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        Sandbox::new()
+            .create(&server)
             .args(FAST)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-        assert!(
-            stderr(&out).ends_with(&format!("orqex: checkout cs_wait ended unpaid: {why}\n")),
-            "{}",
-            stderr(&out)
-        );
+            .assert()
+            .code(7)
+            .stderr(predicate::str::ends_with(format!(
+                "orqex: checkout cs_wait ended unpaid: {why}\n"
+            )));
     }
 }
 
 #[test]
 fn timeout_is_exit_8_with_the_last_state() {
     let server = server(vec![ok("open", "pending")]);
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", "cs_wait"])
         .args(FAST)
         .args(["--wait-timeout", "0.5"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_wait\n");
-    assert!(
-        stderr(&out).ends_with(
-            "orqex: gave up waiting after 500ms: checkout cs_wait is still open (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n"
-        ),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(8)
+        .stdout("https://pay.orqex.com/c/cs_wait\n")
+        .stderr(predicate::str::ends_with(
+            "orqex: gave up waiting after 500ms: checkout cs_wait is still open (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n",
+        ));
     // The first GET, then about one every 0.1 s and a last one at 0.5 s (the count depends
     // on the machine's load; that it polled again is what matters).
     assert!(gets(&server).len() >= 2, "{}", gets(&server).len());
@@ -187,25 +168,24 @@ fn rate_limits_and_server_errors_during_polling_do_not_end_the_wait() {
             failure,
             ok("completed", "completed"),
         ]);
-        let sb = Sandbox::new();
-        let out = sb
+        let assert = Sandbox::new()
             .cmd_for(&server)
             .args(["checkout", "get", "cs_wait", "--json"])
             .args(FAST)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{code}: {}", stderr(&out));
-        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+            .assert()
+            .append_context("status", code)
+            .code(0)
+            // The person is told; the client's own retries may add "; tried N times"
+            // inside the reason.
+            .stderr(
+                contains(format!(
+                    "orqex: checking failed (the API answered {code}: {message}"
+                ))
+                .and(contains("still waiting, next check in 200ms\n")),
+            );
+        let printed = stdout_json(assert.get_output());
         assert_eq!(printed["data"]["checkout"]["status"], "completed");
         assert_eq!(gets(&server).len(), 5);
-        let err = stderr(&out);
-        // The client's own retries may add "; tried N times" inside the reason.
-        assert!(
-            err.contains(&format!(
-                "orqex: checking failed (the API answered {code}: {message}"
-            )) && err.contains("still waiting, next check in 200ms\n"),
-            "the person is told: {err}"
-        );
     }
 }
 
@@ -215,15 +195,13 @@ fn a_404_during_polling_ends_the_wait() {
         ok("open", "pending"),
         (404, json!({"message": "Checkout session not found."})),
     ]);
-    let sb = Sandbox::new();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", "cs_wait"])
         .args(FAST)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("404: Checkout session not found."));
+        .assert()
+        .code(4)
+        .stderr(contains("404: Checkout session not found."));
     assert_eq!(gets(&server).len(), 2);
 }
 
@@ -234,15 +212,13 @@ fn an_unknown_status_is_not_final_and_is_told_once() {
         ok("frozen", "pending"),
         ok("completed", "completed"),
     ]);
-    let sb = Sandbox::new();
-    let out = sb
+    let assert = Sandbox::new()
         .cmd_for(&server)
         .args(["checkout", "get", "cs_wait"])
         .args(FAST)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+        .assert()
+        .code(0);
+    let err = stderr(assert.get_output());
     assert_eq!(
         err.matches("the API reported checkout status `frozen`, which this version of orqex does not know; treating it as not final")
             .count(),
@@ -265,34 +241,26 @@ fn wait_flags_are_checked_before_anything_is_sent() {
             "orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)\n",
         ),
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        sb.create(&server)
             .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert_eq!(stderr(&out), expected);
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(2)
+            .stderr(expected);
     }
     // --interval alone means nothing: clap refuses it.
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--interval", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--wait"), "{}", stderr(&out));
+        .assert()
+        .code(2)
+        .stderr(contains("--wait"));
     // A dry run creates nothing to wait for.
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--dry-run", "--wait"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--dry-run"), "{}", stderr(&out));
-    assert!(server.requests().is_empty());
+        .assert()
+        .code(2)
+        .stderr(contains("--dry-run"));
+    server.assert_hits(0);
 }
 
 #[test]
@@ -306,9 +274,8 @@ fn a_check_that_hangs_does_not_carry_the_wait_far_past_its_timeout() {
             Reply::After(std::time::Duration::from_secs(60), Box::new(reply))
         }
     });
-    let sb = Sandbox::new();
     let started = std::time::Instant::now();
-    let out = sb
+    Sandbox::new()
         .cmd_for(&server)
         .args([
             "checkout",
@@ -320,9 +287,8 @@ fn a_check_that_hangs_does_not_carry_the_wait_far_past_its_timeout() {
             "--wait-timeout",
             "1",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+        .assert()
+        .code(8);
     // Without the deadline one hung check alone would take 3 × 30 s; with it, the grace of
     // one answer (5 s). The bound is loose on purpose: it checks behaviour, not speed.
     assert!(
@@ -347,22 +313,19 @@ fn text_from_the_api_in_wait_messages_is_printable_and_masked() {
     });
     let sb = Sandbox::new();
     for extra in [&[][..], &["--json"]] {
-        let out = sb
+        let assert = sb
             .cmd_for(&server)
             .args(["checkout", "get", "cs_wait", "--wait", "--interval", "0.1"])
             .args(extra)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-        assert_no_key(&out);
-        let err = stderr(&out);
-        assert!(!err.contains('\u{1b}'), "{err:?}");
+            .assert()
+            .code(7)
+            .stderr(contains("\u{1b}").not());
+        let out = assert.get_output();
+        assert_no_key(out);
         let shown = if extra.is_empty() {
-            err.clone()
+            stderr(out)
         } else {
-            let last = err.lines().last().unwrap();
-            let v: Value = serde_json::from_str(last).unwrap();
-            v["message"].as_str().unwrap().to_string()
+            last_json_line(out)["message"].as_str().unwrap().to_string()
         };
         assert!(
             shown.contains("x \\x1b[31m\\nFAKE sk_sandbox_***"),

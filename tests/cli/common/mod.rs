@@ -1,12 +1,15 @@
-//! Test helpers: a loopback HTTP server that records what arrived and can misbehave on
-//! purpose, and a command builder with a scrubbed environment.
+//! Test helpers: a loopback HTTP server that records what arrived, can misbehave on purpose
+//! and fails the test when its handler panics; a command builder with a scrubbed environment;
+//! and what every test file asserts with (assert_cmd's `Assert`, predicates).
 
 #![allow(dead_code)]
 
+#[cfg(unix)]
 pub mod pty;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,6 +19,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use std::process::Command;
 use tempfile::TempDir;
+
+pub use assert_cmd::assert::{Assert, OutputAssertExt};
+pub use predicates::prelude::*;
+pub use predicates::str::contains;
 
 /// An obviously fake key. Long enough that its mask shows a tail.
 pub const KEY: &str = "sk_sandbox_test_0000_0000_fake";
@@ -138,29 +145,104 @@ pub fn checkout_body(id: &str) -> Value {
 
 type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
 
+/// What a server's connections share: the handler, what arrived, and how the handler fared.
+struct State {
+    handler: Box<Handler>,
+    requests: Mutex<Vec<Recorded>>,
+    /// Requests handed to the handler so far: the index the next one gets.
+    count: AtomicUsize,
+    /// Handler calls that returned a reply.
+    hits: AtomicUsize,
+    /// The first panic of the handler, to be raised again in the test's own thread.
+    panic: Mutex<Option<String>>,
+}
+
+impl State {
+    /// Answers the requests of one connection until it closes, a reply closes it, or the
+    /// handler panics (then the connection is closed without an answer).
+    fn serve(&self, stream: impl Read + Write) {
+        let mut reader = BufReader::new(stream);
+        while let Some(req) = read_request(&mut reader) {
+            self.requests.lock().unwrap().push(req.clone());
+            let n = self.count.fetch_add(1, Ordering::SeqCst);
+            let reply = match catch_unwind(AssertUnwindSafe(|| (self.handler)(&req, n))) {
+                Ok(reply) => reply,
+                Err(payload) => {
+                    let message = panic_message(&*payload);
+                    let mut panic = self.panic.lock().unwrap_or_else(|e| e.into_inner());
+                    panic.get_or_insert(message);
+                    return;
+                }
+            };
+            self.hits.fetch_add(1, Ordering::SeqCst);
+            if !respond(reader.get_mut(), reply) {
+                return;
+            }
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a panic without a message)".into())
+}
+
 /// A real HTTP/1.1 server on 127.0.0.1 that records every request.
+///
+/// The handler runs on the server's threads, so a failed assertion in it would be lost
+/// there: the server keeps the first such panic and raises it again in the test's thread,
+/// from `requests()`, `assert_hits()` or, at the latest, when the server is dropped.
 pub struct Server {
     pub addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Recorded>>>,
+    state: Arc<State>,
 }
 
 impl Server {
     /// Starts a server; `handler` gets each request and its index (0 for the first).
     pub fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> Server {
+        Server::listen(Box::new(handler), |stream, state| state.serve(stream))
+    }
+
+    /// Like `start`, but over TLS with the test-only server certificate of
+    /// tests/fixtures/tls (signed by `TEST_CA`, valid for 127.0.0.1 and localhost).
+    pub fn start_tls(
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        let config = tls_config();
+        Server::listen(Box::new(handler), move |stream, state| {
+            // A client that refuses the certificate ends the handshake: no request.
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            state.serve(rustls::StreamOwned::new(conn, stream))
+        })
+    }
+
+    /// Accepts connections on a new port, each served on its own thread by `serve`.
+    fn listen(
+        handler: Box<Handler>,
+        serve: impl Fn(TcpStream, &State) + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let count = Arc::new(AtomicUsize::new(0));
-        let recs = requests.clone();
+        let state = Arc::new(State {
+            handler,
+            requests: Mutex::new(Vec::new()),
+            count: AtomicUsize::new(0),
+            hits: AtomicUsize::new(0),
+            panic: Mutex::new(None),
+        });
+        let serve = Arc::new(serve);
+        let shared = state.clone();
         thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (recs, handler, count) = (recs.clone(), handler.clone(), count.clone());
-                thread::spawn(move || serve(stream, &recs, &*handler, &count));
+                let (state, serve) = (shared.clone(), serve.clone());
+                thread::spawn(move || serve(stream, &state));
             }
         });
-        Server { addr, requests }
+        Server { addr, state }
     }
 
     /// Answers every request with the same created checkout.
@@ -172,8 +254,10 @@ impl Server {
         format!("http://{}/v1", self.addr)
     }
 
+    /// Every request that arrived so far (after raising a panic of the handler, if any).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
+        self.raise_handler_panic();
+        self.state.requests.lock().unwrap().clone()
     }
 
     pub fn only_request(&self) -> Recorded {
@@ -182,69 +266,63 @@ impl Server {
         reqs.into_iter().next().unwrap()
     }
 
-    /// Like `start`, but over TLS with the test-only server certificate of
-    /// tests/fixtures/tls (signed by `TEST_CA`, valid for 127.0.0.1 and localhost).
-    pub fn start_tls(
-        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
-    ) -> Server {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-        let certs = CertificateDer::pem_slice_iter(include_bytes!("../../fixtures/tls/server.pem"))
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        let key =
-            PrivateKeyDer::from_pem_slice(include_bytes!("../../fixtures/tls/server.key")).unwrap();
-        let config = Arc::new(
-            rustls::ServerConfig::builder_with_provider(Arc::new(
-                rustls::crypto::ring::default_provider(),
-            ))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .unwrap(),
+    /// The handler ran `n` times and returned each time (0: nothing was sent).
+    #[track_caller]
+    pub fn assert_hits(&self, n: usize) {
+        self.raise_handler_panic();
+        let hits = self.state.hits.load(Ordering::SeqCst);
+        let requests = self.state.requests.lock().unwrap().clone();
+        assert_eq!(
+            hits, n,
+            "the server's handler ran {hits} times, not {n}; requests: {requests:?}"
         );
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let count = Arc::new(AtomicUsize::new(0));
-        let recs = requests.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let (recs, handler, count) = (recs.clone(), handler.clone(), count.clone());
-                let conn = rustls::ServerConnection::new(config.clone()).unwrap();
-                thread::spawn(move || {
-                    // A client that refuses the certificate ends the handshake: no request.
-                    let mut reader = BufReader::new(rustls::StreamOwned::new(conn, stream));
-                    while let Some(req) = read_request(&mut reader) {
-                        recs.lock().unwrap().push(req.clone());
-                        let n = count.fetch_add(1, Ordering::SeqCst);
-                        if !respond(reader.get_mut(), handler(&req, n)) {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        Server { addr, requests }
+    }
+
+    /// The handler's first panic, taken (so it is raised once).
+    fn take_handler_panic(&self) -> Option<String> {
+        let mut panic = self.state.panic.lock().unwrap_or_else(|e| e.into_inner());
+        panic.take()
+    }
+
+    fn raise_handler_panic(&self) {
+        if let Some(message) = self.take_handler_panic() {
+            panic!("the test server's handler panicked: {message}");
+        }
     }
 }
 
-fn serve(stream: TcpStream, recs: &Mutex<Vec<Recorded>>, handler: &Handler, count: &AtomicUsize) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut stream = stream;
-    loop {
-        let Some(req) = read_request(&mut reader) else {
+impl Drop for Server {
+    fn drop(&mut self) {
+        let Some(message) = self.take_handler_panic() else {
             return;
         };
-        recs.lock().unwrap().push(req.clone());
-        let n = count.fetch_add(1, Ordering::SeqCst);
-        if !respond(&mut stream, handler(&req, n)) {
-            return;
+        if thread::panicking() {
+            // The test failed already, maybe because of this: say so beside its own message.
+            eprintln!("note: the test server's handler panicked too: {message}");
+        } else {
+            panic!("the test server's handler panicked: {message}");
         }
     }
+}
+
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(include_bytes!("../../fixtures/tls/server.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key =
+        PrivateKeyDer::from_pem_slice(include_bytes!("../../fixtures/tls/server.key")).unwrap();
+    Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
+    )
 }
 
 /// Writes the reply; false when the connection must be closed afterwards.
@@ -373,6 +451,20 @@ impl Sandbox {
         cmd
     }
 
+    /// `orqex checkout create` with every required flag (`CREATE`), pointed at `server`.
+    pub fn create(&self, server: &Server) -> Command {
+        let mut cmd = self.cmd_for(server);
+        cmd.args(CREATE);
+        cmd
+    }
+
+    /// A file in the sandbox's home holding `text`; returns its path.
+    pub fn file(&self, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
     pub fn write_config(&self, text: &str) -> PathBuf {
         let dir = self.config_dir();
         std::fs::create_dir_all(&dir).unwrap();
@@ -400,6 +492,9 @@ pub const CREATE: &[&str] = &[
     "Mensah",
 ];
 
+/// One JSON Lines row of a batch that is complete by itself.
+pub const ONE_ROW: &str = r#"{"amount": 5, "currency": "XOF", "description": "d", "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}}"#;
+
 /// The body `CREATE` sends.
 pub fn create_body() -> Value {
     json!({
@@ -422,23 +517,56 @@ pub fn assert_no_key(output: &std::process::Output) {
     }
 }
 
-/// Runs `cmd` with `input` on its stdin (a pipe, closed after writing).
-pub fn with_stdin(cmd: &mut Command, input: &[u8]) -> std::process::Output {
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // A refused input may be dropped unread: a broken pipe here is expected.
-    let writer = thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
+/// Bytes on a command's stdin: the one way the tests pipe input to orqex.
+pub trait WriteStdin {
+    /// `self`, as assert_cmd's `Command`, with `input` written to its stdin, a pipe closed
+    /// once written. orqex may exit without reading it all (a refused flag, a body taken from
+    /// a file instead, too much input): assert_cmd then drops the write's broken pipe, so the
+    /// test goes on to its assertions about what orqex did.
+    fn write_stdin(&mut self, input: impl Into<Vec<u8>>) -> assert_cmd::Command;
+}
+
+impl WriteStdin for Command {
+    fn write_stdin(&mut self, input: impl Into<Vec<u8>>) -> assert_cmd::Command {
+        let cmd = std::mem::replace(self, Command::new("taken-by-write_stdin"));
+        let mut cmd = assert_cmd::Command::from_std(cmd);
+        cmd.write_stdin(input);
+        cmd
+    }
+}
+
+/// stdout parsed as one JSON value.
+#[track_caller]
+pub fn stdout_json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(output)))
+}
+
+/// The last line of stderr parsed as JSON: the error line of `--json`, after any notes.
+#[track_caller]
+pub fn last_json_line(output: &std::process::Output) -> Value {
+    let err = stderr(output);
+    let last = err
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("stderr is empty"));
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("not a JSON line ({e}): {err}"))
+}
+
+/// Text that contains every one of `needles`.
+pub fn contains_all<S: Into<String>>(
+    needles: impl IntoIterator<Item = S>,
+) -> predicates::BoxPredicate<str> {
+    let mut all: predicates::BoxPredicate<str> = predicate::always().boxed();
+    for needle in needles {
+        all = all.and(contains(needle)).boxed();
+    }
+    all
+}
+
+/// Text of exactly one line.
+pub fn one_line() -> impl Predicate<str> {
+    predicate::function(|text: &str| text.lines().count() == 1).fn_name("one_line")
 }
 
 pub fn stdout(output: &std::process::Output) -> String {
@@ -475,6 +603,7 @@ pub fn assert_died_by(output: &std::process::Output, signal: i32) {
 
 /// Sends `signal` (`INT`, `TERM`, `HUP`) to `child` once `server` has received `requests`
 /// requests in all, and returns its output.
+#[cfg(unix)]
 pub fn signal_once_sent(
     server: &Server,
     requests: usize,
@@ -495,6 +624,26 @@ pub fn signal_once_sent(
         .unwrap();
     assert!(status.success());
     child.wait_with_output().unwrap()
+}
+
+/// `sh -c SCRIPT` with `orqex`'s environment, its program as `$0` and its arguments as `$@`
+/// (so `exec "$0" "$@"` runs it as it was built), and stdin empty unless set again.
+#[cfg(unix)]
+pub fn sh(orqex: &Command, script: &str) -> Command {
+    let mut shell = Command::new("sh");
+    shell.env_clear();
+    for (k, v) in orqex.get_envs() {
+        if let Some(v) = v {
+            shell.env(k, v);
+        }
+    }
+    shell
+        .arg("-c")
+        .arg(script)
+        .arg(orqex.get_program())
+        .args(orqex.get_args())
+        .stdin(std::process::Stdio::null());
+    shell
 }
 
 /// `cmd` started with stdout and stderr captured.
