@@ -251,6 +251,19 @@ impl Error {
 
     /// The human-readable lines for stderr, the first one the summary.
     pub fn lines(&self) -> Vec<String> {
+        let mut lines = self.said();
+        // A note replaces the source's retry hint: it knows what the request was.
+        if !matches!(self, Error::Noted { .. })
+            && self.exit().outcome_unknown()
+            && let Some(key) = self.idempotency_key()
+        {
+            lines.push(format!("  {}", retry_hint(key)));
+        }
+        lines
+    }
+
+    /// `lines` without the retry hint.
+    fn said(&self) -> Vec<String> {
         let mut lines = Vec::new();
         match self {
             Error::Usage(m)
@@ -300,17 +313,10 @@ impl Error {
                 }
             }
             Error::Noted { source, note, .. } => {
-                lines = source.lines();
+                lines = source.said();
                 lines.push(format!("  {note}"));
-                // The source's own retry hint, if any, would say "may or may not exist".
-                return lines;
             }
             Error::Exited(_) => {}
-        }
-        if self.exit().outcome_unknown()
-            && let Some(key) = self.idempotency_key()
-        {
-            lines.push(format!("  {}", retry_hint(key)));
         }
         lines
     }

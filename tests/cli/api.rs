@@ -1,0 +1,463 @@
+//! `orqex api METHOD PATH`: any endpoint, with the key, retries, idempotency and checks of
+//! every command, through the real binary against a loopback server.
+
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn intent(id: &str) -> Value {
+    json!({"message": "ok", "data": {"id": id, "status": "pending", "amount": 50, "novel": {"kept": true}}})
+}
+
+fn api(sb: &Sandbox, server: &Server, args: &[&str]) -> std::process::Command {
+    let mut cmd = sb.cmd_for(server);
+    cmd.arg("api").args(args);
+    cmd
+}
+
+#[test]
+fn a_get_sends_the_path_and_query_and_prints_the_answer_compact() {
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX1")));
+    let sb = Sandbox::new();
+    api(
+        &sb,
+        &server,
+        &["get", "/payment/intents/TRX1?expand=a", "--query", "note=a b&c"],
+    )
+    .assert()
+    .code(0)
+    .stdout(
+        "{\"message\":\"ok\",\"data\":{\"id\":\"TRX1\",\"status\":\"pending\",\"amount\":50,\"novel\":{\"kept\":true}}}\n",
+    )
+    .stderr("");
+    let req = server.only_request();
+    assert_eq!(req.method, "GET");
+    assert_eq!(req.path, "/v1/payment/intents/TRX1?expand=a&note=a+b%26c");
+    assert_eq!(req.header("authorization"), Some(&*format!("Bearer {KEY}")));
+    assert_eq!(req.header("accept"), Some("application/json"));
+    assert_eq!(req.header("x-idempotency-key"), None);
+    assert_eq!(req.header("content-type"), None);
+    assert!(req.body.is_empty());
+}
+
+#[test]
+fn output_json_is_pretty_and_jq_filters() {
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX1")));
+    let sb = Sandbox::new();
+    api(&sb, &server, &["GET", "payment/intents/TRX1", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&intent("TRX1")).unwrap()
+        ));
+    api(
+        &sb,
+        &server,
+        &[
+            "GET",
+            "/payment/intents/TRX1",
+            "--jq",
+            ".data.id, .data.amount",
+        ],
+    )
+    .assert()
+    .code(0)
+    .stdout("TRX1\n50\n");
+    assert_eq!(server.requests()[0].path, "/v1/payment/intents/TRX1");
+    // A bad filter costs no request.
+    api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents/TRX1", "--jq", ".["],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("--jq `.[` is not a filter jq can read"));
+    server.assert_hits(2);
+}
+
+#[test]
+fn a_write_is_retried_with_one_idempotency_key_and_the_exact_body() {
+    let server = Server::start(|_, n| {
+        if n == 0 {
+            Reply::json(503, json!({"message": "Try again"}))
+        } else {
+            Reply::json(200, intent("TRX2"))
+        }
+    });
+    let sb = Sandbox::new();
+    api(
+        &sb,
+        &server,
+        &[
+            "POST",
+            "/payment/intents",
+            "--data",
+            r#"{"amount": 50, "currency": "XOF"}"#,
+        ],
+    )
+    .assert()
+    .code(0)
+    .stdout(contains("\"id\":\"TRX2\""))
+    .stderr("");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    let key = reqs[0].header("x-idempotency-key").unwrap().to_string();
+    assert!(key.starts_with("orq_") && key.len() == 36, "{key}");
+    for req in &reqs {
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.path, "/v1/payment/intents");
+        assert_eq!(req.header("x-idempotency-key"), Some(key.as_str()));
+        assert_eq!(req.header("content-type"), Some("application/json"));
+        // Byte for byte as typed: 50 stays 50, the spaces stay.
+        assert_eq!(req.body_text(), r#"{"amount": 50, "currency": "XOF"}"#);
+    }
+}
+
+#[test]
+fn a_replayed_write_says_nothing_was_done_again() {
+    let server = Server::start(|_, _| {
+        Reply::json(200, intent("TRX3")).with_header("X-Idempotent-Replayed", "true")
+    });
+    let sb = Sandbox::new();
+    let body = sb.file("body.json", "\u{feff}{\"amount\": 7}\n");
+    api(
+        &sb,
+        &server,
+        &[
+            "post",
+            "/payment/intents/TRX3/requery",
+            "--data",
+            &format!("@{}", body.display()),
+            "--idempotency-key",
+            "requery-TRX3-1",
+        ],
+    )
+    .assert()
+    .code(0)
+    .stderr(
+        "note: the API replayed its earlier answer for idempotency key requery-TRX3-1; nothing was done again\n",
+    );
+    let req = server.only_request();
+    assert_eq!(req.path, "/v1/payment/intents/TRX3/requery");
+    assert_eq!(req.header("x-idempotency-key"), Some("requery-TRX3-1"));
+    assert_eq!(req.body_text(), "{\"amount\": 7}");
+}
+
+#[test]
+fn a_write_without_a_body_and_a_body_from_stdin() {
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX4")));
+    let sb = Sandbox::new();
+    api(&sb, &server, &["DELETE", "/payment/intents/TRX4"])
+        .assert()
+        .code(0);
+    api(&sb, &server, &["PATCH", "/payment/intents/TRX4", "-d", "-"])
+        .write_stdin("[1, 2.50]")
+        .assert()
+        .code(0);
+    let reqs = server.requests();
+    assert_eq!(reqs[0].method, "DELETE");
+    assert!(reqs[0].body.is_empty());
+    assert_eq!(reqs[0].header("content-type"), None);
+    assert!(reqs[0].header("x-idempotency-key").is_some());
+    assert_eq!(reqs[1].method, "PATCH");
+    assert_eq!(reqs[1].body_text(), "[1, 2.50]");
+}
+
+#[test]
+fn a_204_prints_nothing() {
+    let server = Server::start(|_, _| Reply::text(204, "application/json", ""));
+    let sb = Sandbox::new();
+    api(&sb, &server, &["DELETE", "/payment/intents/TRX5"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("");
+}
+
+#[test]
+fn a_404_is_exit_4_in_words_or_as_json() {
+    let server = Server::start(|_, _| {
+        Reply::json(404, json!({"message": "Payment intent not found."}))
+            .with_header("X-Request-Id", "req_api_404")
+    });
+    let sb = Sandbox::new();
+    api(&sb, &server, &["GET", "/payment/intents/TRX404"])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(
+            "orqex: the API answered 404: Payment intent not found. (request id req_api_404)\n",
+        );
+    let assert = api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents/TRX404", "-o", "compact"],
+    )
+    .assert()
+    .code(4)
+    .stdout("");
+    let err: Value = serde_json::from_slice(&assert.get_output().stderr).unwrap();
+    assert_eq!(err["status"], 404);
+    assert_eq!(err["message"], "Payment intent not found.");
+    assert_eq!(err["request_id"], "req_api_404");
+}
+
+#[test]
+fn a_write_whose_outcome_is_unknown_says_how_to_retry_it() {
+    let server = Server::start(|_, _| Reply::Close);
+    let sb = Sandbox::new();
+    let assert = api(
+        &sb,
+        &server,
+        &["POST", "/payment/intents", "-d", "{}", "--max-retries", "0"],
+    )
+    .assert()
+    .code(6)
+    .stdout("");
+    let err = stderr(assert.get_output());
+    let key = server
+        .only_request()
+        .header("x-idempotency-key")
+        .unwrap()
+        .to_string();
+    assert!(
+        err.ends_with(&format!(
+            "\n  the request may or may not have been done; retry safely with the same command and --idempotency-key {key}\n"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("checkout"), "{err}");
+}
+
+#[test]
+fn paginate_follows_the_next_page_query_on_the_same_path() {
+    let server = Server::start(|req, _| {
+        let page2 = req.path.ends_with("&page=2");
+        Reply::json(
+            200,
+            json!({
+                "data": if page2 { json!([{"id": "TRX_c"}]) } else { json!([{"id": "TRX_a"}, {"id": "TRX_b"}]) },
+                "pagination": {
+                    "has_more_pages": !page2,
+                    // Another host: only the query is taken from it.
+                    "next_page_url": if page2 { Value::Null } else { json!("https://elsewhere.example/v9/x?per_page=2&page=2") },
+                }
+            }),
+        )
+    });
+    let sb = Sandbox::new();
+    api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents", "-q", "per_page=2", "--paginate"],
+    )
+    .assert()
+    .code(0)
+    .stdout("[{\"id\":\"TRX_a\"},{\"id\":\"TRX_b\"},{\"id\":\"TRX_c\"}]\n");
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1/payment/intents?per_page=2",
+            "/v1/payment/intents?per_page=2&page=2"
+        ]
+    );
+    api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents", "--paginate", "-o", "jsonl"],
+    )
+    .assert()
+    .code(0)
+    .stdout("{\"id\":\"TRX_a\"}\n{\"id\":\"TRX_b\"}\n{\"id\":\"TRX_c\"}\n");
+    api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents", "--paginate", "--jq", "length"],
+    )
+    .assert()
+    .code(0)
+    .stdout("3\n");
+    api(
+        &sb,
+        &server,
+        &[
+            "GET",
+            "/payment/intents",
+            "--paginate",
+            "-o",
+            "jsonl",
+            "--jq",
+            ".id",
+        ],
+    )
+    .assert()
+    .code(0)
+    .stdout("TRX_a\nTRX_b\nTRX_c\n");
+}
+
+#[test]
+fn paginate_stops_on_a_page_it_already_read() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            json!({"data": [{"id": 1}], "pagination": {"has_more_pages": true, "next_page_url": "https://api.orqex.com/v1/payment/intents?page=2"}}),
+        )
+    });
+    let sb = Sandbox::new();
+    let assert = api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents", "--paginate", "-o", "jsonl"],
+    )
+    .assert()
+    .code(1)
+    .stdout("{\"id\":1}\n{\"id\":1}\n");
+    // Asked for JSON output, the error comes as JSON too.
+    let err: Value = serde_json::from_slice(&assert.get_output().stderr).unwrap();
+    assert_eq!(
+        err["message"],
+        "--paginate: the API's next page (/payment/intents?page=2) was already read, or there are more than 10000 pages; stopped so as not to loop"
+    );
+    assert_eq!(err["exit_code"], 1);
+    server.assert_hits(2);
+}
+
+#[test]
+fn paths_that_would_leave_the_base_url_are_refused_before_anything_is_sent() {
+    let server = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    for (path, why) in [
+        (
+            "https://evil.example/v1/payment/intents",
+            "is a URL outside the base URL",
+        ),
+        ("/payment/../../admin", "has a `.` or `..` segment"),
+        ("/payment/%2E%2e/admin", "has a `.` or `..` segment"),
+        ("/payment%2fintents", "holds an encoded slash"),
+        ("/payment/intents#x", "has a fragment"),
+        ("/payment/\u{1b}]52;c;x\u{7}", "holds a control character"),
+    ] {
+        api(&sb, &server, &["GET", path])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains(why).and(contains("give a path after the base URL")))
+            .stderr(contains("\u{1b}").not());
+    }
+    server.assert_hits(0);
+}
+
+#[test]
+fn contradictions_are_usage_errors() {
+    let server = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    for (args, message) in [
+        (
+            &["GET", "/payment/intents", "-d", "{}"][..],
+            "orqex: --data gives a body, which a GET does not carry; give the values with --query KEY=VALUE, or use POST\n",
+        ),
+        (
+            &["POST", "/payment/intents", "--paginate"][..],
+            "orqex: --paginate follows the pages of a list, which only GET reads; drop --paginate, or use GET instead of POST\n",
+        ),
+        (
+            &["GET", "/payment/intents", "--idempotency-key", "abcdefgh"][..],
+            "orqex: --idempotency-key is for writes (POST, PUT, PATCH, DELETE); a GET is safe to repeat as it is, so drop it\n",
+        ),
+        (
+            &["POST", "/payment/intents", "-d", "{\"a\": }"][..],
+            "orqex: the JSON given to --data is not valid JSON: expected value at line 1 column 7; check the quoting, or give the body with --data @FILE\n",
+        ),
+        (
+            &["GET", "/payment/intents", "-q", "per_page"][..],
+            "orqex: --query `per_page` is not KEY=VALUE; write it like --query per_page=50\n",
+        ),
+    ] {
+        api(&sb, &server, args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(message);
+    }
+    api(&sb, &server, &["HEAD", "/x"])
+        .assert()
+        .code(2)
+        .stderr(contains("invalid value 'HEAD' for '<METHOD>'"));
+    server.assert_hits(0);
+}
+
+#[test]
+fn a_key_in_the_body_is_refused_masked() {
+    let server = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    let body = sb.file("b.json", format!("{{\"note\": \"{KEY}\"}}"));
+    api(
+        &sb,
+        &server,
+        &["POST", "/payment/intents", "-d", &format!("@{}", body.display())],
+    )
+    .assert()
+    .code(2)
+    .stderr(format!(
+        "orqex: the JSON in {} holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body\n",
+        body.display()
+    ));
+    server.assert_hits(0);
+}
+
+#[test]
+fn a_write_with_a_live_key_is_announced_outside_a_terminal() {
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX6")));
+    let sb = Sandbox::new();
+    api(&sb, &server, &["POST", "/payment/intents/TRX6/requery"])
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .assert()
+        .code(0)
+        .stderr(format!(
+            "orqex: using a live key ({LIVE_KEY_MASKED}): this POST acts on real payments\n"
+        ));
+    // A read says nothing.
+    api(&sb, &server, &["GET", "/payment/intents/TRX6"])
+        .env("ORQEX_SECRET_KEY", LIVE_KEY)
+        .assert()
+        .code(0)
+        .stderr("");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_with_a_live_key_is_asked_at_a_terminal() {
+    use crate::common::pty::*;
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX7")));
+    let sb = Sandbox::new();
+    let mut cmd = api(&sb, &server, &["POST", "/payment/intents/TRX7/requery"]);
+    cmd.env("ORQEX_SECRET_KEY", LIVE_KEY);
+    let mut p = spawn_cmd(cmd);
+    p.expect("This sends a write with a LIVE key: real payments.");
+    p.expect("POST /payment/intents/TRX7/requery");
+    p.expect("Send it?");
+    p.wait_for_raw();
+    p.send("n\r");
+    let (out, code) = p.finish();
+    assert_eq!(code, 2, "{out}");
+    server.assert_hits(0);
+}
+
+#[test]
+fn without_a_key_nothing_is_sent() {
+    let server = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    sb.cmd()
+        .env("ORQEX_BASE_URL", server.url())
+        .args(["api", "GET", "/payment/intents"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(contains("ORQEX_SECRET_KEY").and(predicate::str::starts_with("orqex: ")));
+    server.assert_hits(0);
+}
