@@ -272,6 +272,16 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    /// Set the body field at PATH to the text VALUE, for fields without a flag of their own
+    /// (--set customization.lang=fr); repeatable. A path the API reference does not list is
+    /// sent as given, with a warning; a listed one gets its flag's checks
+    #[arg(long, value_name = "PATH=VALUE", help_heading = "Input")]
+    pub set: Vec<String>,
+
+    /// Like --set, with VALUE read as JSON: a number, true/false, an object, a "string"
+    #[arg(long, value_name = "PATH=JSON", help_heading = "Input")]
+    pub set_json: Vec<String>,
+
     /// Idempotency key sent as X-Idempotency-Key (8-128 characters; with --batch at most 115,
     /// each row sending KEY-ROW). Without it, one is generated for this invocation; reuse the
     /// same key to retry a create safely
@@ -321,6 +331,11 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch",
           value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Batch")]
     pub concurrency: u16,
+
+    /// Send a row's fields that the API reference does not list as given (each named once in
+    /// a warning); without it they are refused, as a typo most likely is
+    #[arg(long, requires = "batch", help_heading = "Batch")]
+    pub allow_unknown: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

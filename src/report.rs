@@ -48,6 +48,10 @@ pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
         matches!(name, "--key" | "--secret-key" | "--api-key" | "--token")
     });
     if key_flag {
+        // clap's nearest flag (`--set` for `--secret-key`) would point the wrong way.
+        if let Some(at) = message.find(" (a similar argument exists") {
+            message.truncate(at);
+        }
         message.push_str(
             "; the secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`",
         );

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 pub use rows::{Format, Place, Row, Rows, rows};
 
+use crate::checkout::draft::Unlisted;
 use crate::checkout::input::Parsed;
 use crate::checkout::{Draft, checks, input, validate};
 use crate::client::Client;
@@ -30,6 +31,13 @@ pub struct Plan<'a> {
     pub client: Option<&'a Client>,
     pub batch_key: String,
     pub concurrency: usize,
+    /// Fields the reference does not list, from `--set`, under every row's own.
+    pub unlisted: Vec<Unlisted>,
+    /// Says, once per path for the whole batch, that a row's field the reference does not
+    /// list is sent as given (`--allow-unknown`); given the fields and the row's name.
+    pub warn_unlisted: fn(&[Unlisted], &str),
+    /// The paths said so far.
+    pub unlisted_said: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// Counts for the closing summary and the exit code.
@@ -183,7 +191,11 @@ pub fn run(
 fn process(at: Place, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, bool) {
     let number = at.number;
     let key = row_key(&plan.batch_key, number);
-    let Parsed { draft, problems } = match request {
+    let Parsed {
+        draft,
+        problems,
+        unlisted,
+    } = match request {
         Ok(r) => r,
         Err(err) => return (failure(at, &err, None), false),
     };
@@ -200,6 +212,22 @@ fn process(at: Place, request: Result<Parsed>, plan: &Plan<'_>) -> (Value, bool)
             return (failure(at, &Error::Invalid(problems), None), false);
         }
     };
+    let new: Vec<Unlisted> = {
+        let mut said = plan
+            .unlisted_said
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        unlisted
+            .iter()
+            .filter(|u| said.insert(u.path()))
+            .cloned()
+            .collect()
+    };
+    if !new.is_empty() {
+        (plan.warn_unlisted)(&new, &format!("row {number}"));
+    }
+    // A row's own value wins over `--set`'s, as over every flag's.
+    let valid = valid.with_unlisted(&plan.unlisted).with_unlisted(&unlisted);
     let Some(client) = plan.client else {
         return (
             json!({"row": number, "line": at.line, "ok": true, "body": valid.as_value()}),

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Read};
 
-use crate::checkout::input::{self, Parsed};
+use crate::checkout::input::{self, Parsed, Unknown};
 use crate::error::{Error, Result};
 
 /// One JSON line may be as large as a whole single-create input.
@@ -34,14 +34,16 @@ pub type Rows = Box<dyn Iterator<Item = Result<Row>> + Send>;
 
 /// Opens rows from `reader` in `format`. A CSV header naming an unknown field is refused here,
 /// before anything is sent.
-pub fn rows(reader: Box<dyn BufRead + Send>, format: Format) -> Result<Rows> {
+/// `unknown` says what becomes of a field the API reference does not list.
+pub fn rows(reader: Box<dyn BufRead + Send>, format: Format, unknown: Unknown) -> Result<Rows> {
     match format {
         Format::JsonLines => Ok(Box::new(JsonLines {
             reader,
             number: 0,
             line: 0,
+            unknown,
         })),
-        Format::Csv => csv_rows(reader),
+        Format::Csv => csv_rows(reader, unknown),
     }
 }
 
@@ -49,6 +51,7 @@ struct JsonLines {
     reader: Box<dyn BufRead + Send>,
     number: u64,
     line: u64,
+    unknown: Unknown,
 }
 
 impl Iterator for JsonLines {
@@ -112,7 +115,7 @@ impl Iterator for JsonLines {
                 .find(|b| !b.is_ascii_whitespace())
                 .is_some_and(|b| matches!(b, b'{' | b'['))
                 && buf.contains(&b',');
-            let request = input::parse_json_from(&buf, &what, &what, false)
+            let request = input::parse_json_from(&buf, &what, &what, false, self.unknown)
                 .map_err(|e| match e {
                     Error::Usage(m) if looks_like_csv => {
                         Error::Usage(format!("{m}; if the file is CSV, add --batch-format csv"))
@@ -131,7 +134,7 @@ impl Iterator for JsonLines {
     }
 }
 
-fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
+fn csv_rows(reader: Box<dyn BufRead + Send>, unknown: Unknown) -> Result<Rows> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -164,7 +167,7 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
         )));
     }
     let empty: Vec<(&str, Option<&str>)> = header.iter().map(|h| (h.as_str(), None)).collect();
-    input::from_paths(&empty, "the CSV header", "CSV header")?.strict()?;
+    input::from_paths(&empty, "the CSV header", "CSV header", unknown)?.strict()?;
     // Two columns for one field would each set it and the last would win: a row could send
     // another amount than the one its reader sees first.
     if let Some((first, second)) = duplicate(&header) {
@@ -195,7 +198,7 @@ fn csv_rows(reader: Box<dyn BufRead + Send>) -> Result<Rows> {
                     .map(String::as_str)
                     .zip(r.iter().map(|c| Some(c).filter(|c| !c.is_empty())))
                     .collect();
-                input::from_paths(&cells, &what, &what)
+                input::from_paths(&cells, &what, &what, unknown)
             });
         Some(Ok(Row {
             place: Place { number, line },
@@ -230,10 +233,12 @@ fn csv_reason(e: &csv::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const REFUSE: Unknown = Unknown::Refuse(input::Sending::AllowUnknown);
     use crate::checkout::Draft;
 
     fn csv(text: &'static str) -> Result<Vec<Row>> {
-        rows(Box::new(text.as_bytes()), Format::Csv)?.collect()
+        rows(Box::new(text.as_bytes()), Format::Csv, REFUSE)?.collect()
     }
 
     #[test]
@@ -288,6 +293,7 @@ mod tests {
         let rows: Vec<Row> = rows(
             Box::new(&b"{\"amount\":5}\n\n{oops\n"[..]),
             Format::JsonLines,
+            REFUSE,
         )
         .unwrap()
         .collect::<Result<_>>()
@@ -309,6 +315,7 @@ mod tests {
         let rows: Vec<Row> = rows(
             Box::new(&b"\xEF\xBB\xBF\n{\"amount\":5}\n"[..]),
             Format::JsonLines,
+            REFUSE,
         )
         .unwrap()
         .collect::<Result<_>>()

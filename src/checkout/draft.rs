@@ -94,6 +94,21 @@ impl Draft {
         }
     }
 
+    /// Takes out the value at the path of these names (each a name as it is, dots and all).
+    pub fn remove_names(&mut self, names: &[String]) {
+        let Some((last, parents)) = names.split_last() else {
+            return;
+        };
+        let mut map = &mut self.0;
+        for name in parents {
+            match map.get_mut(name) {
+                Some(Value::Object(inner)) => map = inner,
+                _ => return,
+            }
+        }
+        map.remove(last);
+    }
+
     /// `self` with `path` set, for building a layer in one expression.
     pub fn with(mut self, path: &str, value: Value) -> Draft {
         self.set(path, value);
@@ -130,6 +145,21 @@ fn split(path: &str) -> (Vec<&str>, Option<&str>) {
     }
 }
 
+/// A field the API reference does not list, sent as given on purpose (`--set`, a batch with
+/// `--allow-unknown`): its path as names (a JSON name may hold a dot) and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unlisted {
+    pub names: Vec<String>,
+    pub value: Value,
+}
+
+impl Unlisted {
+    /// The path as a person writes it (`customization.lang`).
+    pub fn path(&self) -> String {
+        self.names.join(".")
+    }
+}
+
 /// A request that passed every check of the contract. Only `validate` makes one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidRequest(pub(super) Draft);
@@ -147,6 +177,29 @@ impl ValidRequest {
 
     pub fn as_value(&self) -> Value {
         Value::Object(self.0.0.clone())
+    }
+
+    /// The request with fields the reference does not list added, after every field it
+    /// does. Each was found where the body has an object or at its top (`input`), so none
+    /// lands inside a value; one that would is left out rather than replace the value.
+    pub fn with_unlisted(mut self, unlisted: &[Unlisted]) -> ValidRequest {
+        'each: for u in unlisted {
+            let Some((last, parents)) = u.names.split_last() else {
+                continue;
+            };
+            let mut map = &mut (self.0).0;
+            for name in parents {
+                let slot = map
+                    .entry(name.clone())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                match slot {
+                    Value::Object(inner) => map = inner,
+                    _ => continue 'each,
+                }
+            }
+            map.insert(last.clone(), u.value.clone());
+        }
+        self
     }
 }
 

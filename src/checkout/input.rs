@@ -14,7 +14,7 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess,
 use serde_json::{Map, Value};
 
 use super::checks;
-use super::draft::Draft;
+use super::draft::{Draft, Unlisted};
 use super::fields::{self, Kind, Slot};
 use crate::error::{Error, FieldError, Result};
 use crate::text::io_reason;
@@ -26,6 +26,29 @@ use crate::text::io_reason;
 pub struct Parsed {
     pub draft: Draft,
     pub problems: Vec<FieldError>,
+    /// Fields the API reference does not list, kept apart to be sent as given (only when the
+    /// source was read with `Unknown::Keep`).
+    pub unlisted: Vec<Unlisted>,
+}
+
+/// What becomes of a field the API reference does not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    /// Refused, as a typo most likely is; the message says how to send it when it is meant.
+    Refuse(Sending),
+    /// Kept apart, to be sent as given after a warning (`--set`, `--allow-unknown`).
+    Keep,
+}
+
+/// How a field the reference does not list is sent on purpose, from where it was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sending {
+    /// With `--set PATH=VALUE` (a single create's JSON body).
+    Set,
+    /// With `--allow-unknown` (a batch's rows and header).
+    AllowUnknown,
+    /// Not at all (the answers to prompts, which only ask for known fields).
+    Never,
 }
 
 impl Parsed {
@@ -171,7 +194,13 @@ pub fn parse_json(
     source: &JsonSource,
     empty_is_none: bool,
 ) -> Result<Option<Parsed>> {
-    parse_json_from(bytes, &source.describe(), &source.origin(), empty_is_none)
+    parse_json_from(
+        bytes,
+        &source.describe(),
+        &source.origin(),
+        empty_is_none,
+        Unknown::Refuse(Sending::Set),
+    )
 }
 
 /// `parse_json` for bytes from anywhere: `what` names the input in messages ("line 3"),
@@ -181,6 +210,7 @@ pub fn parse_json_from(
     what: &str,
     origin: &str,
     empty_is_none: bool,
+    unknown: Unknown,
 ) -> Result<Option<Parsed>> {
     if bytes.len() > MAX_JSON_BYTES {
         return Err(Error::usage(format!(
@@ -218,19 +248,33 @@ pub fn parse_json_from(
     let mut found = Vec::new();
     checks::secret_keys(&Value::Object(map.clone()), "", &mut found);
     refuse_keys(found, origin)?;
-    Ok(Some(checked(Draft::from_map(map), origin, false)))
+    Ok(Some(checked(Draft::from_map(map), origin, false, unknown)))
 }
 
-/// `draft` with the fields of a wrong name or type taken out, and those problems. `typed`
-/// when the values are text someone typed (CSV cells, answers): a number field's text is left
-/// for its own check, which says what is wrong with it in its own words.
-fn checked(mut draft: Draft, origin: &str, typed: bool) -> Parsed {
-    let mut problems = Vec::new();
-    check_shape(draft.as_map(), "", origin, typed, &mut problems);
-    for p in &problems {
+/// `draft` with the fields of a wrong name or type taken out, and those problems; with
+/// `Unknown::Keep`, the fields the reference does not list taken out too, into `unlisted`.
+/// `typed` when the values are text someone typed (CSV cells, answers): a number field's
+/// text is left for its own check, which says what is wrong with it in its own words.
+fn checked(mut draft: Draft, origin: &str, typed: bool, unknown: Unknown) -> Parsed {
+    let mut shape = Shape {
+        origin,
+        typed,
+        unknown,
+        problems: Vec::new(),
+        unlisted: Vec::new(),
+    };
+    shape.walk(draft.as_map(), &[]);
+    for p in &shape.problems {
         draft.remove(&p.field);
     }
-    Parsed { draft, problems }
+    for u in &shape.unlisted {
+        draft.remove_names(&u.names);
+    }
+    Parsed {
+        draft,
+        problems: shape.problems,
+        unlisted: shape.unlisted,
+    }
 }
 
 /// Walks a JSON text and fails on the first object that names a key twice.
@@ -319,50 +363,73 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-/// Collects every unknown field and wrong type below `map` (at `prefix`). `null` counts as
-/// absent.
-fn check_shape(
-    map: &Map<String, Value>,
-    prefix: &str,
-    origin: &str,
+/// A walk over a source's fields against the table's shape.
+struct Shape<'a> {
+    origin: &'a str,
     typed: bool,
-    problems: &mut Vec<FieldError>,
-) {
-    for (key, value) in map {
-        let path = join(prefix, key);
-        let message = match fields::slot(&path) {
-            None => Some(unknown_field_message(key, prefix)),
-            Some(slot) => match (slot, value) {
-                (_, Value::Null) => None,
-                (Slot::Object, Value::Object(m)) => {
-                    check_shape(m, &path, origin, typed, problems);
-                    None
-                }
-                (Slot::Field(f), Value::Object(m)) if f.kind == Kind::Map => {
-                    check_map(m, &path, origin, problems);
-                    None
-                }
-                (Slot::Field(f), Value::String(_)) if f.kind == Kind::Text => None,
-                (Slot::Field(f), Value::Number(_)) if f.kind == Kind::Number => None,
-                (Slot::Field(f), Value::String(_)) if f.kind == Kind::Number && typed => None,
-                (slot, _) => {
-                    let expected = match slot {
-                        Slot::Field(f) if f.kind == Kind::Text => "a string",
-                        Slot::Field(f) if f.kind == Kind::Number => {
-                            "a number, like 50 (not in quotes)"
-                        }
-                        _ => "an object",
-                    };
-                    Some(format!("must be {expected}; got {}", kind_name(value)))
-                }
-            },
-        };
-        if let Some(message) = message {
-            problems.push(FieldError {
-                field: path,
-                flag: origin.to_string(),
-                message,
-            });
+    unknown: Unknown,
+    problems: Vec<FieldError>,
+    unlisted: Vec<Unlisted>,
+}
+
+impl Shape<'_> {
+    /// Collects every unknown field and wrong type below `map` (at `names`). `null` counts
+    /// as absent.
+    fn walk(&mut self, map: &Map<String, Value>, names: &[String]) {
+        let prefix = names.join(".");
+        for (key, value) in map {
+            let path = join(&prefix, key);
+            let message = match fields::slot(&path) {
+                None => match self.unknown {
+                    Unknown::Keep => {
+                        let mut names = names.to_vec();
+                        names.push(key.clone());
+                        self.unlisted.push(Unlisted {
+                            names,
+                            value: value.clone(),
+                        });
+                        None
+                    }
+                    Unknown::Refuse(sending) => {
+                        Some(unknown_field_message(key, &prefix, &path, sending))
+                    }
+                },
+                Some(slot) => match (slot, value) {
+                    (_, Value::Null) => None,
+                    (Slot::Object, Value::Object(m)) => {
+                        let mut names = names.to_vec();
+                        names.push(key.clone());
+                        self.walk(m, &names);
+                        None
+                    }
+                    (Slot::Field(f), Value::Object(m)) if f.kind == Kind::Map => {
+                        check_map(m, &path, self.origin, &mut self.problems);
+                        None
+                    }
+                    (Slot::Field(f), Value::String(_)) if f.kind == Kind::Text => None,
+                    (Slot::Field(f), Value::Number(_)) if f.kind == Kind::Number => None,
+                    (Slot::Field(f), Value::String(_)) if f.kind == Kind::Number && self.typed => {
+                        None
+                    }
+                    (slot, _) => {
+                        let expected = match slot {
+                            Slot::Field(f) if f.kind == Kind::Text => "a string",
+                            Slot::Field(f) if f.kind == Kind::Number => {
+                                "a number, like 50 (not in quotes)"
+                            }
+                            _ => "an object",
+                        };
+                        Some(format!("must be {expected}; got {}", kind_name(value)))
+                    }
+                },
+            };
+            if let Some(message) = message {
+                self.problems.push(FieldError {
+                    field: path,
+                    flag: self.origin.to_string(),
+                    message,
+                });
+            }
         }
     }
 }
@@ -386,8 +453,30 @@ fn check_map(map: &Map<String, Value>, prefix: &str, origin: &str, problems: &mu
 }
 
 /// "unknown field; did you mean `customer.email`?" — looking first beside the typo, then
-/// anywhere in the body (a top-level `email` was meant for `customer.email`).
-fn unknown_field_message(key: &str, prefix: &str) -> String {
+/// anywhere in the body (a top-level `email` was meant for `customer.email`) — then how to
+/// send the field if it is meant.
+fn unknown_field_message(key: &str, prefix: &str, path: &str, sending: Sending) -> String {
+    let guess = guess_field(key, prefix);
+    let meant = match sending {
+        Sending::Set => format!(" (--set {path}=VALUE sends it as given)"),
+        Sending::AllowUnknown => " (--allow-unknown sends it as given)".to_string(),
+        Sending::Never => String::new(),
+    };
+    format!("{guess}{meant}")
+}
+
+fn guess_field(key: &str, prefix: &str) -> String {
+    match nearest_field(key, prefix) {
+        Some(path) => format!("unknown field; did you mean `{path}`?"),
+        None => format!(
+            "unknown field; known fields here: {}",
+            fields::names_below(prefix).join(", ")
+        ),
+    }
+}
+
+/// The listed field `key` (below `prefix`) was most likely meant to be, if any.
+pub fn nearest_field(key: &str, prefix: &str) -> Option<String> {
     let names = fields::names_below(prefix);
     let here = closest(key, names.iter().copied()).map(|n| join(prefix, n));
     let paths = fields::all_paths();
@@ -397,10 +486,98 @@ fn unknown_field_message(key: &str, prefix: &str) -> String {
         closest(key, leaves.iter().map(String::as_str))
             .and_then(|near| paths.iter().find(|p| leaf(p) == near).cloned())
     };
-    match here.or_else(elsewhere) {
-        Some(path) => format!("unknown field; did you mean `{path}`?"),
-        None => format!("unknown field; known fields here: {}", names.join(", ")),
+    here.or_else(elsewhere)
+}
+
+/// The `--set PATH=VALUE` (a string) and `--set-json PATH=JSON` flags as one layer, read
+/// like a JSON body, except that a path the API reference does not list is kept to be sent
+/// as given. A path given twice, or inside another one given, is a mistake in the command.
+pub fn from_set(set: &[String], set_json: &[String]) -> Result<Parsed> {
+    let mut given: Vec<(Vec<String>, &str)> = Vec::new();
+    let mut map = Map::new();
+    let pairs = set
+        .iter()
+        .map(|a| ("--set", a))
+        .chain(set_json.iter().map(|a| ("--set-json", a)));
+    for (flag, arg) in pairs {
+        let example = if flag == "--set" {
+            "--set customization.lang=fr"
+        } else {
+            "--set-json customization.display_platform_badge=false"
+        };
+        let Some((path, raw)) = arg.split_once('=') else {
+            return Err(Error::usage(format!(
+                "{flag} `{}` is not PATH=VALUE; write it like {example}",
+                crate::text::printable(arg)
+            )));
+        };
+        let path = path.trim();
+        let names: Vec<String> = match fields::map_key(path) {
+            // A map's key is the user's own and may hold dots.
+            Some((f, key)) => f
+                .path
+                .split('.')
+                .map(str::to_string)
+                .chain([key.to_string()])
+                .collect(),
+            None => path.split('.').map(str::to_string).collect(),
+        };
+        if names.iter().any(|n| n.trim().is_empty()) {
+            return Err(Error::usage(format!(
+                "{flag} `{}`: `{}` is not a field path; write it like {example}",
+                crate::text::printable(arg),
+                crate::text::printable(path)
+            )));
+        }
+        let value = if flag == "--set" {
+            Value::String(raw.to_string())
+        } else {
+            serde_json::from_str(raw).map_err(|e| {
+                Error::usage(format!(
+                    "{flag} {path}: `{}` is not JSON ({e}); a string needs its quotes (--set-json {path}='\"text\"'), or use --set {path}=text",
+                    crate::text::printable(raw)
+                ))
+            })?
+        };
+        if let Some((other, _)) = given
+            .iter()
+            .find(|(g, _)| g.starts_with(&names) || names.starts_with(g))
+        {
+            let other = other.join(".");
+            return Err(Error::usage(if other == names.join(".") {
+                format!("{flag} sets `{path}` a second time; give each field once")
+            } else {
+                format!(
+                    "{flag} `{path}` and `{other}` overlap (one is inside the other); give each field once"
+                )
+            }));
+        }
+        given.push((names.clone(), flag));
+        insert(&mut map, &names, value);
     }
+    let mut found = Vec::new();
+    checks::secret_keys(&Value::Object(map.clone()), "", &mut found);
+    refuse_keys(found, "--set")?;
+    Ok(checked(Draft::from_map(map), "--set", false, Unknown::Keep))
+}
+
+/// Sets the value at the path of `names` in `map`, making the objects on the way. The paths
+/// given never overlap (`from_set` checked), so nothing on the way is a value already.
+fn insert(map: &mut Map<String, Value>, names: &[String], value: Value) {
+    let Some((last, parents)) = names.split_last() else {
+        return;
+    };
+    let mut map = map;
+    for name in parents {
+        let slot = map
+            .entry(name.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        match slot {
+            Value::Object(inner) => map = inner,
+            _ => return,
+        }
+    }
+    map.insert(last.clone(), value);
 }
 
 /// The candidate nearest to `word`, if near enough to be a typo. Case, `_` and `-` are
@@ -428,13 +605,24 @@ pub fn from_answers(answers: &[(&str, String)]) -> Result<Draft> {
         .iter()
         .map(|(path, text)| (*path, Some(text.as_str())))
         .collect();
-    from_paths(&cells, "the answers", "prompt")?.strict()
+    from_paths(
+        &cells,
+        "the answers",
+        "prompt",
+        Unknown::Refuse(Sending::Never),
+    )?
+    .strict()
 }
 
 /// A draft from (field path, text) pairs, as CSV columns give them: a number where the body
 /// wants one and the text is one (else the text, for the field's check to judge), text
 /// elsewhere, and `None` left unset. Unknown paths are reported like JSON's.
-pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> Result<Parsed> {
+pub fn from_paths(
+    cells: &[(&str, Option<&str>)],
+    what: &str,
+    origin: &str,
+    unknown: Unknown,
+) -> Result<Parsed> {
     // Before anything can quote a name or a cell back.
     let found = cells
         .iter()
@@ -466,7 +654,7 @@ pub fn from_paths(cells: &[(&str, Option<&str>)], what: &str, origin: &str) -> R
         };
         draft.set(path, value);
     }
-    let mut parsed = checked(draft, origin, true);
+    let mut parsed = checked(draft, origin, true, unknown);
     // The nulls only showed the shape check an empty cell's path: absent is absent.
     let mut cells_given = Draft::default();
     for (path, text) in cells {
@@ -616,12 +804,12 @@ mod tests {
         assert_eq!(
             p,
             [
-                "amuont (stdin): unknown field; did you mean `amount`?",
-                "customer.emial (stdin): unknown field; did you mean `customer.email`?",
-                "customer.firstName (stdin): unknown field; did you mean `customer.first_name`?",
-                "email (stdin): unknown field; did you mean `customer.email`?",
-                "restriction.phone.numbr (stdin): unknown field; did you mean `restriction.phone.number`?",
-                "zzzzzz (stdin): unknown field; known fields here: amount, currency, description, customer, return_url, webhook_url, statement_descriptor, receipt_email, restriction, customization, metadata, expires_in_minutes",
+                "amuont (stdin): unknown field; did you mean `amount`? (--set amuont=VALUE sends it as given)",
+                "customer.emial (stdin): unknown field; did you mean `customer.email`? (--set customer.emial=VALUE sends it as given)",
+                "customer.firstName (stdin): unknown field; did you mean `customer.first_name`? (--set customer.firstName=VALUE sends it as given)",
+                "email (stdin): unknown field; did you mean `customer.email`? (--set email=VALUE sends it as given)",
+                "restriction.phone.numbr (stdin): unknown field; did you mean `restriction.phone.number`? (--set restriction.phone.numbr=VALUE sends it as given)",
+                "zzzzzz (stdin): unknown field; known fields here: amount, currency, description, customer, return_url, webhook_url, statement_descriptor, receipt_email, restriction, customization, metadata, expires_in_minutes (--set zzzzzz=VALUE sends it as given)",
             ]
         );
     }
@@ -764,5 +952,87 @@ mod tests {
             missing_required(&r),
             ["currency", "description", "customer.last_name"]
         );
+    }
+
+    fn set(set: &[&str], json: &[&str]) -> Result<Parsed> {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        from_set(&own(set), &own(json))
+    }
+
+    #[test]
+    fn set_gives_listed_fields_checked_and_keeps_unlisted_ones_apart() {
+        let p = set(
+            &[
+                "customization.lang=fr",
+                "customer.email=a@example.com",
+                "metadata.a.b=1",
+            ],
+            &[
+                "amount=50",
+                "customization.display_platform_badge=false",
+                "extra={\"k\": [1]}",
+            ],
+        )
+        .unwrap();
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(
+            serde_json::to_string(p.draft.as_map()).unwrap(),
+            r#"{"customization":{},"customer":{"email":"a@example.com"},"metadata":{"a.b":"1"},"amount":50}"#
+        );
+        let unlisted: Vec<(String, Value)> = p
+            .unlisted
+            .iter()
+            .map(|u| (u.path(), u.value.clone()))
+            .collect();
+        assert_eq!(
+            unlisted,
+            [
+                ("customization.lang".to_string(), Value::from("fr")),
+                (
+                    "customization.display_platform_badge".to_string(),
+                    Value::Bool(false)
+                ),
+                ("extra".to_string(), serde_json::json!({"k": [1]})),
+            ]
+        );
+    }
+
+    #[test]
+    fn set_text_for_a_number_is_a_problem_like_json_s() {
+        let p = set(&["amount=7"], &["customer.email=5"]).unwrap();
+        let problems: Vec<String> = p.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "amount (--set): must be a number, like 50 (not in quotes); got a string",
+                "customer.email (--set): must be a string; got a number",
+            ]
+        );
+        assert!(p.unlisted.is_empty());
+    }
+
+    #[test]
+    fn set_mistakes_are_usage_errors() {
+        let err = |s: &[&str], j: &[&str]| set(s, j).unwrap_err().to_string();
+        assert_eq!(
+            err(&["lang"], &[]),
+            "--set `lang` is not PATH=VALUE; write it like --set customization.lang=fr"
+        );
+        assert_eq!(
+            err(&[], &["a..b=1"]),
+            "--set-json `a..b=1`: `a..b` is not a field path; write it like --set-json customization.display_platform_badge=false"
+        );
+        assert!(err(&[], &["lang=fr"]).starts_with(
+            "--set-json lang: `fr` is not JSON (expected ident at line 1 column 2); a string needs its quotes"
+        ));
+        assert_eq!(
+            err(&["a=1", "a=2"], &[]),
+            "--set sets `a` a second time; give each field once"
+        );
+        assert_eq!(
+            err(&["customer.email=x"], &["customer={}"]),
+            "--set-json `customer` and `customer.email` overlap (one is inside the other); give each field once"
+        );
+        assert!(err(&["x=sk_sandbox_12345678"], &[]).contains("secret key"));
     }
 }

@@ -5,11 +5,14 @@
 use serde_json::{Map, Value};
 
 use crate::checkout::Draft;
-use crate::checkout::fields::Kind;
-use crate::checkout::input::metadata_entry;
+use crate::checkout::draft::Unlisted;
+use crate::checkout::fields::{FIELDS, Kind};
+use crate::checkout::input::{metadata_entry, nearest_field};
 use crate::cli::BodyArgs;
 use crate::config::Settings;
 use crate::error::FieldError;
+use crate::output;
+use crate::text::printable;
 
 /// The part of the request the flags set, plus any flag that could not even be read
 /// (`--metadata` without `=`). Those problems are reported together with validation's.
@@ -55,6 +58,47 @@ pub fn from_flags(args: &BodyArgs) -> (Draft, Vec<FieldError>) {
         draft.set(field.path, Value::Object(map));
     }
     (draft, problems)
+}
+
+/// The fields both a flag of their own and `--set` give: which value was meant? A metadata
+/// key counts alone, so `--metadata a=1 --set metadata.b=2` is two keys.
+pub fn given_twice(flags: &Draft, set: &Draft) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    for f in FIELDS {
+        let paths: Vec<String> = match (f.kind, set.get(f.path)) {
+            (Kind::Map, Some(Value::Object(keys))) => {
+                keys.keys().map(|k| format!("{}.{k}", f.path)).collect()
+            }
+            (_, Some(v)) if !v.is_null() => vec![f.path.to_string()],
+            _ => Vec::new(),
+        };
+        for path in paths.into_iter().filter(|p| flags.is_set(p)) {
+            problems.push(FieldError {
+                field: path,
+                flag: format!("--{}", f.flag),
+                message: "is given by its flag and by --set too; keep one".into(),
+            });
+        }
+    }
+    problems
+}
+
+/// One warning per field the API reference does not list, about to be sent as given, with
+/// the listed field it may have been meant for.
+pub fn warn_unlisted(unlisted: &[Unlisted], origin: &str) {
+    for u in unlisted {
+        let (last, parents) = u
+            .names
+            .split_last()
+            .map_or(("", &[][..]), |(l, p)| (l.as_str(), p));
+        let near = nearest_field(last, &parents.join("."))
+            .map(|p| format!(" (did you mean `{p}`?)"))
+            .unwrap_or_default();
+        output::warning(&format!(
+            "{origin} {}: not in the API reference; sent as given{near}",
+            printable(&u.path())
+        ));
+    }
 }
 
 /// The lowest layer: what the active profile sets (today only its currency).

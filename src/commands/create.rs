@@ -74,7 +74,14 @@ fn assemble(
     interactive: bool,
 ) -> Result<(ValidRequest, Option<String>)> {
     let (flags, mut problems) = super::body::from_flags(&args.body);
-    let flags_given = !args.body.given.is_empty();
+    let Parsed {
+        draft: set,
+        problems: set_shape,
+        unlisted,
+    } = input::from_set(&args.set, &args.set_json)?;
+    problems.extend(super::body::given_twice(&flags, &set));
+    let flags_given =
+        !args.body.given.is_empty() || !args.set.is_empty() || !args.set_json.is_empty();
     let stdin_is_terminal = std::io::stdin().is_terminal();
     let source = JsonSource::choose(args.input.data.as_deref(), stdin_is_terminal, flags_given)?;
     let (json, json_origin) = match &source {
@@ -83,19 +90,25 @@ fn assemble(
     };
     let Parsed {
         draft: json,
-        problems: shape,
+        problems: mut shape,
+        unlisted: _,
     } = json;
+    shape.extend(set_shape);
     let defaults = super::body::config_defaults(settings);
     let config_origin = format!("config file {}", settings.path.display());
     let mut draft = defaults
         .clone()
         .overlay(json.clone())
+        .overlay(set.clone())
         .overlay(flags.clone());
+    // What overrides the JSON body: the problems of its fields are then beside the point.
+    let over = set.clone().overlay(flags.clone());
     let name_sources = |found: &mut Vec<FieldError>| {
         input::name_sources(
             found,
             &[
                 (&flags, None),
+                (&set, Some("--set")),
                 (&json, Some(&json_origin)),
                 (&defaults, Some(&config_origin)),
             ],
@@ -120,7 +133,7 @@ fn assemble(
         let mut found = validate::validate(draft.clone()).err().unwrap_or_default();
         name_sources(&mut found);
         found.retain(|p| !missing.contains(&p.field.as_str()));
-        problems.extend(input::combine(shape.clone(), &flags, found));
+        problems.extend(input::combine(shape.clone(), &over, found));
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
@@ -139,11 +152,12 @@ fn assemble(
         }
     };
     let missing_any = found.iter().any(|p| missing.contains(&p.field.as_str()));
-    problems.extend(input::combine(shape, &flags, found));
+    problems.extend(input::combine(shape, &over, found));
     if let Some(valid) = valid
         && problems.is_empty()
     {
-        return Ok((valid, idempotency_key));
+        super::body::warn_unlisted(&unlisted, "--set");
+        return Ok((valid.with_unlisted(&unlisted), idempotency_key));
     }
     // Flags were given, so a pipe on stdin was left alone: say so where it would explain
     // the missing fields.

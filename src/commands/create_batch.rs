@@ -14,19 +14,30 @@ use crate::output;
 use crate::prompt;
 
 pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
-    let (flags, problems) = super::body::from_flags(&args.body);
+    let (flags, mut problems) = super::body::from_flags(&args.body);
+    let set = input::from_set(&args.set, &args.set_json)?;
+    problems.extend(super::body::given_twice(&flags, &set.draft));
+    problems.extend(set.problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    super::body::warn_unlisted(&set.unlisted, "--set");
     // The same layers as a single create, under each row: profile defaults, then flags.
-    let defaults = super::body::config_defaults(settings).overlay(flags);
+    let defaults = super::body::config_defaults(settings)
+        .overlay(set.draft)
+        .overlay(flags);
+    let unknown = if args.batch.allow_unknown {
+        input::Unknown::Keep
+    } else {
+        input::Unknown::Refuse(input::Sending::AllowUnknown)
+    };
     let (batch_key, generated) = match &args.idempotency_key {
         Some(k) => (check_batch_key(k)?, false),
         None => (client::new_idempotency_key()?, true),
     };
     let flag = crate::error::key_flag(&batch_key);
     let (reader, format) = open(source, args.batch.batch_format)?;
-    let rows = batch::rows(reader, format)?;
+    let rows = batch::rows(reader, format, unknown)?;
 
     let client = if args.dry_run {
         None
@@ -60,6 +71,9 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         client: client.as_ref(),
         batch_key: batch_key.clone(),
         concurrency: usize::from(args.batch.concurrency),
+        unlisted: set.unlisted,
+        warn_unlisted: |unlisted, row| super::body::warn_unlisted(unlisted, row),
+        unlisted_said: Default::default(),
     };
 
     let _signals = client.is_some().then(|| {

@@ -166,3 +166,169 @@ fn jq_filters_create_get_and_config() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// ---- fields without a flag of their own: --set, --set-json, --allow-unknown ----
+
+#[test]
+fn set_sends_unlisted_paths_as_given_with_one_warning_each() {
+    let server = Server::created("cs_set");
+    let sb = Sandbox::new();
+    sb.create(&server)
+        .args(["--color", "#112233", "--set", "customization.lang=fr"])
+        .args(["--set-json", "customization.display_platform_badge=false"])
+        .args(["--set-json", "customization.colour=\"red\""])
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_set\n")
+        .stderr(
+            "orqex: warning: --set customization.lang: not in the API reference; sent as given\n\
+             orqex: warning: --set customization.display_platform_badge: not in the API reference; sent as given\n\
+             orqex: warning: --set customization.colour: not in the API reference; sent as given (did you mean `customization.color`?)\n",
+        );
+    let req = server.only_request();
+    let mut expected = create_body();
+    expected["customization"] = json!({"color": "#112233", "lang": "fr",
+        "display_platform_badge": false, "colour": "red"});
+    assert_eq!(req.json(), expected);
+    // Listed fields first, in the reference's order; the unlisted after them.
+    let text = req.body_text();
+    assert!(text.find("\"color\"") < text.find("\"lang\""), "{text}");
+}
+
+#[test]
+fn set_on_a_listed_path_gets_the_flag_s_checks() {
+    let server = Server::created("cs_set2");
+    let sb = Sandbox::new();
+    let without_amount: Vec<&str> = CREATE
+        .chunks(2)
+        .filter(|pair| pair[0] != "--amount")
+        .flatten()
+        .copied()
+        .collect();
+    // A string amount is refused, as in a JSON body; nothing is sent.
+    sb.cmd_for(&server)
+        .args(&without_amount)
+        .args(["--set", "amount=7"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "orqex: invalid input: 1 problem; nothing was sent\n  amount (--set): must be a number, like 50 (not in quotes); got a string\n",
+        );
+    sb.cmd_for(&server)
+        .args(&without_amount)
+        .args(["--set-json", "amount=0.5"])
+        .assert()
+        .code(2)
+        .stderr(contains("amount (--set): "));
+    // As JSON it is a number, sent as typed.
+    sb.cmd_for(&server)
+        .args(&without_amount)
+        .args(["--set-json", "amount=70"])
+        .assert()
+        .code(0)
+        .stderr("");
+    assert_eq!(
+        server.only_request().body_text().find("\"amount\":70,"),
+        Some(1)
+    );
+    // The same field by its flag and by --set: which was meant?
+    sb.create(&server)
+        .args(["--set-json", "amount=60"])
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: invalid input: 1 problem; nothing was sent\n  amount (--amount): is given by its flag and by --set too; keep one\n",
+        );
+    server.assert_hits(1);
+}
+
+#[test]
+fn dry_run_shows_the_unlisted_fields_and_stdin_stays_unread_with_set() {
+    let sb = Sandbox::new();
+    let assert = sb
+        .cmd()
+        .args(CREATE)
+        .args(["--dry-run", "--set", "customization.lang=fr"])
+        .write_stdin("{\"amount\": 99}")
+        .assert()
+        .code(0);
+    let body = stdout_json(assert.get_output());
+    assert_eq!(body["customization"]["lang"], "fr");
+    // --set is a body flag: piped JSON is read only with --data -.
+    assert_eq!(body["amount"], 50);
+}
+
+#[test]
+fn an_unknown_field_in_a_json_body_is_still_refused_with_the_way_to_send_it() {
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(CREATE)
+        .args(["--dry-run", "--data", "-"])
+        .write_stdin("{\"customization\": {\"lang\": \"fr\"}}")
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: invalid input: 1 problem; nothing was sent\n  customization.lang (stdin): unknown field; known fields here: color, brand (--set customization.lang=VALUE sends it as given)\n",
+        );
+}
+
+#[test]
+fn batch_rows_send_unlisted_fields_only_with_allow_unknown() {
+    let sb = Sandbox::new();
+    let rows = sb.file(
+        "rows.jsonl",
+        format!(
+            "{}\n{}\n",
+            r#"{"amount": 5, "customer": {"email": "a@example.com", "first_name": "A", "last_name": "B"}, "customization": {"lang": "fr"}}"#,
+            r#"{"amount": 6, "customer": {"email": "b@example.com", "first_name": "C", "last_name": "D"}, "customization": {"lang": "en"}}"#
+        ),
+    );
+    let batch = |extra: &[&str]| {
+        let mut cmd = sb.cmd();
+        cmd.args([
+            "checkout",
+            "create",
+            "--dry-run",
+            "--currency",
+            "XOF",
+            "--description",
+            "d",
+        ])
+        .arg("--batch")
+        .arg(&rows)
+        .args(extra);
+        cmd
+    };
+    let assert = batch(&[]).assert().code(9);
+    let first = stdout(assert.get_output());
+    assert!(
+        first.contains(r#""errors":{"customization.lang":["unknown field; known fields here: color, brand (--allow-unknown sends it as given)"]}"#),
+        "{first}"
+    );
+    let assert = batch(&["--allow-unknown", "--set", "customization.brand_font=x"])
+        .assert()
+        .code(0);
+    let out = assert.get_output();
+    let bodies: Vec<Value> = stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["body"].clone())
+        .collect();
+    assert_eq!(
+        bodies[0]["customization"],
+        json!({"brand_font": "x", "lang": "fr"})
+    );
+    assert_eq!(
+        bodies[1]["customization"],
+        json!({"brand_font": "x", "lang": "en"})
+    );
+    // One warning per path for the whole batch, whichever row had it first.
+    let err = stderr(out);
+    assert_eq!(
+        err.matches("customization.lang: not in the API reference; sent as given")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("orqex: warning: --set customization.brand_font: not in the API reference; sent as given\n"), "{err}");
+}

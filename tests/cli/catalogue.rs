@@ -559,7 +559,7 @@ orqex: the JSON on stdin is larger than 1 MiB; a checkout request is a few hundr
         &[],
         str![[r#"
 orqex: invalid input: 6 problems; nothing was sent
-  customer.emial (stdin): unknown field; did you mean `customer.email`?
+  customer.emial (stdin): unknown field; did you mean `customer.email`? (--set customer.emial=VALUE sends it as given)
   currency (--currency): is required; set it with --currency
   description (--description): is required; set it with --description
   customer.email (--email): is required; set it with --email
@@ -950,7 +950,7 @@ orqex: the CSV header names `amount` twice (columns 1 and 2); give each field on
         &[],
         str![[r#"
 orqex: invalid input: 1 problem; nothing was sent
-  customer.emial (CSV header): unknown field; did you mean `customer.email`?
+  customer.emial (CSV header): unknown field; did you mean `customer.email`? (--allow-unknown sends it as given)
 
 "#]],
     );
