@@ -35,7 +35,7 @@ pub fn host_and_port(authority: &str) -> Result<(), String> {
             Err("has no port after its `:`; remove the `:` or give a port from 1 to 65535".into())
         }
         Some(p) if !port_ok(p) => Err(format!(
-            "has the port `{p}`; a port is a number from 1 to 65535"
+            "has the port `{p}`; give a port from 1 to 65535, or remove `:{p}` for the scheme's default"
         )),
         _ => Ok(()),
     }

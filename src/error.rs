@@ -249,21 +249,27 @@ impl Error {
         }
     }
 
-    /// The human-readable lines for stderr, the first one the summary.
-    pub fn lines(&self) -> Vec<String> {
-        let mut lines = self.said();
-        // A note replaces the source's retry hint: it knows what the request was.
-        if !matches!(self, Error::Noted { .. })
-            && self.exit().outcome_unknown()
-            && let Some(key) = self.idempotency_key()
-        {
-            lines.push(format!("  {}", retry_hint(key)));
+    /// Whether the request this error ended may or may not have taken effect: the API failed
+    /// or the answer was lost (exit 5 or 6), or a write was answered with a redirect, which is
+    /// not followed but may come after the write was done (exit 1: retrying will not help
+    /// until the base URL is fixed, but then the key makes it safe).
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Api {
+                error,
+                idempotency_key: Some(_),
+            } if (300..400).contains(&error.status) => true,
+            _ => self.exit().outcome_unknown(),
         }
-        lines
     }
 
-    /// `lines` without the retry hint.
-    fn said(&self) -> Vec<String> {
+    /// The human-readable lines for stderr, the first one the summary.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines_with(true)
+    }
+
+    /// `lines`, with or without the retry hint of an outcome unknown.
+    fn lines_with(&self, with_retry_hint: bool) -> Vec<String> {
         let mut lines = Vec::new();
         match self {
             Error::Usage(m)
@@ -312,11 +318,24 @@ impl Error {
                     lines.push(format!("  {note}"));
                 }
             }
-            Error::Noted { source, note, .. } => {
-                lines = source.said();
+            Error::Noted {
+                source,
+                note,
+                idempotency_key,
+            } => {
+                // A note that carries the key says itself what to do with it; the source's
+                // own retry hint (which speaks of a checkout) would say it a second time.
+                lines = source.lines_with(idempotency_key.is_none());
                 lines.push(format!("  {note}"));
+                return lines;
             }
             Error::Exited(_) => {}
+        }
+        if with_retry_hint
+            && self.outcome_unknown()
+            && let Some(key) = self.idempotency_key()
+        {
+            lines.push(format!("  {}", retry_hint(key)));
         }
         lines
     }
@@ -532,5 +551,63 @@ mod tests {
             idempotency_key: Some("orq_abc12345".into()),
         };
         assert!(!e.to_string().contains("--idempotency-key"));
+    }
+
+    #[test]
+    fn a_redirect_after_a_write_has_the_retry_hint_below_and_keeps_exit_1() {
+        let redirect = |idempotency_key: Option<&str>| Error::Api {
+            error: ApiError {
+                status: 307,
+                message: "redirect to https://elsewhere.example/v1 not followed".into(),
+                request_id: Some("req_1".into()),
+                ..Default::default()
+            },
+            idempotency_key: idempotency_key.map(str::to_string),
+        };
+        let write = redirect(Some("orq_abc12345"));
+        assert_eq!(write.exit(), Exit::Failure);
+        assert!(write.outcome_unknown());
+        assert_eq!(
+            write.lines(),
+            [
+                "the API answered 307: redirect to https://elsewhere.example/v1 not followed (request id req_1)",
+                "  the checkout may or may not exist; retry safely with: --idempotency-key orq_abc12345",
+            ]
+        );
+        // A GET carries no key: nothing was done, there is nothing to retry safely.
+        let read = redirect(None);
+        assert!(!read.outcome_unknown());
+        assert_eq!(read.lines().len(), 1);
+    }
+
+    #[test]
+    fn a_note_that_carries_the_key_replaces_the_source_retry_hint() {
+        let source = || Error::Api {
+            error: ApiError {
+                status: 503,
+                message: "down".into(),
+                ..Default::default()
+            },
+            idempotency_key: Some("orq_abc12345".into()),
+        };
+        let noted = Error::Noted {
+            source: Box::new(source()),
+            note: "the request may or may not have been done; retry with the same key".into(),
+            idempotency_key: Some("orq_abc12345".into()),
+        };
+        assert_eq!(
+            noted.lines(),
+            [
+                "the API answered 503: down",
+                "  the request may or may not have been done; retry with the same key",
+            ]
+        );
+        // A note without the key (a 404's) leaves the source's lines whole.
+        let noted = Error::Noted {
+            source: Box::new(source()),
+            note: "the key is a sandbox key".into(),
+            idempotency_key: None,
+        };
+        assert_eq!(noted.lines().len(), 3);
     }
 }

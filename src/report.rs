@@ -40,7 +40,7 @@ pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
         }
         _ => {}
     }
-    let mut message = clap_message(err);
+    let mut message = clap_message(err, args);
     // Keys never get here: `commands::check_args` refused them first.
     let key_flag = args.iter().any(|a| {
         let a = a.to_string_lossy();
@@ -61,7 +61,9 @@ pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
 }
 
 /// clap's error in one line of our words: what was wrong, and clap's suggestion if it has one.
-fn clap_message(err: &clap::Error) -> String {
+/// `args` (the arguments, without the program's name) let a missing flag name the flag that
+/// needs it, which clap's error does not say.
+fn clap_message(err: &clap::Error, args: &[OsString]) -> String {
     let values = |kind| -> Vec<String> {
         match err.get(kind) {
             Some(ContextValue::String(s)) => vec![s.clone()],
@@ -83,28 +85,36 @@ fn clap_message(err: &clap::Error) -> String {
     let arg = quoted(ContextKind::InvalidArg);
     let mut message = match err.kind() {
         ErrorKind::UnknownArgument => format!("unexpected argument {arg}"),
-        ErrorKind::InvalidValue if values(ContextKind::InvalidValue) == [""] => {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+            if values(ContextKind::InvalidValue) == [""] =>
+        {
             format!("{arg} needs a value")
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let mut m = format!(
-                "invalid value {} for {arg}",
-                quoted(ContextKind::InvalidValue)
-            );
-            // A value parser's own reason (a number out of range).
-            if let Some(why) = std::error::Error::source(err) {
-                m.push_str(&format!(": {why}"));
+            let why = std::error::Error::source(err);
+            let invalid = values(ContextKind::InvalidArg);
+            let given = values(ContextKind::InvalidValue);
+            match (invalid.as_slice(), given.as_slice(), why) {
+                ([flag], [value], Some(why)) => number_problem(flag, value, why),
+                _ => None,
             }
-            m
+            .unwrap_or_else(|| {
+                let mut m = format!(
+                    "invalid value {} for {arg}",
+                    quoted(ContextKind::InvalidValue)
+                );
+                // A value parser's own reason.
+                if let Some(why) = why {
+                    m.push_str(&format!(": {why}"));
+                }
+                m
+            })
         }
         ErrorKind::ArgumentConflict => format!(
             "{arg} cannot be used with {}",
             quoted(ContextKind::PriorArg)
         ),
-        ErrorKind::MissingRequiredArgument if arg.starts_with("'--") => {
-            format!("{arg} is needed by a flag given (for example --interval needs --wait)")
-        }
-        ErrorKind::MissingRequiredArgument => format!("missing {arg}"),
+        ErrorKind::MissingRequiredArgument => missing(&values(ContextKind::InvalidArg), args),
         ErrorKind::InvalidSubcommand => format!(
             "unknown subcommand {}",
             quoted(ContextKind::InvalidSubcommand)
@@ -143,6 +153,175 @@ fn clap_message(err: &clap::Error) -> String {
     message
 }
 
+/// A number a ranged value parser refused, in plain words: clap says `0 is not in 1..=3600`
+/// (Rust's range syntax) or gives `str::parse`'s reason. `flag` is clap's `--timeout
+/// <SECONDS>`, `value` what was typed. None for any other reason, which is shown as clap has it.
+fn number_problem(
+    flag: &str,
+    value: &str,
+    why: &(dyn std::error::Error + 'static),
+) -> Option<String> {
+    let (name, value_name) = flag.split_once(' ').unwrap_or((flag, ""));
+    if let Some(e) = why.downcast_ref::<std::num::ParseIntError>() {
+        use std::num::IntErrorKind;
+        let what = match e.kind() {
+            // An unsigned parser reads no sign: the number is below zero, not malformed.
+            IntErrorKind::InvalidDigit
+                if value
+                    .strip_prefix('-')
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                "is below zero"
+            }
+            IntErrorKind::InvalidDigit | IntErrorKind::Empty => "is not a whole number",
+            IntErrorKind::PosOverflow => "is too large",
+            IntErrorKind::NegOverflow => "is too small",
+            _ => return None,
+        };
+        return Some(format!("{name} `{value}` {what}"));
+    }
+    let text = why.to_string();
+    let (_, bounds) = text.split_once(" is not in ")?;
+    let (low, high) = bounds.split_once("..")?;
+    let low: i128 = low.parse().ok()?;
+    let high: i128 = match high.strip_prefix('=') {
+        Some(inclusive) => inclusive.parse().ok()?,
+        None => high.parse::<i128>().ok()? - 1,
+    };
+    // An open end shows as the type's limit.
+    let open_low = low == i128::from(i64::MIN);
+    let open_high = high == i128::from(i64::MAX) || high == i128::from(u64::MAX);
+    let give = match (open_low, open_high) {
+        (false, true) => format!("{low} or more"),
+        (true, false) => format!("{high} or less"),
+        _ => format!("{low} to {high}"),
+    };
+    // A value name longer than a letter (`<SECONDS>`, not `<N>`) says the unit.
+    let unit = value_name.trim_start_matches('<').trim_end_matches('>');
+    let unit = if unit.len() > 1 {
+        format!(" ({})", unit.to_lowercase())
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{name} `{value}` is out of range: give {give}{unit}"
+    ))
+}
+
+/// What is missing, as clap lists it (`--wait`, `--batch <FILE>`, `<CHECKOUT_ID|URL>`), and for
+/// a flag that another flag requires, which flag given needs it: clap's error does not say,
+/// so each flag given is tried alone with the same subcommand.
+fn missing(required: &[String], args: &[OsString]) -> String {
+    let mut plain = Vec::new();
+    let mut needed = Vec::new();
+    for usage in required {
+        let long = flag_name(usage).strip_prefix("--");
+        match long.map(|long| requirers(long, args)) {
+            Some(Some(by)) if by.is_empty() => needed.push(format!(
+                "a flag given needs {}; add {usage}, or drop the flag that needs it",
+                flag_name(usage)
+            )),
+            Some(Some(by)) => {
+                let verb = if by.len() == 1 { "needs" } else { "need" };
+                let by = and_list(&by);
+                needed.push(format!(
+                    "{by} {verb} {}; add {usage}, or drop {by}",
+                    flag_name(usage)
+                ));
+            }
+            _ => plain.push(format!("'{usage}'")),
+        }
+    }
+    let mut parts = Vec::new();
+    if !plain.is_empty() {
+        parts.push(format!("missing {}", plain.join(", ")));
+    }
+    parts.extend(needed);
+    parts.join("; ")
+}
+
+/// `--batch` of clap's `--batch <FILE>`.
+fn flag_name(usage: &str) -> &str {
+    usage.split(' ').next().unwrap_or(usage)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The flags given in `args` that require `--{long}`, as typed; empty when none could be
+/// found. None when `--{long}` is a flag its subcommand always requires (or is unknown), so
+/// that it is plainly missing.
+fn requirers(long: &str, args: &[OsString]) -> Option<Vec<String>> {
+    use clap::{CommandFactory, Parser};
+    let mut root = crate::cli::Cli::command();
+    // Globals (`--profile`) are propagated to subcommands here.
+    root.build();
+    // The subcommand clap stopped in, and where its own arguments begin.
+    let mut leaf = &root;
+    let mut start = 0;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        if let Some(sub) = leaf.find_subcommand(arg) {
+            leaf = sub;
+            start = i + 1;
+        }
+    }
+    let find = |name: &str| {
+        leaf.get_arguments().find(|a| {
+            a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|v| v.contains(&name))
+        })
+    };
+    if find(long).is_none_or(clap::Arg::is_required_set) {
+        return None;
+    }
+    let mut found: Vec<String> = Vec::new();
+    let mut i = start;
+    while i < args.len() {
+        let arg = args[i].to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        let mut end = i + 1;
+        if let Some(given) = arg.strip_prefix("--") {
+            let (name, inline) = match given.split_once('=') {
+                Some((name, _)) => (name, true),
+                None => (given, false),
+            };
+            if let Some(flag) = find(name) {
+                if flag.get_action().takes_values() && !inline {
+                    end = (i + 2).min(args.len());
+                }
+                let alone = std::iter::once(OsString::from("orqex"))
+                    .chain(args[..start].iter().cloned())
+                    .chain(args[i..end].iter().cloned());
+                let needs_it = crate::cli::Cli::try_parse_from(alone).is_err_and(|e| {
+                    e.kind() == ErrorKind::MissingRequiredArgument
+                        && match e.get(ContextKind::InvalidArg) {
+                            Some(ContextValue::Strings(v)) => v
+                                .iter()
+                                .any(|u| u.strip_prefix("--").map(flag_name) == Some(long)),
+                            _ => false,
+                        }
+                });
+                let typed = format!("--{name}");
+                if needs_it && !found.contains(&typed) {
+                    found.push(typed);
+                }
+            }
+        }
+        i = end;
+    }
+    Some(found)
+}
+
 /// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
 /// could not parse, before any `--`. A guess by necessity: a flag's value that happens to
 /// read `--json` would count too, which at worst turns a usage error into JSON.
@@ -174,11 +353,22 @@ mod tests {
         asks_for_json(&args.iter().map(OsString::from).collect::<Vec<_>>())
     }
 
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
     fn message(args: &[&str]) -> String {
         let err =
             crate::cli::Cli::try_parse_from(std::iter::once("orqex").chain(args.iter().copied()))
                 .unwrap_err();
-        clap_message(&err)
+        clap_message(&err, &os(args))
+    }
+
+    /// `checkout create` with `extra`, as a dry run that needs nothing else.
+    fn create(extra: &[&str]) -> String {
+        let mut args = vec!["checkout", "create", "--amount", "5", "--dry-run"];
+        args.extend(extra);
+        message(&args)
     }
 
     #[test]
@@ -208,12 +398,123 @@ mod tests {
         );
         assert_eq!(
             message(&["checkout", "create", "--max-retries", "11"]),
-            "invalid value '11' for '--max-retries <N>': 11 is not in 0..=10"
+            "--max-retries `11` is out of range: give 0 to 10"
         );
         assert_eq!(message(&["checkout", "get"]), "missing '<CHECKOUT_ID|URL>'");
         assert_eq!(
             message(&["chekout"]),
             "unknown subcommand 'chekout' (a similar subcommand exists: 'checkout')"
+        );
+    }
+
+    #[test]
+    fn numbers_out_of_range_in_words() {
+        assert_eq!(
+            create(&["--timeout", "0"]),
+            "--timeout `0` is out of range: give 1 to 3600 (seconds)"
+        );
+        assert_eq!(
+            create(&["--timeout=3601"]),
+            "--timeout `3601` is out of range: give 1 to 3600 (seconds)"
+        );
+        assert_eq!(
+            create(&["--batch", "rows.csv", "--concurrency", "65"]),
+            "--concurrency `65` is out of range: give 1 to 64"
+        );
+        assert_eq!(
+            create(&["--timeout", "soon"]),
+            "--timeout `soon` is not a whole number"
+        );
+        // A u64 parser reads no sign; a u32 one reads the number and finds it out of range.
+        assert_eq!(create(&["--timeout", "-5"]), "--timeout `-5` is below zero");
+        assert_eq!(
+            create(&["--max-retries", "-1"]),
+            "--max-retries `-1` is out of range: give 0 to 10"
+        );
+        assert_eq!(
+            create(&["--timeout", "99999999999999999999"]),
+            "--timeout `99999999999999999999` is too large"
+        );
+        assert_eq!(
+            create(&["--timeout", ""]),
+            "'--timeout <SECONDS>' needs a value"
+        );
+    }
+
+    #[test]
+    fn ranges_of_every_shape() {
+        let why = |text: &str| -> Box<dyn std::error::Error> { text.into() };
+        let words = |flag, text| number_problem(flag, "7", why(text).as_ref());
+        assert_eq!(
+            words("--n <N>", "7 is not in 1..=5").as_deref(),
+            Some("--n `7` is out of range: give 1 to 5")
+        );
+        // An exclusive end is the number before it.
+        assert_eq!(
+            words("--n <N>", "7 is not in 1..5").as_deref(),
+            Some("--n `7` is out of range: give 1 to 4")
+        );
+        // An open end shows as the type's limit.
+        assert_eq!(
+            words("--wait <SECONDS>", "7 is not in 10..=18446744073709551615").as_deref(),
+            Some("--wait `7` is out of range: give 10 or more (seconds)")
+        );
+        assert_eq!(
+            words("--n <N>", "7 is not in -9223372036854775808..=5").as_deref(),
+            Some("--n `7` is out of range: give 5 or less")
+        );
+        // Any other reason is left to the generic message.
+        assert_eq!(words("--n <N>", "not a colour"), None);
+    }
+
+    #[test]
+    fn a_flag_that_needs_another_is_named() {
+        assert_eq!(
+            create(&["--interval", "1"]),
+            "--interval needs --wait; add --wait, or drop --interval"
+        );
+        assert_eq!(
+            create(&["--wait-timeout=5m", "--interval", "1"]),
+            "--wait-timeout and --interval need --wait; add --wait, or drop --wait-timeout and --interval"
+        );
+        assert_eq!(
+            create(&["--concurrency", "8"]),
+            "--concurrency needs --batch; add --batch <FILE>, or drop --concurrency"
+        );
+        assert_eq!(
+            message(&[
+                "--profile",
+                "ci",
+                "checkout",
+                "get",
+                "cs_1",
+                "--interval",
+                "1"
+            ]),
+            "--interval needs --wait; add --wait, or drop --interval"
+        );
+        // Something plainly missing and a flag needing another, at once.
+        assert_eq!(
+            message(&["checkout", "get", "--interval", "1"]),
+            "missing '<CHECKOUT_ID|URL>'; --interval needs --wait; add --wait, or drop --interval"
+        );
+    }
+
+    #[test]
+    fn a_needed_flag_whose_cause_is_not_found_is_still_plain() {
+        // The arguments hold no flag that needs --wait (as when they were read another way).
+        assert_eq!(
+            missing(&["--wait".into()], &os(&["checkout", "create"])),
+            "a flag given needs --wait; add --wait, or drop the flag that needs it"
+        );
+        // An unknown flag, or a positional argument, is simply missing.
+        assert_eq!(
+            missing(&["--nosuch".into()], &os(&["checkout", "create"])),
+            "missing '--nosuch'"
+        );
+        assert_eq!(
+            missing(&["<CHECKOUT_ID|URL>".into()], &os(&["checkout", "get"])),
+            "missing '<CHECKOUT_ID|URL>'"
         );
     }
 }

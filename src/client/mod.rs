@@ -245,16 +245,11 @@ impl Client {
             return Err(Failure {
                 problem: Problem::Api(ApiError {
                     status,
+                    // A redirect after a write can come after the write was done: the retry
+                    // hint goes below, as `Error::outcome_unknown` says.
                     message: format!(
-                        "redirect to {} not followed ({why}); check ORQEX_BASE_URL{}",
+                        "redirect to {} not followed ({why}); check ORQEX_BASE_URL",
                         location.as_deref().unwrap_or("nowhere"),
-                        // A 303 after a POST can mean it was done; the key makes a retry safe.
-                        call.idempotency_key
-                            .map(|k| format!(
-                                ", then run again with {} in case the request was done",
-                                crate::error::key_flag(k)
-                            ))
-                            .unwrap_or_default()
                     ),
                     errors: Vec::new(),
                     request_id: header(&resp, "x-request-id"),

@@ -103,7 +103,7 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
     };
     let resp = client.send(&call).map_err(|e| {
         // The client's own hint speaks of a checkout; this request may be anything.
-        if e.exit().outcome_unknown() {
+        if e.outcome_unknown() {
             Error::Noted {
                 source: Box::new(e),
                 note: retry.clone(),

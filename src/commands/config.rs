@@ -37,16 +37,28 @@ enum Setting {
 
 const KEYS: &str = "default-profile, currency, base-url or ca-bundle";
 
+/// What is done with a setting: the key's own commands differ for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Set,
+    Unset,
+}
+
 impl Setting {
-    fn parse(raw: &str) -> Result<Setting> {
+    fn parse(raw: &str, change: Change) -> Result<Setting> {
         match raw.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "default-profile" => Ok(Setting::DefaultProfile),
             "currency" => Ok(Setting::Currency),
             "base-url" => Ok(Setting::BaseUrl),
             "ca-bundle" => Ok(Setting::CaBundle),
-            "secret-key" | "key" | "api-key" => Err(Error::usage(
-                "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)",
-            )),
+            "secret-key" | "key" | "api-key" => Err(Error::usage(match change {
+                Change::Set => {
+                    "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)"
+                }
+                Change::Unset => {
+                    "the secret key is not a `config unset` setting: remove it with `orqex logout`"
+                }
+            })),
             _ => Err(Error::usage(format!("unknown setting `{raw}`; use {KEYS}"))),
         }
     }
@@ -118,7 +130,7 @@ fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
 }
 
 fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
-    let setting = Setting::parse(&args.key)?;
+    let setting = Setting::parse(&args.key, Change::Set)?;
     let path = config::config_path()?;
     let mut file = super::load_config(&path)?.unwrap_or_default();
     let value = setting
@@ -170,7 +182,7 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
 }
 
 fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
-    let setting = Setting::parse(&args.key)?;
+    let setting = Setting::parse(&args.key, Change::Unset)?;
     let path = config::config_path()?;
     let mut file = super::load_config(&path)?.unwrap_or_default();
 

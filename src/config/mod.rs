@@ -232,14 +232,7 @@ pub fn check_base_url(raw: &str) -> std::result::Result<String, String> {
             "the base URL has a user name or password in it; give only scheme, host, port and path, like https://api.orqex.com/v1".into(),
         );
     }
-    let port = uri
-        .authority()
-        .and_then(|a| a.as_str().rsplit_once(':'))
-        .map(|(_, p)| p)
-        .filter(|p| !p.ends_with(']'));
-    if port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0)) {
-        return Err(format!("`{raw}` has a port out of range (1-65535)"));
-    }
+    // The host and port as every URL orqex takes is checked, in the same words.
     if let Some(authority) = uri.authority() {
         crate::address::host_and_port(authority.as_str())
             .map_err(|why| format!("`{raw}` {why}"))?;
@@ -292,6 +285,19 @@ mod tests {
         assert!(check_base_url("https://user:pass@api.orqex.com/v1").is_err());
         for unreachable in ["https://-/v1", "https://a..b/v1", "https://x.example:0/v1"] {
             assert!(check_base_url(unreachable).is_err(), "{unreachable}");
+        }
+    }
+
+    #[test]
+    fn a_bad_port_reads_as_in_any_other_url() {
+        for (url, authority) in [
+            ("https://x.example:0/v1", "x.example:0"),
+            ("https://x.example:99999/v1", "x.example:99999"),
+            ("http://[::1]:0/v1", "[::1]:0"),
+            ("https://x.example:/v1", "x.example:"),
+        ] {
+            let why = crate::address::host_and_port(authority).unwrap_err();
+            assert_eq!(check_base_url(url).unwrap_err(), format!("`{url}` {why}"));
         }
     }
 

@@ -130,7 +130,7 @@ orqex: '--batch <FILE>' cannot be used with '--wait'; see --help
         2,
         &[],
         str![[r#"
-orqex: '--wait' is needed by a flag given (for example --interval needs --wait); see --help
+orqex: --interval needs --wait; add --wait, or drop --interval; see --help
 
 "#]],
     );
@@ -140,7 +140,7 @@ orqex: '--wait' is needed by a flag given (for example --interval needs --wait);
         2,
         &[],
         str![[r#"
-orqex: invalid value '0' for '--timeout <SECONDS>': 0 is not in 1..=3600; see --help
+orqex: --timeout `0` is out of range: give 1 to 3600 (seconds); see --help
 
 "#]],
     );
@@ -150,7 +150,77 @@ orqex: invalid value '0' for '--timeout <SECONDS>': 0 is not in 1..=3600; see --
         2,
         &[],
         str![[r#"
-orqex: invalid value '11' for '--max-retries <N>': 11 is not in 0..=10; see --help
+orqex: --max-retries `11` is out of range: give 0 to 10; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--concurrency", "0"], &["--batch", "rows.jsonl"]),
+        2,
+        &[],
+        str![[r#"
+orqex: --concurrency `0` is out of range: give 1 to 64; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--timeout", "soon"], &[]),
+        2,
+        &[],
+        str![[r#"
+orqex: --timeout `soon` is not a whole number; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--timeout", "-5"], &[]),
+        2,
+        &[],
+        str![[r#"
+orqex: --timeout `-5` is below zero; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--timeout", ""], &[]),
+        2,
+        &[],
+        str![[r#"
+orqex: '--timeout <SECONDS>' needs a value; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--interval", "1"], &["--wait-timeout", "5m"]),
+        2,
+        &[],
+        str![[r#"
+orqex: --interval and --wait-timeout need --wait; add --wait, or drop --interval and --wait-timeout; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--concurrency", "8"], &[]),
+        2,
+        &[],
+        str![[r#"
+orqex: --concurrency needs --batch; add --batch <FILE>, or drop --concurrency; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
+        run(&sb, &["checkout", "get", "--interval", "1"]),
+        2,
+        &[],
+        str![[r#"
+orqex: missing '<CHECKOUT_ID|URL>'; --interval needs --wait; add --wait, or drop --interval; see --help
 
 "#]],
     );
@@ -309,7 +379,23 @@ orqex: invalid input: 1 problem; nothing was sent
             ["--return-url", "http://[::1]:99999/"],
             str![[r#"
 orqex: invalid input: 1 problem; nothing was sent
-  return_url (--return-url): `http://[::1]:99999/` has the port `99999`; a port is a number from 1 to 65535
+  return_url (--return-url): `http://[::1]:99999/` has the port `99999`; give a port from 1 to 65535, or remove `:99999` for the scheme's default
+
+"#]],
+        ),
+        (
+            ["--webhook-url", "https://shop.example.com:0/hooks"],
+            str![[r#"
+orqex: invalid input: 1 problem; nothing was sent
+  webhook_url (--webhook-url): `https://shop.example.com:0/hooks` has the port `0`; give a port from 1 to 65535, or remove `:0` for the scheme's default
+
+"#]],
+        ),
+        (
+            ["--return-url", "https://shop.example.com:/thanks"],
+            str![[r#"
+orqex: invalid input: 1 problem; nothing was sent
+  return_url (--return-url): `https://shop.example.com:/thanks` has no port after its `:`; remove the `:` or give a port from 1 to 65535
 
 "#]],
         ),
@@ -848,11 +934,21 @@ orqex: unknown setting `colour`; use default-profile, currency, base-url or ca-b
     );
     pin(
         &sb,
-        run(&sb, &["config", "unset", "secret_key"]),
+        run(&sb, &["config", "set", "secret-key", "hunter2"]),
         2,
         &[],
         str![[r#"
 orqex: the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)
+
+"#]],
+    );
+    pin(
+        &sb,
+        run(&sb, &["config", "unset", "secret_key"]),
+        2,
+        &[],
+        str![[r#"
+orqex: the secret key is not a `config unset` setting: remove it with `orqex logout`
 
 "#]],
     );
@@ -905,7 +1001,46 @@ orqex: base URL from environment variable ORQEX_BASE_URL: the base URL has a use
         2,
         &[],
         str![[r#"
-orqex: base URL from environment variable ORQEX_BASE_URL: `https://api.orqex.com:0/v1` has a port out of range (1-65535)
+orqex: base URL from environment variable ORQEX_BASE_URL: `https://api.orqex.com:0/v1` has the port `0`; give a port from 1 to 65535, or remove `:0` for the scheme's default
+
+"#]],
+    );
+    pin(
+        &sb,
+        base_url("https://[::1]:65536/v1"),
+        2,
+        &[],
+        str![[r#"
+orqex: base URL from environment variable ORQEX_BASE_URL: `https://[::1]:65536/v1` has the port `65536`; give a port from 1 to 65535, or remove `:65536` for the scheme's default
+
+"#]],
+    );
+    pin(
+        &sb,
+        base_url("https://api.orqex.com:/v1"),
+        2,
+        &[],
+        str![[r#"
+orqex: base URL from environment variable ORQEX_BASE_URL: `https://api.orqex.com:/v1` has no port after its `:`; remove the `:` or give a port from 1 to 65535
+
+"#]],
+    );
+    // Stored with `config set`, the same words.
+    pin(
+        &sb,
+        run(
+            &sb,
+            &[
+                "config",
+                "set",
+                "base-url",
+                "https://api.orqex.com:99999/v1",
+            ],
+        ),
+        2,
+        &[],
+        str![[r#"
+orqex: base-url: `https://api.orqex.com:99999/v1` has the port `99999`; give a port from 1 to 65535, or remove `:99999` for the scheme's default
 
 "#]],
     );
@@ -1176,7 +1311,46 @@ orqex: the API answered 503: Service Unavailable (request id req_test_0001)
         1,
         &[sent_key(&server)],
         str![[r#"
-orqex: the API answered 307: redirect to https://elsewhere.example/v1 not followed (only a GET follows a redirect: a write could run twice, or carry the key elsewhere); check ORQEX_BASE_URL, then run again with --idempotency-key [KEY] in case the request was done (request id req_test_0001)
+orqex: the API answered 307: redirect to https://elsewhere.example/v1 not followed (only a GET follows a redirect: a write could run twice, or carry the key elsewhere); check ORQEX_BASE_URL (request id req_test_0001)
+  the checkout may or may not exist; retry safely with: --idempotency-key [KEY]
+
+"#]],
+    );
+    // `orqex api` says the same, with its own retry hint (any request, not a checkout) alone.
+    let api_post = |server: &Server| {
+        sb.cmd_for(server)
+            .args(["api", "POST", "/payment/intents", "--data", "{}"])
+            .args(["--max-retries", "0"])
+            .output()
+            .unwrap()
+    };
+    let server = Server::start(|_, _| Reply::Status {
+        status: 307,
+        headers: vec![("Location".into(), "https://elsewhere.example/v1".into())],
+        body: Vec::new(),
+    });
+    let out = api_post(&server);
+    pin(
+        &sb,
+        out,
+        1,
+        &[sent_key(&server)],
+        str![[r#"
+orqex: the API answered 307: redirect to https://elsewhere.example/v1 not followed (only a GET follows a redirect: a write could run twice, or carry the key elsewhere); check ORQEX_BASE_URL (request id req_test_0001)
+  the request may or may not have been done; retry safely with the same command and --idempotency-key [KEY]
+
+"#]],
+    );
+    let server = answering(503, json!({"message": "Service Unavailable"}));
+    let out = api_post(&server);
+    pin(
+        &sb,
+        out,
+        5,
+        &[sent_key(&server)],
+        str![[r#"
+orqex: the API answered 503: Service Unavailable (request id req_test_0001)
+  the request may or may not have been done; retry safely with the same command and --idempotency-key [KEY]
 
 "#]],
     );

@@ -693,7 +693,9 @@ fn a_url_whose_host_or_port_cannot_be_reached_is_refused() {
         )
     };
     let port = |url: &str, port: &str| {
-        format!("`{url}` has the port `{port}`; a port is a number from 1 to 65535")
+        format!(
+            "`{url}` has the port `{port}`; give a port from 1 to 65535, or remove `:{port}` for the scheme's default"
+        )
     };
     let cases = [
         ("http://[::1]:99999/", port("http://[::1]:99999/", "99999")),

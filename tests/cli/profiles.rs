@@ -858,7 +858,7 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         .args(["config", "unset", "secret_key"])
         .assert()
         .code(2)
-        .stderr(contains("orqex login"));
+        .stderr(contains("remove it with `orqex logout`"));
 }
 
 #[test]
