@@ -71,6 +71,9 @@ pub fn row_key(batch_key: &str, row: u64) -> String {
 /// The longest batch key that leaves room for `-` and a row number of up to 12 digits.
 pub const BATCH_KEY_MAX: usize = checks::IDEMPOTENCY_KEY_MAX - 13;
 
+/// The stack of one worker thread: a request through rustls needs far less than this.
+const WORKER_STACK: usize = 256 * 1024;
+
 /// Runs the batch; `emit` gets each row's result line, in input order.
 pub fn run(
     rows: Rows,
@@ -88,30 +91,47 @@ pub fn run(
     let (done_tx, done_rx) = mpsc::channel::<(u64, Value, bool)>();
 
     std::thread::scope(|scope| {
+        let mut started = 0;
         for _ in 0..workers {
             let done_tx = done_tx.clone();
             let (job_rx, progress) = (&job_rx, &progress);
-            scope.spawn(move || {
-                loop {
-                    let job = match job_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(row) = job else { return };
-                    let (line, auth_failed) = if progress.0.lock().map(|p| p.1).unwrap_or(true) {
-                        // The key was refused: rows already queued are not sent, but still
-                        // get their line, so the ones after them can be printed in order.
-                        (skipped(row.place, &plan.batch_key), false)
-                    } else {
-                        process(row.place, row.request, plan)
-                    };
-                    if done_tx.send((row.place.number, line, auth_failed)).is_err() {
-                        return;
+            // A worker needs little stack (one request at a time), and 64 of them at the
+            // default 2 MiB each would reserve more memory than the whole batch uses.
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let job = match job_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(row) = job else { return };
+                        let (line, auth_failed) = if progress.0.lock().map(|p| p.1).unwrap_or(true)
+                        {
+                            // The key was refused: rows already queued are not sent, but still
+                            // get their line, so the ones after them can be printed in order.
+                            (skipped(row.place, &plan.batch_key), false)
+                        } else {
+                            process(row.place, row.request, plan)
+                        };
+                        if done_tx.send((row.place.number, line, auth_failed)).is_err() {
+                            return;
+                        }
                     }
-                }
-            });
+                });
+            // The system refused another thread: the batch goes on with those it has.
+            match spawned {
+                Ok(_) => started += 1,
+                Err(_) => break,
+            }
         }
         drop(done_tx);
+        if started == 0 {
+            return Err(Error::Other(
+                "cannot start a thread to send the batch's rows; the system is out of resources"
+                    .into(),
+            ));
+        }
 
         let reader = scope.spawn({
             let progress = &progress;

@@ -1,28 +1,48 @@
-//! The ureq agent: timeouts, redirects left to us, TLS roots with an optional private CA.
+//! The ureq agent: timeouts, redirects left to us, TLS roots with an optional private CA, a
+//! pool as large as the requests that run at once, and addresses looked up once per run.
 
 use ureq::Agent;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 
+use super::resolve::OncePerRun;
 use super::{CONNECT_TIMEOUT, ClientOptions, USER_AGENT};
 
 /// The agent every request of one `Client` goes through.
 pub(super) fn build(options: &ClientOptions) -> Agent {
-    let mut config = Agent::config_builder()
+    let config = Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(CONNECT_TIMEOUT))
         .timeout_global(Some(options.timeout))
         // `send` decides about redirects itself: ureq would turn a POST into a GET, and its
         // rules know nothing of our idempotency key.
         .max_redirects(0)
-        .user_agent(USER_AGENT);
-    if let Some(bundle) = &options.ca_bundle {
-        config = config.tls_config(
+        .user_agent(USER_AGENT)
+        // One idle connection kept per request that may run at once (a batch's workers):
+        // ureq's 3 would make a batch at concurrency 16 reconnect all the time.
+        .max_idle_connections_per_host(options.connections.max(1))
+        .max_idle_connections(options.connections.max(1))
+        // One copy of Mozilla's roots is linked (webpki-root-certs), not two: ureq's own
+        // feature for them is off.
+        .tls_config(
             TlsConfig::builder()
-                .root_certs(bundle.with_default_roots())
+                .root_certs(roots(options.ca_bundle.as_ref()))
                 .build(),
         );
-    }
-    config.build().into()
+    Agent::with_parts(
+        config.build(),
+        DefaultConnector::default(),
+        OncePerRun::default(),
+    )
+}
+
+/// Mozilla's roots, which any API URL is checked against, and a private CA's if given.
+fn roots(bundle: Option<&CaBundle>) -> RootCerts {
+    webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()))
+        .chain(bundle.into_iter().flat_map(|b| b.0.iter().cloned()))
+        .into()
 }
 
 /// PEM CA certificates, each checked to be usable as a trust anchor. ureq would skip a broken
@@ -72,16 +92,6 @@ impl CaBundle {
     pub fn len(&self) -> usize {
         self.0.len()
     }
-
-    /// Mozilla's roots, which ureq trusts by default, plus ours: ureq's `Specific` roots
-    /// replace the defaults, and a private CA must not cost the public ones.
-    pub(super) fn with_default_roots(&self) -> RootCerts {
-        webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|c| Certificate::from_der(c.as_ref()))
-            .chain(self.0.iter().cloned())
-            .into()
-    }
 }
 
 #[cfg(test)]
@@ -109,7 +119,8 @@ mod tests {
         let pem = include_bytes!("../../tests/fixtures/tls/ca.pem");
         let bundle = CaBundle::from_pem(pem).unwrap();
         assert_eq!(bundle.len(), 1);
-        let RootCerts::Specific(roots) = bundle.with_default_roots() else {
+        // A private CA must not cost the public roots.
+        let RootCerts::Specific(roots) = roots(Some(&bundle)) else {
             panic!("expected specific roots");
         };
         assert_eq!(

@@ -12,6 +12,7 @@ mod decode;
 mod describe;
 mod failure;
 mod redirect;
+mod resolve;
 mod retry;
 
 use std::time::{Duration, Instant};
@@ -49,6 +50,8 @@ pub struct ClientOptions {
     pub ca_bundle: Option<CaBundle>,
     /// Where the trace of every request, answer and retry goes (`--verbose`), if anywhere.
     pub trace: Option<fn(&str)>,
+    /// How many requests may run at once (a batch's concurrency): the idle connections kept.
+    pub connections: usize,
 }
 
 impl Default for ClientOptions {
@@ -58,6 +61,7 @@ impl Default for ClientOptions {
             timeout: DEFAULT_TIMEOUT,
             ca_bundle: None,
             trace: None,
+            connections: 1,
         }
     }
 }

@@ -234,7 +234,7 @@ pub fn path(given: &str, query: &[String], base_url: &str) -> Result<String> {
             )));
         };
         pairs.push(
-            url::form_urlencoded::Serializer::new(String::new())
+            form_urlencoded::Serializer::new(String::new())
                 .append_pair(name, value)
                 .finish(),
         );

@@ -44,7 +44,12 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     } else {
         let key = settings.require_key()?;
         output::refuse_closed_stdout()?;
-        let client = net::client(&args.net, settings, key.clone())?;
+        let client = net::client_for(
+            &args.net,
+            settings,
+            key.clone(),
+            usize::from(args.batch.concurrency),
+        )?;
         let ask = prompt::allowed(args.input.no_input) && !args.input.yes;
         super::live::confirm(&key, ask, true, || {
             vec![

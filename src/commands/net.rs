@@ -52,6 +52,16 @@ fn check_proxy() -> Result<()> {
 }
 
 pub fn client(net: &NetArgs, settings: &Settings, key: SecretKey) -> Result<Client> {
+    client_for(net, settings, key, 1)
+}
+
+/// `client` for `connections` requests at once (a batch's concurrency).
+pub fn client_for(
+    net: &NetArgs,
+    settings: &Settings,
+    key: SecretKey,
+    connections: usize,
+) -> Result<Client> {
     check_proxy()?;
     let options = ClientOptions {
         max_retries: net.max_retries.unwrap_or(client::DEFAULT_MAX_RETRIES),
@@ -61,6 +71,7 @@ pub fn client(net: &NetArgs, settings: &Settings, key: SecretKey) -> Result<Clie
             .unwrap_or(client::DEFAULT_TIMEOUT),
         ca_bundle: ca_bundle(net, settings)?,
         trace: net.verbose.then_some(output::note as fn(&str)),
+        connections,
     };
     Ok(Client::new(&settings.base_url, key, options))
 }
