@@ -1,10 +1,15 @@
 //! A loopback HTTP server for the benchmark: answers every request with a created checkout
 //! after a fixed delay. `bench_server DELAY_MS` prints its address on stdout, then serves
-//! until killed. Thread per connection, keep-alive, no dependencies.
+//! until killed. Thread per connection, keep-alive, no dependencies. `GET /connections`
+//! answers how many connections it has accepted so far (that one included), so the script
+//! can count what a run opened.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+static ACCEPTED: AtomicUsize = AtomicUsize::new(0);
 
 const BODY: &str = r#"{"message":"Checkout created","data":{"checkout":{"id":"cs_bench","token":"tok","url":"https://pay.orqex.com/c/cs_bench","status":"open","environment":"sandbox","expires_at":"2026-11-24T12:00:00Z","created_at":"2026-11-24T11:00:00Z"},"payment":{"id":"TRXBENCH","amount":{"value":5000,"formatted":"50.00 XOF","short":"50 XOF","currency":"XOF"}}}}"#;
 
@@ -18,6 +23,7 @@ fn main() -> std::io::Result<()> {
     println!("http://{}/v1", listener.local_addr()?);
     std::io::stdout().flush()?;
     for stream in listener.incoming().flatten() {
+        ACCEPTED.fetch_add(1, Ordering::SeqCst);
         std::thread::spawn(move || {
             let _ = serve(stream, delay);
         });
@@ -52,6 +58,16 @@ fn serve(stream: TcpStream, delay: Duration) -> std::io::Result<()> {
         }
         let mut body = vec![0; len];
         reader.read_exact(&mut body)?;
+        if line.starts_with("GET /connections") {
+            let n = ACCEPTED.load(Ordering::SeqCst).to_string();
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{n}",
+                n.len()
+            )?;
+            out.flush()?;
+            continue;
+        }
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }
