@@ -15,6 +15,7 @@ mod complete;
 mod config;
 mod error;
 mod interrupt;
+mod keystore;
 mod output;
 mod prompt;
 mod report;

@@ -184,14 +184,14 @@ fn login_over_a_stored_key_asks_first_at_a_terminal() {
     use crate::common::pty::*;
     let sb = Sandbox::new();
     let mut cmd = sb.cmd();
-    cmd.arg("login")
+    cmd.args(["login", "--insecure-storage"])
         .arg("--with-key")
         .stdin(std::process::Stdio::piped());
     let out = with_stdin(&mut cmd, format!("{KEY}\n").as_bytes());
     assert_eq!(out.status.code(), Some(0));
 
     let mut login = sb.cmd();
-    login.arg("login");
+    login.args(["login", "--insecure-storage"]);
     let mut p = spawn_cmd(login);
     p.expect("has a key already (sk_sandbox_***fake). Replace it? [y/N]");
     p.wait_for_raw();

@@ -33,8 +33,14 @@ fn run_with_stdin(cmd: &mut Command, input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `orqex login --insecure-storage ARGS`: the config file on purpose, so that these tests of
+/// the file never touch a real keychain (on macOS and Windows there is always one). The
+/// keychain and the fallback to the file are tested in `keyring.rs`.
 fn login(sb: &Sandbox, args: &[&str], input: &str) -> Output {
-    run_with_stdin(sb.cmd().arg("login").args(args), input)
+    run_with_stdin(
+        sb.cmd().args(["login", "--insecure-storage"]).args(args),
+        input,
+    )
 }
 
 /// Fails when any of the fake keys, or their secret parts, shows in the output.
@@ -154,7 +160,7 @@ fn login_into_a_named_profile_keeps_the_others_and_says_how_to_use_it() {
     let out = run_with_stdin(
         sb.cmd()
             .env("ORQEX_PROFILE", "live")
-            .args(["login", "--with-key"]),
+            .args(["login", "--with-key", "--insecure-storage"]),
         &format!("{ENV_KEY}\n"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -245,9 +251,11 @@ fn login_refuses_a_profile_name_that_would_need_quoting() {
 fn login_says_when_the_environment_key_still_wins() {
     let sb = Sandbox::new();
     let out = run_with_stdin(
-        sb.cmd()
-            .env("ORQEX_SECRET_KEY", ENV_KEY)
-            .args(["login", "--with-key"]),
+        sb.cmd().env("ORQEX_SECRET_KEY", ENV_KEY).args([
+            "login",
+            "--with-key",
+            "--insecure-storage",
+        ]),
         KEY,
     );
     assert_eq!(out.status.code(), Some(0));
@@ -562,7 +570,13 @@ fn a_failed_write_leaves_the_old_file_intact() {
     let mut cmd = through_sh(
         &sb,
         "trap '' XFSZ; ulimit -f 0",
-        &["login", "--with-key", "--profile", "sandbox"],
+        &[
+            "login",
+            "--with-key",
+            "--insecure-storage",
+            "--profile",
+            "sandbox",
+        ],
     );
     let out = run_with_stdin(&mut cmd, ENV_KEY);
 
@@ -606,7 +620,7 @@ fn an_existing_config_directory_keeps_its_mode_and_a_new_one_is_private() {
     let out = run_with_stdin(
         sb.cmd()
             .env("ORQEX_CONFIG_DIR", &deep)
-            .args(["login", "--with-key"]),
+            .args(["login", "--with-key", "--insecure-storage"]),
         KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -639,8 +653,8 @@ fn config_shows_the_active_profile_and_where_everything_comes_from() {
              CA bundle:   not set (built-in roots)\n\
              \n\
              profiles (* active):\n\
-             \x20 live     key {LIVE_MASKED}, base-url https://eu.api.orqex.example/v1\n\
-             * sandbox  key {KEY_MASKED}, currency XOF\n",
+             \x20 live     key {LIVE_MASKED} (file), base-url https://eu.api.orqex.example/v1\n\
+             * sandbox  key {KEY_MASKED} (file), currency XOF\n",
             p = path.display()
         )
     );
@@ -661,7 +675,7 @@ fn config_shows_the_active_profile_and_where_everything_comes_from() {
         format!("secret key:  {ENV_MASKED} (from ORQEX_SECRET_KEY)\n"),
         "base URL:    http://127.0.0.1:9/v1 (from ORQEX_BASE_URL)\n".to_string(),
         "currency:    not set (give --currency)\n".to_string(),
-        format!("* live     key {LIVE_MASKED}, base-url"),
+        format!("* live     key {LIVE_MASKED} (file), base-url"),
     ] {
         assert!(text.contains(&line), "{line:?} missing in:\n{text}");
     }
