@@ -57,10 +57,7 @@ impl fmt::Display for Failure {
                 "{NAME} did not answer within {} s (it may be locked and waiting for a password)",
                 TIMEOUT.as_secs()
             ),
-            Failure::Locked => write!(
-                f,
-                "{NAME} is locked or refused access (unlock it, or allow orqex to use it)"
-            ),
+            Failure::Locked => write!(f, "{NAME} is locked or refused access"),
             Failure::Failed(why) => f.write_str(why),
         }
     }

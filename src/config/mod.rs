@@ -143,9 +143,11 @@ pub fn read_keyring(profile: &str) -> Result<String> {
                 crate::keystore::SERVICE
             )));
         }
-        Err(f @ (Failure::NoAnswer | Failure::Locked)) => {
-            (f, format!("unlock it and run again, or set {ENV_KEY}"))
-        }
+        Err(f @ Failure::NoAnswer) => (f, format!("unlock it and run again, or set {ENV_KEY}")),
+        Err(f @ Failure::Locked) => (
+            f,
+            format!("unlock it (or allow orqex to use it) and run again, or set {ENV_KEY}"),
+        ),
         Err(f @ Failure::Missing(_)) => (
             f,
             format!(
