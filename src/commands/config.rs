@@ -59,7 +59,11 @@ fn migrate_keys() -> Result<()> {
             continue;
         };
         if let Err(f) = keystore::write_confirmed(name, key.expose()) {
-            let rest: Vec<&str> = in_file[i..].iter().map(|(n, _)| n.as_str()).collect();
+            let rest: Vec<&str> = left
+                .iter()
+                .copied()
+                .chain(in_file[i..].iter().map(|(n, _)| n.as_str()))
+                .collect();
             return Err(Error::Other(format!(
                 "cannot move the key of profile `{name}` to {}: {f}; the keys of {} stay in {}",
                 keystore::NAME,
@@ -320,8 +324,8 @@ struct KeyItem {
     env_var: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     problem: Option<String>,
-    /// Why the keychain holding the key could not give it (it did not answer, it is locked,
-    /// it has no entry): the key is there or not, orqex could not tell.
+    /// Why the key the profile keeps in the keychain could not be read: the keychain is not
+    /// here, did not answer in time, is locked, or has no entry for the profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     unreadable: Option<String>,
 }

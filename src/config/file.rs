@@ -109,7 +109,8 @@ impl KeyStore {
     }
 }
 
-/// Where a profile's key is, as the file says: the key itself, or where to ask for it.
+/// Where a profile's key is, as the file says: the key itself, or where to ask for it. No
+/// `Debug`: it may hold a key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum KeyAt<'a> {
     /// In the file, as `secret_key`.
@@ -207,16 +208,15 @@ impl ConfigFile {
 
     /// Records where `profile`'s key is: the key itself in the file (`Some(KeyAt::File)`),
     /// only the word `keyring` (`Some(KeyAt::Keyring)`), or nothing (`None`). Both values
-    /// change together, so the file never holds a key and says it is elsewhere. Returns the
-    /// key the file held before, if any.
-    pub fn set_key(&mut self, profile: &str, at: Option<KeyAt<'_>>) -> Option<String> {
+    /// change together, so the file never holds a key and says it is elsewhere.
+    pub fn set_key(&mut self, profile: &str, at: Option<KeyAt<'_>>) {
         let (key, store) = match at {
             Some(KeyAt::File(raw)) => (Some(raw.to_string()), None),
             Some(KeyAt::Keyring) => (None, Some(KeyStore::Keyring)),
             None => (None, None),
         };
         let entry = self.profiles.entry(profile.to_string()).or_default();
-        let before = std::mem::replace(&mut entry.secret_key, key.clone());
+        entry.secret_key = key.clone();
         entry.secret_key_store = store;
         let store = store.map(|s| s.name().to_string());
         // The value added first, then the one removed, so that the profile's table (and the
@@ -229,7 +229,6 @@ impl ConfigFile {
         for (name, value) in changes {
             self.write(profile, name, value);
         }
-        before
     }
 
     /// Sets (or with `None` removes) `key` of `profile`, creating the profile when needed and
@@ -549,6 +548,45 @@ mod tests {
             )
         );
         assert!(file.profile("sandbox").is_none());
+    }
+
+    #[test]
+    fn a_key_moves_between_file_and_keyring_in_place() {
+        let text = "[profiles.live] # real money\nsecret_key = \"sk_live_x\" # old\ncurrency = \"XOF\"\n\n[profiles.ci]\nsecret_key = \"sk_sandbox_y\"\n";
+        let mut file = parse(text).unwrap();
+        file.set_key("live", Some(KeyAt::Keyring));
+        file.set_key("ci", Some(KeyAt::Keyring));
+        assert_eq!(
+            file.text(),
+            "[profiles.live] # real money\ncurrency = \"XOF\"\nsecret_key_store = \"keyring\"\n\n[profiles.ci]\nsecret_key_store = \"keyring\"\n"
+        );
+        assert!(
+            file.profile("ci")
+                .is_some_and(|p| p.key_at() == Some(KeyAt::Keyring))
+        );
+        // Back to the file, then nothing: an emptied profile goes, a profile with more stays.
+        file.set_key("ci", Some(KeyAt::File("sk_sandbox_z")));
+        assert!(
+            file.profile("ci")
+                .is_some_and(|p| p.key_at() == Some(KeyAt::File("sk_sandbox_z")))
+        );
+        file.set_key("ci", None);
+        file.set_key("live", None);
+        assert_eq!(
+            file.text(),
+            "[profiles.live] # real money\ncurrency = \"XOF\"\n"
+        );
+        assert!(file.profile("ci").is_none());
+        // What orqex writes reads back; what it never writes (both) is refused.
+        assert!(parse("[profiles.a]\nsecret_key_store = \"keyring\"\n").is_ok());
+        assert!(
+            parse("[profiles.a]\nsecret_key_store = \"file\"\nsecret_key = \"sk_x\"\n").is_ok()
+        );
+        let err = parse("[profiles.a]\nsecret_key_store = \"keyring\"\nsecret_key = \"sk_x\"\n")
+            .err()
+            .unwrap();
+        assert!(err.contains("profile `a` has both"), "{err}");
+        assert!(!err.contains("sk_x"), "{err}");
     }
 
     #[test]

@@ -302,6 +302,24 @@ fn a_keyring_that_never_answers_is_given_up_within_the_time_limit() {
     );
     assert!(config_text(&sb).contains(KEY));
     assert_no_keys(&out);
+
+    // A profile whose key is in the file never waits for the keyring.
+    let start = Instant::now();
+    let out = sb
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .env("ORQEX_BASE_URL", server.url())
+        .args(["--profile", "other"])
+        .args(CREATE)
+        .output()
+        .unwrap();
+    assert!(start.elapsed() < GIVEN_UP_WITHIN, "{:?}", start.elapsed());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("did not answer"), "{}", stderr(&out));
+    assert_eq!(
+        server.only_request().header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
 }
 
 #[test]
