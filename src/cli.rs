@@ -15,8 +15,8 @@ use crate::complete;
     version = env!("ORQEX_LONG_VERSION"), // build.rs: version, target, commit
     about = "Create hosted payment checkouts on the Orqex API",
     long_about = "Create hosted payment checkouts on the Orqex API.\n\n\
-        The secret key is read from ORQEX_SECRET_KEY or from the config file, never from the \
-        command line.",
+        The secret key is read from ORQEX_SECRET_KEY, the system keychain or the config \
+        file, never from the command line.",
     propagate_version = true
 )]
 pub struct Cli {
