@@ -15,8 +15,8 @@ use crate::complete;
     version = env!("ORQEX_LONG_VERSION"), // build.rs: version, target, commit
     about = "Create hosted payment checkouts on the Orqex API",
     long_about = "Create hosted payment checkouts on the Orqex API.\n\n\
-        The secret key is read from ORQEX_SECRET_KEY or from the config file, never from the \
-        command line.",
+        The secret key is read from ORQEX_SECRET_KEY, the system keychain or the config \
+        file, never from the command line.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -45,14 +45,23 @@ pub enum Command {
         orqex api GET /payment/checkouts/cs_abc123 --jq .data.checkout.status")]
     Api(ApiArgs),
 
-    /// Store a secret key in a profile (typed hidden, or piped with --with-key)
-    #[command(after_help = "Examples:\n  \
+    /// Store a secret key for a profile in the system keychain (typed hidden, or piped with
+    /// --with-key)
+    #[command(
+        after_help = "The key goes into the system's credential store (macOS Keychain, \
+        Windows Credential Manager, the Secret Service on Linux) under service `orqex` and the \
+        profile's name; the config file records only that it is there. Where no store answers \
+        (no session bus: a server, a container, CI), it goes into the config file (mode 0600), \
+        with a warning.\n\n\
+        Examples:\n  \
         orqex login                  # asks for the key, input hidden\n  \
         orqex login --profile live\n  \
-        printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key    # scripts, secret stores")]
+        printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key    # scripts, secret stores\n  \
+        orqex login --insecure-storage   # the config file on purpose, no keychain"
+    )]
     Login(LoginArgs),
 
-    /// Remove the secret key from a profile
+    /// Remove a profile's secret key, from the system keychain or the config file
     Logout(LogoutArgs),
 
     /// Show the settings in effect and where each comes from, or change them
@@ -97,6 +106,11 @@ pub struct LoginArgs {
     #[arg(long)]
     pub with_key: bool,
 
+    /// Store the key in clear text in the config file (mode 0600) instead of the system
+    /// keychain, without the warning given when no keychain answers
+    #[arg(long)]
+    pub insecure_storage: bool,
+
     /// A key typed on the command line by mistake: caught here so that it is refused without
     /// clap's "unexpected argument" error repeating it.
     #[arg(hide = true, value_name = "KEY")]
@@ -133,6 +147,13 @@ pub enum ConfigCommand {
 
     /// Remove a setting (same keys as `set`)
     Unset(ConfigUnsetArgs),
+
+    /// Move every profile's key from the config file into the system keychain
+    #[command(
+        after_help = "Each key is written to the keychain and read back before it is \
+        removed from the file; a key that cannot be moved stays where it was."
+    )]
+    MigrateKeys,
 }
 
 #[derive(Debug, Args, Default)]

@@ -68,7 +68,9 @@ impl Exit {
             Exit::Success => "created, retrieved, or the dry run printed; with --wait, paid",
             Exit::Failure => "anything else, for example stdout could not be written",
             Exit::Usage => "usage or input error; nothing was sent",
-            Exit::Auth => "no key, or the API refused the key (401, 403)",
+            Exit::Auth => {
+                "no key, its keychain could not give it, or the API refused it (401, 403)"
+            }
             Exit::Rejected => "the API rejected the request (400, 404, 409, 422, 428, other 4xx)",
             Exit::ApiFailed => {
                 "the API failed or rate-limited (429, 5xx); the retry flag is printed"

@@ -17,6 +17,7 @@ mod config;
 mod error;
 mod interrupt;
 mod jq;
+mod keystore;
 mod output;
 mod prompt;
 mod report;

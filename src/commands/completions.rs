@@ -128,15 +128,26 @@ fn extra_sections() -> Roff {
         .control("TP", [])
         .text([bold("$ORQEX_CONFIG_DIR/config.toml")])
         .text([roman(
-            "the config file (profiles, keys, defaults) when ORQEX_CONFIG_DIR is set; else \
+            "the config file (profiles, defaults, and keys stored with --insecure-storage or \
+             where no keychain answered) when ORQEX_CONFIG_DIR is set; else \
              $XDG_CONFIG_HOME/orqex/config.toml, usually ~/.config/orqex/config.toml. Mode 0600.",
+        )])
+        .control("TP", [])
+        .text([bold("the system keychain")])
+        .text([roman(
+            "where orqex login keeps keys: the entry with service orqex and the profile's name \
+             as user, in the macOS Keychain, Windows Credential Manager, or the Secret Service \
+             (GNOME Keyring, KWallet) on Linux.",
         )]);
     roff
 }
 
 /// The variables orqex reads, as the README's table says them.
 const ENVIRONMENT: &[(&str, &str)] = &[
-    (config::ENV_KEY, "the secret key; wins over the config file"),
+    (
+        config::ENV_KEY,
+        "the secret key; wins over every profile (keychain or config file)",
+    ),
     (
         config::ENV_PROFILE,
         "the profile to use when --profile is not given",
@@ -159,6 +170,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "proxy settings (http:// or https:// proxies)",
     ),
     ("BROWSER", "programs --open uses, :-separated"),
+    (
+        "DBUS_SESSION_BUS_ADDRESS",
+        "Linux: the session bus where the Secret Service (the keychain) is found",
+    ),
     ("NO_COLOR", "set (non-empty) to turn colour off"),
 ];
 

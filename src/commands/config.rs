@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use crate::checkout::checks;
 use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
-use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, ProfileKey, Source};
+use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, KeyAt, Picked, ProfileKey, Source};
 use crate::error::{Error, Result};
+use crate::keystore;
 use crate::output;
 use crate::secret::SecretKey;
 
@@ -22,6 +23,75 @@ pub fn run(profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> {
         Some(ConfigCommand::Show(a)) => show(profile_flag, &a),
         Some(ConfigCommand::Set(a)) => set(profile_flag, a),
         Some(ConfigCommand::Unset(a)) => unset(profile_flag, a),
+        Some(ConfigCommand::MigrateKeys) => migrate_keys(),
+    }
+}
+
+/// Moves every key the file holds into the keychain, one profile at a time: written, read
+/// back, and only then removed from the file (saved after each, so a failure part-way keeps
+/// what was done). Stops at the first key the keychain does not take.
+fn migrate_keys() -> Result<()> {
+    let path = config::config_path()?;
+    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let in_file: Vec<(String, String)> = file
+        .profiles()
+        .iter()
+        .filter_map(|(name, p)| match p.key_at()? {
+            KeyAt::File(raw) => Some((name.clone(), raw.to_string())),
+            KeyAt::Keyring => None,
+        })
+        .collect();
+    if in_file.is_empty() {
+        output::note(&format!(
+            "no profile keeps its key in {}; nothing to move",
+            path.display()
+        ));
+        return Ok(());
+    }
+    let mut left = Vec::new();
+    for (i, (name, raw)) in in_file.iter().enumerate() {
+        // A key that would be refused anyway stays where `orqex config` shows what is wrong.
+        let Ok(key) = SecretKey::parse(raw) else {
+            output::warning(&format!(
+                "profile `{name}`: what the file holds is not a usable key, so it stays there; `orqex config` says why"
+            ));
+            left.push(name.as_str());
+            continue;
+        };
+        if let Err(f) = keystore::write_confirmed(name, key.expose()) {
+            let rest: Vec<&str> = left
+                .iter()
+                .copied()
+                .chain(in_file[i..].iter().map(|(n, _)| n.as_str()))
+                .collect();
+            return Err(Error::Other(format!(
+                "cannot move the key of profile `{name}` to {}: {f}; the keys of {} stay in {}",
+                keystore::NAME,
+                profile_list(&rest),
+                path.display()
+            )));
+        }
+        file.set_key(name, Some(KeyAt::Keyring));
+        config::save(&path, &file)?;
+        output::note(&format!(
+            "moved the key {key} of profile `{name}` to {} (service {}, user {name})",
+            keystore::NAME,
+            keystore::SERVICE
+        ));
+    }
+    if left.is_empty() {
+        output::note(&format!("{} holds no key now", path.display()));
+    }
+    Ok(())
+}
+
+/// `a`, `a and b`, `a, b and c`, each in backquotes.
+fn profile_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => format!("profile {last}"),
+        Some((last, rest)) => format!("profiles {} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -166,7 +236,7 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     }
 
     match setting {
-        Setting::DefaultProfile if file.profile(&value).is_none_or(|p| p.secret_key.is_none()) => {
+        Setting::DefaultProfile if file.profile(&value).is_none_or(|p| p.key_at().is_none()) => {
             output::note(&format!(
                 "note: profile `{value}` has no key yet; store one with: orqex login --profile {value}"
             ));
@@ -256,15 +326,20 @@ fn env_var(source: &Source) -> Option<&'static str> {
 /// A key, masked, and where it came from.
 #[derive(Serialize)]
 struct KeyItem {
-    /// `sk_live_***abcd`; absent when the stored text is not a usable key.
+    /// `sk_live_***abcd`; absent when the stored text is not a usable key, or could not be read.
     masked: Option<String>,
     /// live, sandbox or unknown.
     environment: Option<&'static str>,
+    /// Where the key is kept: env, file or keyring.
     source: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     env_var: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     problem: Option<String>,
+    /// Why the key the profile keeps in the keychain could not be read: the keychain is not
+    /// here, did not answer in time, is locked, or has no entry for the profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unreadable: Option<String>,
 }
 
 impl KeyItem {
@@ -279,7 +354,36 @@ impl KeyItem {
             source: source.kind(),
             env_var: env_var(source),
             problem,
+            unreadable: None,
         }
+    }
+
+    /// The key as found; one kept in the keychain is read from it (within its time limit),
+    /// and when it cannot be, that is what is shown.
+    fn picked(picked: Picked, profile: &str) -> KeyItem {
+        let (raw, source) = match picked {
+            Picked::Text(raw, source) => (raw, source),
+            Picked::Keyring => match keystore::read(profile) {
+                Ok(Some(raw)) => (raw, Source::Keyring),
+                unread => {
+                    return KeyItem {
+                        masked: None,
+                        environment: None,
+                        source: Source::Keyring.kind(),
+                        env_var: None,
+                        problem: None,
+                        unreadable: Some(match unread {
+                            Err(f) => f.to_string(),
+                            _ => format!(
+                                "{} has no entry for it; store it again with: orqex login --profile {profile}",
+                                keystore::NAME
+                            ),
+                        }),
+                    };
+                }
+            },
+        };
+        KeyItem::new(&raw, &source)
     }
 }
 
@@ -320,8 +424,7 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
     let active = file.profile(&profile).cloned().unwrap_or_default();
     let file_source = Source::File(path.to_path_buf());
 
-    let secret_key =
-        config::pick_key(&active, path).map(|(raw, source)| KeyItem::new(&raw, &source));
+    let secret_key = config::pick_key(&active, path).map(|k| KeyItem::picked(k, &profile));
     let (raw_url, url_source) = config::pick_base_url(&active, path);
     let mut base_url = Item::new(raw_url, &url_source);
     match config::check_base_url(&base_url.value) {
@@ -365,10 +468,10 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
             (
                 name.clone(),
                 ProfileReport {
-                    secret_key: p
-                        .secret_key
-                        .as_deref()
-                        .map(|raw| KeyItem::new(raw, &file_source)),
+                    secret_key: p.key_at().map(|at| match at {
+                        KeyAt::File(raw) => KeyItem::new(raw, &file_source),
+                        KeyAt::Keyring => KeyItem::picked(Picked::Keyring, name),
+                    }),
                     currency: p.currency.clone(),
                     base_url: p.base_url.clone(),
                     ca_bundle: p.ca_bundle.clone(),
@@ -441,9 +544,19 @@ fn with_problem(text: String, problem: &Option<String>) -> String {
 }
 
 fn key_text(key: &KeyItem) -> String {
-    key.masked
-        .clone()
-        .unwrap_or_else(|| "(not a usable key)".to_string())
+    match (&key.masked, &key.unreadable) {
+        (Some(masked), _) => masked.clone(),
+        (None, Some(_)) => "unreadable".to_string(),
+        (None, None) => "(not a usable key)".to_string(),
+    }
+}
+
+/// A key's line: masked, where it is kept, and what is wrong with it.
+fn key_line(key: &KeyItem, origin: String) -> String {
+    match &key.unreadable {
+        Some(why) => format!("{} ({origin}): {why}", key_text(key)),
+        None => with_problem(format!("{} ({origin})", key_text(key)), &key.problem),
+    }
 }
 
 fn human(r: &Report) -> String {
@@ -475,13 +588,15 @@ fn human(r: &Report) -> String {
     ));
 
     lines.push(match &r.secret_key {
-        Some(k) => with_problem(
-            format!(
-                "secret key:  {} ({})",
-                key_text(k),
-                origin(k.source, k.env_var, &in_profile)
-            ),
-            &k.problem,
+        Some(k) => format!(
+            "secret key:  {}",
+            key_line(
+                k,
+                match k.source {
+                    "keyring" => format!("from profile `{profile}` in {}", keystore::NAME),
+                    _ => origin(k.source, k.env_var, &in_profile),
+                }
+            )
         ),
         None => {
             format!(
@@ -526,7 +641,7 @@ fn human(r: &Report) -> String {
         for (name, p) in &r.profiles {
             let mark = if name == profile { '*' } else { ' ' };
             let mut parts = vec![match &p.secret_key {
-                Some(k) => format!("key {}", key_text(k)),
+                Some(k) => format!("key {}", key_line(k, k.source.to_string())),
                 None => "no key".to_string(),
             }];
             for (what, v) in [

@@ -6,8 +6,9 @@
 use std::io::{IsTerminal, Read};
 
 use crate::cli::{LoginArgs, LogoutArgs};
-use crate::config::{self, ConfigFile, ENV_KEY, ProfileKey};
+use crate::config::{self, ConfigFile, ENV_KEY, KeyAt};
 use crate::error::{Error, Result};
+use crate::keystore;
 use crate::output;
 use crate::prompt;
 use crate::secret::SecretKey;
@@ -28,17 +29,19 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     // never overwritten.
     let mut file = super::load_config(&path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
+    let before = Before::of(&file, &profile);
 
     let key = if args.with_key {
         key_from_stdin()?
     } else {
         // At a terminal a stored key is replaced only when the person says so.
-        if let Some(old) = file.profile(&profile).and_then(|p| p.secret_key.as_deref())
-            && prompt::allowed(false)
-        {
-            let shown = SecretKey::parse(old)
-                .map(|k| format!(" ({k})"))
-                .unwrap_or_default();
+        if before != Before::Nothing && prompt::allowed(false) {
+            let shown = match &before {
+                Before::File(old) => SecretKey::parse(old)
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default(),
+                _ => format!(" (in {})", keystore::NAME),
+            };
             if !prompt::yes_no(&format!(
                 "Profile `{profile}` has a key already{shown}. Replace it?"
             ))? {
@@ -48,25 +51,60 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         key_from_terminal(&profile)?
     };
 
-    let replaced = file
-        .set(
-            &profile,
-            ProfileKey::SecretKey,
-            Some(key.expose().to_string()),
-        )
-        .is_some();
-    config::save(&path, &file)?;
-
-    output::note(&format!(
-        "saved {} key {key} to profile `{profile}` in {}{}",
-        key.environment().as_str(),
-        path.display(),
-        if replaced {
-            " (replacing the key stored before)"
-        } else {
-            ""
+    let replaced = if before == Before::Nothing {
+        ""
+    } else {
+        " (replacing the key stored before)"
+    };
+    // The keychain first, and the file changed only once the keychain was seen to hold the
+    // key: a key in the file moves out of it here.
+    let kept = if args.insecure_storage {
+        Err(None)
+    } else {
+        keystore::write_confirmed(&profile, key.expose()).map_err(Some)
+    };
+    match kept {
+        Ok(()) => {
+            file.set_key(&profile, Some(KeyAt::Keyring));
+            config::save(&path, &file)?;
+            output::note(&format!(
+                "saved {} key {key} to profile `{profile}` in {} (service {}, user {profile}){replaced}",
+                key.environment().as_str(),
+                keystore::NAME,
+                keystore::SERVICE,
+            ));
+            if let Before::File(_) = before {
+                output::note(&format!(
+                    "the key is no longer in the config file {}",
+                    path.display()
+                ));
+            }
         }
-    ));
+        Err(failure) => {
+            if let Some(failure) = &failure {
+                output::warning(&format!(
+                    "{failure}; storing the key in the config file instead (mode 0600); to choose the file on purpose, without this warning: orqex login --insecure-storage"
+                ));
+            }
+            file.set_key(&profile, Some(KeyAt::File(key.expose())));
+            config::save(&path, &file)?;
+            output::note(&format!(
+                "saved {} key {key} to profile `{profile}` in {}{replaced}",
+                key.environment().as_str(),
+                path.display(),
+            ));
+            // Chosen on purpose: the old copy in the keychain goes, so that only one is left.
+            if failure.is_none()
+                && before == Before::Keyring
+                && let Err(f) = keystore::delete(&profile)
+            {
+                output::warning(&format!(
+                    "the key stored before is still in {}: {f}",
+                    keystore::NAME
+                ));
+            }
+        }
+    }
     if profile != default_profile(&file) {
         output::note(&format!(
             "note: `{profile}` is not the default profile; use --profile {profile}, or make it the default with: orqex config set default-profile {profile}"
@@ -80,13 +118,32 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     Ok(())
 }
 
+/// Where a profile's key was before a change.
+#[derive(PartialEq, Eq)]
+enum Before {
+    Nothing,
+    File(String),
+    Keyring,
+}
+
+impl Before {
+    fn of(file: &ConfigFile, profile: &str) -> Before {
+        match file.profile(profile).and_then(|p| p.key_at()) {
+            None => Before::Nothing,
+            Some(KeyAt::File(raw)) => Before::File(raw.to_string()),
+            Some(KeyAt::Keyring) => Before::Keyring,
+        }
+    }
+}
+
 pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
     let path = config::config_path()?;
     let mut file = super::load_config(&path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
 
-    match file.set(&profile, ProfileKey::SecretKey, None) {
-        Some(raw) => {
+    match Before::of(&file, &profile) {
+        Before::File(raw) => {
+            file.set_key(&profile, None);
             config::save(&path, &file)?;
             let shown = SecretKey::parse(&raw)
                 .map(|k| format!(" {k}"))
@@ -96,7 +153,34 @@ pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
                 path.display()
             ));
         }
-        None => output::note(&format!(
+        Before::Keyring => {
+            // The file forgets the key only once the keychain has let it go: otherwise the key
+            // would stay there with nothing left that points to it.
+            let removed = keystore::delete(&profile).map_err(|f| {
+                Error::Other(format!(
+                    "cannot remove the key of profile `{profile}` from {}: {f}; nothing changed: run `orqex logout --profile {profile}` where {} answers, or, to only forget it here, delete the secret_key_store line of profile `{profile}` in {}",
+                    keystore::NAME,
+                    keystore::NAME,
+                    path.display()
+                ))
+            })?;
+            file.set_key(&profile, None);
+            config::save(&path, &file)?;
+            output::note(&if removed {
+                format!(
+                    "removed the key of profile `{profile}` from {} (service {}, user {profile})",
+                    keystore::NAME,
+                    keystore::SERVICE
+                )
+            } else {
+                format!(
+                    "profile `{profile}` had no entry left in {}; it no longer points there ({})",
+                    keystore::NAME,
+                    path.display()
+                )
+            });
+        }
+        Before::Nothing => output::note(&format!(
             "profile `{profile}` has no stored key in {}; nothing changed",
             path.display()
         )),

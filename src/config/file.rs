@@ -76,14 +76,47 @@ struct Stored {
 #[derive(Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    /// The key itself, when the file is where it is kept.
     #[serde(default)]
     pub secret_key: Option<String>,
+    /// Where the key is kept when not here: `keyring` (the system's credential store).
+    #[serde(default)]
+    pub secret_key_store: Option<KeyStore>,
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(default)]
     pub base_url: Option<String>,
     #[serde(default)]
     pub ca_bundle: Option<String>,
+}
+
+/// Where a profile says its key is kept (`secret_key_store`; the file when absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStore {
+    /// The system's credential store (`keystore`), under the profile's name.
+    Keyring,
+    /// The config file's `secret_key`.
+    File,
+}
+
+impl KeyStore {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyStore::Keyring => "keyring",
+            KeyStore::File => "file",
+        }
+    }
+}
+
+/// Where a profile's key is, as the file says: the key itself, or where to ask for it. No
+/// `Debug`: it may hold a key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum KeyAt<'a> {
+    /// In the file, as `secret_key`.
+    File(&'a str),
+    /// In the system's credential store.
+    Keyring,
 }
 
 /// A value stored in a profile, by its name in the file.
@@ -107,9 +140,19 @@ impl ProfileKey {
 }
 
 impl Profile {
+    /// Where the key is, or `None` when the profile has none.
+    pub fn key_at(&self) -> Option<KeyAt<'_>> {
+        match (self.secret_key_store, self.secret_key.as_deref()) {
+            (Some(KeyStore::Keyring), _) => Some(KeyAt::Keyring),
+            (_, Some(raw)) => Some(KeyAt::File(raw)),
+            (_, None) => None,
+        }
+    }
+
     /// True when the profile sets nothing, so it can be dropped from the file.
     pub fn is_empty(&self) -> bool {
         self.secret_key.is_none()
+            && self.secret_key_store.is_none()
             && self.currency.is_none()
             && self.base_url.is_none()
             && self.ca_bundle.is_none()
@@ -163,12 +206,44 @@ impl ConfigFile {
         std::mem::replace(&mut self.default_profile, value)
     }
 
+    /// Records where `profile`'s key is: the key itself in the file (`Some(KeyAt::File)`),
+    /// only the word `keyring` (`Some(KeyAt::Keyring)`), or nothing (`None`). Both values
+    /// change together, so the file never holds a key and says it is elsewhere.
+    pub fn set_key(&mut self, profile: &str, at: Option<KeyAt<'_>>) {
+        let (key, store) = match at {
+            Some(KeyAt::File(raw)) => (Some(raw.to_string()), None),
+            Some(KeyAt::Keyring) => (None, Some(KeyStore::Keyring)),
+            None => (None, None),
+        };
+        let entry = self.profiles.entry(profile.to_string()).or_default();
+        entry.secret_key = key.clone();
+        entry.secret_key_store = store;
+        let store = store.map(|s| s.name().to_string());
+        // The value added first, then the one removed, so that the profile's table (and the
+        // comments in it) is not dropped in between.
+        let mut changes = [
+            (ProfileKey::SecretKey.name(), key),
+            ("secret_key_store", store),
+        ];
+        changes.sort_by_key(|(_, v)| v.is_none());
+        for (name, value) in changes {
+            self.write(profile, name, value);
+        }
+    }
+
     /// Sets (or with `None` removes) `key` of `profile`, creating the profile when needed and
     /// dropping it once it holds nothing; returns what was there.
     pub fn set(&mut self, profile: &str, key: ProfileKey, value: Option<String>) -> Option<String> {
         let entry = self.profiles.entry(profile.to_string()).or_default();
         let before = std::mem::replace(entry.slot(key), value.clone());
-        let now_empty = entry.is_empty();
+        self.write(profile, key.name(), value);
+        before
+    }
+
+    /// The document's side of a change to `profile` already made in `profiles`: `name` set
+    /// to `value` or removed, the profile's table dropped once the profile holds nothing.
+    fn write(&mut self, profile: &str, name: &str, value: Option<String>) {
+        let now_empty = self.profiles.get(profile).is_none_or(Profile::is_empty);
         if now_empty {
             self.profiles.remove(profile);
         }
@@ -185,7 +260,7 @@ impl ConfigFile {
                         .entry(profile)
                         .or_insert_with(|| Item::Table(Table::new()));
                     if let Some(table) = table.as_table_like_mut() {
-                        table.insert(key.name(), toml_edit::value(v));
+                        table.insert(name, toml_edit::value(v));
                     }
                 }
                 None if now_empty => {
@@ -194,12 +269,11 @@ impl ConfigFile {
                 None => {
                     if let Some(table) = profiles.get_mut(profile).and_then(Item::as_table_like_mut)
                     {
-                        table.remove(key.name());
+                        table.remove(name);
                     }
                 }
             }
         }
-        before
     }
 
     /// The text to write: the file as it was read, with the changes made since.
@@ -401,6 +475,18 @@ pub fn parse(text: &str) -> std::result::Result<ConfigFile, String> {
         .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         .map(str::len)
         .sum::<usize>();
+    // Written by hand at most (orqex changes both at once): which of the two is meant cannot
+    // be guessed, and a key left in clear text must not be missed.
+    if let Some((name, _)) = stored
+        .profiles
+        .iter()
+        .find(|(_, p)| p.secret_key.is_some() && p.secret_key_store == Some(KeyStore::Keyring))
+    {
+        return Err(format!(
+            "profile `{}` has both secret_key and secret_key_store = \"keyring\"; remove the secret_key line if the keychain holds the key, else the secret_key_store line; fix or remove the file",
+            crate::text::printable(name)
+        ));
+    }
     let (preamble, body) = text.split_at(body_at);
     Ok(ConfigFile {
         default_profile: stored.default_profile,
@@ -462,6 +548,45 @@ mod tests {
             )
         );
         assert!(file.profile("sandbox").is_none());
+    }
+
+    #[test]
+    fn a_key_moves_between_file_and_keyring_in_place() {
+        let text = "[profiles.live] # real money\nsecret_key = \"sk_live_x\" # old\ncurrency = \"XOF\"\n\n[profiles.ci]\nsecret_key = \"sk_sandbox_y\"\n";
+        let mut file = parse(text).unwrap();
+        file.set_key("live", Some(KeyAt::Keyring));
+        file.set_key("ci", Some(KeyAt::Keyring));
+        assert_eq!(
+            file.text(),
+            "[profiles.live] # real money\ncurrency = \"XOF\"\nsecret_key_store = \"keyring\"\n\n[profiles.ci]\nsecret_key_store = \"keyring\"\n"
+        );
+        assert!(
+            file.profile("ci")
+                .is_some_and(|p| p.key_at() == Some(KeyAt::Keyring))
+        );
+        // Back to the file, then nothing: an emptied profile goes, a profile with more stays.
+        file.set_key("ci", Some(KeyAt::File("sk_sandbox_z")));
+        assert!(
+            file.profile("ci")
+                .is_some_and(|p| p.key_at() == Some(KeyAt::File("sk_sandbox_z")))
+        );
+        file.set_key("ci", None);
+        file.set_key("live", None);
+        assert_eq!(
+            file.text(),
+            "[profiles.live] # real money\ncurrency = \"XOF\"\n"
+        );
+        assert!(file.profile("ci").is_none());
+        // What orqex writes reads back; what it never writes (both) is refused.
+        assert!(parse("[profiles.a]\nsecret_key_store = \"keyring\"\n").is_ok());
+        assert!(
+            parse("[profiles.a]\nsecret_key_store = \"file\"\nsecret_key = \"sk_x\"\n").is_ok()
+        );
+        let err = parse("[profiles.a]\nsecret_key_store = \"keyring\"\nsecret_key = \"sk_x\"\n")
+            .err()
+            .unwrap();
+        assert!(err.contains("profile `a` has both"), "{err}");
+        assert!(!err.contains("sk_x"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod file;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use file::{ConfigFile, Profile, ProfileKey, load, save};
+pub use file::{ConfigFile, KeyAt, Profile, ProfileKey, load, save};
 
 use crate::error::{Error, Result};
 use crate::secret::SecretKey;
@@ -29,6 +29,8 @@ pub enum Source {
     Flag,
     Env(&'static str),
     File(PathBuf),
+    /// The system's credential store (`keystore`), for a key.
+    Keyring,
     Default,
 }
 
@@ -39,6 +41,7 @@ impl Source {
             Source::Flag => "flag",
             Source::Env(_) => "env",
             Source::File(_) => "file",
+            Source::Keyring => "keyring",
             Source::Default => "default",
         }
     }
@@ -50,6 +53,7 @@ impl fmt::Display for Source {
             Source::Flag => f.write_str("--profile flag"),
             Source::Env(name) => write!(f, "environment variable {name}"),
             Source::File(p) => write!(f, "config file {}", p.display()),
+            Source::Keyring => f.write_str(crate::keystore::NAME),
             Source::Default => f.write_str("default"),
         }
     }
@@ -61,7 +65,7 @@ pub struct Settings {
     pub file: ConfigFile,
     pub profile: String,
     pub base_url: String,
-    key: Option<(String, Source)>,
+    key: Option<Picked>,
 }
 
 impl Settings {
@@ -98,39 +102,90 @@ impl Settings {
         self.file.profile(&self.profile)
     }
 
-    /// The key, or the error that says how to provide one: exit 3 when there is none, exit 2
-    /// when what is there is not a secret key (naming where it came from, never its text).
+    /// The key, or the error that says how to provide one: exit 3 when there is none or the
+    /// keychain holding it cannot be read, exit 2 when what is there is not a secret key
+    /// (naming where it came from, never its text).
     pub fn require_key(&self) -> Result<SecretKey> {
-        let Some((raw, source)) = &self.key else {
-            return Err(Error::NoKey(format!(
-                "no secret key for profile `{}`: set {ENV_KEY}, or run `orqex login --profile {}` (checked {ENV_KEY} and {})",
-                self.profile,
-                self.profile,
-                self.path.display()
-            )));
+        let profile = &self.profile;
+        let (raw, source) = match &self.key {
+            None => {
+                return Err(Error::NoKey(format!(
+                    "no secret key for profile `{profile}`: set {ENV_KEY}, or run `orqex login --profile {profile}` (checked {ENV_KEY} and {})",
+                    self.path.display()
+                )));
+            }
+            Some(Picked::Text(raw, source)) => (raw.clone(), source.clone()),
+            Some(Picked::Keyring) => (read_keyring(profile)?, Source::Keyring),
         };
-        SecretKey::parse(raw).map_err(|e| match source {
+        SecretKey::parse(&raw).map_err(|e| match source {
             Source::Env(name) => Error::usage(format!("{name}: {e}")),
+            Source::Keyring => Error::usage(format!(
+                "profile `{profile}` in {}: {e}; run `orqex login --profile {profile}` to store it again",
+                crate::keystore::NAME
+            )),
             _ => Error::usage(format!(
-                "profile `{}` in {}: {e}; run `orqex login --profile {}` to store it again",
-                self.profile,
+                "profile `{profile}` in {}: {e}; run `orqex login --profile {profile}` to store it again",
                 self.path.display(),
-                self.profile
             )),
         })
     }
 }
 
-/// The raw key text in effect and where it is from: `ORQEX_SECRET_KEY`, else the profile's.
-/// Unchecked, so `orqex config` can show a bad one; `Settings::resolve` checks it.
-pub fn pick_key(active: &Profile, path: &Path) -> Option<(String, Source)> {
+/// The key of `profile` from the keychain, or the exit-3 error that names the profile, what
+/// went wrong and what to do.
+pub fn read_keyring(profile: &str) -> Result<String> {
+    use crate::keystore::{Failure, NAME};
+    let fix = match crate::keystore::read(profile) {
+        Ok(Some(raw)) => return Ok(raw),
+        Ok(None) => {
+            return Err(Error::NoKey(format!(
+                "profile `{profile}` keeps its key in {NAME}, but there is no entry for it (service {}, user {profile}); store it again with `orqex login --profile {profile}`, or set {ENV_KEY}",
+                crate::keystore::SERVICE
+            )));
+        }
+        Err(f @ Failure::NoAnswer) => (f, format!("unlock it and run again, or set {ENV_KEY}")),
+        Err(f @ Failure::Locked) => (
+            f,
+            format!("unlock it (or allow orqex to use it) and run again, or set {ENV_KEY}"),
+        ),
+        Err(f @ Failure::Missing(_)) => (
+            f,
+            format!(
+                "set {ENV_KEY}, or store the key in the config file with `orqex login --profile {profile} --insecure-storage`"
+            ),
+        ),
+        Err(f @ Failure::Failed(_)) => (
+            f,
+            format!("store it again with `orqex login --profile {profile}`, or set {ENV_KEY}"),
+        ),
+    };
+    Err(Error::NoKey(format!(
+        "cannot read the key of profile `{profile}` from {NAME}: {}; {}",
+        fix.0, fix.1
+    )))
+}
+
+/// The key in effect, as found: its text and where it came from, or word that the keychain
+/// holds it. The keychain is asked only when the key is needed (a dry run never asks), since
+/// asking may be slow.
+#[derive(Clone)]
+pub enum Picked {
+    Text(String, Source),
+    Keyring,
+}
+
+/// The key in effect: `ORQEX_SECRET_KEY`, else the profile's, wherever the profile keeps it.
+/// Unchecked, so `orqex config` can show a bad one; `Settings::require_key` checks it.
+pub fn pick_key(active: &Profile, path: &Path) -> Option<Picked> {
     if let Some(raw) = env_nonempty(ENV_KEY) {
-        Some((raw, Source::Env(ENV_KEY)))
-    } else {
-        active
-            .secret_key
-            .clone()
-            .map(|raw| (raw, Source::File(path.to_path_buf())))
+        return Some(Picked::Text(raw, Source::Env(ENV_KEY)));
+    }
+    match active.key_at()? {
+        KeyAt::File(raw) => Some(Picked::Text(
+            raw.to_string(),
+            Source::File(path.to_path_buf()),
+        )),
+        KeyAt::Keyring => Some(Picked::Keyring),
     }
 }
 

@@ -14,6 +14,9 @@ mod harness;
 mod hostile;
 mod input;
 mod install;
+// The keyring here is the Secret Service, spoken over D-Bus: Linux only.
+#[cfg(target_os = "linux")]
+mod keyring;
 mod network;
 mod output;
 mod profiles;

@@ -18,9 +18,15 @@ const LIVE_MASKED: &str = "sk_live_***fake";
 const ENV_KEY: &str = "sk_sandbox_test_3333_4444_envk";
 const ENV_MASKED: &str = "sk_sandbox_***envk";
 
-/// `orqex login ARGS` with `input` on stdin.
+/// `orqex login --insecure-storage ARGS` with `input` on stdin: the config file on purpose, so
+/// that these tests of the file never touch a real keychain (on macOS and Windows there is
+/// always one). The keychain and the fallback to the file are tested in `keyring.rs`.
 fn login(sb: &Sandbox, args: &[&str], input: &str) -> Assert {
-    sb.cmd().arg("login").args(args).write_stdin(input).assert()
+    sb.cmd()
+        .args(["login", "--insecure-storage"])
+        .args(args)
+        .write_stdin(input)
+        .assert()
 }
 
 /// Fails when any of the fake keys, or their secret parts, shows in the output.
@@ -132,7 +138,7 @@ fn login_into_a_named_profile_keeps_the_others_and_says_how_to_use_it() {
     let assert = sb
         .cmd()
         .env("ORQEX_PROFILE", "live")
-        .args(["login", "--with-key"])
+        .args(["login", "--with-key", "--insecure-storage"])
         .write_stdin(format!("{ENV_KEY}\n"))
         .assert()
         .code(0)
@@ -222,7 +228,7 @@ fn login_says_when_the_environment_key_still_wins() {
     let assert = sb
         .cmd()
         .env("ORQEX_SECRET_KEY", ENV_KEY)
-        .args(["login", "--with-key"])
+        .args(["login", "--with-key", "--insecure-storage"])
         .write_stdin(KEY)
         .assert()
         .code(0)
@@ -506,7 +512,13 @@ fn a_failed_write_leaves_the_old_file_intact() {
     let assert = through_sh(
         &sb,
         "trap '' XFSZ; ulimit -f 0",
-        &["login", "--with-key", "--profile", "sandbox"],
+        &[
+            "login",
+            "--with-key",
+            "--insecure-storage",
+            "--profile",
+            "sandbox",
+        ],
     )
     .write_stdin(ENV_KEY)
     .assert()
@@ -548,7 +560,7 @@ fn an_existing_config_directory_keeps_its_mode_and_a_new_one_is_private() {
     let deep = sb.home.path().join("a").join("b");
     sb.cmd()
         .env("ORQEX_CONFIG_DIR", &deep)
-        .args(["login", "--with-key"])
+        .args(["login", "--with-key", "--insecure-storage"])
         .write_stdin(KEY)
         .assert()
         .code(0);
@@ -582,8 +594,8 @@ fn config_shows_the_active_profile_and_where_everything_comes_from() {
              CA bundle:   not set (built-in roots)\n\
              \n\
              profiles (* active):\n\
-             \x20 live     key {LIVE_MASKED}, base-url https://eu.api.orqex.example/v1\n\
-             * sandbox  key {KEY_MASKED}, currency XOF\n",
+             \x20 live     key {LIVE_MASKED} (file), base-url https://eu.api.orqex.example/v1\n\
+             * sandbox  key {KEY_MASKED} (file), currency XOF\n",
             p = path.display()
         ));
     assert_no_keys(assert.get_output());
@@ -601,7 +613,7 @@ fn config_shows_the_active_profile_and_where_everything_comes_from() {
             format!("secret key:  {ENV_MASKED} (from ORQEX_SECRET_KEY)\n"),
             "base URL:    http://127.0.0.1:9/v1 (from ORQEX_BASE_URL)\n".to_string(),
             "currency:    not set (give --currency)\n".to_string(),
-            format!("* live     key {LIVE_MASKED}, base-url"),
+            format!("* live     key {LIVE_MASKED} (file), base-url"),
         ]));
     assert_no_keys(assert.get_output());
 
@@ -985,7 +997,7 @@ fn a_relative_config_dir_is_refused_and_nothing_is_read_written_or_sent() {
             sb.cmd()
                 .current_dir(&cwd)
                 .env("ORQEX_CONFIG_DIR", dir)
-                .args(["login", "--with-key"])
+                .args(["login", "--with-key", "--insecure-storage"])
                 .write_stdin(KEY)
                 .assert(),
             fix,

@@ -439,7 +439,14 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("ORQEX_CONFIG_DIR", self.config_dir())
             .env("NO_PROXY", "*")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // Without it, the Secret Service is looked for at $XDG_RUNTIME_DIR/bus or
+            // /run/user/UID/bus: a developer's real keyring. Nothing listens here, so a test
+            // that does not bring its own bus meets "no keyring" (tests/cli/keyring.rs).
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}", self.home.path().join("no-bus").display()),
+            );
         cmd
     }
 
