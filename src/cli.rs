@@ -61,6 +61,9 @@ pub enum Command {
     )]
     Login(LoginArgs),
 
+    /// Check the key in use with the API (one read-only request) and say whose it is
+    Whoami(WhoamiArgs),
+
     /// Remove a profile's secret key, from the system keychain or the config file
     Logout(LogoutArgs),
 
@@ -111,6 +114,14 @@ pub struct LoginArgs {
     #[arg(long)]
     pub insecure_storage: bool,
 
+    /// Store the key without checking it with the API first (by default one read-only
+    /// request, and nothing is stored if the API refuses the key or cannot be reached)
+    #[arg(long)]
+    pub no_verify: bool,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
     /// A key typed on the command line by mistake: caught here so that it is refused without
     /// clap's "unexpected argument" error repeating it.
     #[arg(hide = true, value_name = "KEY")]
@@ -119,6 +130,12 @@ pub struct LoginArgs {
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    #[command(flatten)]
+    pub net: NetArgs,
+}
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -165,6 +182,10 @@ pub struct ConfigShowArgs {
     /// Print what the jq filter EXPR makes of the settings as JSON, e.g. --jq .profile.value
     #[arg(long, value_name = "EXPR")]
     pub jq: Option<String>,
+
+    /// Check the key in use with the API instead, as `orqex whoami` does
+    #[arg(long, conflicts_with_all = ["json", "jq"])]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

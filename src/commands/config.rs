@@ -18,6 +18,9 @@ use crate::output;
 use crate::secret::SecretKey;
 
 pub fn run(profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> {
+    if args.show.check {
+        return super::whoami::run(profile_flag, &crate::cli::NetArgs::default());
+    }
     match args.command {
         None => show(profile_flag, &args.show),
         Some(ConfigCommand::Show(a)) => show(profile_flag, &a),

@@ -5,6 +5,7 @@
 
 use std::io::{IsTerminal, Read};
 
+use super::{net, whoami};
 use crate::cli::{LoginArgs, LogoutArgs};
 use crate::config::{self, ConfigFile, ENV_KEY, KeyAt};
 use crate::error::{Error, Result};
@@ -51,6 +52,12 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         key_from_terminal(&profile)?
     };
 
+    let checked = if args.no_verify {
+        None
+    } else {
+        Some(verify(profile_flag, &profile, &args, &key)?)
+    };
+
     let replaced = if before == Before::Nothing {
         ""
     } else {
@@ -68,10 +75,11 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
             file.set_key(&profile, Some(KeyAt::Keyring));
             config::save(&path, &file)?;
             output::note(&format!(
-                "saved {} key {key} to profile `{profile}` in {} (service {}, user {profile}){replaced}",
+                "saved {} key {key} to profile `{profile}` in {} (service {}, user {profile}){replaced}{}",
                 key.environment().as_str(),
                 keystore::NAME,
                 keystore::SERVICE,
+                said(checked.as_ref()),
             ));
             if let Before::File(_) = before {
                 output::note(&format!(
@@ -89,9 +97,10 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
             file.set_key(&profile, Some(KeyAt::File(key.expose())));
             config::save(&path, &file)?;
             output::note(&format!(
-                "saved {} key {key} to profile `{profile}` in {}{replaced}",
+                "saved {} key {key} to profile `{profile}` in {}{replaced}{}",
                 key.environment().as_str(),
                 path.display(),
+                said(checked.as_ref()),
             ));
             // Chosen on purpose: the old copy in the keychain goes, so that only one is left.
             if failure.is_none()
@@ -116,6 +125,49 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The key checked with the API of the profile it is stored for, before anything is stored:
+/// a refusal is exit 3 and a failure to ask its own exit code, with nothing stored.
+fn verify(
+    profile_flag: Option<&str>,
+    profile: &str,
+    args: &LoginArgs,
+    key: &SecretKey,
+) -> Result<whoami::Accepted> {
+    let settings = super::settings(profile_flag)?;
+    let client = net::client(&args.net, &settings, key.clone())?;
+    let accepted = whoami::check(
+        &client,
+        &format!(
+            "nothing was stored: check that the whole key was copied, and that it is the key of this project ({} key for {})",
+            key.environment().as_str(),
+            settings.base_url
+        ),
+        &format!(
+            "the key could not be checked, so nothing was stored; to store it without checking: orqex login --no-verify{}",
+            if profile == default_profile(&settings.file) {
+                String::new()
+            } else {
+                format!(" --profile {}", crate::text::shell_quote(profile))
+            }
+        ),
+    )?;
+    if let Some(warning) = whoami::disagreement(key, &accepted) {
+        output::warning(&warning);
+    }
+    Ok(accepted)
+}
+
+/// What the saved line says of the check: nothing when there was none.
+fn said(checked: Option<&whoami::Accepted>) -> String {
+    match checked {
+        None => String::new(),
+        Some(whoami::Accepted {
+            environment: Some(e),
+        }) => format!("; the API accepted it, for the {e} environment"),
+        Some(_) => "; the API accepted it".to_string(),
+    }
 }
 
 /// Where a profile's key was before a change.

@@ -12,6 +12,7 @@ mod live;
 pub mod login;
 pub mod net;
 mod show;
+pub mod whoami;
 
 use std::ffi::OsString;
 
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Api(args) => api::run(cli.profile.as_deref(), args),
         Command::Login(args) => login::login(cli.profile.as_deref(), args),
         Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
+        Command::Whoami(args) => whoami::run(cli.profile.as_deref(), &args.net),
         Command::Config(args) => config::run(cli.profile.as_deref(), args),
         Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
         Command::Completions(args) => completions::completions(args.shell),
@@ -87,6 +89,7 @@ pub fn json_errors(cli: &Cli) -> bool {
         | Command::Man(_)
         | Command::Login(_)
         | Command::Logout(_)
+        | Command::Whoami(_)
         | Command::Config(_) => false,
     }
 }

@@ -102,6 +102,16 @@ impl Settings {
         self.file.profile(&self.profile)
     }
 
+    /// Where the key in use comes from (an environment variable, the keychain, the config
+    /// file), if there is one.
+    pub fn key_source(&self) -> Option<Source> {
+        match &self.key {
+            None => None,
+            Some(Picked::Text(_, source)) => Some(source.clone()),
+            Some(Picked::Keyring) => Some(Source::Keyring),
+        }
+    }
+
     /// The key, or the error that says how to provide one: exit 3 when there is none or the
     /// keychain holding it cannot be read, exit 2 when what is there is not a secret key
     /// (naming where it came from, never its text).

@@ -184,13 +184,13 @@ fn login_over_a_stored_key_asks_first_at_a_terminal() {
     use crate::common::pty::*;
     let sb = Sandbox::new();
     sb.cmd()
-        .args(["login", "--with-key", "--insecure-storage"])
+        .args(["login", "--with-key", "--insecure-storage", "--no-verify"])
         .write_stdin(format!("{KEY}\n"))
         .assert()
         .code(0);
 
     let mut login = sb.cmd();
-    login.args(["login", "--insecure-storage"]);
+    login.args(["login", "--insecure-storage", "--no-verify"]);
     let mut p = spawn_cmd(login);
     p.expect("has a key already (sk_sandbox_***fake). Replace it? [y/N]");
     p.wait_for_raw();

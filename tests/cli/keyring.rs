@@ -86,7 +86,7 @@ fn silent_bus(sb: &Sandbox) -> String {
 fn without_a_keyring_login_falls_back_to_the_file_and_says_so_in_one_line() {
     let sb = Sandbox::new();
     let path = sb.config_dir().join("config.toml");
-    let out = run_with_stdin(sb.cmd().args(["login", "--with-key"]), KEY);
+    let out = run_with_stdin(sb.cmd().args(["login", "--no-verify", "--with-key"]), KEY);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
     assert_eq!(
@@ -111,7 +111,7 @@ fn without_a_keyring_login_falls_back_to_the_file_and_says_so_in_one_line() {
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             // Where the bus would be looked for instead; nothing is there.
             .env("XDG_RUNTIME_DIR", sb.home.path())
-            .args(["login", "--with-key", "--profile", "ci"]),
+            .args(["login", "--no-verify", "--with-key", "--profile", "ci"]),
         LIVE_KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -130,6 +130,7 @@ fn without_a_keyring_login_falls_back_to_the_file_and_says_so_in_one_line() {
             "login",
             "--with-key",
             "--insecure-storage",
+            "--no-verify",
             "--profile",
             "ci",
         ]),
@@ -288,6 +289,7 @@ fn a_keyring_that_never_answers_is_given_up_within_the_time_limit() {
         sb.cmd().env("DBUS_SESSION_BUS_ADDRESS", &bus).args([
             "login",
             "--with-key",
+            "--no-verify",
             "--profile",
             "other",
         ]),
@@ -404,7 +406,7 @@ fn login_keeps_the_key_in_the_keyring_and_every_command_reads_it_there() {
     let sb = Sandbox::new();
     let p = "kr-login";
     let out = run_with_stdin(
-        orqex(&sb).args(["login", "--with-key", "--profile", p]),
+        orqex(&sb).args(["login", "--no-verify", "--with-key", "--profile", p]),
         KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -507,7 +509,7 @@ fn login_moves_a_key_out_of_the_file_once_the_keyring_has_the_new_one() {
         ),
     );
     let out = run_with_stdin(
-        orqex(&sb).args(["login", "--with-key", "--profile", p]),
+        orqex(&sb).args(["login", "--no-verify", "--with-key", "--profile", p]),
         KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -528,7 +530,14 @@ fn login_moves_a_key_out_of_the_file_once_the_keyring_has_the_new_one() {
 
     // Back to the file on purpose: the keyring's copy goes.
     let out = run_with_stdin(
-        orqex(&sb).args(["login", "--with-key", "--insecure-storage", "--profile", p]),
+        orqex(&sb).args([
+            "login",
+            "--with-key",
+            "--insecure-storage",
+            "--no-verify",
+            "--profile",
+            p,
+        ]),
         LIVE_KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

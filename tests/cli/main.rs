@@ -22,3 +22,4 @@ mod output;
 mod profiles;
 mod prompt;
 mod wait;
+mod whoami;

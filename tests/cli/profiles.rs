@@ -23,7 +23,7 @@ const ENV_MASKED: &str = "sk_sandbox_***envk";
 /// always one). The keychain and the fallback to the file are tested in `keyring.rs`.
 fn login(sb: &Sandbox, args: &[&str], input: &str) -> Assert {
     sb.cmd()
-        .args(["login", "--insecure-storage"])
+        .args(["login", "--insecure-storage", "--no-verify"])
         .args(args)
         .write_stdin(input)
         .assert()
@@ -138,7 +138,7 @@ fn login_into_a_named_profile_keeps_the_others_and_says_how_to_use_it() {
     let assert = sb
         .cmd()
         .env("ORQEX_PROFILE", "live")
-        .args(["login", "--with-key", "--insecure-storage"])
+        .args(["login", "--with-key", "--insecure-storage", "--no-verify"])
         .write_stdin(format!("{ENV_KEY}\n"))
         .assert()
         .code(0)
@@ -228,7 +228,7 @@ fn login_says_when_the_environment_key_still_wins() {
     let assert = sb
         .cmd()
         .env("ORQEX_SECRET_KEY", ENV_KEY)
-        .args(["login", "--with-key", "--insecure-storage"])
+        .args(["login", "--with-key", "--insecure-storage", "--no-verify"])
         .write_stdin(KEY)
         .assert()
         .code(0)
@@ -516,6 +516,7 @@ fn a_failed_write_leaves_the_old_file_intact() {
             "login",
             "--with-key",
             "--insecure-storage",
+            "--no-verify",
             "--profile",
             "sandbox",
         ],
@@ -560,7 +561,7 @@ fn an_existing_config_directory_keeps_its_mode_and_a_new_one_is_private() {
     let deep = sb.home.path().join("a").join("b");
     sb.cmd()
         .env("ORQEX_CONFIG_DIR", &deep)
-        .args(["login", "--with-key", "--insecure-storage"])
+        .args(["login", "--with-key", "--insecure-storage", "--no-verify"])
         .write_stdin(KEY)
         .assert()
         .code(0);
@@ -997,7 +998,7 @@ fn a_relative_config_dir_is_refused_and_nothing_is_read_written_or_sent() {
             sb.cmd()
                 .current_dir(&cwd)
                 .env("ORQEX_CONFIG_DIR", dir)
-                .args(["login", "--with-key", "--insecure-storage"])
+                .args(["login", "--with-key", "--insecure-storage", "--no-verify"])
                 .write_stdin(KEY)
                 .assert(),
             fix,

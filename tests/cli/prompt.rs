@@ -401,7 +401,7 @@ fn a_bad_flag_is_reported_before_any_question() {
 fn ctrl_c_at_the_hidden_login_prompt_exits_130_and_stores_nothing() {
     let sb = Sandbox::new();
     let mut orqex = sb.cmd();
-    orqex.args(["login", "--insecure-storage"]);
+    orqex.args(["login", "--insecure-storage", "--no-verify"]);
     let mut p = spawn_cmd(orqex);
     p.expect("(input hidden)");
     p.wait_for_raw();
@@ -422,7 +422,13 @@ fn login_asks_for_the_key_hidden_and_stores_it() {
     let sb = Sandbox::new();
     let mut orqex = sb.cmd();
     // The config file on purpose: no real keychain is touched (keyring.rs tests those).
-    orqex.args(["login", "--insecure-storage", "--profile", "sandbox"]);
+    orqex.args([
+        "login",
+        "--insecure-storage",
+        "--no-verify",
+        "--profile",
+        "sandbox",
+    ]);
     let mut p = spawn_cmd(orqex);
     // A wrong value first: refused, asked again, never shown.
     answer(
