@@ -160,6 +160,26 @@ impl Unlisted {
     }
 }
 
+/// Sets the value at the path of `names` (each a name as it is, dots and all) in `map`,
+/// making the objects on the way. A value on the way is left alone and nothing is set: the
+/// callers' paths were checked to lead through objects.
+pub(super) fn insert_at(map: &mut Map<String, Value>, names: &[String], value: Value) {
+    let Some((last, parents)) = names.split_last() else {
+        return;
+    };
+    let mut map = map;
+    for name in parents {
+        let slot = map
+            .entry(name.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        match slot {
+            Value::Object(inner) => map = inner,
+            _ => return,
+        }
+    }
+    map.insert(last.clone(), value);
+}
+
 /// A request that passed every check of the contract. Only `validate` makes one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidRequest(pub(super) Draft);
@@ -183,21 +203,8 @@ impl ValidRequest {
     /// does. Each was found where the body has an object or at its top (`input`), so none
     /// lands inside a value; one that would is left out rather than replace the value.
     pub fn with_unlisted(mut self, unlisted: &[Unlisted]) -> ValidRequest {
-        'each: for u in unlisted {
-            let Some((last, parents)) = u.names.split_last() else {
-                continue;
-            };
-            let mut map = &mut (self.0).0;
-            for name in parents {
-                let slot = map
-                    .entry(name.clone())
-                    .or_insert_with(|| Value::Object(Map::new()));
-                match slot {
-                    Value::Object(inner) => map = inner,
-                    _ => continue 'each,
-                }
-            }
-            map.insert(last.clone(), u.value.clone());
+        for u in unlisted {
+            insert_at(&mut (self.0).0, &u.names, u.value.clone());
         }
         self
     }

@@ -14,7 +14,7 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess,
 use serde_json::{Map, Value};
 
 use super::checks;
-use super::draft::{Draft, Unlisted};
+use super::draft::{Draft, Unlisted, insert_at};
 use super::fields::{self, Kind, Slot};
 use crate::error::{Error, FieldError, Result};
 use crate::text::io_reason;
@@ -553,31 +553,12 @@ pub fn from_set(set: &[String], set_json: &[String]) -> Result<Parsed> {
             }));
         }
         given.push((names.clone(), flag));
-        insert(&mut map, &names, value);
+        insert_at(&mut map, &names, value);
     }
     let mut found = Vec::new();
     checks::secret_keys(&Value::Object(map.clone()), "", &mut found);
     refuse_keys(found, "--set")?;
     Ok(checked(Draft::from_map(map), "--set", false, Unknown::Keep))
-}
-
-/// Sets the value at the path of `names` in `map`, making the objects on the way. The paths
-/// given never overlap (`from_set` checked), so nothing on the way is a value already.
-fn insert(map: &mut Map<String, Value>, names: &[String], value: Value) {
-    let Some((last, parents)) = names.split_last() else {
-        return;
-    };
-    let mut map = map;
-    for name in parents {
-        let slot = map
-            .entry(name.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        match slot {
-            Value::Object(inner) => map = inner,
-            _ => return,
-        }
-    }
-    map.insert(last.clone(), value);
 }
 
 /// The candidate nearest to `word`, if near enough to be a typo. Case, `_` and `-` are
