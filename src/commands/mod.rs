@@ -11,6 +11,7 @@ mod live;
 pub mod login;
 pub mod net;
 mod show;
+pub mod webhooks;
 
 use std::ffi::OsString;
 
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
         Command::Config(args) => config::run(cli.profile.as_deref(), args),
         Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
+        Command::Webhooks(command) => webhooks::run(cli.profile.as_deref(), command),
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man(args) => completions::man(&args.command, args.dir.as_deref()),
     }
@@ -84,7 +86,8 @@ pub fn json_errors(cli: &Cli) -> bool {
         | Command::Man(_)
         | Command::Login(_)
         | Command::Logout(_)
-        | Command::Config(_) => false,
+        | Command::Config(_)
+        | Command::Webhooks(_) => false,
     }
 }
 
@@ -100,9 +103,19 @@ fn refuse_keys_in_args<'a>(args: impl Iterator<Item = &'a OsString>) -> Result<(
     for arg in args {
         let arg = arg.to_string_lossy();
         if let Some(at) = crate::secret::find_secret(&arg) {
+            let found = &arg[at];
+            let shown = crate::secret::mask(found);
+            if found.starts_with(crate::secret::WEBHOOK_SECRET_PREFIX)
+                || crate::config::env_nonempty(crate::config::ENV_WEBHOOK_SECRET)
+                    .is_some_and(|s| s.trim() == found)
+            {
+                return Err(Error::usage(format!(
+                    "an argument holds what looks like a webhook signing secret ({shown}); secrets are never taken from the command line, where `ps` and shell history show them: set {} (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin",
+                    crate::config::ENV_WEBHOOK_SECRET
+                )));
+            }
             return Err(Error::usage(format!(
-                "an argument holds what looks like a secret key ({}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`",
-                crate::secret::mask(&arg[at])
+                "an argument holds what looks like a secret key ({shown}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`"
             )));
         }
     }
@@ -126,6 +139,17 @@ mod tests {
             assert!(err.contains("looks like a secret key (sk_"), "{arg}: {err}");
             assert!(
                 !err.contains("12345678") && !err.contains("abcdefgh"),
+                "{err}"
+            );
+        }
+        for arg in ["whsec_test_0000_0000_fake", "--secret=whsec_12345678"] {
+            let err = refused(arg).unwrap_err().to_string();
+            assert!(
+                err.contains("looks like a webhook signing secret (whsec_***"),
+                "{arg}: {err}"
+            );
+            assert!(
+                !err.contains("0000_0000") && !err.contains("12345678"),
                 "{err}"
             );
         }
