@@ -54,11 +54,24 @@ pub fn check_event(name: &str) -> Result<&'static str, String> {
     ))
 }
 
+/// The known event nearest to what was typed, if one is near. Every name starts with
+/// `payment.`, so only what follows is compared; "succeeded" and "paid", as other payment
+/// APIs say it, are what Orqex calls completed.
 fn nearest(typed: &str) -> Option<&'static str> {
+    let typed = typed.to_ascii_lowercase();
+    let rest = typed.strip_prefix("payment.").unwrap_or(&typed);
+    if matches!(rest, "succeeded" | "success" | "successful" | "paid") {
+        return Some("payment.completed");
+    }
     EVENTS
         .iter()
-        .map(|e| (strsim::jaro_winkler(e, &typed.to_ascii_lowercase()), *e))
-        .filter(|(score, _)| *score > 0.8)
+        .map(|e| {
+            (
+                strsim::normalized_levenshtein(&e["payment.".len()..], rest),
+                *e,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, e)| e)
 }
@@ -171,6 +184,15 @@ mod tests {
         let err = check_event("order.shipped\x1b[2K").unwrap_err();
         assert!(err.contains("order.shipped\\x1b[2K`;"), "{err}");
         assert!(!err.contains("did you mean"), "{err}");
+        let near = |t: &str| nearest(t);
+        assert_eq!(near("payment.succeeded"), Some("payment.completed"));
+        assert_eq!(near("payment.attempt.fail"), Some("payment.attempt.failed"));
+        assert_eq!(near("payment.refund"), Some("payment.refunded"));
+        assert_eq!(
+            near("payment.partialy_refunded"),
+            Some("payment.partially_refunded")
+        );
+        assert_eq!(near("checkout.created"), None);
     }
 
     #[test]

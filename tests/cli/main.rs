@@ -15,3 +15,4 @@ mod output;
 mod profiles;
 mod prompt;
 mod wait;
+mod webhooks;
