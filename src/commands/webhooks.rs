@@ -158,6 +158,15 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| bind_error(&e, ip, args.port))?;
+    if let Some(f) = &forward
+        && webhooks::is_same_listener(&f.url, addr)
+    {
+        return Err(Error::usage(format!(
+            "--forward-to {} is this listener itself (port {}): each delivery would go round in a circle; forward to your app's own port",
+            f.url,
+            addr.port()
+        )));
+    }
 
     output::note(&format!(
         "orqex: listening on http://{addr}/ (stop with Ctrl-C)"

@@ -171,6 +171,30 @@ pub fn is_loopback(url: &str) -> bool {
     })
 }
 
+/// Whether `url` names the listener at `addr` itself: forwarding there would send each
+/// delivery round in a circle.
+pub fn is_same_listener(url: &str, addr: std::net::SocketAddr) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    if u.port_or_known_default() != Some(addr.port()) {
+        return false;
+    }
+    let here = addr.ip();
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") && here.is_loopback(),
+        Some(url::Host::Ipv4(ip)) => {
+            std::net::IpAddr::V4(ip) == here
+                || (ip.is_loopback() && (here.is_loopback() || here.is_unspecified()))
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            std::net::IpAddr::V6(ip) == here
+                || (ip.is_loopback() && (here.is_loopback() || here.is_unspecified()))
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +254,12 @@ mod tests {
         assert!(is_loopback("http://[::1]:9/"));
         assert!(is_loopback("http://LOCALHOST/"));
         assert!(!is_loopback("http://example.com/"));
+        let addr: std::net::SocketAddr = "127.0.0.1:4242".parse().unwrap();
+        assert!(is_same_listener("http://localhost:4242/hooks", addr));
+        assert!(is_same_listener("http://127.0.0.1:4242/", addr));
+        assert!(!is_same_listener("http://127.0.0.1:3000/", addr));
+        assert!(!is_same_listener("http://example.com:4242/", addr));
+        let any: std::net::SocketAddr = "0.0.0.0:80".parse().unwrap();
+        assert!(is_same_listener("http://127.0.0.1/", any));
     }
 }

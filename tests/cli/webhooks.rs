@@ -153,6 +153,7 @@ struct Listen {
 }
 
 /// How a listener ended.
+#[cfg(unix)]
 struct Ended {
     code: Option<i32>,
     stdout: Vec<String>,
@@ -222,7 +223,9 @@ impl Listen {
         self.err.lock().unwrap().join("\n")
     }
 
-    /// Sends `signal` and waits for the end.
+    /// Sends `signal` and waits for the end. (Elsewhere than on Unix a listener is only
+    /// killed, when the test drops it.)
+    #[cfg(unix)]
     fn stop(mut self, signal: &str) -> Ended {
         let mut child = self.child.take().unwrap();
         assert!(
@@ -236,19 +239,10 @@ impl Listen {
         for r in self.readers.drain(..) {
             r.join().unwrap();
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::ExitStatusExt;
-            if let Some(sig) = status.signal() {
-                return Ended {
-                    code: Some(128 + sig),
-                    stdout: self.out.lock().unwrap().clone(),
-                    stderr: self.err.lock().unwrap().join("\n") + "\n",
-                };
-            }
-        }
+        use std::os::unix::process::ExitStatusExt;
         Ended {
-            code: status.code(),
+            // As a shell shows a death by signal.
+            code: status.code().or(status.signal().map(|n| 128 + n)),
             stdout: self.out.lock().unwrap().clone(),
             stderr: self.err.lock().unwrap().join("\n") + "\n",
         }
@@ -344,16 +338,19 @@ fn listen_checks_signatures_valid_invalid_and_absent() {
     // Refused deliveries never count as seen: the valid one was the only one.
     assert!(lines.iter().all(|l| l["repeat"] == false));
 
-    let ended = l.stop("TERM");
-    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
-    assert!(
-        ended.stderr.ends_with(
-            "orqex: stopped by SIGTERM: 4 deliveries, 0 forwarded, 3 rejected, 0 repeats\n"
-        ),
-        "{}",
-        ended.stderr
-    );
-    assert_no_secret(&ended.stdout.join("\n"), &ended.stderr);
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        assert_eq!(ended.code, Some(0), "{}", ended.stderr);
+        assert!(
+            ended.stderr.ends_with(
+                "orqex: stopped by SIGTERM: 4 deliveries, 0 forwarded, 3 rejected, 0 repeats\n"
+            ),
+            "{}",
+            ended.stderr
+        );
+        assert_no_secret(&ended.stdout.join("\n"), &ended.stderr);
+    }
 }
 
 #[test]
@@ -440,16 +437,19 @@ fn listen_forwards_the_raw_body_and_headers_and_answers_with_the_apps_answer() {
     assert_eq!(deliver(l.addr, &forged, body).status, 401);
     assert_eq!(app.requests().len(), 1);
 
-    let ended = l.stop("INT");
-    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
-    assert!(
-        ended.stderr.ends_with(
-            "orqex: stopped by Ctrl-C: 2 deliveries, 1 forwarded, 0 not answered by the app, 1 rejected, 0 repeats\n"
-        ),
-        "{}",
-        ended.stderr
-    );
-    assert_no_secret(&ended.stdout.join("\n"), &ended.stderr);
+    #[cfg(unix)]
+    {
+        let ended = l.stop("INT");
+        assert_eq!(ended.code, Some(0), "{}", ended.stderr);
+        assert!(
+            ended.stderr.ends_with(
+                "orqex: stopped by Ctrl-C: 2 deliveries, 1 forwarded, 0 not answered by the app, 1 rejected, 0 repeats\n"
+            ),
+            "{}",
+            ended.stderr
+        );
+        assert_no_secret(&ended.stdout.join("\n"), &ended.stderr);
+    }
 }
 
 #[test]
@@ -476,14 +476,17 @@ fn listen_marks_a_repeated_delivery_and_forwards_it_again() {
         3,
         "a repeat is forwarded too: the app must cope"
     );
-    let ended = l.stop("TERM");
-    assert!(
-        ended.stderr.ends_with(
-            "3 deliveries, 3 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n"
-        ),
-        "{}",
-        ended.stderr
-    );
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        assert!(
+            ended.stderr.ends_with(
+                "3 deliveries, 3 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n"
+            ),
+            "{}",
+            ended.stderr
+        );
+    }
 }
 
 #[test]
@@ -547,15 +550,18 @@ fn listen_answers_400_to_a_body_that_is_not_json_and_413_to_one_over_1_mib() {
         1,
         "only the good delivery was forwarded"
     );
-    let ended = l.stop("TERM");
-    assert_eq!(ended.code, Some(0));
-    assert!(
-        ended.stderr.ends_with(
-            "4 deliveries, 1 forwarded, 0 not answered by the app, 3 rejected, 0 repeats\n"
-        ),
-        "{}",
-        ended.stderr
-    );
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        assert_eq!(ended.code, Some(0));
+        assert!(
+            ended.stderr.ends_with(
+                "4 deliveries, 1 forwarded, 0 not answered by the app, 3 rejected, 0 repeats\n"
+            ),
+            "{}",
+            ended.stderr
+        );
+    }
 }
 
 #[test]
@@ -588,14 +594,17 @@ fn a_slow_app_gets_504_within_the_forward_timeout_and_an_unreachable_one_502() {
     assert_eq!(line["answered"], 504);
     assert_eq!(line["forward"]["status"], Value::Null);
     assert_eq!(line["forward"]["error"], "did not answer within 500ms");
-    let ended = l.stop("TERM");
-    assert!(
-        ended.stderr.ends_with(
-            "1 delivery, 0 forwarded, 1 not answered by the app, 0 rejected, 0 repeats\n"
-        ),
-        "{}",
-        ended.stderr
-    );
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        assert!(
+            ended.stderr.ends_with(
+                "1 delivery, 0 forwarded, 1 not answered by the app, 0 rejected, 0 repeats\n"
+            ),
+            "{}",
+            ended.stderr
+        );
+    }
 
     let dead = dead_url();
     let l = Listen::start(sb.cmd(), &["--forward-to", &dead]);
@@ -651,13 +660,16 @@ fn events_filters_what_is_printed_and_forwarded_and_answers_the_rest_200() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["event"], "payment.attempt.failed");
     assert_eq!(app.requests().len(), 1);
-    let ended = l.stop("TERM");
-    assert_eq!(ended.stdout.len(), 1, "{:?}", ended.stdout);
-    assert!(
-        ended.stderr.ends_with("2 deliveries, 1 forwarded, 0 not answered by the app, 0 rejected, 1 ignored, 0 repeats\n"),
-        "{}",
-        ended.stderr
-    );
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        assert_eq!(ended.stdout.len(), 1, "{:?}", ended.stdout);
+        assert!(
+            ended.stderr.ends_with("2 deliveries, 1 forwarded, 0 not answered by the app, 0 rejected, 1 ignored, 0 repeats\n"),
+            "{}",
+            ended.stderr
+        );
+    }
 }
 
 #[test]
@@ -676,26 +688,29 @@ fn what_a_sender_puts_in_a_delivery_is_shown_escaped_and_masked() {
         lines[0]["event"], "payment.completed\u{1b}[2J",
         "the value itself is kept"
     );
-    let ended = l.stop("TERM");
-    let out = ended.stdout.join("\n");
-    assert!(
-        out.contains(r#""event":"payment.completed\u001b[2J""#),
-        "{out}"
-    );
-    assert!(out.contains(r#""payment_id":"TRX\u202e1""#), "{out}");
-    assert!(out.contains(r#""payment_status":"\u009b31m""#), "{out}");
-    assert!(
-        out.contains(&format!(r#""payment_id":"{SECRET_MASKED}""#)),
-        "{out}"
-    );
-    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\u{9b}'));
-    assert!(
-        ended.stderr.contains("orqex: GET /\\x1b]0;owned\\x07 answered 405 Method Not Allowed: only POST deliveries are read here\n"),
-        "{}",
-        ended.stderr
-    );
-    assert!(!ended.stderr.contains('\u{1b}'));
-    assert_no_secret(&out, &ended.stderr);
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        let out = ended.stdout.join("\n");
+        assert!(
+            out.contains(r#""event":"payment.completed\u001b[2J""#),
+            "{out}"
+        );
+        assert!(out.contains(r#""payment_id":"TRX\u202e1""#), "{out}");
+        assert!(out.contains(r#""payment_status":"\u009b31m""#), "{out}");
+        assert!(
+            out.contains(&format!(r#""payment_id":"{SECRET_MASKED}""#)),
+            "{out}"
+        );
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\u{9b}'));
+        assert!(
+            ended.stderr.contains("orqex: GET /\\x1b]0;owned\\x07 answered 405 Method Not Allowed: only POST deliveries are read here\n"),
+            "{}",
+            ended.stderr
+        );
+        assert!(!ended.stderr.contains('\u{1b}'));
+        assert_no_secret(&out, &ended.stderr);
+    }
 }
 
 #[cfg(unix)]
@@ -1188,14 +1203,17 @@ fn trigger_and_listen_work_together() {
         (&json!(false), &json!(true))
     );
     assert_eq!(app.requests().len(), 2);
-    let ended = l.stop("TERM");
-    assert!(
-        ended.stderr.ends_with(
-            "2 deliveries, 2 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n"
-        ),
-        "{}",
-        ended.stderr
-    );
+    #[cfg(unix)]
+    {
+        let ended = l.stop("TERM");
+        assert!(
+            ended.stderr.ends_with(
+                "2 deliveries, 2 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n"
+            ),
+            "{}",
+            ended.stderr
+        );
+    }
 }
 
 #[test]
@@ -1578,5 +1596,77 @@ fn config_set_webhook_secret_refuses_what_is_not_one() {
     assert_eq!(
         stderr(&out),
         "orqex: `config set currency` needs a value, like: orqex config set currency XOF\n"
+    );
+}
+
+#[test]
+fn forwarding_to_the_listener_itself_is_refused() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["webhooks", "listen", "--port", &port.to_string()])
+        .args(["--forward-to", &format!("http://localhost:{port}/hooks")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with(&format!(
+            "orqex: --forward-to http://localhost:{port}/hooks is this listener itself (port {port}): each delivery would go round in a circle; forward to your app's own port\n"
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stdout_whose_reader_is_gone_stops_listen_with_exit_1() {
+    // As `orqex webhooks listen | head -n 1` does once head has its line.
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd()
+        .args(["webhooks", "listen", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let err_lines: Lines = Default::default();
+    let reader = read_lines(child.stderr.take().unwrap(), err_lines.clone());
+    let start = Instant::now();
+    let addr: SocketAddr = loop {
+        let found = err_lines.lock().unwrap().iter().find_map(|l| {
+            l.strip_prefix("orqex: listening on http://")?
+                .split('/')
+                .next()?
+                .parse()
+                .ok()
+        });
+        if let Some(a) = found {
+            break a;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "never listened");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(deliver(addr, &orqex_headers(None), EVENT_BODY).status, 200);
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("\"payment_id\":\"TRX1A2B3C4D\""), "{first}");
+    drop(out);
+    // The sender is still answered; the listener then stops, since nothing can be reported.
+    assert_eq!(deliver(addr, &orqex_headers(None), EVENT_BODY).status, 200);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let err = err_lines.lock().unwrap().join("\n");
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(
+        err.ends_with(
+            "orqex: stopped listening: 2 deliveries, 0 forwarded, 0 rejected, 1 repeat\norqex: cannot write the result to stdout: its reader closed it; stopped listening"
+        ),
+        "{err}"
     );
 }
