@@ -138,6 +138,10 @@ fn extra_sections() -> Roff {
 const ENVIRONMENT: &[(&str, &str)] = &[
     (config::ENV_KEY, "the secret key; wins over the config file"),
     (
+        config::ENV_WEBHOOK_SECRET,
+        "the webhook signing secret (whsec_...) for orqex webhooks; wins over the profile's",
+    ),
+    (
         config::ENV_PROFILE,
         "the profile to use when --profile is not given",
     ),
