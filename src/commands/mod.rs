@@ -57,24 +57,23 @@ pub fn settings(profile: Option<&str>) -> Result<Settings> {
     let path = crate::config::config_path()?;
     let file = load_config(&path)?.unwrap_or_default();
     let settings = Settings::resolve(profile, path, file)?;
-    // A profile named on purpose that the file does not have is most likely a typo, and the
-    // run would go on without its key, currency and base URL.
-    let (_, source) = crate::config::resolve_profile(profile, &settings.file, &settings.path);
+    warn_if_missing(profile, &settings.file, &settings.path);
+    Ok(settings)
+}
+
+/// A profile named on purpose (`--profile`, `ORQEX_PROFILE`) that the file does not have is
+/// most likely a typo, and the run would go on without its key, defaults and secrets: said
+/// once, as a warning.
+pub fn warn_if_missing(profile_flag: Option<&str>, file: &ConfigFile, path: &Path) {
+    let (profile, source) = crate::config::resolve_profile(profile_flag, file, path);
     let named = matches!(source, Source::Flag | Source::Env(_));
-    if named && settings.active_profile().is_none() && !settings.file.profiles().is_empty() {
-        let known: Vec<&str> = settings
-            .file
-            .profiles()
-            .keys()
-            .map(String::as_str)
-            .collect();
+    if named && file.profile(&profile).is_none() && !file.profiles().is_empty() {
+        let known: Vec<&str> = file.profiles().keys().map(String::as_str).collect();
         output::warning(&format!(
-            "profile `{}` is not in the config file (it has {}); going on without profile settings",
-            settings.profile,
+            "profile `{profile}` is not in the config file (it has {}); going on without profile settings",
             known.join(", ")
         ));
     }
-    Ok(settings)
 }
 
 /// Whether an error should be printed as JSON: the command was asked for JSON output.

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Read};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value, json};
@@ -23,6 +23,8 @@ use crate::webhooks::{self, EventFilter, payload, send, sign, trigger};
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longer than any sender waits for an answer.
 const MAX_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a stopping listener gives the deliveries in flight to be answered.
+const STOP_GRACE: Duration = Duration::from_secs(2);
 /// Metadata keys on one payment, as the API allows on a checkout.
 const MAX_METADATA: usize = 10;
 
@@ -75,6 +77,7 @@ fn secret(
     let path = config::config_path()?;
     let file = super::load_config(&path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
+    super::warn_if_missing(profile_flag, &file, &path);
     let Some(raw) = file
         .profile(&profile)
         .and_then(|p| p.webhook_secret.as_deref())
@@ -123,6 +126,38 @@ fn check_route(url: &str) -> Result<()> {
 enum Stop {
     Signal(i32),
     Failed(Error),
+}
+
+/// Where the first reason to stop is left for the main thread, which waits for it. (A mutex
+/// and a condition variable: std's channels would add some 12 KB to the binary for one value.)
+#[derive(Default)]
+struct Stopping {
+    reason: Mutex<Option<Stop>>,
+    arrived: Condvar,
+}
+
+impl Stopping {
+    /// Leaves `stop`, unless a reason is there already: the first one counts.
+    fn stop(&self, stop: Stop) {
+        let mut reason = self.reason.lock().unwrap_or_else(PoisonError::into_inner);
+        if reason.is_none() {
+            *reason = Some(stop);
+            self.arrived.notify_all();
+        }
+    }
+
+    fn wait(&self) -> Stop {
+        let mut reason = self.reason.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(stop) = reason.take() {
+                return stop;
+            }
+            reason = self
+                .arrived
+                .wait(reason)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
 }
 
 fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
@@ -207,9 +242,9 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
         ));
     }
 
-    let (tx, rx) = mpsc::channel::<Stop>();
+    let stopping = Arc::new(Stopping::default());
     let at_terminal = output::stderr_is_terminal();
-    let failed = tx.clone();
+    let failed = stopping.clone();
     let options = listen::Options {
         secret: secret.map(|(s, _)| s),
         forward,
@@ -219,17 +254,21 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
     let forwarding = options.forward.is_some();
     let counts = listen::serve(listener, options, move |seen| {
         if let Err(e) = show(&seen, at_terminal) {
-            let _ = failed.send(Stop::Failed(e));
+            failed.stop(Stop::Failed(e));
         }
     });
-    std::thread::spawn(move || {
-        let signal = stops.wait();
-        let _ = tx.send(Stop::Signal(signal));
-    });
-    let stop = rx.recv();
+    let signalled = stopping.clone();
+    std::thread::spawn(move || signalled.stop(Stop::Signal(stops.wait())));
+    let stop = stopping.wait();
+    // A delivery being handled now is answered first (above all the one whose report just
+    // failed), within a short grace: an app still thinking past it is not waited for.
+    let grace = std::time::Instant::now() + STOP_GRACE;
+    while counts.in_flight() > 0 && std::time::Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let tally = counts.tally();
     match stop {
-        Ok(Stop::Signal(signal)) => {
+        Stop::Signal(signal) => {
             output::note(&format!(
                 "orqex: stopped by {}: {}",
                 interrupt::stop_name(signal),
@@ -237,17 +276,13 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
             ));
             Ok(())
         }
-        Ok(Stop::Failed(e)) => {
+        Stop::Failed(e) => {
             output::note(&format!(
                 "orqex: stopped listening: {}",
                 summary(&tally, forwarding, filtered)
             ));
             Err(e)
         }
-        // Both senders live as long as the threads that hold them, which never end.
-        Err(_) => Err(Error::Other(
-            "the listener stopped without a reason (a bug, please report it)".into(),
-        )),
     }
 }
 

@@ -114,10 +114,7 @@ pub fn read_request(
                 _ => {
                     return Err(refuse(
                         413,
-                        format!(
-                            "the body is larger than {} KiB ({first} bytes)",
-                            max_body / 1024
-                        ),
+                        format!("the body is larger than {} ({first} bytes)", size(max_body)),
                         h,
                     ));
                 }
@@ -147,6 +144,18 @@ pub fn read_request(
         headers: head.headers,
         body,
     }))
+}
+
+/// `1 MiB`, `16 KiB`, `100 bytes`: a limit as a person reads it.
+fn size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// The request line and headers, as a `Head`.
@@ -366,6 +375,14 @@ mod tests {
         assert_eq!(status(b"POST / HTTP/1.1\r\nX: y"), 400);
         let huge = format!("POST / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(20_000));
         assert_eq!(status(huge.as_bytes()), 431);
+        assert_eq!(
+            read(b"POST / HTTP/1.1\r\nContent-Length: 1025\r\n\r\n")
+                .unwrap_err()
+                .why,
+            "the body is larger than 1 KiB (1025 bytes)"
+        );
+        assert_eq!(size(1024 * 1024), "1 MiB");
+        assert_eq!(size(1000), "1000 bytes");
         // What was read of a refused delivery is kept, to report it by its headers.
         let refused =
             read(b"POST / HTTP/1.1\r\nX-Payment-Id: TRX1\r\nContent-Length: 2000\r\n\r\n")

@@ -119,9 +119,11 @@ pub enum Seen {
     },
 }
 
-/// What the listener did, counted since it started.
+/// What the listener did, counted since it started, and what it is doing now.
 #[derive(Debug, Default)]
 pub struct Counts {
+    /// Connections being served (read, reported, answered).
+    active: AtomicUsize,
     deliveries: AtomicU64,
     forwarded: AtomicU64,
     forward_failed: AtomicU64,
@@ -163,6 +165,11 @@ impl Counts {
     fn add(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::SeqCst);
     }
+
+    /// Connections being served right now: a stop waits for them to be answered.
+    pub fn in_flight(&self) -> usize {
+        self.active.load(Ordering::SeqCst)
+    }
 }
 
 type Report = dyn Fn(Seen) + Send + Sync;
@@ -173,7 +180,6 @@ struct Shared {
     counts: Arc<Counts>,
     seen: Mutex<HashSet<(String, String)>>,
     report: Box<Report>,
-    active: AtomicUsize,
 }
 
 /// Serves `listener` on a thread of its own, for as long as the process runs; returns the
@@ -195,7 +201,6 @@ pub fn serve(
         counts: counts.clone(),
         seen: Mutex::new(HashSet::new()),
         report: Box::new(report),
-        active: AtomicUsize::new(0),
     });
     std::thread::spawn(move || accept_loop(&listener, &shared));
     counts
@@ -211,8 +216,8 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
                 continue;
             }
         };
-        if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            shared.active.fetch_sub(1, Ordering::SeqCst);
+        if shared.counts.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.counts.active.fetch_sub(1, Ordering::SeqCst);
             let why = format!("more than {MAX_CONNECTIONS} connections at once");
             (shared.report)(Seen::Stray {
                 method: None,
@@ -226,11 +231,11 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
         let worker = shared.clone();
         let spawned = std::thread::Builder::new().spawn(move || {
             worker.connection(stream);
-            worker.active.fetch_sub(1, Ordering::SeqCst);
+            worker.counts.active.fetch_sub(1, Ordering::SeqCst);
         });
         if spawned.is_err() {
             // The stream went with the closure: closed unanswered, as under any overload.
-            shared.active.fetch_sub(1, Ordering::SeqCst);
+            shared.counts.active.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }

@@ -65,15 +65,17 @@ fn nearest(typed: &str) -> Option<&'static str> {
     }
     EVENTS
         .iter()
-        .map(|e| {
-            (
-                strsim::normalized_levenshtein(&e["payment.".len()..], rest),
-                *e,
-            )
-        })
+        .map(|e| (similarity(&e["payment.".len()..], rest), *e))
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, e)| e)
+}
+
+/// 1 for the same text, down to 0 for nothing in common: one less the edit distance (osa,
+/// which `checkout` already uses for its suggestions) per character of the longer text.
+fn similarity(a: &str, b: &str) -> f64 {
+    let longest = a.chars().count().max(b.chars().count()).max(1);
+    1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
 }
 
 /// Which events `listen` passes on: all, or those named (a name, or a family such as

@@ -219,6 +219,20 @@ impl Listen {
         }
     }
 
+    /// Waits until stderr holds `text` (at most 20 s): the lines after the first one may still
+    /// be on their way when `start` returns.
+    fn wait_stderr(&self, text: &str) {
+        let start = Instant::now();
+        while !self.stderr_now().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{text:?} never came on stderr: {}",
+                self.stderr_now()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     fn stderr_now(&self) -> String {
         self.err.lock().unwrap().join("\n")
     }
@@ -271,13 +285,9 @@ fn with_secret(sb: &Sandbox) -> Command {
 fn listen_checks_signatures_valid_invalid_and_absent() {
     let sb = Sandbox::new();
     let l = Listen::start(with_secret(&sb), &[]);
-    let err = l.stderr_now();
-    assert!(
-        err.contains(&format!(
-            "signatures checked with {SECRET_MASKED} (from ORQEX_WEBHOOK_SECRET)"
-        )),
-        "{err}"
-    );
+    l.wait_stderr(&format!(
+        "signatures checked with {SECRET_MASKED} (from ORQEX_WEBHOOK_SECRET)"
+    ));
 
     let valid = deliver(l.addr, &orqex_headers(Some(SECRET)), EVENT_BODY);
     assert_eq!(valid.status, 200, "{}", valid.body);
@@ -357,12 +367,7 @@ fn listen_checks_signatures_valid_invalid_and_absent() {
 fn listen_without_a_secret_checks_nothing_and_says_so() {
     let sb = Sandbox::new();
     let l = Listen::start(sb.cmd(), &[]);
-    assert!(
-        l.stderr_now()
-            .contains("signatures not checked: no signing secret (set ORQEX_WEBHOOK_SECRET"),
-        "{}",
-        l.stderr_now()
-    );
+    l.wait_stderr("signatures not checked: no signing secret (set ORQEX_WEBHOOK_SECRET");
     let signed = deliver(l.addr, &orqex_headers(Some(SECRET)), EVENT_BODY);
     let unsigned = deliver(l.addr, &orqex_headers(None), EVENT_BODY);
     assert_eq!((signed.status, unsigned.status), (200, 200));
@@ -380,11 +385,7 @@ fn listen_forwards_the_raw_body_and_headers_and_answers_with_the_apps_answer() {
     let sb = Sandbox::new();
     let to = format!("http://{}/hooks?source=orqex", app.addr);
     let l = Listen::start(with_secret(&sb), &["--forward-to", &to]);
-    assert!(
-        l.stderr_now().contains(&format!("forwarding to {to}")),
-        "{}",
-        l.stderr_now()
-    );
+    l.wait_stderr(&format!("forwarding to {to}"));
 
     // Bytes a re-serialisation would change: spacing, key order, an escaped slash.
     let body = "{ \"payment\": {\"status\":\"completed\", \"id\":\"TRX1A2B3C4D\"},\n  \"event\":\"payment.completed\", \"note\":\"a\\/b\" }";
@@ -541,7 +542,7 @@ fn listen_answers_400_to_a_body_that_is_not_json_and_413_to_one_over_1_mib() {
     assert_eq!(lines[1]["payment_id"], "TRX00000BIG");
     assert_eq!(
         lines[1]["error"],
-        "the body is larger than 1024 KiB (1048577 bytes)"
+        "the body is larger than 1 MiB (1048577 bytes)"
     );
     assert_eq!(lines[2]["answered"], 411);
     assert_eq!(lines[3]["answered"], 200);
@@ -643,12 +644,8 @@ fn events_filters_what_is_printed_and_forwarded_and_answers_the_rest_200() {
             "payment.failed,payment.attempt.*",
         ],
     );
-    assert!(
-        l.stderr_now().contains(
-            "  events: payment.failed, payment.attempt.* (others are answered 200 and ignored)"
-        ),
-        "{}",
-        l.stderr_now()
+    l.wait_stderr(
+        "  events: payment.failed, payment.attempt.* (others are answered 200 and ignored)",
     );
     let mut headers = orqex_headers(None);
     let ignored = deliver(l.addr, &headers, EVENT_BODY);
@@ -895,17 +892,10 @@ fn listen_refuses_bad_flags_in_one_line_each() {
 fn another_address_than_loopback_is_said_to_be_exposed() {
     let sb = Sandbox::new();
     let l = Listen::start(sb.cmd(), &["--host", "0.0.0.0"]);
-    let err = l.stderr_now();
-    assert!(
-        err.contains(
-            "orqex: warning: 0.0.0.0 is reachable from other machines: anyone who can reach port"
-        ),
-        "{err}"
+    l.wait_stderr(
+        "orqex: warning: 0.0.0.0 is reachable from other machines: anyone who can reach port",
     );
-    assert!(
-        err.contains("and without a signing secret none is checked"),
-        "{err}"
-    );
+    l.wait_stderr("and without a signing secret none is checked");
     let ended = l.stop("TERM");
     assert_eq!(ended.code, Some(0));
 }
@@ -1669,4 +1659,77 @@ fn a_stdout_whose_reader_is_gone_stops_listen_with_exit_1() {
         ),
         "{err}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn config_set_webhook_secret_asks_for_it_hidden_at_a_terminal() {
+    use crate::common::pty::*;
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd();
+    cmd.args(["config", "set", "webhook-secret", "--profile", "sandbox"]);
+    let mut p = spawn_cmd(cmd);
+    // A key pasted by mistake first: refused, asked again, never shown.
+    p.expect("Webhook signing secret (whsec_...) for profile `sandbox` (input hidden)");
+    p.wait_for_raw();
+    p.send(format!("{KEY}\r"));
+    p.expect("not a webhook signing secret");
+    p.wait_for_raw();
+    p.send(format!("{SECRET}\r"));
+    p.expect(&format!(
+        "saved webhook signing secret {SECRET_MASKED} to profile `sandbox`"
+    ));
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_no_secret(&out, "");
+    assert!(!out.contains("test_0000"), "{out}");
+    assert_terminal_restored(&p, &out);
+    let text = std::fs::read_to_string(sb.config_dir().join("config.toml")).unwrap();
+    assert!(
+        text.contains(&format!("webhook_secret = \"{SECRET}\"")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_profile_named_by_mistake_is_warned_about() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "[profiles.sandbox]\nwebhook_secret = \"{SECRET}\"\n"
+    ));
+    let file = sb.home.path().join("payload.json");
+    std::fs::write(&file, EVENT_BODY).unwrap();
+    let out = sb
+        .cmd()
+        .args([
+            "webhooks",
+            "verify",
+            "--profile",
+            "sandbx",
+            "--signature",
+            &signature(SECRET, EVENT_BODY.as_bytes()),
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("orqex: warning: profile `sandbx` is not in the config file (it has sandbox); going on without profile settings\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb
+        .cmd()
+        .args([
+            "webhooks",
+            "verify",
+            "--profile",
+            "sandbox",
+            "--signature",
+            &signature(SECRET, EVENT_BODY.as_bytes()),
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
