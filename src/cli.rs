@@ -70,6 +70,10 @@ pub enum Command {
     /// Show the settings in effect and where each comes from, or change them
     Config(ConfigArgs),
 
+    /// Receive, send and check webhook deliveries on this machine: listen, trigger, verify
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
+
     /// Print a shell completion script on stdout
     #[command(
         after_help = "Example:\n  orqex completions bash > ~/.local/share/bash-completion/completions/orqex"
@@ -82,6 +86,124 @@ pub enum Command {
         orqex man checkout create                  # one page, on stdout"
     )]
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Receive deliveries on this machine: one JSON line each on stdout, signatures checked,
+    /// passed on to your app with --forward-to; runs until Ctrl-C or SIGTERM
+    #[command(after_help = "Examples:\n  \
+        orqex webhooks listen --forward-to http://localhost:3000/webhooks\n  \
+        orqex webhooks listen --port 0 --events payment.completed,payment.failed > deliveries.jsonl\n\n\
+        With a signing secret (ORQEX_WEBHOOK_SECRET, --secret-env or the profile's webhook-secret),\n\
+        a delivery whose x-orqex-signature does not match, or that has none, is answered 401 and\n\
+        never forwarded. A body that is not JSON is answered 400, one over 1 MiB 413; an app that\n\
+        does not answer within --forward-timeout 504, one that cannot be reached 502.")]
+    Listen(ListenArgs),
+
+    /// Send a realistic event, signed when there is a signing secret, to your webhook handler
+    #[command(after_help = "Examples:\n  \
+        orqex webhooks trigger payment.completed --to http://localhost:3000/webhooks\n  \
+        orqex webhooks trigger payment.failed --to http://localhost:3000/webhooks \\\n      \
+        --payment TRX1A2B3C4D -m order_id=1024 --repeat 3\n\n\
+        Events: payment.completed, payment.failed, payment.expired, payment.refunded,\n\
+        payment.partially_refunded, payment.attempt.completed, payment.attempt.failed,\n\
+        payment.attempt.action_required.\n\n\
+        Exit 0 when every answer was 2xx, 4 when one was not, 6 when the handler could not be reached.")]
+    Trigger(TriggerArgs),
+
+    /// Check a saved delivery's x-orqex-signature against its raw bytes (exit 0 valid, 1 not)
+    #[command(after_help = "Examples:\n  \
+        orqex webhooks verify --signature 5f2c...e9 payload.json\n  \
+        pbpaste | orqex webhooks verify --signature \"$SIG\"\n\n\
+        The signature covers the exact bytes Orqex sent: a payload re-formatted, or saved with a\n\
+        newline added, no longer matches.")]
+    Verify(VerifyArgs),
+}
+
+/// Where the webhook signing secret comes from, besides ORQEX_WEBHOOK_SECRET and the profile.
+#[derive(Debug, Args)]
+pub struct WebhookSecretArgs {
+    /// Read the signing secret (whsec_...) from the environment variable NAME instead of
+    /// ORQEX_WEBHOOK_SECRET and the profile's webhook-secret. Never give the secret itself
+    #[arg(long, value_name = "NAME", help_heading = "Signing")]
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Port to listen on; 0 picks a free one (printed at start)
+    #[arg(long, value_name = "N", default_value_t = 4242)]
+    pub port: u16,
+
+    /// Address to listen on. The default is reachable only from this machine; another (such
+    /// as 0.0.0.0) is reachable from others, and orqex warns about it
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Pass each accepted delivery on to your app at URL (raw body and headers unchanged) and
+    /// answer the sender with the app's status and body
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+
+    /// How long the app may take to answer a forwarded delivery before the sender gets 504:
+    /// seconds (10, 0.5) or with units (500ms, 1m) [default: 10s]
+    #[arg(long, value_name = "DURATION", requires = "forward_to")]
+    pub forward_timeout: Option<String>,
+
+    /// Only these events are printed and forwarded: a comma-separated list of names or
+    /// families (payment.attempt.*); others are answered 200 and counted as ignored
+    #[arg(long, value_name = "LIST", add = ArgValueCompleter::new(complete::events))]
+    pub events: Vec<String>,
+
+    #[command(flatten)]
+    pub secret: WebhookSecretArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// The event to send, e.g. payment.completed (see below for all)
+    #[arg(value_name = "EVENT", add = ArgValueCompleter::new(complete::events))]
+    pub event: String,
+
+    /// Your handler's URL: absolute http or https (plain http is fine for a local handler)
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+
+    /// The payment's id in the event (default: a fresh one, like TRX1A2B3C4D)
+    #[arg(long, value_name = "TRX_ID")]
+    pub payment: Option<String>,
+
+    /// Metadata entry KEY=VALUE on the event's payment; repeat for more (at most 10 keys)
+    #[arg(long, short = 'm', value_name = "KEY=VALUE")]
+    pub metadata: Vec<String>,
+
+    /// Send the same event N times (same ids, same bytes), as at-least-once delivery may (1-100)
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeat: u32,
+
+    /// How long the handler may take to answer each: seconds (10, 0.5) or with units (500ms,
+    /// 1m) [default: 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    #[command(flatten)]
+    pub secret: WebhookSecretArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The delivery's x-orqex-signature header: 64 hexadecimal characters
+    #[arg(long, value_name = "SIG")]
+    pub signature: String,
+
+    /// The raw payload, exactly as received: a file, or - for stdin (the default)
+    #[arg(value_name = "FILE|-", value_hint = clap::ValueHint::FilePath)]
+    pub file: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub secret: WebhookSecretArgs,
 }
 
 #[derive(Debug, Args)]
@@ -152,14 +274,18 @@ pub enum ConfigCommand {
     /// Show the settings in effect and where each comes from (the default)
     Show(ConfigShowArgs),
 
-    /// Set a setting: default-profile, or currency, base-url, ca-bundle of the active profile
+    /// Set a setting: default-profile, or currency, base-url, ca-bundle, webhook-secret of the
+    /// active profile
     #[command(after_help = "Keys:\n  \
         default-profile NAME   profile used when neither --profile nor ORQEX_PROFILE is given\n  \
         currency CODE          default --currency of the active profile (ISO 4217, e.g. XOF)\n  \
         base-url URL           API base URL of the active profile (https)\n  \
-        ca-bundle PATH         PEM file of CA certificates the active profile trusts\n\n\
+        ca-bundle PATH         PEM file of CA certificates the active profile trusts\n  \
+        webhook-secret         webhook signing secret (whsec_...) of the active profile, read\n                         \
+        from stdin (one line) or typed hidden, never from the command line\n\n\
         The secret key is not set here: use `orqex login`.\n\n\
-        Example:\n  orqex config set currency XOF --profile sandbox")]
+        Examples:\n  orqex config set currency XOF --profile sandbox\n  \
+        printf '%s\\n' \"$WEBHOOK_SECRET\" | orqex config set webhook-secret")]
     Set(ConfigSetArgs),
 
     /// Remove a setting (same keys as `set`)
@@ -190,18 +316,19 @@ pub struct ConfigShowArgs {
 
 #[derive(Debug, Args)]
 pub struct ConfigSetArgs {
-    /// default-profile, currency, base-url or ca-bundle
+    /// default-profile, currency, base-url, ca-bundle or webhook-secret
     #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
     pub key: String,
 
-    /// The new value (checked before it is stored)
+    /// The new value (checked before it is stored); none for webhook-secret, which is read
+    /// from stdin
     #[arg(value_name = "VALUE")]
-    pub value: String,
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigUnsetArgs {
-    /// default-profile, currency, base-url or ca-bundle
+    /// default-profile, currency, base-url, ca-bundle or webhook-secret
     #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
     pub key: String,
 }

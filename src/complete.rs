@@ -25,10 +25,32 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
 /// The settings `config set` and `config unset` take.
 pub fn settings(current: &OsStr) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
-    ["default-profile", "currency", "base-url", "ca-bundle"]
-        .into_iter()
-        .filter(|s| s.starts_with(current.as_ref()))
-        .map(CompletionCandidate::new)
+    [
+        "default-profile",
+        "currency",
+        "base-url",
+        "ca-bundle",
+        "webhook-secret",
+    ]
+    .into_iter()
+    .filter(|s| s.starts_with(current.as_ref()))
+    .map(CompletionCandidate::new)
+    .collect()
+}
+
+/// The webhook events, for `trigger EVENT` and `listen --events` (after the last comma).
+pub fn events(current: &OsStr) -> Vec<CompletionCandidate> {
+    let typed = current.to_string_lossy();
+    let (done, last) = typed
+        .rsplit_once(',')
+        .map_or(("", typed.as_ref()), |(d, l)| (d, l));
+    crate::webhooks::EVENTS
+        .iter()
+        .filter(|e| e.starts_with(last))
+        .map(|e| match done {
+            "" => CompletionCandidate::new(*e),
+            _ => CompletionCandidate::new(format!("{done},{e}")),
+        })
         .collect()
 }
 
@@ -78,6 +100,14 @@ mod tests {
         assert_eq!(values(settings(OsStr::new("c"))), ["currency", "ca-bundle"]);
         assert_eq!(values(data(OsStr::new(""))), ["@", "-"]);
         assert!(values(data(OsStr::new("{"))).is_empty());
+        assert_eq!(
+            values(events(OsStr::new("payment.attempt.f"))),
+            ["payment.attempt.failed"]
+        );
+        assert_eq!(
+            values(events(OsStr::new("payment.completed,payment.exp"))),
+            ["payment.completed,payment.expired"]
+        );
         let found = values(data(OsStr::new("@Cargo.t")));
         assert_eq!(found, ["@Cargo.toml"]);
     }

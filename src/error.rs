@@ -11,19 +11,23 @@ use serde_json::{Map, Value, json};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Exit {
-    /// Created, retrieved, or the dry run printed.
+    /// Created, retrieved, or the dry run printed; a webhook delivered, a signature valid, a
+    /// listener stopped by Ctrl-C or SIGTERM.
     Success = 0,
-    /// Anything not covered below (a bug, an I/O failure writing output).
+    /// Anything not covered below (a bug, an I/O failure writing output, a webhook signature
+    /// that does not match).
     Failure = 1,
     /// Usage or input error: bad flag, invalid or missing field, bad config. Nothing was sent.
     Usage = 2,
     /// No key, or the API refused the key (401/403).
     Auth = 3,
-    /// The API rejected the request (400, 404, 409, 422, 428, other 4xx).
+    /// The API rejected the request (400, 404, 409, 422, 428, other 4xx), or a webhook
+    /// handler answered `trigger` with a status other than 2xx.
     Rejected = 4,
     /// The API failed or rate-limited us (429, 5xx). The outcome may be unknown.
     ApiFailed = 5,
     /// Network: DNS, connect, TLS, timeout, unreadable response. The outcome may be unknown.
+    /// Also a webhook handler that `trigger` could not reach.
     Network = 6,
     /// `--wait`: the checkout ended without payment (expired, cancelled, or its payment failed).
     Unpaid = 7,
@@ -65,18 +69,24 @@ impl Exit {
     /// What the code means, in a few words (the man page's EXIT STATUS; the README says more).
     pub fn meaning(self) -> &'static str {
         match self {
-            Exit::Success => "created, retrieved, or the dry run printed; with --wait, paid",
-            Exit::Failure => "anything else, for example stdout could not be written",
+            Exit::Success => {
+                "created, retrieved, or the dry run printed; with --wait, paid; webhooks: every answer 2xx, the signature valid, or listen stopped by Ctrl-C or SIGTERM"
+            }
+            Exit::Failure => {
+                "anything else, for example stdout could not be written; webhooks verify: the signature does not match"
+            }
             Exit::Usage => "usage or input error; nothing was sent",
             Exit::Auth => {
-                "no key, its keychain could not give it, or the API refused it (401, 403)"
+                "no key, its keychain could not give it, or the API refused it (401, 403); webhooks verify: no signing secret"
             }
-            Exit::Rejected => "the API rejected the request (400, 404, 409, 422, 428, other 4xx)",
+            Exit::Rejected => {
+                "the API rejected the request (400, 404, 409, 422, 428, other 4xx); webhooks trigger: the handler answered other than 2xx"
+            }
             Exit::ApiFailed => {
                 "the API failed or rate-limited (429, 5xx); the retry flag is printed"
             }
             Exit::Network => {
-                "network, TLS, timeout or an unreadable answer; the retry flag is printed"
+                "network, TLS, timeout or an unreadable answer; the retry flag is printed; webhooks trigger: the handler could not be reached"
             }
             Exit::Unpaid => "--wait: the checkout ended without payment",
             Exit::StillOpen => "--wait: --wait-timeout passed while the checkout was still open",
@@ -177,6 +187,8 @@ pub enum Error {
         message: String,
         idempotency_key: Option<String>,
     },
+    /// A webhook handler answered `trigger` with a status other than 2xx (exit 4).
+    Refused(String),
     /// `--wait` saw the checkout end without payment (exit 7).
     Unpaid(String),
     /// `--wait` gave up while the checkout was still open (exit 8).
@@ -217,6 +229,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Invalid(_) => Exit::Usage,
             Error::NoKey(_) => Exit::Auth,
+            Error::Refused(_) => Exit::Rejected,
             Error::Api { error, .. } => Exit::for_status(error.status),
             Error::Network { .. } => Exit::Network,
             Error::Unpaid(_) => Exit::Unpaid,
@@ -278,6 +291,7 @@ impl Error {
             | Error::NoKey(m)
             | Error::Other(m)
             | Error::Stdout(m)
+            | Error::Refused(m)
             | Error::Unpaid(m)
             | Error::StillOpen(m) => lines.push(m.clone()),
             Error::Invalid(problems) => {

@@ -11,6 +11,12 @@
 //!
 //! The handler runs in signal context, where formatting and locks are off limits: the words
 //! are prepared when the moment begins, and the handler only writes bytes and raises.
+//!
+//! One command is stopped by Ctrl-C on purpose: `webhooks listen` runs until then, and ends
+//! with exit 0 and a summary. It does not go through the handler at all (`stop_signals`):
+//! SIGINT and SIGTERM are blocked before its first thread starts, so every thread inherits
+//! the block and the kernel keeps them pending, and one thread takes them with `sigwait`, in
+//! ordinary code, where counting and printing a summary are safe.
 
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -113,6 +119,37 @@ pub fn waiting(checkout_id: &str, idempotency_key: Option<&str>, json: bool) -> 
     )
 }
 
+/// Listening for webhooks: a signal other than Ctrl-C and SIGTERM (which `stop_signals`
+/// takes) says that listening stopped, and ends the run by that signal as always.
+pub fn listening() -> Moment {
+    begin(
+        |word, exit| Error::Stopped {
+            what: format!("{word}; stopped listening for webhooks"),
+            note: String::new(),
+            idempotency_key: None,
+            exit,
+        },
+        false,
+    )
+}
+
+/// Ctrl-C and SIGTERM as the expected way to end a run (`webhooks listen`): from this call on
+/// they no longer end the process; `StopSignals::wait` returns when one arrives. Call it before
+/// starting any thread: threads inherit the block from the thread that starts them.
+pub fn stop_signals() -> StopSignals {
+    imp::stop_signals()
+}
+
+pub use imp::StopSignals;
+
+/// The name a stop signal is given in a summary.
+pub fn stop_name(signal: i32) -> &'static str {
+    match signal {
+        15 => "SIGTERM",
+        _ => "Ctrl-C",
+    }
+}
+
 /// The words for `signal` now, if any.
 fn words_for(signal: i32) -> Option<&'static [u8]> {
     let words = WORDS.load(Ordering::SeqCst);
@@ -127,8 +164,53 @@ fn words_for(signal: i32) -> Option<&'static [u8]> {
 #[cfg(unix)]
 mod imp {
     use std::os::fd::BorrowedFd;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+
+    /// The signals that were ignored when orqex started, one bit per number, as `install`
+    /// found them: they stay ignored, and `stop_signals` does not wait for them either (a
+    /// blocked signal is kept pending even when its action is to ignore it).
+    static IGNORED_ON_ENTRY: AtomicU64 = AtomicU64::new(0);
+
+    fn ignored_on_entry(sig: Signal) -> bool {
+        let n = sig as i32;
+        (0..64).contains(&n) && IGNORED_ON_ENTRY.load(Ordering::SeqCst) & (1 << n) != 0
+    }
+
+    /// SIGINT and SIGTERM, blocked in the calling thread and every thread it starts after.
+    pub struct StopSignals {
+        set: SigSet,
+    }
+
+    pub fn stop_signals() -> StopSignals {
+        let mut set = SigSet::empty();
+        for sig in [Signal::SIGINT, Signal::SIGTERM] {
+            if !ignored_on_entry(sig) {
+                set.add(sig);
+            }
+        }
+        // Failing leaves the handler in charge: the run would still end, by the signal.
+        let _ = set.thread_block();
+        StopSignals { set }
+    }
+
+    impl StopSignals {
+        /// Waits, in ordinary code, until SIGINT or SIGTERM arrives, and returns its number.
+        /// Never returns when both were ignored on entry (`nohup` and `&`): nothing can then
+        /// stop the run but another signal, which ends it as always.
+        pub fn wait(&self) -> i32 {
+            loop {
+                if self.set.iter().next().is_none() {
+                    std::thread::park();
+                    continue;
+                }
+                if let Ok(sig) = self.set.wait() {
+                    return sig as i32;
+                }
+            }
+        }
+    }
 
     /// Every signal whose default action ends the process: each must give the terminal back
     /// first. Those without words (numbered differently across systems) end silently.
@@ -154,6 +236,9 @@ mod imp {
                 && matches!(before.handler(), SigHandler::SigIgn)
             {
                 let _ = unsafe { signal::sigaction(sig, &before) };
+                if (0..64).contains(&(sig as i32)) {
+                    IGNORED_ON_ENTRY.fetch_or(1 << (sig as i32), Ordering::SeqCst);
+                }
             }
         }
     }
@@ -192,8 +277,36 @@ mod imp {
 
 #[cfg(not(unix))]
 mod imp {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Set by `stop_signals`: Ctrl-C then asks the run to stop instead of ending it.
+    static STOP_ON_CTRL_C: AtomicBool = AtomicBool::new(false);
+    static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    pub struct StopSignals;
+
+    pub fn stop_signals() -> StopSignals {
+        STOP_ON_CTRL_C.store(true, Ordering::SeqCst);
+        StopSignals
+    }
+
+    impl StopSignals {
+        /// ctrlc's handler runs on a thread of its own, not in signal context; it sets a flag
+        /// that this loop looks at.
+        pub fn wait(&self) -> i32 {
+            while !STOP_REQUESTED.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            2
+        }
+    }
+
     pub fn install() {
         let _ = ctrlc::set_handler(|| {
+            if STOP_ON_CTRL_C.load(Ordering::SeqCst) {
+                STOP_REQUESTED.store(true, Ordering::SeqCst);
+                return;
+            }
             crate::term::restore();
             if let Some(text) = super::words_for(2) {
                 use std::io::Write;

@@ -25,6 +25,7 @@ mod secret;
 mod term;
 mod text;
 mod wait;
+mod webhooks;
 
 use clap::Parser;
 
@@ -36,8 +37,11 @@ pub extern "C" fn main(
 ) -> std::ffi::c_int {
     standard_streams();
     // Whatever it looks like, the key in the environment is masked wherever it shows up.
-    if let Some(key) = std::env::var_os(config::ENV_KEY) {
-        secret::remember(&key.to_string_lossy());
+    // The webhook signing secret too, whether or not it is valid.
+    for name in [config::ENV_KEY, config::ENV_WEBHOOK_SECRET] {
+        if let Some(value) = std::env::var_os(name) {
+            secret::remember(&value.to_string_lossy());
+        }
     }
     interrupt::install();
     on_panic_restore_the_terminal();

@@ -136,11 +136,17 @@ pub fn yes_no(question: &str) -> Result<bool> {
 /// Asks for a secret key without showing what is typed, until it is one. Ctrl-C and Ctrl-D
 /// end the program as at any other question, with the terminal put back.
 pub fn secret_key(label: &str) -> Result<SecretKey> {
+    hidden(label, SecretKey::parse)
+}
+
+/// Asks for a secret without showing what is typed, until `parse` takes it (a key, a webhook
+/// signing secret). The answer is never checked for secrets: it is one.
+pub fn hidden<T>(label: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Result<T> {
     let p = Prompter::start();
     loop {
         let answer = p.read(label, false)?;
-        match SecretKey::parse(&answer) {
-            Ok(key) => return Ok(key),
+        match parse(&answer) {
+            Ok(value) => return Ok(value),
             Err(message) => p.error(&message)?,
         }
     }

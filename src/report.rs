@@ -56,6 +56,16 @@ pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
             "; the secret key is never given on the command line (ps would show it): set ORQEX_SECRET_KEY, or store it with `orqex login`",
         );
     }
+    let secret_flag = args.iter().any(|a| {
+        let a = a.to_string_lossy();
+        let name = a.split('=').next().unwrap_or("");
+        matches!(name, "--secret" | "--webhook-secret" | "--signing-secret")
+    });
+    if secret_flag {
+        message.push_str(
+            "; the webhook signing secret is never given on the command line (ps would show it): set ORQEX_WEBHOOK_SECRET, name another variable with --secret-env NAME, or store it with `orqex config set webhook-secret`",
+        );
+    }
     message.push_str("; see --help");
     report(&Error::usage(message), asks_for_json(args))
 }

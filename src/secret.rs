@@ -1,4 +1,5 @@
-//! The secret key: a type that cannot be printed in full by accident.
+//! The secret key and the webhook signing secret: types that cannot be printed in full by
+//! accident, and the masking every writer of orqex applies to its text.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -80,9 +81,69 @@ impl SecretKey {
     }
 }
 
-/// Length of a key's prefix: `sk_` and, when one follows, its environment word and `_`
-/// (`sk_live_`, `sk_test_`, `sk_eu1_`).
+/// How every webhook signing secret starts (the endpoint's secret in the Orqex dashboard).
+pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
+
+/// A webhook endpoint's signing secret (`whsec_...`): the HMAC-SHA256 key of the
+/// `x-orqex-signature` header. Printed only masked, like `SecretKey`; `expose` is called only
+/// where a signature is computed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(String);
+
+impl WebhookSecret {
+    /// Accepts a secret after trimming surrounding white space. The error never contains it.
+    pub fn parse(raw: &str) -> Result<WebhookSecret, String> {
+        let secret = raw.trim();
+        if secret.is_empty() {
+            return Err("the webhook signing secret is empty".into());
+        }
+        if secret.starts_with("sk_") {
+            return Err("that is a secret API key (sk_...), not a webhook signing secret (whsec_...); copy the endpoint's signing secret from the dashboard".into());
+        }
+        if !secret.starts_with(WEBHOOK_SECRET_PREFIX) {
+            return Err("a webhook signing secret starts with `whsec_`; check that you copied the endpoint's signing secret, not another value".into());
+        }
+        if secret.len() == WEBHOOK_SECRET_PREFIX.len() {
+            return Err(
+                "the webhook signing secret is only its prefix; copy the whole secret".into(),
+            );
+        }
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err("the webhook signing secret contains spaces, control characters or non-ASCII characters; copy it again".into());
+        }
+        remember(secret);
+        Ok(WebhookSecret(secret.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `whsec_***abcd`.
+    pub fn masked(&self) -> String {
+        mask_one(&self.0)
+    }
+}
+
+impl fmt::Display for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WebhookSecret({})", self.masked())
+    }
+}
+
+/// Length of a secret's prefix, the part a mask keeps: `whsec_` for a webhook secret; for a
+/// key `sk_` and, when one follows, its environment word and `_` (`sk_live_`, `sk_test_`,
+/// `sk_eu1_`).
 fn prefix_len(key: &str) -> usize {
+    if key.starts_with(WEBHOOK_SECRET_PREFIX) {
+        return WEBHOOK_SECRET_PREFIX.len();
+    }
     let Some(rest) = key.strip_prefix("sk_") else {
         return 0;
     };
@@ -114,10 +175,42 @@ fn is_key_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Where the first whole secret in `text` is, by its shape: a secret key (`find_api_key`) or a
+/// webhook signing secret (`whsec_` at the start of a token, then at least eight key
+/// characters), whichever comes first.
+pub fn find_key(text: &str) -> Option<std::ops::Range<usize>> {
+    match (find_api_key(text), find_webhook_secret(text)) {
+        (Some(a), Some(b)) => Some(if a.start <= b.start { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `whsec_` at the start of a token (not inside a word like `xwhsec_`), then at least eight
+/// key characters.
+fn find_webhook_secret(text: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(WEBHOOK_SECRET_PREFIX).map(|i| i + from) {
+        from = at + WEBHOOK_SECRET_PREFIX.len();
+        if at > 0 && is_key_char(bytes[at - 1]) {
+            continue;
+        }
+        let end = from
+            + bytes[from..]
+                .iter()
+                .take_while(|b| is_key_char(**b))
+                .count();
+        if end - from >= KEY_MIN_CHARS {
+            return Some(at..end);
+        }
+    }
+    None
+}
+
 /// Where the first whole secret key in `text` is: `sk_` at the start of a token (not inside a
 /// word like `helpdesk_live_support`), an environment word (`live`, `sandbox`, `test`), `_`,
 /// then at least eight key characters.
-pub fn find_key(text: &str) -> Option<std::ops::Range<usize>> {
+fn find_api_key(text: &str) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(at) = text[from..].find("sk_").map(|i| i + from) {
@@ -308,6 +401,38 @@ mod tests {
         assert_eq!(find_secret("xsk_oddshape0000000wxyz"), Some(1..23));
         assert_eq!(find_secret("a sk_test_00000000"), Some(2..18));
         assert_eq!(find_secret("nothing"), None);
+    }
+
+    #[test]
+    fn webhook_secrets_are_found_and_masked_like_keys() {
+        let s = WebhookSecret::parse(" whsec_test_0000_0000_fake\n").unwrap();
+        assert_eq!(s.to_string(), "whsec_***fake");
+        assert_eq!(format!("{s:?}"), "WebhookSecret(whsec_***fake)");
+        assert_eq!(s.expose(), "whsec_test_0000_0000_fake");
+        assert_eq!(
+            mask("sig with whsec_abcdefgh12345678wxyz and sk_live_0000000000000abcd"),
+            "sig with whsec_***wxyz and sk_live_***abcd"
+        );
+        assert_eq!(mask("whsec_abcdefgh"), "whsec_***");
+        assert_eq!(find_key("x=whsec_12345678 sk_test_12345678"), Some(2..16));
+        assert_eq!(find_key("sk_test_12345678 whsec_12345678"), Some(0..16));
+        for not_a_secret in ["whsec_short", "xwhsec_12345678", "whsec_", "WHSEC_12345678"] {
+            assert_eq!(find_key(not_a_secret), None, "{not_a_secret}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("sk_live_0000000000000abcd", "not a webhook signing secret"),
+            ("secret123456", "starts with `whsec_`"),
+            ("whsec_", "only its prefix"),
+            ("whsec_a b", "spaces"),
+        ] {
+            let err = WebhookSecret::parse(bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+            assert!(
+                !err.contains("0000000000000abcd") && !err.contains("123456"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

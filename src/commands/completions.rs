@@ -149,6 +149,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "the secret key; wins over every profile (keychain or config file)",
     ),
     (
+        config::ENV_WEBHOOK_SECRET,
+        "the webhook signing secret (whsec_...) for orqex webhooks; wins over the profile's",
+    ),
+    (
         config::ENV_PROFILE,
         "the profile to use when --profile is not given",
     ),

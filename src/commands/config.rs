@@ -1,5 +1,6 @@
 //! `orqex config`: show the settings in effect and where each comes from; `config set` and
-//! `config unset` for the non-secret ones.
+//! `config unset` for the non-secret ones, and for the webhook signing secret, which
+//! `config set` reads from stdin (or asks for, hidden), never from the command line.
 //!
 //! Showing never fails on a bad value (it says what is wrong with it instead), since this is
 //! where a user comes to find out why another command refused to run.
@@ -11,11 +12,14 @@ use serde::Serialize;
 
 use crate::checkout::checks;
 use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
-use crate::config::{self, ConfigFile, ENV_BASE_URL, ENV_KEY, KeyAt, Picked, ProfileKey, Source};
+use crate::config::{
+    self, ConfigFile, ENV_BASE_URL, ENV_KEY, ENV_WEBHOOK_SECRET, KeyAt, Picked, ProfileKey, Source,
+};
 use crate::error::{Error, Result};
 use crate::keystore;
 use crate::output;
-use crate::secret::SecretKey;
+use crate::prompt;
+use crate::secret::{SecretKey, WebhookSecret};
 
 pub fn run(profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> {
     if args.show.check {
@@ -106,9 +110,14 @@ enum Setting {
     Currency,
     BaseUrl,
     CaBundle,
+    WebhookSecret,
 }
 
-const KEYS: &str = "default-profile, currency, base-url or ca-bundle";
+const KEYS: &str = "default-profile, currency, base-url, ca-bundle or webhook-secret";
+
+/// How to store a webhook signing secret from a script.
+const WEBHOOK_PIPE_EXAMPLE: &str =
+    "printf '%s\\n' \"$WEBHOOK_SECRET\" | orqex config set webhook-secret";
 
 /// What is done with a setting: the key's own commands differ for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +133,7 @@ impl Setting {
             "currency" => Ok(Setting::Currency),
             "base-url" => Ok(Setting::BaseUrl),
             "ca-bundle" => Ok(Setting::CaBundle),
+            "webhook-secret" => Ok(Setting::WebhookSecret),
             "secret-key" | "key" | "api-key" => Err(Error::usage(match change {
                 Change::Set => {
                     "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)"
@@ -142,6 +152,7 @@ impl Setting {
             Setting::Currency => "currency",
             Setting::BaseUrl => "base-url",
             Setting::CaBundle => "ca-bundle",
+            Setting::WebhookSecret => "webhook-secret",
         }
     }
 
@@ -154,6 +165,7 @@ impl Setting {
             Setting::Currency => checks::currency(raw),
             Setting::BaseUrl => config::check_base_url(raw),
             Setting::CaBundle => check_ca_bundle(raw),
+            Setting::WebhookSecret => WebhookSecret::parse(raw).map(|s| s.expose().to_string()),
         }
     }
 
@@ -165,6 +177,7 @@ impl Setting {
             Setting::Currency => ProfileKey::Currency,
             Setting::BaseUrl => ProfileKey::BaseUrl,
             Setting::CaBundle => ProfileKey::CaBundle,
+            Setting::WebhookSecret => ProfileKey::WebhookSecret,
         };
         file.set(profile, key, value)
     }
@@ -204,10 +217,26 @@ fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
 
 fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     let setting = Setting::parse(&args.key, Change::Set)?;
+    if setting == Setting::WebhookSecret {
+        return set_webhook_secret(profile_flag, args.value.is_some());
+    }
+    let Some(raw) = args.value.as_deref() else {
+        let example = match setting {
+            Setting::DefaultProfile => "live",
+            Setting::Currency => "XOF",
+            Setting::BaseUrl => "https://api.orqex.com/v1",
+            Setting::CaBundle | Setting::WebhookSecret => "./corp-ca.pem",
+        };
+        return Err(Error::usage(format!(
+            "`config set {}` needs a value, like: orqex config set {} {example}",
+            setting.name(),
+            setting.name()
+        )));
+    };
     let path = config::config_path()?;
     let mut file = super::load_config(&path)?.unwrap_or_default();
     let value = setting
-        .check(&args.value)
+        .check(raw)
         .map_err(|e| Error::usage(format!("{}: {e}", setting.name())))?;
 
     let profile = setting.profile(profile_flag, &file, &path)?;
@@ -254,6 +283,81 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     Ok(())
 }
 
+/// `config set webhook-secret`: the secret read from a pipe, or typed hidden at a terminal,
+/// and stored in the active profile. A value on the command line is refused without being
+/// repeated (one shaped like a secret never gets here: `check_args` refused it).
+fn set_webhook_secret(profile_flag: Option<&str>, value_in_argv: bool) -> Result<()> {
+    if value_in_argv {
+        return Err(Error::usage(format!(
+            "webhook-secret takes no value on the command line, where shell history and `ps` keep it; pipe it in: {WEBHOOK_PIPE_EXAMPLE} (or run that command at a terminal without the pipe to type it hidden)"
+        )));
+    }
+    let path = config::config_path()?;
+    // Loaded before reading, so a malformed file stops us before the secret is typed.
+    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let profile = config::usable_profile(profile_flag, &file, &path)?;
+    let secret = read_webhook_secret(&profile)?;
+    let replaced = file
+        .set(
+            &profile,
+            ProfileKey::WebhookSecret,
+            Some(secret.expose().to_string()),
+        )
+        .is_some();
+    config::save(&path, &file)?;
+    output::note(&format!(
+        "saved webhook signing secret {secret} to profile `{profile}` in {}{}",
+        path.display(),
+        if replaced {
+            " (replacing the one stored before)"
+        } else {
+            ""
+        }
+    ));
+    if config::env_nonempty(ENV_WEBHOOK_SECRET).is_some() {
+        output::note(&format!(
+            "note: {ENV_WEBHOOK_SECRET} is set in this environment and wins over the stored secret while it is set"
+        ));
+    }
+    Ok(())
+}
+
+/// The secret from a pipe (one line), or typed hidden where questions may be asked.
+fn read_webhook_secret(profile: &str) -> Result<WebhookSecret> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        if !prompt::allowed(false) {
+            let why = if prompt::in_ci() {
+                "CI is set, so orqex asks nothing"
+            } else {
+                "stderr is not a terminal, so orqex asks nothing"
+            };
+            return Err(Error::usage(format!(
+                "{why}; pipe the webhook signing secret in, like: {WEBHOOK_PIPE_EXAMPLE}"
+            )));
+        }
+        return prompt::hidden(
+            &format!("Webhook signing secret (whsec_...) for profile `{profile}` (input hidden)"),
+            WebhookSecret::parse,
+        );
+    }
+    use super::login::Piped;
+    let line = super::login::secret_line_from_stdin().map_err(|problem| {
+        Error::usage(match problem {
+            Piped::TooLong => format!(
+                "stdin holds more than 4096 bytes; pipe only the webhook signing secret, like: {WEBHOOK_PIPE_EXAMPLE}"
+            ),
+            Piped::NotUtf8 => "the webhook signing secret on stdin is not UTF-8 text; pipe only the secret, which starts with whsec_".into(),
+            Piped::Empty => format!(
+                "`config set webhook-secret` got nothing on stdin; pipe the secret in, like: {WEBHOOK_PIPE_EXAMPLE}"
+            ),
+            Piped::ManyLines => "stdin holds more than one line; pipe only the webhook signing secret, on one line".into(),
+            Piped::Unreadable(e) => format!("cannot read the webhook signing secret from stdin: {e}"),
+        })
+    })?;
+    WebhookSecret::parse(&line).map_err(|e| Error::usage(format!("stdin: {e}")))
+}
+
 fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
     let setting = Setting::parse(&args.key, Change::Unset)?;
     let path = config::config_path()?;
@@ -291,6 +395,7 @@ struct Report {
     base_url: Item,
     currency: Option<Item>,
     ca_bundle: Option<Item>,
+    webhook_secret: Option<SecretItem>,
     default_profile: Option<String>,
     profiles: BTreeMap<String, ProfileReport>,
 }
@@ -390,6 +495,33 @@ impl KeyItem {
     }
 }
 
+/// A webhook signing secret, masked, and where it came from.
+#[derive(Serialize)]
+struct SecretItem {
+    /// `whsec_***abcd`; absent when the stored text is not a usable secret.
+    masked: Option<String>,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env_var: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<String>,
+}
+
+impl SecretItem {
+    fn new(raw: &str, source: &Source) -> SecretItem {
+        let (masked, problem) = match WebhookSecret::parse(raw) {
+            Ok(s) => (Some(s.masked()), None),
+            Err(e) => (None, Some(e)),
+        };
+        SecretItem {
+            masked,
+            source: source.kind(),
+            env_var: env_var(source),
+            problem,
+        }
+    }
+}
+
 /// One profile as stored, the key masked.
 #[derive(Serialize)]
 struct ProfileReport {
@@ -397,6 +529,7 @@ struct ProfileReport {
     currency: Option<String>,
     base_url: Option<String>,
     ca_bundle: Option<String>,
+    webhook_secret: Option<SecretItem>,
     /// Why a command using this profile would refuse it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     problems: Vec<String>,
@@ -428,6 +561,8 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
     let file_source = Source::File(path.to_path_buf());
 
     let secret_key = config::pick_key(&active, path).map(|k| KeyItem::picked(k, &profile));
+    let webhook_secret = config::pick_webhook_secret(&active, path)
+        .map(|(raw, source)| SecretItem::new(&raw, &source));
     let (raw_url, url_source) = config::pick_base_url(&active, path);
     let mut base_url = Item::new(raw_url, &url_source);
     match config::check_base_url(&base_url.value) {
@@ -478,6 +613,10 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
                     currency: p.currency.clone(),
                     base_url: p.base_url.clone(),
                     ca_bundle: p.ca_bundle.clone(),
+                    webhook_secret: p
+                        .webhook_secret
+                        .as_deref()
+                        .map(|raw| SecretItem::new(raw, &file_source)),
                     problems: [
                         config::check_profile_name(name).err(),
                         p.currency
@@ -493,6 +632,10 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
                                 .err()
                                 .map(|e| format!("ca-bundle {e}"))
                         }),
+                        p.webhook_secret
+                            .as_deref()
+                            .and_then(|s| WebhookSecret::parse(s).err())
+                            .map(|e| format!("webhook-secret: {e}")),
                     ]
                     .into_iter()
                     .flatten()
@@ -511,6 +654,7 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
         base_url,
         currency,
         ca_bundle,
+        webhook_secret,
         default_profile: file.default_profile().map(str::to_string),
         profiles,
     }
@@ -635,6 +779,22 @@ fn human(r: &Report) -> String {
         });
     }
 
+    lines.push(match &r.webhook_secret {
+        Some(s) => with_problem(
+            format!(
+                "webhook:     signing secret {} ({})",
+                s.masked
+                    .clone()
+                    .unwrap_or_else(|| "(not a usable secret)".to_string()),
+                origin(s.source, s.env_var, &in_profile)
+            ),
+            &s.problem,
+        ),
+        None => format!(
+            "webhook:     no signing secret (set {ENV_WEBHOOK_SECRET}, or pipe it to: orqex config set webhook-secret)"
+        ),
+    });
+
     lines.push(String::new());
     if r.profiles.is_empty() {
         lines.push("no profiles stored; add one with: orqex login [--profile NAME]".to_string());
@@ -647,6 +807,12 @@ fn human(r: &Report) -> String {
                 Some(k) => format!("key {}", key_line(k, k.source.to_string())),
                 None => "no key".to_string(),
             }];
+            if let Some(s) = &p.webhook_secret {
+                parts.push(format!(
+                    "webhook secret {}",
+                    s.masked.as_deref().unwrap_or("(not a usable secret)")
+                ));
+            }
             for (what, v) in [
                 ("currency", &p.currency),
                 ("base-url", &p.base_url),

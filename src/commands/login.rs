@@ -259,35 +259,57 @@ fn key_from_stdin() -> Result<SecretKey> {
             "--with-key reads the key from a pipe, but stdin is a terminal, where the key would show as you type it; run `orqex login` without --with-key to type it hidden",
         ));
     }
+    let line = secret_line_from_stdin().map_err(|problem| {
+        Error::usage(match problem {
+            Piped::TooLong => {
+                format!("stdin holds more than {STDIN_MAX} bytes; pipe only the key, like: {PIPE_EXAMPLE}")
+            }
+            Piped::NotUtf8 => {
+                "the key on stdin is not UTF-8 text; pipe only the key, which starts with sk_".into()
+            }
+            Piped::Empty => {
+                format!("--with-key got nothing on stdin; pipe the key in, like: {PIPE_EXAMPLE}")
+            }
+            Piped::ManyLines => "stdin holds more than one line; pipe only the key, on one line".into(),
+            Piped::Unreadable(e) => format!("cannot read the key from stdin: {e}"),
+        })
+    })?;
+    SecretKey::parse(&line).map_err(|e| Error::usage(format!("stdin: {e}")))
+}
+
+/// What can be wrong with a secret piped on stdin, for each command to say in its own words.
+pub(super) enum Piped {
+    TooLong,
+    NotUtf8,
+    Empty,
+    ManyLines,
+    Unreadable(String),
+}
+
+/// The one line a pipe holds (a key, a webhook secret): one trailing newline (and `\r`) is
+/// dropped, as `echo` adds it; an empty input, a second line or more than 4 KiB is refused.
+pub(super) fn secret_line_from_stdin() -> std::result::Result<String, Piped> {
     let mut buf = Vec::new();
-    stdin
+    std::io::stdin()
         .lock()
         .take(STDIN_MAX + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| Error::Other(format!("cannot read the key from stdin: {e}")))?;
+        .map_err(|e| Piped::Unreadable(crate::text::io_reason(&e)))?;
     if buf.len() as u64 > STDIN_MAX {
-        return Err(Error::usage(format!(
-            "stdin holds more than {STDIN_MAX} bytes; pipe only the key, like: {PIPE_EXAMPLE}"
-        )));
+        return Err(Piped::TooLong);
     }
-    let text = String::from_utf8(buf).map_err(|_| {
-        Error::usage("the key on stdin is not UTF-8 text; pipe only the key, which starts with sk_")
-    })?;
+    let text = String::from_utf8(buf).map_err(|_| Piped::NotUtf8)?;
     let line = text
         .strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t))
         .unwrap_or(&text);
     if line.trim().is_empty() {
-        return Err(Error::usage(format!(
-            "--with-key got nothing on stdin; pipe the key in, like: {PIPE_EXAMPLE}"
-        )));
+        return Err(Piped::Empty);
     }
     if line.contains(['\n', '\r']) {
-        return Err(Error::usage(
-            "stdin holds more than one line; pipe only the key, on one line",
-        ));
+        return Err(Piped::ManyLines);
     }
-    SecretKey::parse(line).map_err(|e| Error::usage(format!("stdin: {e}")))
+    Ok(line.to_string())
 }
 
 /// Hidden input, asked only where questions may be asked at all (`prompt::allowed`).

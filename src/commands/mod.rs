@@ -12,6 +12,7 @@ mod live;
 pub mod login;
 pub mod net;
 mod show;
+pub mod webhooks;
 pub mod whoami;
 
 use std::ffi::OsString;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Whoami(args) => whoami::run(cli.profile.as_deref(), &args.net),
         Command::Config(args) => config::run(cli.profile.as_deref(), args),
         Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
+        Command::Webhooks(command) => webhooks::run(cli.profile.as_deref(), command),
         Command::Completions(args) => completions::completions(args.shell),
         Command::Man(args) => completions::man(&args.command, args.dir.as_deref()),
     }
@@ -59,24 +61,23 @@ pub fn settings(profile: Option<&str>) -> Result<Settings> {
     let path = crate::config::config_path()?;
     let file = load_config(&path)?.unwrap_or_default();
     let settings = Settings::resolve(profile, path, file)?;
-    // A profile named on purpose that the file does not have is most likely a typo, and the
-    // run would go on without its key, currency and base URL.
-    let (_, source) = crate::config::resolve_profile(profile, &settings.file, &settings.path);
+    warn_if_missing(profile, &settings.file, &settings.path);
+    Ok(settings)
+}
+
+/// A profile named on purpose (`--profile`, `ORQEX_PROFILE`) that the file does not have is
+/// most likely a typo, and the run would go on without its key, defaults and secrets: said
+/// once, as a warning.
+pub fn warn_if_missing(profile_flag: Option<&str>, file: &ConfigFile, path: &Path) {
+    let (profile, source) = crate::config::resolve_profile(profile_flag, file, path);
     let named = matches!(source, Source::Flag | Source::Env(_));
-    if named && settings.active_profile().is_none() && !settings.file.profiles().is_empty() {
-        let known: Vec<&str> = settings
-            .file
-            .profiles()
-            .keys()
-            .map(String::as_str)
-            .collect();
+    if named && file.profile(&profile).is_none() && !file.profiles().is_empty() {
+        let known: Vec<&str> = file.profiles().keys().map(String::as_str).collect();
         output::warning(&format!(
-            "profile `{}` is not in the config file (it has {}); going on without profile settings",
-            settings.profile,
+            "profile `{profile}` is not in the config file (it has {}); going on without profile settings",
             known.join(", ")
         ));
     }
-    Ok(settings)
 }
 
 /// Whether an error should be printed as JSON: the command was asked for JSON output.
@@ -90,7 +91,8 @@ pub fn json_errors(cli: &Cli) -> bool {
         | Command::Login(_)
         | Command::Logout(_)
         | Command::Whoami(_)
-        | Command::Config(_) => false,
+        | Command::Config(_)
+        | Command::Webhooks(_) => false,
     }
 }
 
@@ -106,9 +108,19 @@ fn refuse_keys_in_args<'a>(args: impl Iterator<Item = &'a OsString>) -> Result<(
     for arg in args {
         let arg = arg.to_string_lossy();
         if let Some(at) = crate::secret::find_secret(&arg) {
+            let found = &arg[at];
+            let shown = crate::secret::mask(found);
+            if found.starts_with(crate::secret::WEBHOOK_SECRET_PREFIX)
+                || crate::config::env_nonempty(crate::config::ENV_WEBHOOK_SECRET)
+                    .is_some_and(|s| s.trim() == found)
+            {
+                return Err(Error::usage(format!(
+                    "an argument holds what looks like a webhook signing secret ({shown}); secrets are never taken from the command line, where `ps` and shell history show them: set {} (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin",
+                    crate::config::ENV_WEBHOOK_SECRET
+                )));
+            }
             return Err(Error::usage(format!(
-                "an argument holds what looks like a secret key ({}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`",
-                crate::secret::mask(&arg[at])
+                "an argument holds what looks like a secret key ({shown}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`"
             )));
         }
     }
@@ -132,6 +144,17 @@ mod tests {
             assert!(err.contains("looks like a secret key (sk_"), "{arg}: {err}");
             assert!(
                 !err.contains("12345678") && !err.contains("abcdefgh"),
+                "{err}"
+            );
+        }
+        for arg in ["whsec_test_0000_0000_fake", "--secret=whsec_12345678"] {
+            let err = refused(arg).unwrap_err().to_string();
+            assert!(
+                err.contains("looks like a webhook signing secret (whsec_***"),
+                "{arg}: {err}"
+            );
+            assert!(
+                !err.contains("0000_0000") && !err.contains("12345678"),
                 "{err}"
             );
         }

@@ -25,7 +25,7 @@ const PROXY_VARS: [&str; 6] = [
 
 /// A proxy variable ureq could not use would be skipped without a word, and the request sent
 /// straight to the API: past a corporate proxy, or failing where the user expects it to work.
-fn check_proxy() -> Result<()> {
+pub fn check_proxy() -> Result<()> {
     let Some((name, value)) = PROXY_VARS
         .iter()
         .find_map(|name| Some((*name, std::env::var(name).ok().filter(|v| !v.is_empty())?)))

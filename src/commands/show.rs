@@ -241,7 +241,10 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
     if after.open {
         match url {
             Some(url) => {
-                if let Err(why) = output::open_url(url, &[crate::config::ENV_KEY]) {
+                if let Err(why) = output::open_url(
+                    url,
+                    &[crate::config::ENV_KEY, crate::config::ENV_WEBHOOK_SECRET],
+                ) {
                     output::warning(&format!(
                         "cannot open a browser ({why}); open {url} yourself"
                     ));

@@ -88,6 +88,9 @@ pub struct Profile {
     pub base_url: Option<String>,
     #[serde(default)]
     pub ca_bundle: Option<String>,
+    /// The webhook signing secret (`whsec_...`), in clear text like the key.
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
 }
 
 /// Where a profile says its key is kept (`secret_key_store`; the file when absent).
@@ -126,6 +129,7 @@ pub enum ProfileKey {
     Currency,
     BaseUrl,
     CaBundle,
+    WebhookSecret,
 }
 
 impl ProfileKey {
@@ -135,6 +139,7 @@ impl ProfileKey {
             ProfileKey::Currency => "currency",
             ProfileKey::BaseUrl => "base_url",
             ProfileKey::CaBundle => "ca_bundle",
+            ProfileKey::WebhookSecret => "webhook_secret",
         }
     }
 }
@@ -156,6 +161,7 @@ impl Profile {
             && self.currency.is_none()
             && self.base_url.is_none()
             && self.ca_bundle.is_none()
+            && self.webhook_secret.is_none()
     }
 
     fn slot(&mut self, key: ProfileKey) -> &mut Option<String> {
@@ -164,6 +170,7 @@ impl Profile {
             ProfileKey::Currency => &mut self.currency,
             ProfileKey::BaseUrl => &mut self.base_url,
             ProfileKey::CaBundle => &mut self.ca_bundle,
+            ProfileKey::WebhookSecret => &mut self.webhook_secret,
         }
     }
 }
@@ -323,7 +330,8 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     for key in file
         .profiles
         .values()
-        .filter_map(|p| p.secret_key.as_deref())
+        .flat_map(|p| [p.secret_key.as_deref(), p.webhook_secret.as_deref()])
+        .flatten()
     {
         crate::secret::remember(key);
     }

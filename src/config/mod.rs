@@ -18,6 +18,8 @@ use crate::secret::SecretKey;
 pub const DEFAULT_BASE_URL: &str = "https://api.orqex.com/v1";
 pub const DEFAULT_PROFILE: &str = "default";
 pub const ENV_KEY: &str = "ORQEX_SECRET_KEY";
+/// The webhook signing secret (`whsec_...`) `orqex webhooks` signs and checks with.
+pub const ENV_WEBHOOK_SECRET: &str = "ORQEX_WEBHOOK_SECRET";
 pub const ENV_PROFILE: &str = "ORQEX_PROFILE";
 pub const ENV_BASE_URL: &str = "ORQEX_BASE_URL";
 pub const ENV_CONFIG_DIR: &str = "ORQEX_CONFIG_DIR";
@@ -196,6 +198,20 @@ pub fn pick_key(active: &Profile, path: &Path) -> Option<Picked> {
             Source::File(path.to_path_buf()),
         )),
         KeyAt::Keyring => Some(Picked::Keyring),
+    }
+}
+
+/// The raw webhook signing secret in effect and where it is from: `ORQEX_WEBHOOK_SECRET`, else
+/// the profile's `webhook_secret`. Unchecked, like `pick_key`. (`--secret-env`, which names
+/// another variable, is the command's to read before this.)
+pub fn pick_webhook_secret(active: &Profile, path: &Path) -> Option<(String, Source)> {
+    if let Some(raw) = env_nonempty(ENV_WEBHOOK_SECRET) {
+        Some((raw, Source::Env(ENV_WEBHOOK_SECRET)))
+    } else {
+        active
+            .webhook_secret
+            .clone()
+            .map(|raw| (raw, Source::File(path.to_path_buf())))
     }
 }
 

@@ -918,7 +918,7 @@ orqex: config file [HOME]/config/orqex/config.toml: line 2: string values must b
         2,
         &[],
         str![[r#"
-orqex: config file [HOME]/config/orqex/config.toml: line 2: unknown field `colour`, expected one of `secret_key`, `secret_key_store`, `currency`, `base_url`, `ca_bundle`; fix or remove the file
+orqex: config file [HOME]/config/orqex/config.toml: line 2: unknown field `colour`, expected one of `secret_key`, `secret_key_store`, `currency`, `base_url`, `ca_bundle`, `webhook_secret`; fix or remove the file
 
 "#]],
     );
@@ -928,7 +928,7 @@ orqex: config file [HOME]/config/orqex/config.toml: line 2: unknown field `colou
         2,
         &[],
         str![[r#"
-orqex: unknown setting `colour`; use default-profile, currency, base-url or ca-bundle
+orqex: unknown setting `colour`; use default-profile, currency, base-url, ca-bundle or webhook-secret
 
 "#]],
     );

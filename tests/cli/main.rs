@@ -22,4 +22,5 @@ mod output;
 mod profiles;
 mod prompt;
 mod wait;
+mod webhooks;
 mod whoami;

@@ -593,6 +593,7 @@ fn config_shows_the_active_profile_and_where_everything_comes_from() {
              base URL:    https://api.orqex.com/v1 (default)\n\
              currency:    XOF (from profile `sandbox` in the config file)\n\
              CA bundle:   not set (built-in roots)\n\
+             webhook:     no signing secret (set ORQEX_WEBHOOK_SECRET, or pipe it to: orqex config set webhook-secret)\n\
              \n\
              profiles (* active):\n\
              \x20 live     key {LIVE_MASKED} (file), base-url https://eu.api.orqex.example/v1\n\
@@ -825,7 +826,7 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         ),
         (
             &["colour", "blue"],
-            "orqex: unknown setting `colour`; use default-profile, currency, base-url or ca-bundle\n",
+            "orqex: unknown setting `colour`; use default-profile, currency, base-url, ca-bundle or webhook-secret\n",
         ),
         (
             &["secret-key", "hunter2hunter2"],
