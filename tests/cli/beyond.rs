@@ -38,36 +38,26 @@ fn a_flat_envelope_is_read_by_every_output_and_by_wait() {
             "ORQEX_CHECKOUT_ID=cs_flat\nORQEX_CHECKOUT_URL=https://pay.orqex.com/c/cs_flat\nORQEX_PAYMENT_ID=TRX9\nORQEX_CHECKOUT_EXPIRES_AT=2026-11-24T12:00:00Z\n",
         ),
     ] {
-        let out = sb
-            .cmd_for(&server)
-            .args(CREATE)
+        sb.create(&server)
             .args(["-o", output])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{output}: {}", stderr(&out));
-        assert_eq!(stdout(&out), expected);
+            .assert()
+            .append_context("output", output)
+            .code(0)
+            .stdout(expected);
     }
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--wait", "--interval", "0.1", "-o", "status"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "completed\n");
+        .assert()
+        .code(0)
+        .stdout("completed\n");
 }
 
 #[test]
 fn a_wait_on_an_answer_without_any_status_ends_at_once() {
-    let mut body = checkout_body("cs_nostatus");
-    body["data"]["checkout"]
-        .as_object_mut()
-        .unwrap()
-        .remove("status");
+    let body = checkout_without_status("cs_nostatus");
     let server = Server::start(move |_, _| Reply::json(200, body.clone()));
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
+    sb.cmd_for(&server)
         .args([
             "checkout",
             "get",
@@ -76,14 +66,9 @@ fn a_wait_on_an_answer_without_any_status_ends_at_once() {
             "--interval",
             "0.1",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    assert!(
-        stderr(&out).contains("the answer has no status"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(6)
+        .stderr(contains("the answer has no status"));
     assert_eq!(server.requests().len(), 1, "nothing was polled");
 }
 
@@ -103,17 +88,14 @@ fn a_failed_payment_gives_the_codes_message_and_a_refund_ends_the_wait() {
     ] {
         let server =
             Server::start(move |_, _| Reply::json(200, flat("cs_r", "open", payment.clone())));
-        let out = sb
-            .cmd_for(&server)
+        sb.cmd_for(&server)
             .args(["checkout", "get", "cs_r", "--wait", "--interval", "0.1"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-        assert!(
-            stderr(&out).ends_with(&format!("orqex: checkout cs_r ended unpaid: {why}\n")),
-            "{}",
-            stderr(&out)
-        );
+            .assert()
+            .append_context("why", why)
+            .code(7)
+            .stderr(predicate::str::ends_with(format!(
+                "orqex: checkout cs_r ended unpaid: {why}\n"
+            )));
     }
 }
 
@@ -121,50 +103,35 @@ fn a_failed_payment_gives_the_codes_message_and_a_refund_ends_the_wait() {
 fn jq_filters_create_get_and_config() {
     let server = Server::created("cs_jq");
     let sb = Sandbox::new();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--jq", ".data.payment.id, .data.payment.amount"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        "TRX1A2B3C4D\n{\"value\":5000,\"formatted\":\"50.00 XOF\",\"short\":\"50 XOF\",\"currency\":\"XOF\"}\n"
-    );
-    let out = sb
-        .cmd_for(&server)
+        .assert()
+        .code(0)
+        .stdout(
+            "TRX1A2B3C4D\n{\"value\":5000,\"formatted\":\"50.00 XOF\",\"short\":\"50 XOF\",\"currency\":\"XOF\"}\n",
+        );
+    sb.cmd_for(&server)
         .args(["checkout", "get", "cs_jq", "--jq", ".data.checkout.id"])
-        .output()
-        .unwrap();
-    assert_eq!(stdout(&out), "cs_jq\n");
-    let out = sb
-        .cmd_for(&server)
+        .assert()
+        .stdout("cs_jq\n");
+    sb.cmd_for(&server)
         .args(["config", "--jq", ".secret_key.source"])
-        .output()
-        .unwrap();
-    assert_eq!(stdout(&out), "env\n");
+        .assert()
+        .stdout("env\n");
     // A bad filter is refused before anything is sent.
     let before = server.requests().len();
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--jq", ".data["])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: --jq `.data[` is not a filter jq can read (a syntax error); write a jq filter, like .data.checkout.url\n"
-    );
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: --jq `.data[` is not a filter jq can read (a syntax error); write a jq filter, like .data.checkout.url\n",
+        );
     assert_eq!(server.requests().len(), before);
-    let out = sb
-        .cmd_for(&server)
-        .args(CREATE)
+    sb.create(&server)
         .args(["--jq", ".x", "--output", "id"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .assert()
+        .code(2);
 }
 
 // ---- fields without a flag of their own: --set, --set-json, --allow-unknown ----
@@ -300,20 +267,17 @@ fn batch_rows_send_unlisted_fields_only_with_allow_unknown() {
         .args(extra);
         cmd
     };
-    let assert = batch(&[]).assert().code(9);
-    let first = stdout(assert.get_output());
-    assert!(
-        first.contains(r#""errors":{"customization.lang":["unknown field; known fields here: color, brand (--allow-unknown sends it as given)"]}"#),
-        "{first}"
-    );
+    batch(&[]).assert().code(9).stdout(contains(
+        r#""errors":{"customization.lang":["unknown field; known fields here: color, brand (--allow-unknown sends it as given)"]}"#,
+    ));
     let assert = batch(&["--allow-unknown", "--set", "customization.brand_font=x"])
         .assert()
-        .code(0);
+        .code(0)
+        .stderr(contains(
+            "orqex: warning: --set customization.brand_font: not in the API reference; sent as given\n",
+        ));
     let out = assert.get_output();
-    let bodies: Vec<Value> = stdout(out)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["body"].clone())
-        .collect();
+    let bodies: Vec<Value> = json_lines(out).iter().map(|l| l["body"].clone()).collect();
     assert_eq!(
         bodies[0]["customization"],
         json!({"brand_font": "x", "lang": "fr"})
@@ -330,5 +294,4 @@ fn batch_rows_send_unlisted_fields_only_with_allow_unknown() {
         1,
         "{err}"
     );
-    assert!(err.contains("orqex: warning: --set customization.brand_font: not in the API reference; sent as given\n"), "{err}");
 }

@@ -64,14 +64,14 @@ fn unknown_id_is_exit_4_with_the_api_message() {
         );
     assert_eq!(server.only_request().path, "/v1/payment/checkouts/cs_nope");
     // With a live key, the other way round; the JSON error says it too.
-    let out = sb
+    let assert = sb
         .cmd_for(&server)
         .env("ORQEX_SECRET_KEY", LIVE_KEY)
         .args(["checkout", "get", "cs_nope", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let v: serde_json::Value = serde_json::from_str(stderr(&out).trim_end()).unwrap();
+        .assert()
+        .code(4);
+    let v: serde_json::Value =
+        serde_json::from_str(stderr(assert.get_output()).trim_end()).unwrap();
     assert_eq!(
         v["message"],
         "Checkout session not found.; the key in use is sk_live_***fake, a live key: a sandbox checkout is found only with a sandbox key"

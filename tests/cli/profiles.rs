@@ -242,16 +242,9 @@ fn login_says_when_the_environment_key_still_wins() {
 
 /// `checkout create` against a recording server; returns the Authorization header sent.
 fn key_sent(sb: &Sandbox, setup: impl FnOnce(&mut Command)) -> (Assert, Option<String>) {
-    let server = Server::created("cs_profiles");
     let mut cmd = sb.cmd();
-    cmd.env("ORQEX_BASE_URL", server.url()).args(CREATE);
     setup(&mut cmd);
-    let assert = cmd.assert();
-    let auth = server
-        .requests()
-        .first()
-        .and_then(|r| r.header("authorization").map(str::to_string));
-    (assert, auth)
+    authorization_sent(&mut cmd)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -22,11 +22,6 @@ const EVENT_BODY: &str = r#"{"event":"payment.completed","payment":{"id":"TRX1A2
 
 /// HMAC-SHA256 of `body` with `secret`, lowercase hex: computed here with ring directly, not
 /// through orqex's code.
-/// `cmd` run with `input` on stdin, its output kept for the checks that follow.
-fn with_stdin(cmd: &mut Command, input: impl Into<Vec<u8>>) -> std::process::Output {
-    cmd.write_stdin(input).output().unwrap()
-}
-
 fn signature(secret: &str, body: &[u8]) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
     ring::hmac::sign(&key, body)
@@ -45,15 +40,19 @@ fn the_test_signature_matches_an_independent_computation() {
     );
 }
 
+/// Fails when the signing secret, or its secret part, shows in `text`, read from `name`.
+fn assert_no_secret_in(name: &str, text: &str) {
+    assert!(!text.contains(SECRET), "secret leaked on {name}: {text}");
+    assert!(
+        !text.contains(SECRET_PART),
+        "secret part leaked on {name}: {text}"
+    );
+}
+
 /// Fails when the signing secret, or its secret part, shows anywhere in the output.
-fn assert_no_secret(stdout: &str, stderr: &str) {
-    for (name, text) in [("stdout", stdout), ("stderr", stderr)] {
-        assert!(!text.contains(SECRET), "secret leaked on {name}: {text}");
-        assert!(
-            !text.contains(SECRET_PART),
-            "secret part leaked on {name}: {text}"
-        );
-    }
+fn assert_no_secret(output: &Output) {
+    assert_no_secret_in("stdout", &stdout(output));
+    assert_no_secret_in("stderr", &stderr(output));
 }
 
 // ---- a raw HTTP sender, so that every byte sent is the test's ----
@@ -157,28 +156,21 @@ struct Listen {
     readers: Vec<JoinHandle<()>>,
 }
 
-/// How a listener ended.
-#[cfg(unix)]
-struct Ended {
-    code: Option<i32>,
-    stdout: Vec<String>,
-    stderr: String,
-}
-
 impl Listen {
     /// Runs `cmd` (the sandbox's, secret set or not) with `webhooks listen --port 0` and
-    /// `args`, and waits until it says where it listens.
-    fn start(mut cmd: Command, args: &[&str]) -> Listen {
-        cmd.args(["webhooks", "listen", "--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
+    /// `args`, and waits until it says where it listens; its stdout is read as it comes.
+    fn start(cmd: Command, args: &[&str]) -> Listen {
+        let mut listen = Listen::spawn(cmd, args);
+        let stdout = listen.child_mut().stdout.take().unwrap();
+        listen.readers.push(read_lines(stdout, listen.out.clone()));
+        listen
+    }
+
+    /// Like `start`, but stdout is left unread on the child, for the test to take.
+    fn spawn(mut cmd: Command, args: &[&str]) -> Listen {
+        let mut child = spawn_piped(cmd.args(["webhooks", "listen", "--port", "0"]).args(args));
         let (out, err): (Lines, Lines) = Default::default();
-        let readers = vec![
-            read_lines(child.stdout.take().unwrap(), out.clone()),
-            read_lines(child.stderr.take().unwrap(), err.clone()),
-        ];
+        let readers = vec![read_lines(child.stderr.take().unwrap(), err.clone())];
         let mut listen = Listen {
             child: Some(child),
             addr: "127.0.0.1:1".parse().unwrap(),
@@ -196,12 +188,16 @@ impl Listen {
                 listen.addr = addr;
                 return listen;
             }
-            if let Some(status) = listen.child.as_mut().unwrap().try_wait().unwrap() {
+            if let Some(status) = listen.child_mut().try_wait().unwrap() {
                 panic!("listen ended ({status}): {:?}", listen.err.lock().unwrap());
             }
             assert!(start.elapsed() < Duration::from_secs(20), "never listened");
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    fn child_mut(&mut self) -> &mut Child {
+        self.child.as_mut().unwrap()
     }
 
     /// The first `n` JSON lines on stdout, waiting for them (at most 20 s).
@@ -242,29 +238,50 @@ impl Listen {
         self.err.lock().unwrap().join("\n")
     }
 
-    /// Sends `signal` and waits for the end. (Elsewhere than on Unix a listener is only
-    /// killed, when the test drops it.)
+    /// Sends `signal` to the listener.
     #[cfg(unix)]
-    fn stop(mut self, signal: &str) -> Ended {
-        let mut child = self.child.take().unwrap();
+    fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().unwrap().id().to_string();
         assert!(
             Command::new("kill")
-                .args([&format!("-{signal}"), &child.id().to_string()])
+                .args([&format!("-{signal}"), &pid])
                 .status()
                 .unwrap()
                 .success()
         );
-        let status = child.wait().unwrap();
+    }
+
+    /// Sends `signal` and waits for the end. (Elsewhere than on Unix a listener is only
+    /// killed, when the test drops it.)
+    #[cfg(unix)]
+    fn stop(self, signal: &str) -> Assert {
+        self.signal(signal);
+        self.wait()
+    }
+
+    /// Waits for the end: how it exited, and what it printed, each line ended by a newline
+    /// (stdout is empty when the test took it).
+    #[cfg(unix)]
+    fn wait(mut self) -> Assert {
+        let status = self.child.take().unwrap().wait().unwrap();
         for r in self.readers.drain(..) {
             r.join().unwrap();
         }
-        use std::os::unix::process::ExitStatusExt;
-        Ended {
-            // As a shell shows a death by signal.
-            code: status.code().or(status.signal().map(|n| 128 + n)),
-            stdout: self.out.lock().unwrap().clone(),
-            stderr: self.err.lock().unwrap().join("\n") + "\n",
+        let text = |lines: &Lines| -> Vec<u8> {
+            let lines = lines.lock().unwrap();
+            lines
+                .iter()
+                .flat_map(|l| [l.as_bytes(), b"\n"])
+                .flatten()
+                .copied()
+                .collect()
+        };
+        Output {
+            status,
+            stdout: text(&self.out),
+            stderr: text(&self.err),
         }
+        .assert()
     }
 }
 
@@ -355,16 +372,10 @@ fn listen_checks_signatures_valid_invalid_and_absent() {
 
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        assert_eq!(ended.code, Some(0), "{}", ended.stderr);
-        assert!(
-            ended.stderr.ends_with(
-                "orqex: stopped by SIGTERM: 4 deliveries, 0 forwarded, 3 rejected, 0 repeats\n"
-            ),
-            "{}",
-            ended.stderr
-        );
-        assert_no_secret(&ended.stdout.join("\n"), &ended.stderr);
+        let assert = l.stop("TERM").code(0).stderr(predicate::str::ends_with(
+            "orqex: stopped by SIGTERM: 4 deliveries, 0 forwarded, 3 rejected, 0 repeats\n",
+        ));
+        assert_no_secret(assert.get_output());
     }
 }
 
@@ -445,16 +456,10 @@ fn listen_forwards_the_raw_body_and_headers_and_answers_with_the_apps_answer() {
 
     #[cfg(unix)]
     {
-        let ended = l.stop("INT");
-        assert_eq!(ended.code, Some(0), "{}", ended.stderr);
-        assert!(
-            ended.stderr.ends_with(
-                "orqex: stopped by Ctrl-C: 2 deliveries, 1 forwarded, 0 not answered by the app, 1 rejected, 0 repeats\n"
-            ),
-            "{}",
-            ended.stderr
-        );
-        assert_no_secret(&ended.stdout.join("\n"), &ended.stderr);
+        let assert = l.stop("INT").code(0).stderr(predicate::str::ends_with(
+            "orqex: stopped by Ctrl-C: 2 deliveries, 1 forwarded, 0 not answered by the app, 1 rejected, 0 repeats\n",
+        ));
+        assert_no_secret(assert.get_output());
     }
 }
 
@@ -484,14 +489,9 @@ fn listen_marks_a_repeated_delivery_and_forwards_it_again() {
     );
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        assert!(
-            ended.stderr.ends_with(
-                "3 deliveries, 3 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n"
-            ),
-            "{}",
-            ended.stderr
-        );
+        l.stop("TERM").stderr(predicate::str::ends_with(
+            "3 deliveries, 3 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n",
+        ));
     }
 }
 
@@ -558,15 +558,9 @@ fn listen_answers_400_to_a_body_that_is_not_json_and_413_to_one_over_1_mib() {
     );
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        assert_eq!(ended.code, Some(0));
-        assert!(
-            ended.stderr.ends_with(
-                "4 deliveries, 1 forwarded, 0 not answered by the app, 3 rejected, 0 repeats\n"
-            ),
-            "{}",
-            ended.stderr
-        );
+        l.stop("TERM").code(0).stderr(predicate::str::ends_with(
+            "4 deliveries, 1 forwarded, 0 not answered by the app, 3 rejected, 0 repeats\n",
+        ));
     }
 }
 
@@ -602,14 +596,9 @@ fn a_slow_app_gets_504_within_the_forward_timeout_and_an_unreachable_one_502() {
     assert_eq!(line["forward"]["error"], "did not answer within 500ms");
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        assert!(
-            ended.stderr.ends_with(
-                "1 delivery, 0 forwarded, 1 not answered by the app, 0 rejected, 0 repeats\n"
-            ),
-            "{}",
-            ended.stderr
-        );
+        l.stop("TERM").stderr(predicate::str::ends_with(
+            "1 delivery, 0 forwarded, 1 not answered by the app, 0 rejected, 0 repeats\n",
+        ));
     }
 
     let dead = dead_url();
@@ -664,13 +653,11 @@ fn events_filters_what_is_printed_and_forwarded_and_answers_the_rest_200() {
     assert_eq!(app.requests().len(), 1);
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        assert_eq!(ended.stdout.len(), 1, "{:?}", ended.stdout);
-        assert!(
-            ended.stderr.ends_with("2 deliveries, 1 forwarded, 0 not answered by the app, 0 rejected, 1 ignored, 0 repeats\n"),
-            "{}",
-            ended.stderr
-        );
+        l.stop("TERM")
+            .stdout(one_line())
+            .stderr(predicate::str::ends_with(
+                "2 deliveries, 1 forwarded, 0 not answered by the app, 0 rejected, 1 ignored, 0 repeats\n",
+            ));
     }
 }
 
@@ -692,26 +679,24 @@ fn what_a_sender_puts_in_a_delivery_is_shown_escaped_and_masked() {
     );
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        let out = ended.stdout.join("\n");
-        assert!(
-            out.contains(r#""event":"payment.completed\u001b[2J""#),
-            "{out}"
-        );
-        assert!(out.contains(r#""payment_id":"TRX\u202e1""#), "{out}");
-        assert!(out.contains(r#""payment_status":"\u009b31m""#), "{out}");
-        assert!(
-            out.contains(&format!(r#""payment_id":"{SECRET_MASKED}""#)),
-            "{out}"
-        );
-        assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\u{9b}'));
-        assert!(
-            ended.stderr.contains("orqex: GET /\\x1b]0;owned\\x07 answered 405 Method Not Allowed: only POST deliveries are read here\n"),
-            "{}",
-            ended.stderr
-        );
-        assert!(!ended.stderr.contains('\u{1b}'));
-        assert_no_secret(&out, &ended.stderr);
+        let assert = l
+            .stop("TERM")
+            .stdout(
+                contains_all([
+                    r#""event":"payment.completed\u001b[2J""#.to_string(),
+                    r#""payment_id":"TRX\u202e1""#.to_string(),
+                    r#""payment_status":"\u009b31m""#.to_string(),
+                    format!(r#""payment_id":"{SECRET_MASKED}""#),
+                ])
+                .and(contains("\u{1b}").not())
+                .and(contains("\u{202e}").not())
+                .and(contains("\u{9b}").not()),
+            )
+            .stderr(
+                contains("orqex: GET /\\x1b]0;owned\\x07 answered 405 Method Not Allowed: only POST deliveries are read here\n")
+                    .and(contains("\u{1b}").not()),
+            );
+        assert_no_secret(assert.get_output());
     }
 }
 
@@ -723,33 +708,26 @@ fn sigterm_and_ctrl_c_end_listen_with_exit_0_and_the_summary_other_signals_by_th
     deliver(l.addr, &orqex_headers(Some(SECRET)), EVENT_BODY);
     deliver(l.addr, &orqex_headers(Some(SECRET)), EVENT_BODY);
     deliver(l.addr, &orqex_headers(None), EVENT_BODY);
-    let ended = l.stop("TERM");
-    assert_eq!(ended.code, Some(0));
-    assert_eq!(ended.stdout.len(), 3);
-    assert_eq!(
-        ended.stderr.lines().last().unwrap(),
-        "orqex: stopped by SIGTERM: 3 deliveries, 0 forwarded, 1 rejected, 1 repeat"
-    );
+    // The last line of stderr: the "listening on" line always comes before it.
+    l.stop("TERM")
+        .code(0)
+        .stdout(line_count(3))
+        .stderr(predicate::str::ends_with(
+            "\norqex: stopped by SIGTERM: 3 deliveries, 0 forwarded, 1 rejected, 1 repeat\n",
+        ));
 
     let l = Listen::start(sb.cmd(), &[]);
-    let ended = l.stop("INT");
-    assert_eq!(ended.code, Some(0));
-    assert_eq!(
-        ended.stderr.lines().last().unwrap(),
-        "orqex: stopped by Ctrl-C: 0 deliveries, 0 forwarded, 0 rejected, 0 repeats"
-    );
+    l.stop("INT").code(0).stderr(predicate::str::ends_with(
+        "\norqex: stopped by Ctrl-C: 0 deliveries, 0 forwarded, 0 rejected, 0 repeats\n",
+    ));
 
     // A closed terminal is not a request to stop: it ends orqex by the signal, as always.
     let l = Listen::start(sb.cmd(), &[]);
-    let ended = l.stop("HUP");
-    assert_eq!(ended.code, Some(129));
-    assert!(
-        ended
-            .stderr
-            .ends_with("orqex: hung up (SIGHUP); stopped listening for webhooks\n"),
-        "{}",
-        ended.stderr
-    );
+    let assert = l.stop("HUP");
+    assert_died_by(assert.get_output(), 1);
+    assert.stderr(predicate::str::ends_with(
+        "orqex: hung up (SIGHUP); stopped listening for webhooks\n",
+    ));
 }
 
 #[cfg(unix)]
@@ -757,39 +735,17 @@ fn sigterm_and_ctrl_c_end_listen_with_exit_0_and_the_summary_other_signals_by_th
 fn sigterm_ignored_on_entry_stays_ignored() {
     // As under `nohup` for SIGHUP, or a shell's `trap '' TERM`: whoever started orqex asked.
     let sb = Sandbox::new();
-    let cmd = sb.cmd();
-    let mut shell = Command::new("sh");
-    shell
-        .env_clear()
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
-        .args(["-c", r#"trap '' TERM; exec "$@""#, "sh"])
-        .arg(cmd.get_program());
-    let l = Listen::start(shell, &[]);
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &l.child.as_ref().unwrap().id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    let l = Listen::start(sh(&sb.cmd(), r#"trap '' TERM; exec "$0" "$@""#), &[]);
+    l.signal("TERM");
     std::thread::sleep(Duration::from_millis(300));
     // Still listening.
     assert_eq!(
         deliver(l.addr, &orqex_headers(None), EVENT_BODY).status,
         200
     );
-    let ended = l.stop("INT");
-    assert_eq!(ended.code, Some(0));
-    assert!(
-        ended
-            .stderr
-            .ends_with("1 delivery, 0 forwarded, 0 rejected, 0 repeats\n"),
-        "{}",
-        ended.stderr
-    );
+    l.stop("INT").code(0).stderr(predicate::str::ends_with(
+        "1 delivery, 0 forwarded, 0 rejected, 0 repeats\n",
+    ));
 }
 
 #[cfg(unix)]
@@ -815,7 +771,7 @@ fn at_a_terminal_each_delivery_gets_a_line_in_words_and_ctrl_c_stops() {
     p.expect("orqex: stopped by Ctrl-C: 2 deliveries, 0 forwarded, 1 rejected, 0 repeats");
     let (output, code) = p.finish();
     assert_eq!(code, 0, "{output}");
-    assert_no_secret(&output, "");
+    assert_no_secret_in("the terminal", &output);
     assert_terminal_restored(&p, &output);
 }
 
@@ -824,19 +780,14 @@ fn a_port_in_use_is_one_line_and_exit_2() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["webhooks", "listen", "--port", &port])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        format!(
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
             "orqex: cannot listen on 127.0.0.1:{port}: the port is in use (another listener, or your app?); choose another with --port N, or --port 0 for a free one\n"
-        )
-    );
-    assert!(out.stdout.is_empty());
+        ));
 }
 
 #[test]
@@ -869,27 +820,23 @@ fn listen_refuses_bad_flags_in_one_line_each() {
             "orqex: --secret-env NOT_SET_HERE: that variable is not set (or empty); export it, or leave --secret-env out to use ORQEX_WEBHOOK_SECRET or the profile's webhook-secret\n",
         ),
     ] {
-        let out = sb
-            .cmd()
+        sb.cmd()
             .args(["webhooks", "listen", "--port", "0"])
             .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert_eq!(stderr(&out), expected, "{args:?}");
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(2)
+            .stderr(expected);
     }
     // A secret that is not a signing secret is refused without being repeated.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_WEBHOOK_SECRET", "sk_sandbox_test_0000_0000_fake")
         .args(["webhooks", "listen", "--port", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: ORQEX_WEBHOOK_SECRET: that is a secret API key (sk_...), not a webhook signing secret (whsec_...); copy the endpoint's signing secret from the dashboard\n"
-    );
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: ORQEX_WEBHOOK_SECRET: that is a secret API key (sk_...), not a webhook signing secret (whsec_...); copy the endpoint's signing secret from the dashboard\n",
+        );
 }
 
 #[cfg(unix)]
@@ -901,18 +848,14 @@ fn another_address_than_loopback_is_said_to_be_exposed() {
         "orqex: warning: 0.0.0.0 is reachable from other machines: anyone who can reach port",
     );
     l.wait_stderr("and without a signing secret none is checked");
-    let ended = l.stop("TERM");
-    assert_eq!(ended.code, Some(0));
+    l.stop("TERM").code(0);
 }
 
 // ---- trigger ----
 
-fn trigger(sb: &Sandbox, cmd: Option<Command>, args: &[&str]) -> std::process::Output {
-    let mut cmd = cmd.unwrap_or_else(|| sb.cmd());
-    cmd.args(["webhooks", "trigger"])
-        .args(args)
-        .output()
-        .unwrap()
+/// `cmd` (the sandbox's, secret set or not) as `webhooks trigger ARGS`.
+fn trigger(mut cmd: Command, args: &[&str]) -> Assert {
+    cmd.args(["webhooks", "trigger"]).args(args).assert()
 }
 
 fn is_upper_hex(s: &str) -> bool {
@@ -932,9 +875,8 @@ fn trigger_sends_a_signed_event_in_the_documented_shape() {
     let handler = Server::start(|_, _| Reply::json(200, json!({"ok": true})));
     let sb = Sandbox::new();
     let url = format!("http://{}/webhooks", handler.addr);
-    let out = trigger(
-        &sb,
-        Some(with_secret(&sb)),
+    let assert = trigger(
+        with_secret(&sb),
         &[
             "payment.completed",
             "--to",
@@ -944,8 +886,8 @@ fn trigger_sends_a_signed_event_in_the_documented_shape() {
             "--metadata",
             "channel=web",
         ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    )
+    .code(0);
 
     let req = handler.only_request();
     assert_eq!(req.method, "POST");
@@ -1004,29 +946,25 @@ fn trigger_sends_a_signed_event_in_the_documented_shape() {
         ["event", "payment", "attempt", "customer", "timestamp"]
     );
 
-    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let line = stdout_json(assert.get_output());
     assert_eq!(
         line,
         json!({"event": "payment.completed", "payment_id": payment_id, "attempt": 1,
                "signature": expected, "status": 200, "latency_ms": line["latency_ms"], "error": null})
     );
-    assert_eq!(
-        stderr(&out),
-        format!(
-            "orqex: payment.completed for {payment_id}, signed with {SECRET_MASKED} (ORQEX_WEBHOOK_SECRET), to {url}: answered 200 OK in {}ms\n",
-            line["latency_ms"]
-        )
-    );
-    assert_no_secret(&stdout(&out), &stderr(&out));
+    let assert = assert.stderr(format!(
+        "orqex: payment.completed for {payment_id}, signed with {SECRET_MASKED} (ORQEX_WEBHOOK_SECRET), to {url}: answered 200 OK in {}ms\n",
+        line["latency_ms"]
+    ));
+    assert_no_secret(assert.get_output());
 }
 
 #[test]
 fn trigger_without_a_secret_sends_no_signature() {
     let handler = Server::start(|_, _| Reply::json(204, json!({})));
     let sb = Sandbox::new();
-    let out = trigger(
-        &sb,
-        None,
+    let assert = trigger(
+        sb.cmd(),
         &[
             "payment.attempt.action_required",
             "--to",
@@ -1034,8 +972,9 @@ fn trigger_without_a_secret_sends_no_signature() {
             "--payment",
             "TRX00C0FFEE",
         ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    )
+    .code(0)
+    .stderr(contains(", unsigned (no signing secret), to "));
     let req = handler.only_request();
     assert!(req.header("x-orqex-signature").is_none(), "{req:?}");
     assert_eq!(req.header("x-payment-id"), Some("TRX00C0FFEE"));
@@ -1043,13 +982,7 @@ fn trigger_without_a_secret_sends_no_signature() {
     assert_eq!(body["payment"]["id"], "TRX00C0FFEE");
     assert_eq!(body["payment"]["status"], "pending");
     assert_eq!(body["attempt"]["status"], "action_required");
-    assert!(
-        stderr(&out).contains(", unsigned (no signing secret), to "),
-        "{}",
-        stderr(&out)
-    );
-    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
-    assert_eq!(line["signature"], Value::Null);
+    assert_eq!(stdout_json(assert.get_output())["signature"], Value::Null);
 }
 
 #[test]
@@ -1063,33 +996,26 @@ fn trigger_exits_4_when_the_handler_answers_otherwise_and_6_when_it_cannot_be_re
     });
     let sb = Sandbox::new();
     let url = format!("http://{}/hooks", handler.addr);
-    let out = trigger(&sb, None, &["payment.failed", "--to", &url]);
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.ends_with(&format!(
-            "orqex: the handler at {url} answered 500 Internal Server Error: <h1>Oops\\x1b[31m</h1> <p>stack trace here</p>\n"
-        )),
-        "{err}"
-    );
-    assert!(!err.contains('\u{1b}'));
-    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
-    assert_eq!(line["status"], 500);
+    let assert = trigger(sb.cmd(), &["payment.failed", "--to", &url])
+        .code(4)
+        .stderr(
+            predicate::str::ends_with(format!(
+                "orqex: the handler at {url} answered 500 Internal Server Error: <h1>Oops\\x1b[31m</h1> <p>stack trace here</p>\n"
+            ))
+            .and(contains("\u{1b}").not()),
+        );
+    assert_eq!(stdout_json(assert.get_output())["status"], 500);
 
     let dead = dead_url();
-    let out = trigger(
-        &sb,
-        None,
+    let assert = trigger(
+        sb.cmd(),
         &["payment.failed", "--to", &dead, "--repeat", "3"],
-    );
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        format!(
-            "orqex: the handler at {dead} refused the connection (is it running, on that port?); 2 more not sent\n"
-        )
-    );
-    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    )
+    .code(6)
+    .stderr(format!(
+        "orqex: the handler at {dead} refused the connection (is it running, on that port?); 2 more not sent\n"
+    ));
+    let line = stdout_json(assert.get_output());
     assert_eq!(line["status"], Value::Null);
     assert_eq!(
         line["error"],
@@ -1103,9 +1029,8 @@ fn trigger_exits_4_when_the_handler_answers_otherwise_and_6_when_it_cannot_be_re
             Box::new(Reply::json(200, json!({}))),
         )
     });
-    let out = trigger(
-        &sb,
-        None,
+    trigger(
+        sb.cmd(),
         &[
             "payment.failed",
             "--to",
@@ -1113,13 +1038,9 @@ fn trigger_exits_4_when_the_handler_answers_otherwise_and_6_when_it_cannot_be_re
             "--timeout",
             "300ms",
         ],
-    );
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert!(
-        stderr(&out).ends_with("did not answer within 300ms\n"),
-        "{}",
-        stderr(&out)
-    );
+    )
+    .code(6)
+    .stderr(predicate::str::ends_with("did not answer within 300ms\n"));
 }
 
 #[test]
@@ -1133,13 +1054,17 @@ fn trigger_repeat_sends_the_same_bytes_each_time() {
     });
     let sb = Sandbox::new();
     let url = format!("http://{}/", handler.addr);
-    let out = trigger(
-        &sb,
-        Some(with_secret(&sb)),
-        &["payment.refunded", "--to", &url, "--repeat", "3"],
-    );
     // The second answer was not 2xx.
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let assert = trigger(
+        with_secret(&sb),
+        &["payment.refunded", "--to", &url, "--repeat", "3"],
+    )
+    .code(4)
+    .stderr(
+        contains("orqex: 1 of 3: payment.refunded for TRX").and(predicate::str::ends_with(format!(
+            "orqex: the handler at {url} answered other than 2xx to 1 of 3 sends; the last, send 2, got 409 Conflict: {{\"error\":\"already handled\"}}\n"
+        ))),
+    );
     let reqs = handler.requests();
     assert_eq!(reqs.len(), 3);
     for r in &reqs[1..] {
@@ -1150,25 +1075,11 @@ fn trigger_repeat_sends_the_same_bytes_each_time() {
         );
         assert_eq!(r.header("x-payment-id"), reqs[0].header("x-payment-id"));
     }
-    let lines: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(assert.get_output());
     let attempts: Vec<&Value> = lines.iter().map(|l| &l["attempt"]).collect();
     assert_eq!(attempts, [&json!(1), &json!(2), &json!(3)]);
     let statuses: Vec<&Value> = lines.iter().map(|l| &l["status"]).collect();
     assert_eq!(statuses, [&json!(200), &json!(409), &json!(200)]);
-    let err = stderr(&out);
-    assert!(
-        err.contains("orqex: 1 of 3: payment.refunded for TRX"),
-        "{err}"
-    );
-    assert!(
-        err.ends_with(&format!(
-            "orqex: the handler at {url} answered other than 2xx to 1 of 3 sends; the last, send 2, got 409 Conflict: {{\"error\":\"already handled\"}}\n"
-        )),
-        "{err}"
-    );
 }
 
 #[test]
@@ -1179,9 +1090,8 @@ fn trigger_and_listen_work_together() {
         with_secret(&sb),
         &["--forward-to", &format!("http://{}/", app.addr)],
     );
-    let out = trigger(
-        &sb,
-        Some(with_secret(&sb)),
+    trigger(
+        with_secret(&sb),
         &[
             "payment.completed",
             "--to",
@@ -1189,8 +1099,8 @@ fn trigger_and_listen_work_together() {
             "--repeat",
             "2",
         ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    )
+    .code(0);
     let lines = l.lines(2);
     assert_eq!(lines[0]["signature"], "valid");
     assert_eq!(
@@ -1200,14 +1110,9 @@ fn trigger_and_listen_work_together() {
     assert_eq!(app.requests().len(), 2);
     #[cfg(unix)]
     {
-        let ended = l.stop("TERM");
-        assert!(
-            ended.stderr.ends_with(
-                "2 deliveries, 2 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n"
-            ),
-            "{}",
-            ended.stderr
-        );
+        l.stop("TERM").stderr(predicate::str::ends_with(
+            "2 deliveries, 2 forwarded, 0 not answered by the app, 0 rejected, 1 repeat\n",
+        ));
     }
 }
 
@@ -1250,134 +1155,97 @@ fn trigger_refuses_an_unknown_event_and_bad_flags_before_sending() {
             "orqex: --timeout: `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)\n",
         ),
     ] {
-        let out = trigger(&sb, None, args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).starts_with(expected),
-            "{args:?}: {}",
-            stderr(&out)
-        );
-        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
-        assert!(out.stdout.is_empty());
+        trigger(sb.cmd(), args)
+            .append_context("args", format!("{args:?}"))
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::starts_with(expected).and(one_line()));
     }
     assert!(handler.requests().is_empty());
     // clap's own checks name the flag too.
-    let out = trigger(
-        &sb,
-        None,
+    trigger(
+        sb.cmd(),
         &["payment.completed", "--to", &to, "--repeat", "0"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: --repeat `0` is out of range: give 1 to 100; see --help\n"
-    );
+    )
+    .code(2)
+    .stderr("orqex: --repeat `0` is out of range: give 1 to 100; see --help\n");
 }
 
 // ---- verify ----
 
+/// `cmd` (the sandbox's, secret set or not) as `webhooks verify --signature SIG`.
+fn verify(mut cmd: Command, sig: &str) -> Command {
+    cmd.args(["webhooks", "verify", "--signature", sig]);
+    cmd
+}
+
 #[test]
 fn verify_says_whether_a_saved_payload_matches() {
     let sb = Sandbox::new();
-    let file = sb.home.path().join("payload.json");
-    std::fs::write(&file, EVENT_BODY).unwrap();
+    let file = sb.file("payload.json", EVENT_BODY);
     let sig = signature(SECRET, EVENT_BODY.as_bytes());
 
-    let out = with_secret(&sb)
-        .args(["webhooks", "verify", "--signature", &sig])
+    verify(with_secret(&sb), &sig)
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "signature valid\n");
-    assert_eq!(stderr(&out), "");
+        .assert()
+        .code(0)
+        .stdout("signature valid\n")
+        .stderr("");
 
     // Upper-case hex is the same signature.
-    let out = with_stdin(
-        with_secret(&sb).args([
-            "webhooks",
-            "verify",
-            "--signature",
-            &sig.to_ascii_uppercase(),
-            "-",
-        ]),
-        EVENT_BODY.as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    verify(with_secret(&sb), &sig.to_ascii_uppercase())
+        .arg("-")
+        .write_stdin(EVENT_BODY)
+        .assert()
+        .code(0);
 
     // Tampered: one byte changed, or a newline added by an editor.
     for tampered in [
         EVENT_BODY.replace("5000", "5001"),
         format!("{EVENT_BODY}\n"),
     ] {
-        let out = with_stdin(
-            with_secret(&sb).args(["webhooks", "verify", "--signature", &sig]),
-            tampered.as_bytes(),
-        );
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert_eq!(
-            stderr(&out),
-            "orqex: signature does not match this payload and secret\n"
-        );
-        assert!(out.stdout.is_empty());
-        assert_no_secret(&stdout(&out), &stderr(&out));
+        let assert = verify(with_secret(&sb), &sig)
+            .write_stdin(tampered.as_bytes())
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr("orqex: signature does not match this payload and secret\n");
+        assert_no_secret(assert.get_output());
     }
 
     // Another secret, named with --secret-env.
-    let out = with_secret(&sb)
+    verify(with_secret(&sb), &sig)
         .env("OTHER_WHSEC", "whsec_test_1111_1111_fake")
-        .args([
-            "webhooks",
-            "verify",
-            "--secret-env",
-            "OTHER_WHSEC",
-            "--signature",
-            &sig,
-        ])
+        .args(["--secret-env", "OTHER_WHSEC"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn verify_needs_a_secret_and_a_signature() {
     let sb = Sandbox::new();
-    let file = sb.home.path().join("payload.json");
-    std::fs::write(&file, EVENT_BODY).unwrap();
+    let file = sb.file("payload.json", EVENT_BODY);
     let sig = signature(SECRET, EVENT_BODY.as_bytes());
-    let out = sb
-        .cmd()
-        .args(["webhooks", "verify", "--signature", &sig])
+    verify(sb.cmd(), &sig)
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert_eq!(
-        stderr(&out),
-        "orqex: no webhook signing secret to check with: set ORQEX_WEBHOOK_SECRET, name another variable with --secret-env NAME, or store it with `orqex config set webhook-secret`\n"
-    );
-    let out = with_secret(&sb)
-        .args(["webhooks", "verify", "--signature", "sha256=abc"])
+        .assert()
+        .code(3)
+        .stderr(
+            "orqex: no webhook signing secret to check with: set ORQEX_WEBHOOK_SECRET, name another variable with --secret-env NAME, or store it with `orqex config set webhook-secret`\n",
+        );
+    verify(with_secret(&sb), "sha256=abc")
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: --signature: `sha256=abc` is not a signature; give the x-orqex-signature header's value, 64 hexadecimal characters\n"
-    );
-    let out = with_secret(&sb)
-        .args(["webhooks", "verify", "--signature", &sig])
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: --signature: `sha256=abc` is not a signature; give the x-orqex-signature header's value, 64 hexadecimal characters\n",
+        );
+    verify(with_secret(&sb), &sig)
         .arg(sb.home.path().join("missing.json"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).ends_with("missing.json: no such file\n"),
-        "{}",
-        stderr(&out)
-    );
+        .assert()
+        .code(2)
+        .stderr(predicate::str::ends_with("missing.json: no such file\n"));
 }
 
 // ---- the signing secret ----
@@ -1409,67 +1277,61 @@ fn the_secret_is_refused_on_the_command_line_and_never_printed() {
         &["webhooks", "verify", "--signature", SECRET, "payload.json"],
         &["config", "set", "webhook-secret", SECRET],
     ] {
-        let out = sb.cmd().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).starts_with(&format!(
+        let assert = sb
+            .cmd()
+            .args(args)
+            .assert()
+            .append_context("args", format!("{args:?}"))
+            .code(2)
+            .stderr(predicate::str::starts_with(format!(
                 "orqex: an argument holds what looks like a webhook signing secret ({SECRET_MASKED}); secrets are never taken from the command line, where `ps` and shell history show them: set ORQEX_WEBHOOK_SECRET (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin"
-            )),
-            "{args:?}: {}",
-            stderr(&out)
-        );
-        assert_no_secret(&stdout(&out), &stderr(&out));
+            )));
+        assert_no_secret(assert.get_output());
     }
     // The secret in use is refused even when it does not look like one (whsec_ glued to a word).
-    let out = with_secret(&sb)
-        .args([
-            "webhooks",
-            "trigger",
+    let assert = trigger(
+        with_secret(&sb),
+        &[
             "payment.completed",
             "--to",
             &to,
             "-m",
             &format!("note=x{SECRET}"),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_no_secret(&stdout(&out), &stderr(&out));
+        ],
+    )
+    .code(2);
+    assert_no_secret(assert.get_output());
     // A flag that is not there, with a value that is not secret-shaped: named, not repeated.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["webhooks", "listen", "--secret", "hunter2hunter2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("unexpected argument '--secret'"), "{err}");
-    assert!(
-        err.contains("the webhook signing secret is never given on the command line"),
-        "{err}"
-    );
-    assert!(!err.contains("hunter2"), "{err}");
+        .assert()
+        .code(2)
+        .stderr(
+            contains_all([
+                "unexpected argument '--secret'",
+                "the webhook signing secret is never given on the command line",
+            ])
+            .and(contains("hunter2").not()),
+        );
     assert!(handler.requests().is_empty());
 }
 
 #[test]
 fn config_stores_the_secret_from_stdin_shows_it_masked_and_unsets_it() {
     let sb = Sandbox::new();
-    let out = with_stdin(
-        sb.cmd().args(["config", "set", "webhook-secret"]),
-        format!("{SECRET}\n").as_bytes(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let path = sb.config_dir().join("config.toml");
-    assert_eq!(
-        stderr(&out),
-        format!(
+    let assert = sb
+        .cmd()
+        .args(["config", "set", "webhook-secret"])
+        .write_stdin(format!("{SECRET}\n"))
+        .assert()
+        .code(0)
+        .stderr(format!(
             "saved webhook signing secret {SECRET_MASKED} to profile `default` in {}\n",
             path.display()
-        )
-    );
-    assert_no_secret(&stdout(&out), &stderr(&out));
-    let text = std::fs::read_to_string(&path).unwrap();
+        ));
+    assert_no_secret(assert.get_output());
+    let text = sb.config_text();
     assert!(
         text.contains(&format!(
             "[profiles.default]\nwebhook_secret = \"{SECRET}\"\n"
@@ -1477,21 +1339,15 @@ fn config_stores_the_secret_from_stdin_shows_it_masked_and_unsets_it() {
         "{text}"
     );
 
-    let out = sb.cmd().arg("config").output().unwrap();
-    let shown = stdout(&out);
-    assert!(
-        shown.contains(&format!("webhook:     signing secret {SECRET_MASKED} (from profile `default` in the config file)\n")),
-        "{shown}"
-    );
-    assert!(
-        shown.contains(&format!(
-            "* default  no key, webhook secret {SECRET_MASKED}\n"
-        )),
-        "{shown}"
-    );
-    assert_no_secret(&shown, &stderr(&out));
-    let out = sb.cmd().args(["config", "--json"]).output().unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let assert = sb.cmd().arg("config").assert().stdout(contains_all([
+        format!(
+            "webhook:     signing secret {SECRET_MASKED} (from profile `default` in the config file)\n"
+        ),
+        format!("* default  no key, webhook secret {SECRET_MASKED}\n"),
+    ]));
+    assert_no_secret(assert.get_output());
+    let assert = sb.cmd().args(["config", "--json"]).assert();
+    let json = stdout_json(assert.get_output());
     assert_eq!(
         json["webhook_secret"],
         json!({"masked": SECRET_MASKED, "source": "file"})
@@ -1500,49 +1356,29 @@ fn config_stores_the_secret_from_stdin_shows_it_masked_and_unsets_it() {
         json["profiles"]["default"]["webhook_secret"]["masked"],
         SECRET_MASKED
     );
-    assert_no_secret(&stdout(&out), &stderr(&out));
+    assert_no_secret(assert.get_output());
 
     // Used by the webhooks commands from the profile.
-    let file = sb.home.path().join("payload.json");
-    std::fs::write(&file, EVENT_BODY).unwrap();
-    let out = sb
-        .cmd()
-        .args([
-            "webhooks",
-            "verify",
-            "--signature",
-            &signature(SECRET, EVENT_BODY.as_bytes()),
-        ])
+    let file = sb.file("payload.json", EVENT_BODY);
+    verify(sb.cmd(), &signature(SECRET, EVENT_BODY.as_bytes()))
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
 
     // ORQEX_WEBHOOK_SECRET wins while it is set.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .env("ORQEX_WEBHOOK_SECRET", "whsec_test_2222_2222_fake")
         .arg("config")
-        .output()
-        .unwrap();
-    assert!(
-        stdout(&out)
-            .contains("webhook:     signing secret whsec_***fake (from ORQEX_WEBHOOK_SECRET)\n"),
-        "{}",
-        stdout(&out)
-    );
+        .assert()
+        .stdout(contains(
+            "webhook:     signing secret whsec_***fake (from ORQEX_WEBHOOK_SECRET)\n",
+        ));
 
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["config", "unset", "webhook-secret"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        !std::fs::read_to_string(&path)
-            .unwrap()
-            .contains("webhook_secret")
-    );
+        .assert()
+        .code(0);
+    assert!(!sb.config_text().contains("webhook_secret"));
 }
 
 #[test]
@@ -1562,36 +1398,33 @@ fn config_set_webhook_secret_refuses_what_is_not_one() {
             "orqex: stdin holds more than one line; pipe only the webhook signing secret, on one line\n",
         ),
     ] {
-        let out = with_stdin(sb.cmd().args(["config", "set", "webhook-secret"]), input);
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert_eq!(stderr(&out), expected);
-        assert_no_secret(&stdout(&out), &stderr(&out));
+        let assert = sb
+            .cmd()
+            .args(["config", "set", "webhook-secret"])
+            .write_stdin(input)
+            .assert()
+            .code(2)
+            .stderr(expected);
+        assert_no_secret(assert.get_output());
     }
     // A value on the command line that does not look like a secret is refused unrepeated.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["config", "set", "webhook-secret", "hunter2hunter2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).starts_with("orqex: webhook-secret takes no value on the command line"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(!stderr(&out).contains("hunter2"));
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::starts_with("orqex: webhook-secret takes no value on the command line")
+                .and(contains("hunter2").not()),
+        );
     assert!(!sb.config_dir().exists());
     // Other settings still need their value.
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["config", "set", "currency"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "orqex: `config set currency` needs a value, like: orqex config set currency XOF\n"
-    );
+        .assert()
+        .code(2)
+        .stderr(
+            "orqex: `config set currency` needs a value, like: orqex config set currency XOF\n",
+        );
 }
 
 #[test]
@@ -1601,20 +1434,14 @@ fn forwarding_to_the_listener_itself_is_refused() {
         l.local_addr().unwrap().port()
     };
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
+    sb.cmd()
         .args(["webhooks", "listen", "--port", &port.to_string()])
         .args(["--forward-to", &format!("http://localhost:{port}/hooks")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).ends_with(&format!(
+        .assert()
+        .code(2)
+        .stderr(predicate::str::ends_with(format!(
             "orqex: --forward-to http://localhost:{port}/hooks is this listener itself (port {port}): each delivery would go round in a circle; forward to your app's own port\n"
-        )),
-        "{}",
-        stderr(&out)
-    );
+        )));
 }
 
 #[cfg(unix)]
@@ -1622,48 +1449,24 @@ fn forwarding_to_the_listener_itself_is_refused() {
 fn a_stdout_whose_reader_is_gone_stops_listen_with_exit_1() {
     // As `orqex webhooks listen | head -n 1` does once head has its line.
     let sb = Sandbox::new();
-    let mut child = sb
-        .cmd()
-        .args(["webhooks", "listen", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let err_lines: Lines = Default::default();
-    let reader = read_lines(child.stderr.take().unwrap(), err_lines.clone());
-    let start = Instant::now();
-    let addr: SocketAddr = loop {
-        let found = err_lines.lock().unwrap().iter().find_map(|l| {
-            l.strip_prefix("orqex: listening on http://")?
-                .split('/')
-                .next()?
-                .parse()
-                .ok()
-        });
-        if let Some(a) = found {
-            break a;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "never listened");
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    assert_eq!(deliver(addr, &orqex_headers(None), EVENT_BODY).status, 200);
+    let mut l = Listen::spawn(sb.cmd(), &[]);
+    let mut out = BufReader::new(l.child_mut().stdout.take().unwrap());
+    assert_eq!(
+        deliver(l.addr, &orqex_headers(None), EVENT_BODY).status,
+        200
+    );
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
     assert!(first.contains("\"payment_id\":\"TRX1A2B3C4D\""), "{first}");
     drop(out);
     // The sender is still answered; the listener then stops, since nothing can be reported.
-    assert_eq!(deliver(addr, &orqex_headers(None), EVENT_BODY).status, 200);
-    let status = child.wait().unwrap();
-    reader.join().unwrap();
-    let err = err_lines.lock().unwrap().join("\n");
-    assert_eq!(status.code(), Some(1), "{err}");
-    assert!(
-        err.ends_with(
-            "orqex: stopped listening: 2 deliveries, 0 forwarded, 0 rejected, 1 repeat\norqex: cannot write the result to stdout: its reader closed it; stopped listening"
-        ),
-        "{err}"
+    assert_eq!(
+        deliver(l.addr, &orqex_headers(None), EVENT_BODY).status,
+        200
     );
+    l.wait().code(1).stderr(predicate::str::ends_with(
+        "orqex: stopped listening: 2 deliveries, 0 forwarded, 0 rejected, 1 repeat\norqex: cannot write the result to stdout: its reader closed it; stopped listening\n",
+    ));
 }
 
 #[cfg(unix)]
@@ -1686,10 +1489,10 @@ fn config_set_webhook_secret_asks_for_it_hidden_at_a_terminal() {
     ));
     let (out, code) = p.finish();
     assert_eq!(code, 0, "{out}");
-    assert_no_secret(&out, "");
+    assert_no_secret_in("the terminal", &out);
     assert!(!out.contains("test_0000"), "{out}");
     assert_terminal_restored(&p, &out);
-    let text = std::fs::read_to_string(sb.config_dir().join("config.toml")).unwrap();
+    let text = sb.config_text();
     assert!(
         text.contains(&format!("webhook_secret = \"{SECRET}\"")),
         "{text}"
@@ -1702,39 +1505,19 @@ fn a_profile_named_by_mistake_is_warned_about() {
     sb.write_config(&format!(
         "[profiles.sandbox]\nwebhook_secret = \"{SECRET}\"\n"
     ));
-    let file = sb.home.path().join("payload.json");
-    std::fs::write(&file, EVENT_BODY).unwrap();
-    let out = sb
-        .cmd()
-        .args([
-            "webhooks",
-            "verify",
-            "--profile",
-            "sandbx",
-            "--signature",
-            &signature(SECRET, EVENT_BODY.as_bytes()),
-        ])
+    let file = sb.file("payload.json", EVENT_BODY);
+    let sig = signature(SECRET, EVENT_BODY.as_bytes());
+    verify(sb.cmd(), &sig)
+        .args(["--profile", "sandbx"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("orqex: warning: profile `sandbx` is not in the config file (it has sandbox); going on without profile settings\n"),
-        "{}",
-        stderr(&out)
-    );
-    let out = sb
-        .cmd()
-        .args([
-            "webhooks",
-            "verify",
-            "--profile",
-            "sandbox",
-            "--signature",
-            &signature(SECRET, EVENT_BODY.as_bytes()),
-        ])
+        .assert()
+        .code(3)
+        .stderr(contains(
+            "orqex: warning: profile `sandbx` is not in the config file (it has sandbox); going on without profile settings\n",
+        ));
+    verify(sb.cmd(), &sig)
+        .args(["--profile", "sandbox"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .assert()
+        .code(0);
 }

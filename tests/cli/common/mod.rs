@@ -479,6 +479,38 @@ impl Sandbox {
         std::fs::write(&path, text).unwrap();
         path
     }
+
+    /// The config file, private as orqex writes it (else every command warns about its mode).
+    pub fn write_private_config(&self, text: &str) -> PathBuf {
+        let path = self.write_config(text);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        path
+    }
+
+    /// What the config file holds now.
+    pub fn config_text(&self) -> String {
+        std::fs::read_to_string(self.config_dir().join("config.toml")).unwrap()
+    }
+}
+
+/// `cmd` run as a `checkout create` (`CREATE`) against a recording server, with the key it
+/// finds by itself: what orqex did, and the Authorization header that arrived (None: nothing
+/// was sent).
+pub fn authorization_sent(cmd: &mut Command) -> (Assert, Option<String>) {
+    let server = Server::created("cs_authorization");
+    let assert = cmd
+        .env("ORQEX_BASE_URL", server.url())
+        .args(CREATE)
+        .assert();
+    let auth = server
+        .requests()
+        .first()
+        .and_then(|r| r.header("authorization").map(str::to_string));
+    (assert, auth)
 }
 
 /// The smallest valid `checkout create` invocation.
@@ -549,6 +581,15 @@ pub fn stdout_json(output: &std::process::Output) -> Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(output)))
 }
 
+/// Each line of stdout parsed as JSON (JSON Lines).
+#[track_caller]
+pub fn json_lines(output: &std::process::Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect()
+}
+
 /// The last line of stderr parsed as JSON: the error line of `--json`, after any notes.
 #[track_caller]
 pub fn last_json_line(output: &std::process::Output) -> Value {
@@ -576,6 +617,11 @@ pub fn one_line() -> impl Predicate<str> {
     predicate::function(|text: &str| text.lines().count() == 1).fn_name("one_line")
 }
 
+/// Text of exactly `n` lines.
+pub fn line_count(n: usize) -> impl Predicate<str> {
+    predicate::function(move |text: &str| text.lines().count() == n).fn_name("line_count")
+}
+
 pub fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -591,6 +637,16 @@ pub fn checkout_with_status(id: &str, checkout: &str, payment: &str) -> Value {
     body["message"] = json!("Checkout retrieved");
     body["data"]["checkout"]["status"] = json!(checkout);
     body["data"]["payment"]["status"] = json!(payment);
+    body
+}
+
+/// A retrieve answer without any status: a broken one.
+pub fn checkout_without_status(id: &str) -> Value {
+    let mut body = checkout_body(id);
+    body["data"]["checkout"]
+        .as_object_mut()
+        .unwrap()
+        .remove("status");
     body
 }
 
