@@ -10,6 +10,13 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+/// jq's `@csv` and `@tsv`, which jaq lacks: a row of values as one CSV or TSV line, as jq
+/// writes them (strings quoted or escaped, null empty, the rest as JSON).
+const OWN_DEFS: &str = r#"
+def @csv: map(if . == null then "" elif type == "string" then "\"" + (split("\"") | join("\"\"")) + "\"" else tojson end) | join(",");
+def @tsv: map(if . == null then "" elif type == "string" then split("\\") | join("\\\\") | split("\t") | join("\\t") | split("\n") | join("\\n") | split("\r") | join("\\r") else tojson end) | join("\t");
+"#;
+
 /// A compiled filter, and its text for messages.
 pub struct Jq {
     filter: Filter<Native<data::JustLut<Val>>>,
@@ -25,9 +32,11 @@ impl std::fmt::Debug for Jq {
 impl Jq {
     /// The filter, or a usage error (exit 2) naming the expression.
     pub fn compile(expr: &str) -> Result<Jq> {
+        let own = jaq_core::load::parse(OWN_DEFS, |p| p.defs()).unwrap_or_default();
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
-            .chain(jaq_json::defs());
+            .chain(jaq_json::defs())
+            .chain(own);
         let funs = jaq_core::funs()
             .chain(jaq_std::funs())
             .chain(jaq_json::funs());
@@ -49,7 +58,21 @@ impl Jq {
         let filter = Compiler::default()
             .with_funs(funs)
             .compile(modules)
-            .map_err(|_| refused("names a filter or variable that does not exist"))?;
+            .map_err(|errors| {
+                let names: Vec<String> = errors
+                    .iter()
+                    .flat_map(|(_, undefined)| undefined.iter())
+                    .map(|(name, what)| format!("{} `{name}`", what.as_str()))
+                    .collect();
+                if names.is_empty() {
+                    refused("names a filter or variable that does not exist")
+                } else {
+                    refused(&format!(
+                        "uses {}, which does not exist here",
+                        crate::text::printable(&names.join(", "))
+                    ))
+                }
+            })?;
         Ok(Jq {
             filter,
             expr: expr.to_string(),
@@ -57,8 +80,8 @@ impl Jq {
     }
 
     /// The filter's outputs for `input`, each as one line of text: a string as it is, anything
-    /// else as compact JSON. A runtime error (indexing a string, say) is a usage error naming
-    /// the expression: the answer is what it is, the filter did not fit it.
+    /// else as compact JSON. A runtime error (indexing a string, say) names the expression;
+    /// it is exit 1, not 2: the request may have been sent, and done, by then.
     pub fn lines(&self, input: &Value) -> Result<Vec<String>> {
         let text = serde_json::to_vec(input)
             .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
@@ -71,7 +94,7 @@ impl Jq {
                 Ok(Val::TStr(s)) => lines.push(String::from_utf8_lossy(&s).into_owned()),
                 Ok(v) => lines.push(v.to_string()),
                 Err(e) => {
-                    return Err(Error::usage(format!(
+                    return Err(Error::Other(format!(
                         "--jq `{}` failed on the answer: {}",
                         self.expr,
                         crate::text::printable(&e.to_string())
@@ -106,5 +129,30 @@ mod tests {
             assert_eq!(err.exit(), crate::error::Exit::Usage, "{bad}");
             assert!(err.to_string().contains(&format!("--jq `{bad}`")), "{err}");
         }
+    }
+
+    #[test]
+    fn csv_and_tsv_as_jq_writes_them() {
+        let row = json!(["open", "a\"b\tc\\d\ne", null, 1, 2.50, true]);
+        let tsv = Jq::compile("@tsv").unwrap().lines(&row).unwrap();
+        assert_eq!(tsv, ["open\ta\"b\\tc\\\\d\\ne\t\t1\t2.5\ttrue"]);
+        let csv = Jq::compile("@csv").unwrap().lines(&row).unwrap();
+        assert_eq!(csv, ["\"open\",\"a\"\"b\tc\\d\ne\",,1,2.5,true"]);
+    }
+
+    #[test]
+    fn what_does_not_exist_is_named() {
+        let err = Jq::compile(".a | nosuch | $x").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--jq `.a | nosuch | $x` uses filter `nosuch`, variable `$x`, which does not exist here; write a jq filter, like .data.checkout.url"
+        );
+        let err = Jq::compile(".[").unwrap_err().to_string();
+        assert!(err.contains("is not a filter jq can read"), "{err}");
+        let err = Jq::compile("tonumber")
+            .unwrap()
+            .lines(&json!("open"))
+            .unwrap_err();
+        assert_eq!(err.exit(), crate::error::Exit::Failure);
     }
 }

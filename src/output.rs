@@ -268,7 +268,13 @@ pub fn print_jq(jq: &crate::jq::Jq, value: &Value) -> Result<()> {
         .lines(value)?
         .iter()
         .map(String::as_str)
-        .map(printable)
+        // A tab moves nothing a terminal shows but the column: `@tsv` needs it as it is.
+        .map(|line| {
+            line.split('\t')
+                .map(printable)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
         .collect();
     if lines.is_empty() {
         return Ok(());

@@ -114,6 +114,11 @@ pub fn run(
                         } else {
                             process(row.place, row.request, plan)
                         };
+                        // Said at once, not when the printer reaches this row: a worker
+                        // taking the next row in between would send it with the refused key.
+                        if auth_failed && let Ok(mut p) = progress.0.lock() {
+                            p.1 = true;
+                        }
                         if done_tx.send((row.place.number, line, auth_failed)).is_err() {
                             return;
                         }

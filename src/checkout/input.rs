@@ -380,6 +380,8 @@ impl Shape<'_> {
         for (key, value) in map {
             let path = join(&prefix, key);
             let message = match fields::slot(&path) {
+                // Null is absent: an empty CSV cell sets nothing, even a field not listed.
+                None if value.is_null() && self.unknown == Unknown::Keep => None,
                 None => match self.unknown {
                     Unknown::Keep => {
                         let mut names = names.to_vec();

@@ -76,7 +76,14 @@ pub(super) fn give_up(
     };
     match failure.problem {
         Problem::Api(mut error) => {
-            error.message.push_str(&tries);
+            // The API's sentence keeps its full stop: "Too Many Attempts. (tried 3 times)".
+            if !tries.is_empty() && error.message.ends_with(['.', '!', '?']) {
+                error
+                    .message
+                    .push_str(&format!(" (tried {attempts} times)"));
+            } else {
+                error.message.push_str(&tries);
+            }
             Error::Api {
                 error,
                 idempotency_key: key,

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::checkout::Draft;
 use crate::checkout::draft::Unlisted;
 use crate::checkout::fields::{FIELDS, Kind};
-use crate::checkout::input::{metadata_entry, nearest_field};
+use crate::checkout::input::{Parsed, metadata_entry, nearest_field};
 use crate::cli::BodyArgs;
 use crate::config::Settings;
 use crate::error::FieldError;
@@ -60,16 +60,34 @@ pub fn from_flags(args: &BodyArgs) -> (Draft, Vec<FieldError>) {
     (draft, problems)
 }
 
-/// The fields both a flag of their own and `--set` give: which value was meant? A metadata
-/// key counts alone, so `--metadata a=1 --set metadata.b=2` is two keys.
-pub fn given_twice(flags: &Draft, set: &Draft) -> Vec<FieldError> {
+/// The fields both a flag of their own and `--set` give: which value was meant? What `--set`
+/// gave counts whether or not it passed its checks (`--set amount=7` beside `--amount 5` is
+/// a contradiction, not a string to drop). A metadata key counts alone, so
+/// `--metadata a=1 --set metadata.b=2` is two keys.
+pub fn given_twice(flags: &Draft, set: &Parsed) -> Vec<FieldError> {
+    let refused = |path: &str| {
+        set.problems.iter().any(|p| {
+            p.field == path
+                || p.field.starts_with(&format!("{path}."))
+                || path.starts_with(&format!("{}.", p.field))
+        })
+    };
     let mut problems = Vec::new();
     for f in FIELDS {
-        let paths: Vec<String> = match (f.kind, set.get(f.path)) {
+        let paths: Vec<String> = match (f.kind, set.draft.get(f.path)) {
             (Kind::Map, Some(Value::Object(keys))) => {
                 keys.keys().map(|k| format!("{}.{k}", f.path)).collect()
             }
             (_, Some(v)) if !v.is_null() => vec![f.path.to_string()],
+            _ if refused(f.path) => match (f.kind, flags.get(f.path)) {
+                // A refused metadata entry clashes only with the same key of --metadata.
+                (Kind::Map, Some(Value::Object(keys))) => keys
+                    .keys()
+                    .map(|k| format!("{}.{k}", f.path))
+                    .filter(|p| refused(p))
+                    .collect(),
+                _ => vec![f.path.to_string()],
+            },
             _ => Vec::new(),
         };
         for path in paths.into_iter().filter(|p| flags.is_set(p)) {

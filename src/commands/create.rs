@@ -74,12 +74,13 @@ fn assemble(
     interactive: bool,
 ) -> Result<(ValidRequest, Option<String>)> {
     let (flags, mut problems) = super::body::from_flags(&args.body);
+    let set = input::from_set(&args.set, &args.set_json)?;
+    problems.extend(super::body::given_twice(&flags, &set));
     let Parsed {
         draft: set,
         problems: set_shape,
         unlisted,
-    } = input::from_set(&args.set, &args.set_json)?;
-    problems.extend(super::body::given_twice(&flags, &set));
+    } = set;
     let flags_given =
         !args.body.given.is_empty() || !args.set.is_empty() || !args.set_json.is_empty();
     let stdin_is_terminal = std::io::stdin().is_terminal();

@@ -16,7 +16,7 @@ use crate::prompt;
 pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let (flags, mut problems) = super::body::from_flags(&args.body);
     let set = input::from_set(&args.set, &args.set_json)?;
-    problems.extend(super::body::given_twice(&flags, &set.draft));
+    problems.extend(super::body::given_twice(&flags, &set));
     problems.extend(set.problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

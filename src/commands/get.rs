@@ -11,7 +11,7 @@ use crate::secret::{Environment, SecretKey};
 pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
     let after = show::options(&args.output)?;
     // A bad id is the user's mistake whatever the key: say so before asking for one.
-    let id = client::checkout_id(id_of(&args.id))?;
+    let id = client::checkout_id(id_of(&args.id)?)?;
     let settings = super::settings(profile)?;
     let key = settings.require_key()?;
     let key_env = key.environment();
@@ -47,15 +47,21 @@ fn environment_note(key: &SecretKey) -> String {
 /// The id in what was given: the id itself, or the checkout URL `create` prints, whose last
 /// path segment is the id (`https://pay.orqex.com/c/cs_abc123`). Either way the id is then
 /// checked, so a URL cannot smuggle another path in.
-fn id_of(given: &str) -> &str {
+fn id_of(given: &str) -> Result<&str> {
     if !output::is_web_url(given) {
-        return given;
+        return Ok(given);
     }
     let path = given.split(['?', '#']).next().unwrap_or(given);
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(given)
+    // `https://pay.orqex.com/c/` (an empty `$id` in a script) ends where the id would be:
+    // its last segment is the path's, not an id.
+    let after_host = path.splitn(4, '/').nth(3).unwrap_or("");
+    match after_host.rsplit('/').next() {
+        Some(id) if !id.is_empty() => Ok(id),
+        _ => Err(Error::usage(format!(
+            "the URL `{}` has no checkout id at its end; give the URL `checkout create` printed, or the id itself, like cs_abc123",
+            crate::text::printable(given)
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -64,15 +70,31 @@ mod tests {
 
     #[test]
     fn a_checkout_url_gives_its_last_path_segment() {
-        assert_eq!(id_of("cs_abc123"), "cs_abc123");
-        assert_eq!(id_of("https://pay.orqex.com/c/cs_abc123"), "cs_abc123");
+        let id = |given| id_of(given).map_err(|e| e.to_string());
+        assert_eq!(id("cs_abc123").unwrap(), "cs_abc123");
         assert_eq!(
-            id_of("https://pay.orqex.com/c/cs_abc123/?x=1#y"),
+            id("https://pay.orqex.com/c/cs_abc123").unwrap(),
             "cs_abc123"
         );
-        assert_eq!(id_of("HTTP://pay.orqex.com/cs_1"), "cs_1");
+        assert_eq!(
+            id("https://pay.orqex.com/c/cs_abc123?x=1#y").unwrap(),
+            "cs_abc123"
+        );
+        assert_eq!(id("HTTP://pay.orqex.com/cs_1").unwrap(), "cs_1");
         // Not a web URL: left as it is, for the id check to refuse.
-        assert_eq!(id_of("file:///etc/cs_1"), "file:///etc/cs_1");
-        assert_eq!(id_of("https://pay.orqex.com/"), "pay.orqex.com");
+        assert_eq!(id("file:///etc/cs_1").unwrap(), "file:///etc/cs_1");
+        for no_id in [
+            "https://pay.orqex.com/c/",
+            "https://pay.orqex.com/",
+            "https://pay.orqex.com",
+            "https://pay.orqex.com/c/cs_1/",
+        ] {
+            assert_eq!(
+                id(no_id).unwrap_err(),
+                format!(
+                    "the URL `{no_id}` has no checkout id at its end; give the URL `checkout create` printed, or the id itself, like cs_abc123"
+                )
+            );
+        }
     }
 }

@@ -17,6 +17,7 @@ use crate::secret::SecretKey;
 /// More than any key; stops `yes | orqex login --with-key` from filling memory.
 const STDIN_MAX: u64 = 4096;
 
+const PIPE_START: &str = "printf '%s\\n' \"$ORQEX_KEY\"";
 const PIPE_EXAMPLE: &str = "printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key";
 
 pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
@@ -55,7 +56,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     let checked = if args.no_verify {
         None
     } else {
-        Some(verify(profile_flag, &profile, &args, &key)?)
+        Some(verify(&path, &profile, &args, &key)?)
     };
 
     let replaced = if before == Before::Nothing {
@@ -130,12 +131,14 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
 /// The key checked with the API of the profile it is stored for, before anything is stored:
 /// a refusal is exit 3 and a failure to ask its own exit code, with nothing stored.
 fn verify(
-    profile_flag: Option<&str>,
+    path: &std::path::Path,
     profile: &str,
     args: &LoginArgs,
     key: &SecretKey,
 ) -> Result<whoami::Accepted> {
-    let settings = super::settings(profile_flag)?;
+    // Resolved for the profile being logged into, which may not exist yet: no warning.
+    let again = super::load_config(path)?.unwrap_or_default();
+    let settings = config::Settings::resolve(Some(profile), path.to_path_buf(), again)?;
     let client = net::client(&args.net, &settings, key.clone())?;
     let accepted = whoami::check(
         &client,
@@ -145,7 +148,18 @@ fn verify(
             settings.base_url
         ),
         &format!(
-            "the key could not be checked, so nothing was stored; to store it without checking: orqex login --no-verify{}",
+            "the key could not be checked, so nothing was stored; to store it without checking: {}orqex login --no-verify{}{}{}",
+            if args.with_key {
+                format!("{PIPE_START} | ")
+            } else {
+                String::new()
+            },
+            if args.with_key { " --with-key" } else { "" },
+            if args.insecure_storage {
+                " --insecure-storage"
+            } else {
+                ""
+            },
             if profile == default_profile(&settings.file) {
                 String::new()
             } else {

@@ -106,7 +106,11 @@ pub fn finish(
     let created = |e: Error, note: String| match (idempotency_key, e) {
         (
             Some(k),
-            e @ (Error::Stdout(_) | Error::Api { .. } | Error::Network { .. } | Error::Usage(_)),
+            e @ (Error::Stdout(_)
+            | Error::Other(_)
+            | Error::Api { .. }
+            | Error::Network { .. }
+            | Error::Usage(_)),
         ) => Error::Noted {
             source: Box::new(e),
             note,
@@ -123,7 +127,8 @@ pub fn finish(
     let print = |resp: &ApiResponse| {
         output::print_checkout(resp, after.format, after.jq.as_ref(), idempotency_key).map_err(
             |e| match e {
-                Error::Stdout(_) => created(e, lost()),
+                // The output was lost, or --jq failed on the answer: the checkout exists.
+                Error::Stdout(_) | Error::Other(_) => created(e, lost()),
                 other => other,
             },
         )

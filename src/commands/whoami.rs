@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::net;
 use crate::cli::NetArgs;
 use crate::client::{Call, Client};
-use crate::config::Settings;
+use crate::config::{Settings, Source};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secret::{Environment, SecretKey};
@@ -30,17 +30,20 @@ pub fn check(client: &Client, refused_note: &str, unchecked_note: &str) -> Resul
         Ok(resp) => Ok(Accepted {
             environment: environment(&resp.body),
         }),
-        Err(e) => {
-            let note = match &e {
-                Error::Api { error, .. } if matches!(error.status, 401 | 403) => refused_note,
-                _ => unchecked_note,
-            };
+        // The API's own line, then what it means here: the usual hint after a 401 ("run
+        // `orqex login`") would point at the command being run.
+        Err(e @ Error::Api { .. }) if matches!(&e, Error::Api { error, .. } if matches!(error.status, 401 | 403)) => {
             Err(Error::Noted {
-                source: Box::new(e),
-                note: note.to_string(),
+                source: Box::new(Error::NoKey(e.lines().swap_remove(0))),
+                note: refused_note.to_string(),
                 idempotency_key: None,
             })
         }
+        Err(e) => Err(Error::Noted {
+            source: Box::new(e),
+            note: unchecked_note.to_string(),
+            idempotency_key: None,
+        }),
     }
 }
 
@@ -79,13 +82,21 @@ pub fn run(profile: Option<&str>, net_args: &NetArgs) -> Result<()> {
         .map(|s| s.to_string())
         .unwrap_or_default();
     let client = net::client(net_args, &settings, key.clone())?;
+    let profile = crate::text::shell_quote(&settings.profile);
+    let fix = match settings.key_source() {
+        Some(Source::Env(name)) => format!(
+            "set {name} to the right key, or unset it to use the key stored for profile `{}`",
+            settings.profile
+        ),
+        _ => format!("store the right one with `orqex login --profile {profile}`"),
+    };
     let accepted = check(
         &client,
         &format!(
-            "the API refused the key {key} of profile `{}` (from {source}): store the right one with `orqex login --profile {}`",
-            settings.profile, settings.profile
+            "the API refused the key {key} of profile `{}` (from {source}): {fix}",
+            settings.profile
         ),
-        "the key could not be checked; see above why",
+        "the key was not checked",
     )?;
     if let Some(warning) = disagreement(&key, &accepted) {
         output::warning(&warning);

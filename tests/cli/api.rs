@@ -461,3 +461,15 @@ fn without_a_key_nothing_is_sent() {
         .stderr(contains("ORQEX_SECRET_KEY").and(predicate::str::starts_with("orqex: ")));
     server.assert_hits(0);
 }
+
+#[test]
+fn the_api_s_sentence_keeps_its_full_stop_when_retries_are_counted() {
+    let server = Server::start(|_, _| Reply::json(503, json!({"message": "Try again later."})));
+    let sb = Sandbox::new();
+    api(&sb, &server, &["GET", "/payment/intents", "--max-retries", "1"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::starts_with(
+            "orqex: the API answered 503: Try again later. (tried 2 times) (request id req_test_0001)\n",
+        ));
+}

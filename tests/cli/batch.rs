@@ -550,6 +550,21 @@ fn an_oversized_line_is_one_failed_row_and_the_rest_go_on() {
 }
 
 #[test]
+fn at_concurrency_1_a_refused_key_sends_no_second_row() {
+    let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(10));
+    let assert = batch(&sb, &server, &file)
+        .args(["--concurrency", "1"])
+        .assert()
+        .code(3);
+    server.assert_hits(1);
+    let lines = lines(assert.get_output());
+    assert_eq!(lines.len(), 10);
+    assert!(lines[1..].iter().all(|l| l["skipped"] == true), "{lines:?}");
+}
+
+#[test]
 fn a_refused_key_stops_the_batch_and_the_rest_is_reported_as_skipped() {
     let server = Server::start(|_, _| Reply::json(401, json!({"message": "Invalid API key"})));
     let sb = Sandbox::new();

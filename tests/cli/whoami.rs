@@ -58,11 +58,23 @@ fn login_checks_the_key_with_one_read_before_storing_it() {
 }
 
 #[test]
+fn a_login_into_a_new_profile_checks_the_key_without_a_warning() {
+    let server = Server::start(|_, _| intents("sandbox"));
+    let sb = Sandbox::new();
+    sb.write_private_config("[profiles.ci]\ncurrency = \"XOF\"\n");
+    login(&sb, &server.url(), &["--profile", "fresh"])
+        .code(0)
+        .stderr(contains("is not in the config file").not())
+        .stderr(contains("to profile `fresh`"));
+    server.assert_hits(1);
+}
+
+#[test]
 fn a_key_the_api_refuses_is_not_stored() {
     let server = Server::start(|_, _| Reply::json(401, json!({"message": "Unauthenticated."})));
     let sb = Sandbox::new();
     let assert = login(&sb, &server.url(), &[]).code(3).stdout("").stderr(format!(
-        "orqex: the API answered 401: Unauthenticated. (request id req_test_0001)\n  check the key: set ORQEX_SECRET_KEY or run `orqex login`\n  nothing was stored: check that the whole key was copied, and that it is the key of this project (sandbox key for {})\n",
+        "orqex: the API answered 401: Unauthenticated. (request id req_test_0001)\n  nothing was stored: check that the whole key was copied, and that it is the key of this project (sandbox key for {})\n",
         server.url()
     ));
     assert_no_key(assert.get_output());
@@ -78,7 +90,7 @@ fn a_key_that_cannot_be_checked_is_stored_only_with_no_verify() {
         .code(6)
         .stdout("")
         .stderr(contains(
-            "\n  the key could not be checked, so nothing was stored; to store it without checking: orqex login --no-verify\n",
+            "\n  the key could not be checked, so nothing was stored; to store it without checking: printf '%s\\n' \"$ORQEX_KEY\" | orqex login --no-verify --with-key --insecure-storage\n",
         ));
     assert!(!config_exists(&sb));
     login(&sb, &dead, &["--no-verify"]).code(0).stderr(
@@ -133,7 +145,7 @@ fn whoami_and_config_check_check_the_key_in_use() {
         .code(3)
         .stdout("")
         .stderr(contains(format!(
-            "  the API refused the key {LIVE_KEY_MASKED} of profile `default` (from environment variable ORQEX_SECRET_KEY): store the right one with `orqex login --profile default`\n"
+            "  the API refused the key {LIVE_KEY_MASKED} of profile `default` (from environment variable ORQEX_SECRET_KEY): set ORQEX_SECRET_KEY to the right key, or unset it to use the key stored for profile `default`\n"
         )));
     // No key at all: exit 3 before anything is sent.
     sb.cmd()
