@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{live, show};
 use crate::checkout::input::{self, JsonSource, Parsed};
 use crate::checkout::{Draft, ValidRequest, checks, validate};
-use crate::cli::CreateArgs;
+use crate::cli::{CreateArgs, OutputFormat};
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
@@ -29,6 +29,13 @@ pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
             return Err(Error::usage(
                 "--wait, --qr and --open need a real checkout; drop them or drop --dry-run",
             ));
+        }
+        // A dry run prints the body: an id, URL or status would have to be made up.
+        if let Some(f) = args.output.output.filter(|f| *f != OutputFormat::Json) {
+            return Err(Error::usage(format!(
+                "--output {} needs a real checkout; --dry-run prints the request body as JSON: drop --output, or drop --dry-run",
+                show::name(f)
+            )));
         }
         return match &after.jq {
             Some(jq) => output::print_jq(jq, &request.as_value()),

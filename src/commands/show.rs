@@ -78,7 +78,7 @@ pub fn options(args: &OutputArgs) -> Result<After> {
     })
 }
 
-fn name(f: OutputFormat) -> &'static str {
+pub fn name(f: OutputFormat) -> &'static str {
     match f {
         OutputFormat::Url => "url",
         OutputFormat::Id => "id",
@@ -305,7 +305,7 @@ impl Pace for Live {
                 self.line.note(&text);
             }
             Event::Unknown(statuses) => self.line.note(&format!(
-                "orqex: note: the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
+                "note: the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
                 statuses.join(" and ")
             )),
         }

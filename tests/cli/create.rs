@@ -808,3 +808,25 @@ fn text_that_would_drive_or_fool_a_terminal_is_refused_and_shown_escaped() {
         ));
     server.assert_hits(0);
 }
+
+#[test]
+fn a_dry_run_refuses_outputs_that_need_a_real_checkout() {
+    let sb = Sandbox::new();
+    for output in ["id", "url", "status", "env"] {
+        sb.cmd()
+            .args(CREATE)
+            .args(["--dry-run", "--output", output])
+            .assert()
+            .append_context("output", output)
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "orqex: --output {output} needs a real checkout; --dry-run prints the request body as JSON: drop --output, or drop --dry-run\n"
+            ));
+    }
+    sb.cmd()
+        .args(CREATE)
+        .args(["--dry-run", "--output", "json"])
+        .assert()
+        .code(0);
+}
