@@ -12,10 +12,90 @@ use crate::error::{Error, Result};
 
 /// jq's `@csv` and `@tsv`, which jaq lacks: a row of values as one CSV or TSV line, as jq
 /// writes them (strings quoted or escaped, null empty, the rest as JSON).
-const OWN_DEFS: &str = r#"
+const FORMAT_DEFS: &str = r#"
 def @csv: map(if . == null then "" elif type == "string" then "\"" + (split("\"") | join("\"\"")) + "\"" else tojson end) | join(",");
 def @tsv: map(if . == null then "" elif type == "string" then split("\\") | join("\\\\") | split("\t") | join("\\t") | split("\n") | join("\\n") | split("\r") | join("\\r") else tojson end) | join("\t");
 "#;
+
+/// What a filter must not reach: `env` holds ORQEX_SECRET_KEY and the webhook secret, and a
+/// filter can reshape them past any masking (`.[3:]`, `@base64`); `debug` and `stderr` would
+/// write past orqex's one writer, `halt` would end orqex without a word, `input` would read
+/// stdin. Their natives are left out (`BLOCKED`), and these stand in their place, before
+/// jaq-std's, so that its definitions built on them (`halt_error`, `debug`) still compile.
+const BLOCKED: [&str; 6] = [
+    "env",
+    "halt",
+    "input",
+    "inputs",
+    "debug_empty",
+    "stderr_empty",
+];
+const BLOCKED_DEFS: &str = r#"
+def env: error("env is not available in orqex's --jq: the environment holds the secret key");
+def halt($code): error("halt is not available in orqex's --jq");
+def input: error("input is not available in orqex's --jq");
+def inputs: error("inputs is not available in orqex's --jq");
+def debug_empty: error("debug and stderr are not available in orqex's --jq");
+def stderr_empty: error("debug and stderr are not available in orqex's --jq");
+"#;
+
+/// The first name in `expr` that calls what `BLOCKED` leaves out (`env`, `$ENV`, `debug`,
+/// `halt_error`, ...): a word outside string literals, not a field (`.env`), an object key
+/// (`{env: 1}`) or a format.
+fn blocked_word(expr: &str) -> Option<String> {
+    const WORDS: [&str; 10] = [
+        "env",
+        "$ENV",
+        "halt",
+        "halt_error",
+        "input",
+        "inputs",
+        "debug",
+        "stderr",
+        "debug_empty",
+        "stderr_empty",
+    ];
+    let chars: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_string {
+            match c {
+                '\\' => i += 1,
+                '"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' || c == '$' {
+            let start = i;
+            i += 1;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let before = chars[..start].iter().rev().find(|c| !c.is_whitespace());
+            // `{env: 1}` names a key, as `.env` names a field.
+            let after = chars[i..].iter().find(|c| !c.is_whitespace());
+            if !matches!(before, Some('.' | '@'))
+                && after != Some(&':')
+                && WORDS.contains(&word.as_str())
+            {
+                return Some(word);
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
 
 /// A compiled filter, and its text for messages.
 pub struct Jq {
@@ -32,14 +112,23 @@ impl std::fmt::Debug for Jq {
 impl Jq {
     /// The filter, or a usage error (exit 2) naming the expression.
     pub fn compile(expr: &str) -> Result<Jq> {
-        let own = jaq_core::load::parse(OWN_DEFS, |p| p.defs()).unwrap_or_default();
+        // Said before anything is sent; the stand-ins below stay as a second line.
+        if let Some(word) = blocked_word(expr) {
+            return Err(Error::usage(format!(
+                "--jq `{}` uses `{word}`, which orqex's --jq does not offer (env and $ENV hold the secret key; debug, stderr, halt and input act outside the answer); filter the answer only, like .data.checkout.url",
+                crate::text::printable(expr)
+            )));
+        }
+        let own = |text| jaq_core::load::parse(text, |p| p.defs()).unwrap_or_default();
         let defs = jaq_core::defs()
+            .chain(own(BLOCKED_DEFS))
             .chain(jaq_std::defs())
             .chain(jaq_json::defs())
-            .chain(own);
+            .chain(own(FORMAT_DEFS));
         let funs = jaq_core::funs()
             .chain(jaq_std::funs())
-            .chain(jaq_json::funs());
+            .chain(jaq_json::funs())
+            .filter(|(name, _, _)| !BLOCKED.contains(name));
         let arena = Arena::default();
         let refused = |why: &str| {
             Error::usage(format!(
@@ -154,5 +243,43 @@ mod tests {
             .lines(&json!("open"))
             .unwrap_err();
         assert_eq!(err.exit(), crate::error::Exit::Failure);
+    }
+
+    #[test]
+    fn what_reaches_outside_the_answer_is_refused_before_anything_runs() {
+        for expr in [
+            "env.ORQEX_SECRET_KEY|.[3:]",
+            "$ENV.ORQEX_SECRET_KEY",
+            ". | debug",
+            "debug(.)",
+            "stderr",
+            "\"x\" | halt_error",
+            "halt",
+            "[inputs]",
+            "input",
+            "(env)",
+        ] {
+            let err = Jq::compile(expr).unwrap_err();
+            assert_eq!(err.exit(), crate::error::Exit::Usage, "{expr}");
+            assert!(
+                err.to_string()
+                    .contains("which orqex's --jq does not offer"),
+                "{expr}: {err}"
+            );
+        }
+        for expr in [
+            ".env",
+            ".data.env",
+            "\"env\"",
+            ".a | @text",
+            "{env: 1} | .env",
+            ".debug_mode",
+            ".environment | length",
+        ] {
+            assert!(Jq::compile(expr).is_ok(), "{expr}");
+        }
+        // The stand-ins, should a call get past the word check.
+        let err = Jq::compile("def f: env; f").unwrap_err().to_string();
+        assert!(err.contains("`env`"), "{err}");
     }
 }

@@ -383,6 +383,11 @@ impl Shape<'_> {
                 // Null is absent: an empty CSV cell sets nothing, even a field not listed.
                 None if value.is_null() && self.unknown == Unknown::Keep => None,
                 None => match self.unknown {
+                    // Sent as given, but never with what a terminal or a page would act on:
+                    // the same rule as every listed text field.
+                    Unknown::Keep if unsafe_text_in(key, value) => Some(
+                        "holds a control or bidi character (in its name or a text); it is sent as given only without them".to_string(),
+                    ),
                     Unknown::Keep => {
                         let mut names = names.to_vec();
                         names.push(key.clone());
@@ -434,6 +439,18 @@ impl Shape<'_> {
             }
         }
     }
+}
+
+/// Whether a name or any text below `value` holds what `text::is_unsafe` refuses.
+fn unsafe_text_in(name: &str, value: &Value) -> bool {
+    let unsafe_str = |s: &str| s.chars().any(crate::text::is_unsafe);
+    unsafe_str(name)
+        || match value {
+            Value::String(s) => unsafe_str(s),
+            Value::Array(items) => items.iter().any(|v| unsafe_text_in("", v)),
+            Value::Object(map) => map.iter().any(|(k, v)| unsafe_text_in(k, v)),
+            _ => false,
+        }
 }
 
 /// Metadata is "key/value pairs": a value is one string, number or boolean. The API would
@@ -541,6 +558,11 @@ pub fn from_set(set: &[String], set_json: &[String]) -> Result<Parsed> {
                 ))
             })?
         };
+        if value.is_null() {
+            return Err(Error::usage(format!(
+                "{flag} {path}: null sends nothing and would leave the field to another source; to leave it out, drop it, and to send a value, give one"
+            )));
+        }
         if let Some((other, _)) = given
             .iter()
             .find(|(g, _)| g.starts_with(&names) || names.starts_with(g))
@@ -937,6 +959,10 @@ mod tests {
         );
     }
 
+    fn set_(s: &[&str], j: &[&str]) -> Parsed {
+        set(s, j).unwrap()
+    }
+
     fn set(set: &[&str], json: &[&str]) -> Result<Parsed> {
         let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         from_set(&own(set), &own(json))
@@ -1017,5 +1043,23 @@ mod tests {
             "--set-json `customer` and `customer.email` overlap (one is inside the other); give each field once"
         );
         assert!(err(&["x=sk_sandbox_12345678"], &[]).contains("secret key"));
+        assert_eq!(
+            err(&[], &["amount=null"]),
+            "--set-json amount: null sends nothing and would leave the field to another source; to leave it out, drop it, and to send a value, give one"
+        );
+    }
+
+    #[test]
+    fn unlisted_fields_refuse_what_a_terminal_would_act_on() {
+        for (set, json) in [
+            (&["customization.lang=fr\u{1b}[2J"][..], &[][..]),
+            (&[][..], &["extra={\"a\": [\"x\u{202e}y\"]}"][..]),
+            (&["customization.la\u{7}ng=fr"][..], &[][..]),
+        ] {
+            let p = set_(set, json);
+            assert!(p.unlisted.is_empty(), "{set:?} {json:?}");
+            assert_eq!(p.problems.len(), 1, "{set:?} {json:?}");
+            assert!(p.problems[0].message.contains("control or bidi character"));
+        }
     }
 }

@@ -380,7 +380,7 @@ pub fn checkout_id(id: &str) -> Result<&str> {
         let more = if shown.len() < id.len() { "..." } else { "" };
         Err(Error::usage(format!(
             "CHECKOUT_ID `{}{more}` is not a checkout id: use the id `checkout create --output id` prints, like cs_abc123 (letters, digits, `_` and `-`)",
-            shown.escape_debug()
+            crate::text::printable(&shown)
         )))
     }
 }

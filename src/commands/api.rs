@@ -314,15 +314,15 @@ struct Printer {
 impl Printer {
     /// One answer (or, paginated, the array of every row).
     fn answer(&self, body: &Value) -> Result<()> {
+        if body.is_null() {
+            // 204 No Content: nothing to print, as `gh api` prints nothing.
+            return Ok(());
+        }
         if self.format == ApiFormat::Jsonl {
             return match body.get("data").and_then(Value::as_array) {
                 Some(rows) => rows.iter().try_for_each(|row| self.line(row)),
                 None => self.line(body),
             };
-        }
-        if body.is_null() {
-            // 204 No Content: nothing to print, as `gh api` prints nothing.
-            return Ok(());
         }
         match (&self.jq, self.format) {
             (Some(jq), _) => output::print_jq(jq, body),
@@ -359,8 +359,20 @@ fn paginate(client: &Client, first: &str, printer: &Printer) -> Result<()> {
         } else {
             all.extend(rows.iter().cloned());
         }
-        let Some(query) = next_page(&resp.body) else {
-            break;
+        let query = match next_page(&resp.body) {
+            Next::Done => break,
+            Next::Page(query) => query,
+            // Stopping quietly would hand a script part of the list as if it were all of it.
+            Next::Unusable(why) => {
+                return Err(Error::Other(format!(
+                    "--paginate: page {page} of GET {base} says more pages follow, but {why}; the list is incomplete ({})",
+                    if printer.format == ApiFormat::Jsonl {
+                        "the rows above are those of the pages read"
+                    } else {
+                        "nothing was printed"
+                    }
+                )));
+            }
         };
         let next = format!("{base}?{query}");
         if !seen.insert(next.clone()) || page >= MAX_PAGES {
@@ -376,18 +388,36 @@ fn paginate(client: &Client, first: &str, printer: &Printer) -> Result<()> {
     printer.answer(&Value::Array(all))
 }
 
-/// The query of the next page while `has_more_pages` is true: the API's own
-/// `next_page_url` lends only its query, so a page can never send the key elsewhere.
-fn next_page(body: &Value) -> Option<String> {
-    let pagination = body.get("pagination")?;
+/// Where a list goes on, as its `pagination` says.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// No more pages (`has_more_pages` is not true).
+    Done,
+    /// The query of the next page: the API's own `next_page_url` lends only its query, so a
+    /// page can never send the key elsewhere.
+    Page(String),
+    /// More pages follow, but the answer gives no usable way to them.
+    Unusable(&'static str),
+}
+
+fn next_page(body: &Value) -> Next {
+    let Some(pagination) = body.get("pagination") else {
+        return Next::Done;
+    };
     if pagination.get("has_more_pages") != Some(&Value::Bool(true)) {
-        return None;
+        return Next::Done;
     }
-    let url = pagination.get("next_page_url")?.as_str()?;
-    let (_, query) = url.split_once('?')?;
+    let Some(url) = pagination.get("next_page_url").and_then(Value::as_str) else {
+        return Next::Unusable("it gives no next_page_url");
+    };
+    let Some((_, query)) = url.split_once('?') else {
+        return Next::Unusable("its next_page_url has no query");
+    };
     let query = query.split('#').next().unwrap_or(query);
-    (!query.is_empty() && query.chars().all(|c| c == '?' || path_char(c)))
-        .then(|| query.to_string())
+    if query.is_empty() || !query.chars().all(|c| c == '?' || path_char(c)) {
+        return Next::Unusable("its next_page_url has no usable query");
+    }
+    Next::Page(query.to_string())
 }
 
 #[cfg(test)]
@@ -473,28 +503,40 @@ mod tests {
                 true.into(),
                 "https://api.orqex.com/v1/payment/intents?page=2&per_page=5".into()
             ),
-            Some("page=2&per_page=5".into())
+            Next::Page("page=2&per_page=5".into())
         );
         assert_eq!(
             page(true.into(), "https://evil.example/?cursor=abc#x".into()),
-            Some("cursor=abc".into())
+            Next::Page("cursor=abc".into())
         );
         assert_eq!(
             page(false.into(), "https://api.orqex.com/v1/x?page=2".into()),
-            None
+            Next::Done
         );
         assert_eq!(
             page("true".into(), "https://api.orqex.com/v1/x?page=2".into()),
-            None
+            Next::Done
         );
-        assert_eq!(page(true.into(), Value::Null), None);
-        assert_eq!(page(true.into(), "https://api.orqex.com/v1/x".into()), None);
         assert_eq!(
-            page(true.into(), "https://api.orqex.com/v1/x?".into()),
-            None
+            page(true.into(), Value::Null),
+            Next::Unusable("it gives no next_page_url")
         );
-        assert_eq!(page(true.into(), "https://a/x?c=a b".into()), None);
-        assert_eq!(next_page(&serde_json::json!({"data": []})), None);
+        assert_eq!(
+            page(true.into(), "https://api.orqex.com/v1/x".into()),
+            Next::Unusable("its next_page_url has no query")
+        );
+        for bad in [
+            "https://api.orqex.com/v1/x?",
+            "https://a/x?c=a b",
+            "\u{1b}[31m?x=1\u{1b}",
+        ] {
+            assert_eq!(
+                page(true.into(), bad.into()),
+                Next::Unusable("its next_page_url has no usable query"),
+                "{bad}"
+            );
+        }
+        assert_eq!(next_page(&serde_json::json!({"data": []})), Next::Done);
     }
 
     #[test]

@@ -8,11 +8,51 @@
 //! decoding for requests that never come, and still need these limits on top.
 //!
 //! Every limit is explicit, so that nothing a peer sends can make it wait or grow forever: a
-//! head of at most 16 KiB, a body of at most `max_body`, and the socket's read timeout.
+//! head of at most 16 KiB, a body of at most `max_body`, and one deadline for the whole request.
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// A connection read against one deadline for the whole request: a socket's read timeout
+/// alone restarts at each byte, so a sender dripping a header a second would hold the
+/// connection (and, with enough of them, the listener) forever.
+pub struct Timed {
+    stream: TcpStream,
+    deadline: Instant,
+}
+
+impl Timed {
+    pub fn new(stream: TcpStream, within: Duration) -> Timed {
+        Timed {
+            stream,
+            deadline: Instant::now() + within,
+        }
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                ErrorKind::TimedOut,
+                "the request took too long",
+            ));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.stream.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
+}
 
 /// Request line and headers together; more is not a webhook.
 const MAX_HEAD: u64 = 16 * 1024;
@@ -73,7 +113,7 @@ fn refuse(status: u16, why: impl Into<String>, head: Option<&Head>) -> Refusal {
 
 /// Reads one request. `Ok(None)`: the peer closed the connection without sending one.
 pub fn read_request(
-    reader: &mut BufReader<TcpStream>,
+    reader: &mut BufReader<Timed>,
     max_body: usize,
 ) -> Result<Option<Request>, Refusal> {
     let Some(head) = read_head(reader)? else {
@@ -159,7 +199,7 @@ fn size(bytes: usize) -> String {
 }
 
 /// The request line and headers, as a `Head`.
-fn read_head(reader: &mut BufReader<TcpStream>) -> Result<Option<Head>, Refusal> {
+fn read_head(reader: &mut BufReader<Timed>) -> Result<Option<Head>, Refusal> {
     let mut limited = reader.take(MAX_HEAD);
     let mut lines: Vec<String> = Vec::new();
     loop {
@@ -318,10 +358,35 @@ mod tests {
         peer.write_all(bytes).unwrap();
         peer.shutdown(Shutdown::Write).unwrap();
         let (stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        read_request(&mut BufReader::new(stream), 1024)
+        read_request(
+            &mut BufReader::new(Timed::new(stream, Duration::from_secs(5))),
+            1024,
+        )
+    }
+
+    #[test]
+    fn a_request_dripped_byte_by_byte_ends_at_the_deadline() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        let dripping = std::thread::spawn(move || {
+            let _ = peer.write_all(b"POST / HTTP/1.1\r\n");
+            for _ in 0..30 {
+                std::thread::sleep(Duration::from_millis(100));
+                if peer.write_all(b"X-A: b\r\n").is_err() {
+                    return;
+                }
+            }
+        });
+        let started = Instant::now();
+        let got = read_request(
+            &mut BufReader::new(Timed::new(stream, Duration::from_millis(700))),
+            1024,
+        );
+        let took = started.elapsed();
+        assert!(took < Duration::from_millis(2000), "{took:?}");
+        assert!(matches!(got, Err(ref r) if r.status == 408), "{got:?}");
+        let _ = dripping.join();
     }
 
     #[test]

@@ -291,7 +291,7 @@ impl Shared {
             return;
         };
         let mut stream = stream;
-        let mut reader = BufReader::new(read_half);
+        let mut reader = BufReader::new(http::Timed::new(read_half, READ_TIMEOUT));
         let (answer, seen, drain) = match http::read_request(&mut reader, MAX_BODY) {
             Ok(None) => return,
             Ok(Some(req)) if req.method != "POST" => {
@@ -372,25 +372,37 @@ impl Shared {
                 .and_then(Value::as_str)
                 .map(clip)
         };
-        // The headers name the event and payment, as Orqex sends them; the body's own fields
-        // stand in when a sender left the headers out.
-        let event = req
-            .header(HEADER_EVENT)
-            .map(clip)
-            .or_else(|| text_at("/event"));
+        // The body's event and payment id first: the signature covers the body, not the
+        // headers, so a line that says "valid" must not show what anyone could relabel. The
+        // headers stand in when the body lacks them; when they disagree, the line says so.
+        let header_event = req.header(HEADER_EVENT).map(clip);
+        let header_payment = req.header(HEADER_PAYMENT_ID).map(clip);
+        let event = text_at("/event").or_else(|| header_event.clone());
+        let payment_id = text_at("/payment/id").or_else(|| header_payment.clone());
+        let disagree = [
+            ("X-Payment-Event", &header_event, &event),
+            ("X-Payment-Id", &header_payment, &payment_id),
+        ]
+        .into_iter()
+        .filter_map(|(name, header, shown)| match (header, shown) {
+            (Some(h), Some(b)) if h != b => Some(format!(
+                "the {name} header says `{}`, the body `{}`; the body's is shown",
+                crate::text::printable(h),
+                crate::text::printable(b)
+            )),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
         let mut delivery = Delivery {
             time: now(),
             event: event.clone(),
-            payment_id: req
-                .header(HEADER_PAYMENT_ID)
-                .map(clip)
-                .or_else(|| text_at("/payment/id")),
+            payment_id,
             payment_status: text_at("/payment/status"),
             signature: Signature::Absent,
             repeat: false,
             answered: 200,
             forward: None,
-            error: None,
+            error: (!disagree.is_empty()).then(|| disagree.join("; ")),
         };
 
         let header = req.header(HEADER_SIGNATURE);

@@ -176,25 +176,28 @@ pub fn is_loopback(url: &str) -> bool {
 /// Whether `url` names the listener at `addr` itself: forwarding there would send each
 /// delivery round in a circle.
 pub fn is_same_listener(url: &str, addr: std::net::SocketAddr) -> bool {
+    use std::net::IpAddr;
     let Ok(u) = url::Url::parse(url) else {
         return false;
     };
     if u.port_or_known_default() != Some(addr.port()) {
         return false;
     }
-    let here = addr.ip();
-    match u.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") && here.is_loopback(),
-        Some(url::Host::Ipv4(ip)) => {
-            std::net::IpAddr::V4(ip) == here
-                || (ip.is_loopback() && (here.is_loopback() || here.is_unspecified()))
-        }
-        Some(url::Host::Ipv6(ip)) => {
-            std::net::IpAddr::V6(ip) == here
-                || (ip.is_loopback() && (here.is_loopback() || here.is_unspecified()))
-        }
-        None => false,
-    }
+    // An address of this machine: loopback, or "any" (0.0.0.0 and :: are reached locally),
+    // an IPv4 address written as IPv6 (`[::ffff:127.0.0.1]`) counted as the IPv4 one.
+    let local = |ip: IpAddr| ip.is_loopback() || ip.is_unspecified();
+    let canonical = |ip: IpAddr| match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    let here = canonical(addr.ip());
+    let there = match u.host() {
+        Some(url::Host::Domain(d)) => return d.eq_ignore_ascii_case("localhost") && local(here),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => canonical(IpAddr::V6(ip)),
+        None => return false,
+    };
+    there == here || (local(there) && local(here))
 }
 
 #[cfg(test)]
@@ -263,5 +266,15 @@ mod tests {
         assert!(!is_same_listener("http://example.com:4242/", addr));
         let any: std::net::SocketAddr = "0.0.0.0:80".parse().unwrap();
         assert!(is_same_listener("http://127.0.0.1/", any));
+        // "Any" and IPv4 written as IPv6 reach the listener too.
+        assert!(is_same_listener("http://0.0.0.0:4242/", addr));
+        assert!(is_same_listener("http://[::ffff:127.0.0.1]:4242/", addr));
+        assert!(is_same_listener("http://[::]:4242/", addr));
+        assert!(is_same_listener("http://[::1]:4242/", addr));
+        assert!(!is_same_listener("http://10.0.0.1:4242/", addr));
+        let lan: std::net::SocketAddr = "10.0.0.5:4242".parse().unwrap();
+        assert!(is_same_listener("http://10.0.0.5:4242/", lan));
+        assert!(is_same_listener("http://[::ffff:10.0.0.5]:4242/", lan));
+        assert!(!is_same_listener("http://127.0.0.1:4242/", lan));
     }
 }

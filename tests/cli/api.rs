@@ -473,3 +473,44 @@ fn the_api_s_sentence_keeps_its_full_stop_when_retries_are_counted() {
             "orqex: the API answered 503: Try again later. (tried 2 times) (request id req_test_0001)\n",
         ));
 }
+
+#[test]
+fn paginate_says_when_more_pages_follow_but_cannot_be_reached() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            json!({"data": [{"id": 1}], "pagination": {"has_more_pages": true, "next_page_url": null}}),
+        )
+    });
+    let sb = Sandbox::new();
+    api(&sb, &server, &["GET", "/payment/intents", "--paginate"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("orqex: --paginate: page 1 of GET /payment/intents says more pages follow, but it gives no next_page_url; the list is incomplete (nothing was printed)\n");
+    api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents", "--paginate", "-o", "jsonl"],
+    )
+    .assert()
+    .code(1)
+    .stdout("{\"id\":1}\n");
+}
+
+#[test]
+fn a_204_prints_nothing_in_any_output() {
+    let server = Server::start(|_, _| Reply::text(204, "application/json", ""));
+    let sb = Sandbox::new();
+    for output in ["json", "compact", "jsonl"] {
+        api(
+            &sb,
+            &server,
+            &["DELETE", "/payment/intents/TRX5", "-o", output],
+        )
+        .assert()
+        .append_context("output", output)
+        .code(0)
+        .stdout("");
+    }
+}

@@ -295,3 +295,30 @@ fn batch_rows_send_unlisted_fields_only_with_allow_unknown() {
         "{err}"
     );
 }
+
+#[test]
+fn jq_cannot_reach_the_environment_or_act_outside_the_answer() {
+    let server = Server::created("cs_jq");
+    let sb = Sandbox::new();
+    for expr in [
+        "env.ORQEX_SECRET_KEY|.[3:]",
+        "$ENV.ORQEX_SECRET_KEY|@base64",
+        ".|debug",
+        "\"x\"|halt_error",
+        "halt",
+        "input",
+    ] {
+        let assert = sb
+            .create(&server)
+            .args(["--jq", expr])
+            .assert()
+            .append_context("jq", expr)
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains(
+                "which orqex's --jq does not offer",
+            ));
+        assert_no_key(assert.get_output());
+    }
+    server.assert_hits(0);
+}

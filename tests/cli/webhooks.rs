@@ -478,7 +478,8 @@ fn listen_marks_a_repeated_delivery_and_forwards_it_again() {
     // Another event of the same payment is not a repeat.
     let mut failed = headers.clone();
     failed[1].1 = "payment.failed".into();
-    assert_eq!(deliver(l.addr, &failed, EVENT_BODY).status, 200);
+    let failed_body = EVENT_BODY.replace("payment.completed", "payment.failed");
+    assert_eq!(deliver(l.addr, &failed, &failed_body).status, 200);
     let lines = l.lines(3);
     let repeats: Vec<&Value> = lines.iter().map(|l| &l["repeat"]).collect();
     assert_eq!(repeats, [&json!(false), &json!(true), &json!(false)]);
@@ -646,7 +647,8 @@ fn events_filters_what_is_printed_and_forwarded_and_answers_the_rest_200() {
     assert_eq!(ignored.status, 200);
     assert_eq!(ignored.json(), json!({"received": true, "ignored": true}));
     headers[1].1 = "payment.attempt.failed".into();
-    assert_eq!(deliver(l.addr, &headers, EVENT_BODY).status, 200);
+    let attempt_body = EVENT_BODY.replace("payment.completed", "payment.attempt.failed");
+    assert_eq!(deliver(l.addr, &headers, &attempt_body).status, 200);
     let lines = l.lines(1);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["event"], "payment.attempt.failed");
@@ -659,6 +661,24 @@ fn events_filters_what_is_printed_and_forwarded_and_answers_the_rest_200() {
                 "2 deliveries, 1 forwarded, 0 not answered by the app, 0 rejected, 1 ignored, 0 repeats\n",
             ));
     }
+}
+
+#[test]
+fn a_valid_signature_vouches_only_for_the_body_so_the_body_names_the_event() {
+    let sb = Sandbox::new();
+    let l = Listen::start(with_secret(&sb), &[]);
+    let mut headers = orqex_headers(Some(SECRET));
+    headers[1].1 = "payment.refunded".into();
+    headers[2].1 = "TRXBBBBBBBB".into();
+    assert_eq!(deliver(l.addr, &headers, EVENT_BODY).status, 200);
+    let line = &l.lines(1)[0];
+    assert_eq!(line["signature"], "valid");
+    assert_eq!(line["event"], "payment.completed");
+    assert_eq!(line["payment_id"], "TRX1A2B3C4D");
+    assert_eq!(
+        line["error"],
+        "the X-Payment-Event header says `payment.refunded`, the body `payment.completed`; the body's is shown; the X-Payment-Id header says `TRXBBBBBBBB`, the body `TRX1A2B3C4D`; the body's is shown"
+    );
 }
 
 #[test]
