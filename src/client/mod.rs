@@ -607,7 +607,9 @@ mod tests {
     }
 
     /// Retries, deadlines and the trace, through a real socket: the server answers the n-th
-    /// request (from 0) with `reply(n)`, or closes the connection unanswered on `None`.
+    /// request (from 0) with `reply(n)`, or closes the connection unanswered on `None`. Each
+    /// server answers a success once the requests expected are over, so that a miscounted
+    /// retry fails its test at once instead of looping until a timeout.
     mod sending {
         use super::*;
         use std::cell::RefCell;
@@ -699,6 +701,15 @@ mod tests {
             Client::new(base, key, options)
         }
 
+        /// A create with a deadline far off, which no right wait reaches: a wait gone wrong
+        /// (longer than the backoff allows) then gives up at once instead of sleeping.
+        fn create() -> Call<'static> {
+            Call {
+                deadline: Some(Instant::now() + Duration::from_secs(60)),
+                ..Call::post("/payment/checkouts", b"{}", KEY)
+            }
+        }
+
         fn count(seen: &Seen) -> usize {
             seen.lock().unwrap().len()
         }
@@ -706,7 +717,7 @@ mod tests {
         #[test]
         fn a_temporary_failure_is_retried_up_to_max_retries_under_one_key() {
             let (base, seen) = server(|n| Some(if n < 3 { unavailable(0) } else { created() }));
-            let err = client(&base, 2).create_checkout(b"{}", KEY).unwrap_err();
+            let err = client(&base, 2).send(&create()).unwrap_err();
             assert_eq!(count(&seen), 3);
             match err {
                 Error::Api {
@@ -732,7 +743,7 @@ mod tests {
         #[test]
         fn a_retry_that_passes_returns_its_answer() {
             let (base, seen) = server(|n| Some(if n == 0 { unavailable(0) } else { created() }));
-            let resp = client(&base, 2).create_checkout(b"{}", KEY).unwrap();
+            let resp = client(&base, 2).send(&create()).unwrap();
             assert_eq!(count(&seen), 2);
             assert_eq!(resp.status, 201);
             assert_eq!(resp.request_id.as_deref(), Some("req_1"));
@@ -740,12 +751,12 @@ mod tests {
 
         #[test]
         fn a_failure_that_will_not_pass_is_not_retried() {
-            let (base, seen) = server(|_| {
-                Some(status(
-                    "404 Not Found",
-                    "",
-                    r#"{"message": "No such checkout"}"#,
-                ))
+            let (base, seen) = server(|n| {
+                Some(if n == 0 {
+                    status("404 Not Found", "", r#"{"message": "No such checkout"}"#)
+                } else {
+                    created()
+                })
             });
             let err = client(&base, 2).get_checkout("cs_1", None).unwrap_err();
             assert_eq!(count(&seen), 1);
@@ -769,7 +780,7 @@ mod tests {
         #[test]
         fn retries_stop_at_the_deadline() {
             // The next wait (Retry-After 1 s) would end past the deadline: no retry.
-            let (base, seen) = server(|_| Some(unavailable(1)));
+            let (base, seen) = server(|n| Some(if n == 0 { unavailable(1) } else { created() }));
             let deadline = Instant::now() + Duration::from_millis(500);
             let err = client(&base, 2)
                 .get_checkout("cs_1", Some(deadline))
@@ -777,7 +788,7 @@ mod tests {
             assert_eq!(count(&seen), 1);
             assert!(matches!(&err, Error::Api { error, .. } if error.message == "busy"));
             // A deadline far off leaves every retry.
-            let (base, seen) = server(|_| Some(unavailable(0)));
+            let (base, seen) = server(|n| Some(if n < 3 { unavailable(0) } else { created() }));
             let deadline = Instant::now() + Duration::from_secs(60);
             let err = client(&base, 2)
                 .get_checkout("cs_1", Some(deadline))
@@ -790,7 +801,7 @@ mod tests {
 
         #[test]
         fn an_answer_lost_after_sending_leaves_the_outcome_unknown() {
-            let (base, seen) = server(|_| None);
+            let (base, seen) = server(|n| (n > 0).then(created));
             let err = client(&base, 0).create_checkout(b"{}", KEY).unwrap_err();
             assert_eq!(count(&seen), 1);
             match err {
@@ -813,7 +824,12 @@ mod tests {
                 .unwrap()
                 .port();
             let base = format!("http://127.0.0.1:{port}/v1");
-            let err = client(&base, 0).create_checkout(b"{}", KEY).unwrap_err();
+            // The deadline only bounds a miscounted retry loop.
+            let call = Call {
+                deadline: Some(Instant::now() + Duration::from_secs(5)),
+                ..Call::post("/payment/checkouts", b"{}", KEY)
+            };
+            let err = client(&base, 0).send(&call).unwrap_err();
             match err {
                 Error::Network {
                     message,
@@ -823,6 +839,7 @@ mod tests {
                         message.ends_with("; nothing was sent, so nothing was created"),
                         "{message}"
                     );
+                    assert!(!message.contains("tried"), "{message}");
                     assert_eq!(idempotency_key, None);
                 }
                 other => panic!("{other:?}"),
