@@ -408,4 +408,160 @@ mod tests {
         assert!(idempotency_key(&"k".repeat(129)).is_err());
         assert!(idempotency_key("has space").is_err());
     }
+
+    #[test]
+    fn amounts_in_words() {
+        assert_eq!(amount(" 50 ").unwrap(), "50");
+        assert_eq!(amount("10").unwrap(), "10");
+        assert_eq!(
+            amount("0").unwrap_err(),
+            "`0` is below the minimum amount of 1"
+        );
+        assert_eq!(
+            amount("0.5").unwrap_err(),
+            "`0.5` is below the minimum amount of 1"
+        );
+        for zero in ["05", "00", "007.5"] {
+            assert_eq!(
+                amount(zero).unwrap_err(),
+                format!("`{zero}` has a leading zero; write it without, like 50")
+            );
+        }
+        assert_eq!(
+            amount("1.x").unwrap_err(),
+            "`1.x` is not an amount; write a plain decimal in major units, like 50 or 12.5"
+        );
+    }
+
+    #[test]
+    fn text_limits_count_characters() {
+        assert_eq!(text("abc", Some(3)).unwrap(), "abc");
+        assert_eq!(text("ééé", Some(3)).unwrap(), "ééé");
+        assert_eq!(
+            text("abcd", Some(3)).unwrap_err(),
+            "is 4 characters long; the limit is 3"
+        );
+        assert_eq!(text(" a ", None).unwrap(), " a ");
+        assert_eq!(text("  ", None).unwrap_err(), "must not be empty");
+        assert!(text("a\u{7}", None).is_err());
+    }
+
+    #[test]
+    fn email_rules() {
+        assert_eq!(email(" ama@example.com ", None).unwrap(), "ama@example.com");
+        assert_eq!(
+            email("a.b+c@mail.example-1.com", None).unwrap(),
+            "a.b+c@mail.example-1.com"
+        );
+        for bad in [
+            "a@x..com",
+            "a@.x.com",
+            "a@x.com.",
+            "a@-x.com",
+            "a@x-.com",
+            "a@x.-com",
+            "a@x.com-",
+            "a@b@x.com",
+            "a\tb@x.com",
+            "a\u{7}@x.com",
+            "a@x.\u{85}com",
+        ] {
+            assert_eq!(
+                email(bad, None).unwrap_err(),
+                format!("`{bad}` is not a valid email address, like ama@example.com"),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            email("ama@example.com", Some(10)).unwrap_err(),
+            "is 15 characters long; the limit is 10"
+        );
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert_eq!(phone_number("+225 0700000000").unwrap(), "+225 0700000000");
+        for bad in ["", "  ", "--", "()", "07a0", "07.00"] {
+            assert_eq!(
+                phone_number(bad).unwrap_err(),
+                format!("`{bad}` is not a phone number; give the national number, like 0700000000"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn minutes_are_whole_and_at_least_one() {
+        assert_eq!(minutes(" 30 ").unwrap(), "30");
+        assert_eq!(minutes("10").unwrap(), "10");
+        assert_eq!(minutes("1").unwrap(), "1");
+        for zero in ["0", "000"] {
+            assert_eq!(minutes(zero).unwrap_err(), "must be at least 1 minute");
+        }
+        assert_eq!(
+            minutes("030").unwrap_err(),
+            "`030` has a leading zero; write it without, like 30"
+        );
+        for bad in ["", " ", "3a", "1.5", "-1", "+1"] {
+            assert_eq!(
+                minutes(bad).unwrap_err(),
+                format!("`{bad}` is not a whole number of minutes, like 30"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn idempotency_key_problems_name_the_header_and_flag() {
+        assert_eq!(
+            idempotency_key("short").unwrap_err(),
+            "is 5 characters long; it must be 8 to 128"
+        );
+        assert_eq!(
+            idempotency_key("has a space").unwrap_err(),
+            "must be visible ASCII characters without spaces"
+        );
+        assert_eq!(idempotency_key("orq_0123").unwrap(), "orq_0123");
+        let p = idempotency_key_problem("is wrong".into());
+        assert_eq!(
+            (p.field.as_str(), p.flag.as_str(), p.message.as_str()),
+            ("X-Idempotency-Key", "--idempotency-key", "is wrong")
+        );
+    }
+
+    #[test]
+    fn secrets_in_a_value_or_a_name() {
+        assert_eq!(secret_in_value("order 1024"), None);
+        assert_eq!(secret_in_name("order_id"), None);
+        assert_eq!(
+            secret_in_value("key sk_sandbox_test_0000").as_deref(),
+            Some(
+                "holds what looks like a secret key (sk_sandbox_***); a key never goes in a checkout body"
+            )
+        );
+        assert_eq!(
+            secret_in_name("sk_sandbox_test_0000").as_deref(),
+            Some(
+                "the name holds what looks like a secret key (sk_sandbox_***); a key never goes in a checkout body"
+            )
+        );
+    }
+
+    #[test]
+    fn each_field_check_keeps_its_value_and_its_limit() {
+        assert_eq!(description("Order 1024").unwrap(), "Order 1024");
+        assert!(description(&"x".repeat(DESCRIPTION_MAX + 1)).is_err());
+        assert_eq!(plain_text("Ama").unwrap(), "Ama");
+        assert!(plain_text(&"x".repeat(5000)).is_ok());
+        assert_eq!(customer_email("a@x.com").unwrap(), "a@x.com");
+        assert!(customer_email(&format!("{}@x.com", "a".repeat(300))).is_ok());
+        assert_eq!(receipt_email("a@x.com").unwrap(), "a@x.com");
+        assert!(receipt_email(&format!("{}@x.com", "a".repeat(250))).is_err());
+        assert_eq!(statement_descriptor("SHOP").unwrap(), "SHOP");
+        assert!(statement_descriptor(&"x".repeat(STATEMENT_DESCRIPTOR_MAX + 1)).is_err());
+        assert_eq!(metadata_value("v").unwrap(), "v");
+        assert_eq!(metadata_value("").unwrap(), "");
+        assert!(metadata_value("a\u{7}").is_err());
+        assert_eq!(url(" https://x.example/a ").unwrap(), "https://x.example/a");
+    }
 }

@@ -262,4 +262,129 @@ mod tests {
             r#"{"customer":{"email":"b@example.com","first_name":"Ama"},"metadata":{"a":"1","b":"3"},"currency":"XOF"}"#
         );
     }
+
+    fn body() -> Draft {
+        draft(json!({"amount": 50,
+                     "customer": {"email": "a@example.com", "first_name": "Ama"},
+                     "metadata": {"a.b": "1", "c": "2"},
+                     "customization": {"lang": "fr", "x": {"y": 1}}}))
+    }
+
+    fn without(path: &str) -> Value {
+        let mut d = body();
+        d.remove(path);
+        Value::Object(d.as_map().clone())
+    }
+
+    #[test]
+    fn remove_takes_out_one_value_at_its_path() {
+        assert_eq!(
+            without("amount"),
+            json!({"customer": {"email": "a@example.com", "first_name": "Ama"},
+                   "metadata": {"a.b": "1", "c": "2"},
+                   "customization": {"lang": "fr", "x": {"y": 1}}})
+        );
+        assert_eq!(
+            without("customer.email"),
+            json!({"amount": 50, "customer": {"first_name": "Ama"},
+                   "metadata": {"a.b": "1", "c": "2"},
+                   "customization": {"lang": "fr", "x": {"y": 1}}})
+        );
+        // A metadata key is one key, dots and all.
+        assert_eq!(
+            without("metadata.a.b"),
+            json!({"amount": 50, "customer": {"email": "a@example.com", "first_name": "Ama"},
+                   "metadata": {"c": "2"},
+                   "customization": {"lang": "fr", "x": {"y": 1}}})
+        );
+        // Nothing at the path, or a value where an object would be: nothing changes.
+        for absent in [
+            "currency",
+            "restriction.phone.number",
+            "amount.x",
+            "metadata.zz",
+        ] {
+            assert_eq!(
+                without(absent),
+                Value::Object(body().as_map().clone()),
+                "{absent}"
+            );
+        }
+    }
+
+    #[test]
+    fn remove_names_follows_names_as_they_are() {
+        let mut d = draft(json!({"a.b": 1, "a": {"b": 2, "c": 3}, "n": 4}));
+        d.remove_names(&["a".into(), "b".into()]);
+        assert_eq!(
+            Value::Object(d.as_map().clone()),
+            json!({"a.b": 1, "a": {"c": 3}, "n": 4})
+        );
+        d.remove_names(&["a.b".into()]);
+        assert_eq!(
+            Value::Object(d.as_map().clone()),
+            json!({"a": {"c": 3}, "n": 4})
+        );
+        d.remove_names(&["n".into(), "x".into()]);
+        d.remove_names(&["zz".into(), "c".into()]);
+        d.remove_names(&[]);
+        assert_eq!(
+            Value::Object(d.as_map().clone()),
+            json!({"a": {"c": 3}, "n": 4})
+        );
+    }
+
+    #[test]
+    fn set_keeps_the_siblings_and_replaces_a_value_in_the_way() {
+        let d = Draft::default()
+            .with("customer.email", json!("a@example.com"))
+            .with("customer.first_name", json!("Ama"))
+            .with("metadata.a", json!("1"))
+            .with("metadata.b", json!("2"));
+        assert_eq!(
+            Value::Object(d.as_map().clone()),
+            json!({"customer": {"email": "a@example.com", "first_name": "Ama"},
+                   "metadata": {"a": "1", "b": "2"}})
+        );
+        let d = draft(json!({"customer": "Ama"})).with("customer.email", json!("a@example.com"));
+        assert_eq!(
+            Value::Object(d.as_map().clone()),
+            json!({"customer": {"email": "a@example.com"}})
+        );
+        assert_eq!(d.text("customer.email"), Some("a@example.com"));
+        assert_eq!(d.text("customer"), None);
+        assert_eq!(body().text("metadata.a.b"), Some("1"));
+        assert_eq!(body().get("amount"), Some(&json!(50)));
+        assert!(!draft(json!({"currency": null})).is_set("currency"));
+    }
+
+    #[test]
+    fn a_valid_request_as_a_value_and_with_unlisted_fields() {
+        let valid = ValidRequest(draft(
+            json!({"amount": 50, "customization": {"lang": "fr"}}),
+        ));
+        assert_eq!(
+            valid.as_value(),
+            json!({"amount": 50, "customization": {"lang": "fr"}})
+        );
+        let unlisted = |path: &str, value: Value| Unlisted {
+            names: path.split('/').map(str::to_string).collect(),
+            value,
+        };
+        let with = valid.with_unlisted(&[
+            unlisted("customization/theme", json!("dark")),
+            unlisted("extra/deep/x", json!(1)),
+            // Inside a value: left out rather than replace it.
+            unlisted("amount/x", json!(2)),
+            unlisted("top.dotted", json!(true)),
+        ]);
+        assert_eq!(
+            String::from_utf8(with.to_bytes()).unwrap(),
+            r#"{"amount":50,"customization":{"lang":"fr","theme":"dark"},"extra":{"deep":{"x":1}},"top.dotted":true}"#
+        );
+        assert_eq!(
+            unlisted("customization/lang", json!("fr")).path(),
+            "customization.lang"
+        );
+    }
 }

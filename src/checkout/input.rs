@@ -1062,4 +1062,224 @@ mod tests {
             assert!(p.problems[0].message.contains("control or bidi character"));
         }
     }
+
+    fn problem(field: &str, flag: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            flag: flag.into(),
+            message: "wrong".into(),
+        }
+    }
+
+    #[test]
+    fn combine_drops_what_a_higher_layer_fixes_and_what_was_already_wrong() {
+        let shape = vec![
+            problem("amount", "stdin"),
+            problem("customer.email", "stdin"),
+        ];
+        let over = Draft::default().with("amount", Value::from(50));
+        let validation = vec![
+            problem("customer.email", "--email"),
+            problem("currency", "--currency"),
+        ];
+        assert_eq!(
+            combine(shape, &over, validation),
+            [
+                problem("customer.email", "stdin"),
+                problem("currency", "--currency")
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_are_pointed_at_the_layer_their_value_came_from() {
+        let flags = Draft::default().with("amount", Value::from("0"));
+        let json = Draft::default()
+            .with("amount", Value::from(5))
+            .with("currency", Value::from("XO"));
+        let mut problems = vec![
+            problem("amount", "--amount"),
+            problem("currency", "--currency"),
+            problem("description", "--description"),
+        ];
+        name_sources(&mut problems, &[(&flags, None), (&json, Some("body.json"))]);
+        let flags: Vec<&str> = problems.iter().map(|p| p.flag.as_str()).collect();
+        assert_eq!(flags, ["--amount", "body.json", "--description"]);
+    }
+
+    #[test]
+    fn sources_are_named_in_messages() {
+        let file = JsonSource::File("body.json".into());
+        let inline = JsonSource::Inline("{}".into());
+        assert_eq!(STDIN.describe(), "the JSON on stdin");
+        assert_eq!(file.describe(), "the JSON in body.json");
+        assert_eq!(inline.describe(), "the JSON given to --data");
+        assert_eq!(STDIN.origin(), "stdin");
+        assert_eq!(file.origin(), "body.json");
+        assert_eq!(inline.origin(), "--data");
+        assert_eq!(
+            JsonSource::choose(Some("@-"), true, false).unwrap(),
+            Some(JsonSource::Stdin { explicit: true })
+        );
+        assert!(JsonSource::choose(Some(" "), false, false).is_err());
+    }
+
+    #[test]
+    fn a_source_is_read_and_parsed() {
+        let read = JsonSource::Inline(r#"{"amount": 5}"#.into())
+            .read()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.draft.get("amount"), Some(&Value::from(5)));
+        assert!(read.problems.is_empty());
+        // Only an implicit stdin may be empty.
+        let m = JsonSource::Inline(" ".into())
+            .read()
+            .unwrap_err()
+            .to_string();
+        assert!(m.starts_with("the JSON given to --data is empty"), "{m}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("body.json");
+        std::fs::write(&path, r#"{"currency": "XOF"}"#).unwrap();
+        let read = JsonSource::File(path.clone()).read().unwrap().unwrap();
+        assert_eq!(read.draft.text("currency"), Some("XOF"));
+        let missing = JsonSource::File(dir.path().join("none.json"));
+        assert_eq!(
+            missing.read().unwrap_err().to_string(),
+            format!(
+                "--data: cannot read {}: no such file",
+                dir.path().join("none.json").display()
+            )
+        );
+        // One byte over the limit is read, to tell "too large" from "cut short".
+        let mut big = br#"{"description": ""#.to_vec();
+        big.resize(MAX_JSON_BYTES - 1, b'x');
+        big.extend_from_slice(b"\"}");
+        assert_eq!(big.len(), MAX_JSON_BYTES + 1);
+        std::fs::write(&path, &big).unwrap();
+        let file = JsonSource::File(path);
+        assert_eq!(file.bytes().unwrap().len(), MAX_JSON_BYTES + 1);
+        let m = file.read().unwrap_err().to_string();
+        assert!(m.contains("is larger than 1 MiB"), "{m}");
+    }
+
+    #[test]
+    fn the_size_limit_is_one_mib() {
+        let mut body = br#"{"description": ""#.to_vec();
+        body.resize(1_048_574, b'x');
+        body.extend_from_slice(b"\"}");
+        assert!(parse_json(&body, &STDIN, true).is_ok());
+    }
+
+    #[test]
+    fn duplicates_are_found_at_any_depth() {
+        for text in [
+            r#"{"metadata": {"a": 1, "a": 2}}"#,
+            r#"{"x": [{"a": 1, "a": 2}]}"#,
+            r#"{"x": [1, [2, {"y": {"a": 1, "a": 2}}]]}"#,
+        ] {
+            let m = usage(text);
+            assert!(
+                m.starts_with("the JSON on stdin is not a valid request: duplicate field `a`"),
+                "{m}"
+            );
+        }
+        // Arrays and scalars of every kind pass.
+        let p =
+            problems(r#"{"x": [1, -1, 1.5, 123456789012345678901234567890, "s", true, null, []]}"#);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("x (stdin): unknown field"), "{p:?}");
+    }
+
+    #[test]
+    fn an_object_where_text_belongs_is_the_wrong_type() {
+        assert_eq!(
+            problems(r#"{"currency": {"a": 1}, "amount": {}, "metadata": {"ok": true}}"#),
+            [
+                "currency (stdin): must be a string; got an object",
+                "amount (stdin): must be a number, like 50 (not in quotes); got an object",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_in_json_is_refused_alone() {
+        match parse(r#"{"amount": "x", "description": "sk_sandbox_test_0000"}"#) {
+            Err(Error::Invalid(p)) => {
+                assert_eq!(p.len(), 1);
+                assert_eq!(
+                    (p[0].field.as_str(), p[0].flag.as_str()),
+                    ("description", "stdin")
+                );
+                assert!(p[0].message.contains("secret key"), "{}", p[0]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn typed_text_is_left_to_each_field_s_check() {
+        let r = from_answers(&[
+            ("amount", "12,5".into()),
+            ("customer.first_name", "123".into()),
+            ("expires_in_minutes", "30".into()),
+        ])
+        .unwrap();
+        assert_eq!(
+            serde_json::to_string(r.as_map()).unwrap(),
+            r#"{"amount":"12,5","customer":{"first_name":"123"},"expires_in_minutes":30}"#
+        );
+        let m = from_answers(&[("amuont", "5".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("amuont (prompt): unknown field; did you mean `amount`?"),
+            "{m}"
+        );
+        assert!(!m.contains("sends it as given"), "{m}");
+    }
+
+    #[test]
+    fn empty_cells_set_nothing_but_their_path_is_still_checked() {
+        let p = from_paths(
+            &[("metadata.k", None), ("amuont", None), ("currency", None)],
+            "line 2",
+            "row 2",
+            Unknown::Refuse(Sending::AllowUnknown),
+        )
+        .unwrap();
+        assert_eq!(p.draft, Draft::default());
+        let problems: Vec<String> = p.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "amuont (row 2): unknown field; did you mean `amount`? (--allow-unknown sends it as given)"
+            ]
+        );
+    }
+
+    #[test]
+    fn typos_within_the_limit_of_a_third_of_the_word() {
+        let top = fields::names_below("");
+        // Six letters allow two edits, not three.
+        assert_eq!(closest("amxxnt", top.iter().copied()), Some("amount"));
+        assert_eq!(closest("axxxnt", top.iter().copied()), None);
+    }
+
+    #[test]
+    fn metadata_entries() {
+        assert_eq!(metadata_entry("k=v").unwrap(), ("k".into(), "v".into()));
+        assert_eq!(
+            metadata_entry(" order id =a=b ").unwrap(),
+            ("order id".into(), "a=b ".into())
+        );
+        assert_eq!(metadata_entry("k=").unwrap(), ("k".into(), String::new()));
+        for bad in ["=v", " =v", "kv"] {
+            assert_eq!(
+                metadata_entry(bad).unwrap_err(),
+                format!("`{bad}` is not KEY=VALUE; write it like --metadata order_id=1024")
+            );
+        }
+    }
 }

@@ -225,4 +225,36 @@ mod tests {
         assert_eq!(fields(&problems), ["return_url"]);
         assert!(!problems[0].message.contains("0000"), "{}", problems[0]);
     }
+
+    #[test]
+    fn valid_metadata_is_sent_as_an_object() {
+        let r = minimal().with("metadata", serde_json::json!({"order": "1024", "n": 1}));
+        let v = validate(r).unwrap();
+        assert_eq!(
+            v.as_value()["metadata"],
+            serde_json::json!({"order": "1024", "n": 1})
+        );
+        // A bad map is left out of the request as well as reported.
+        let r = minimal().with("metadata", serde_json::json!({"k": "a\u{7}"}));
+        assert_eq!(fields(&validate(r).unwrap_err()), ["metadata.k"]);
+    }
+
+    #[test]
+    fn an_object_where_text_belongs_is_checked_as_text() {
+        let problems = validate(minimal().with("amount", serde_json::json!({}))).unwrap_err();
+        assert_eq!(fields(&problems), ["amount"]);
+        assert_eq!(
+            problems[0].message,
+            "`{}` is not an amount; write a plain decimal in major units, like 50 or 12.5"
+        );
+    }
+
+    #[test]
+    fn null_is_absent() {
+        let problems = validate(minimal().with("currency", Value::Null)).unwrap_err();
+        assert_eq!(fields(&problems), ["currency"]);
+        assert_eq!(problems[0].message, "is required; set it with --currency");
+        let v = validate(minimal().with("return_url", Value::Null)).unwrap();
+        assert!(v.as_value().get("return_url").is_none());
+    }
 }

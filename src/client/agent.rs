@@ -128,5 +128,7 @@ mod tests {
             webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() + 1
         );
         assert_eq!(roots.last().unwrap().der(), bundle.0[0].der());
+        let two = CaBundle::from_pem(&[&pem[..], &pem[..]].concat()).unwrap();
+        assert_eq!(two.len(), 2);
     }
 }

@@ -185,3 +185,218 @@ fn field_errors(v: &Value) -> Vec<(String, Vec<String>)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{self, Read};
+    use std::time::Duration;
+
+    const BASE: &str = "https://api.orqex.com/v1";
+
+    fn response(status: u16, headers: &[(&str, &str)], body: Body) -> Response<Body> {
+        let mut r = Response::builder().status(status);
+        for (name, value) in headers {
+            r = r.header(*name, *value);
+        }
+        r.body(body).unwrap()
+    }
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Response<Body> {
+        response(status, headers, Body::builder().data(body.to_string()))
+    }
+
+    fn failed(r: Response<Body>) -> Failure {
+        match decode(r, BASE) {
+            Ok(ok) => panic!("expected a failure, got {ok:?}"),
+            Err(f) => f,
+        }
+    }
+
+    fn passed(r: Response<Body>) -> ApiResponse {
+        decode(r, BASE).unwrap_or_else(|f| panic!("expected an answer, got {}", f.reason()))
+    }
+
+    fn api_error(f: &Failure) -> &ApiError {
+        match &f.problem {
+            Problem::Api(e) => e,
+            _ => panic!("expected an API error, got {}", f.reason()),
+        }
+    }
+
+    /// A reader that fails like a connection reset in the middle of a body.
+    struct Reset;
+
+    impl Read for Reset {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset"))
+        }
+    }
+
+    #[test]
+    fn headers_are_read_by_name() {
+        let r = answer(200, &[("X-Request-Id", "req_1")], "{}");
+        assert_eq!(header(&r, "x-request-id").as_deref(), Some("req_1"));
+        assert_eq!(header(&r, "x-other"), None);
+    }
+
+    #[test]
+    fn a_success_is_its_json_with_request_id_and_replay() {
+        let ok = passed(answer(
+            201,
+            &[("x-request-id", "req_1"), ("x-idempotent-replayed", "TRUE")],
+            r#"{"data": {"id": "cs_1"}}"#,
+        ));
+        assert_eq!(ok.status, 201);
+        assert_eq!(ok.request_id.as_deref(), Some("req_1"));
+        assert!(ok.replayed);
+        assert_eq!(ok.body, serde_json::json!({"data": {"id": "cs_1"}}));
+        let ok = passed(answer(200, &[("x-idempotent-replayed", "no")], "[]"));
+        assert!(!ok.replayed);
+        assert_eq!(ok.request_id, None);
+    }
+
+    #[test]
+    fn no_content_has_no_body_but_other_statuses_need_one() {
+        for body in ["", " \r\n"] {
+            let ok = passed(answer(204, &[], body));
+            assert_eq!((ok.status, ok.body), (204, Value::Null));
+        }
+        // A 204 that has a body after all is read.
+        let ok = passed(answer(204, &[], r#"{"a": 1}"#));
+        assert_eq!(ok.body, serde_json::json!({"a": 1}));
+        let f = failed(answer(200, &[("x-request-id", "req_2")], ""));
+        assert!(
+            f.reason().starts_with(
+                "the API answered 200 (request id req_2) but its body is not valid JSON ("
+            ),
+            "{}",
+            f.reason()
+        );
+        assert!(!f.retryable && f.reached);
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_refused() {
+        // Declared too long: not read at all.
+        let declared = response(
+            200,
+            &[],
+            Body::builder().limit(MAX_BODY + 1).data(b"{}".to_vec()),
+        );
+        let f = failed(declared);
+        assert_eq!(
+            f.reason(),
+            "the API answered 200 with a body larger than 10 MiB; refused without reading it"
+        );
+        assert!(!f.retryable && f.reached);
+        // Not declared: read up to the limit.
+        let endless = response(200, &[], Body::builder().reader(io::repeat(b' ')));
+        assert_eq!(
+            failed(endless).reason(),
+            "the API answered 200 with a body larger than 10 MiB; refused after reading its first 10 MiB"
+        );
+        // Exactly the limit is fine.
+        let mut exact = vec![b' '; MAX_BODY as usize];
+        exact[0] = b'1';
+        let ok = passed(response(200, &[], Body::builder().data(exact)));
+        assert_eq!(ok.body, serde_json::json!(1));
+        // An error's body over the limit is not read either.
+        let f = failed(response(
+            503,
+            &[],
+            Body::builder().limit(MAX_BODY + 1).data(b"{}".to_vec()),
+        ));
+        assert_eq!(
+            api_error(&f).message,
+            "Service Unavailable, with a body over 10 MiB (not read) instead of the API's JSON (a proxy or gateway may be in the way)"
+        );
+    }
+
+    #[test]
+    fn a_body_lost_on_the_way_is_retried() {
+        let f = failed(response(
+            201,
+            &[("x-request-id", "req_3")],
+            Body::builder().reader(Reset),
+        ));
+        assert_eq!(
+            f.reason(),
+            "the API answered 201 (request id req_3) but its body could not be read: api.orqex.com closed the connection without a complete answer"
+        );
+        assert!(f.retryable && f.reached);
+    }
+
+    #[test]
+    fn an_error_answer_keeps_the_api_s_message_and_field_errors() {
+        let f = failed(answer(
+            422,
+            &[("x-request-id", "req_4"), ("retry-after", "2")],
+            r#"{"message": "The given data was invalid.",
+                "errors": {"amount": ["is too small", 5], "currency": "unknown", "x": {"y": 1}}}"#,
+        ));
+        let e = api_error(&f);
+        assert_eq!(e.status, 422);
+        assert_eq!(e.message, "The given data was invalid.");
+        assert_eq!(e.request_id.as_deref(), Some("req_4"));
+        assert_eq!(
+            e.errors,
+            [
+                (
+                    "amount".to_string(),
+                    vec!["is too small".to_string(), "5".into()]
+                ),
+                ("currency".to_string(), vec!["unknown".to_string()]),
+                ("x".to_string(), vec![r#"{"y":1}"#.to_string()]),
+            ]
+        );
+        assert_eq!(f.retry_after, Some(Duration::from_secs(2)));
+        assert!(!f.retryable && f.reached);
+        // Without a message, the status's words; without errors, none.
+        let f = failed(answer(404, &[], r#"{"errors": []}"#));
+        assert_eq!(api_error(&f).message, "Not Found");
+        assert!(api_error(&f).errors.is_empty());
+        assert_eq!(f.retry_after, None);
+    }
+
+    #[test]
+    fn an_answer_that_is_not_the_api_s_says_what_it_was() {
+        let message = |status, headers: &[(&str, &str)], body| {
+            api_error(&failed(answer(status, headers, body)))
+                .message
+                .clone()
+        };
+        let tail = "instead of the API's JSON (a proxy or gateway may be in the way)";
+        assert_eq!(
+            message(502, &[("content-type", "text/html")], "<html></html>"),
+            format!("Bad Gateway, with an HTML page {tail}")
+        );
+        assert_eq!(
+            message(500, &[("content-type", "application/json")], "[1]"),
+            format!("Internal Server Error, with JSON that is not an error object {tail}")
+        );
+        assert_eq!(
+            message(500, &[], "oops"),
+            format!("Internal Server Error, with a body that is not JSON {tail}")
+        );
+        assert_eq!(
+            message(
+                500,
+                &[("content-type", "text/plain; charset=utf-8")],
+                "oops"
+            ),
+            format!("Internal Server Error, with a non-JSON body (text/plain) {tail}")
+        );
+    }
+
+    #[test]
+    fn only_a_temporary_status_is_retried() {
+        let retryable = |status| failed(answer(status, &[], "{}")).retryable;
+        for status in [429, 500, 502, 503, 504, 599] {
+            assert!(retryable(status), "{status}");
+        }
+        for status in [400, 401, 404, 409, 422, 428, 430, 501, 600] {
+            assert!(!retryable(status), "{status}");
+        }
+    }
+}

@@ -45,3 +45,53 @@ pub(super) fn resp_reason(status: u16) -> &'static str {
         .and_then(|s| s.canonical_reason())
         .unwrap_or("HTTP error")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, retry_after: Option<Duration>) -> Failure {
+        Failure {
+            problem: Problem::Api(ApiError {
+                status,
+                message: "ignored here".into(),
+                ..ApiError::default()
+            }),
+            retryable: true,
+            retry_after,
+            reached: true,
+        }
+    }
+
+    #[test]
+    fn statuses_have_their_standard_words() {
+        assert_eq!(resp_reason(404), "Not Found");
+        assert_eq!(resp_reason(503), "Service Unavailable");
+        assert_eq!(resp_reason(599), "HTTP error");
+        assert_eq!(resp_reason(1000), "HTTP error");
+    }
+
+    #[test]
+    fn a_reason_names_the_status_and_any_retry_after() {
+        assert_eq!(
+            api(503, None).reason(),
+            "the API answered 503 Service Unavailable"
+        );
+        assert_eq!(
+            api(429, Some(Duration::from_millis(1500))).reason(),
+            "the API answered 429 Too Many Requests with Retry-After 1s 500ms"
+        );
+        for problem in [
+            Problem::Network("cannot connect".into()),
+            Problem::Usage("cannot connect".into()),
+        ] {
+            let f = Failure {
+                problem,
+                retryable: false,
+                retry_after: None,
+                reached: false,
+            };
+            assert_eq!(f.reason(), "cannot connect");
+        }
+    }
+}

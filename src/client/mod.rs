@@ -519,12 +519,357 @@ mod tests {
             assert_eq!(seen.lock().unwrap().len(), 1);
         }
 
+        /// Stops even though one more hop would answer: so a miscount fails here at once
+        /// instead of looping until a timeout.
         #[test]
         fn get_stops_after_a_few_hops() {
-            let (base, seen) = server(|_| redirect("/v1/loop"));
+            let hops = std::sync::atomic::AtomicU32::new(0);
+            let (base, seen) = server(move |_| {
+                if hops.fetch_add(1, std::sync::atomic::Ordering::SeqCst) <= MAX_GET_REDIRECTS {
+                    redirect("/v1/loop")
+                } else {
+                    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+                        .to_string()
+                }
+            });
             let err = client(&base).send(&Call::get("/loop")).unwrap_err();
             assert!(err.to_string().contains("too many redirects"), "{err}");
             assert_eq!(seen.lock().unwrap().len(), MAX_GET_REDIRECTS as usize + 1);
+        }
+    }
+
+    #[test]
+    fn a_checkout_id_is_one_safe_path_segment() {
+        for ok in ["cs_abc123", "cs-1", "A", "0", "_", "-"] {
+            assert_eq!(checkout_id(ok).unwrap(), ok);
+        }
+        let longest = "c".repeat(255);
+        assert_eq!(checkout_id(&longest).unwrap(), longest);
+        for bad in [
+            "",
+            "cs/1",
+            "cs?x=1",
+            "cs#1",
+            "cs%2F1",
+            "..",
+            "cs.1",
+            "cs 1",
+            "cś",
+            "cs_1/../x",
+        ] {
+            assert!(checkout_id(bad).is_err(), "{bad}");
+        }
+        assert!(checkout_id(&"c".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn a_refused_checkout_id_is_quoted_safely_and_cut_after_64_characters() {
+        let message = |id: &str| checkout_id(id).unwrap_err().to_string();
+        let tail = "` is not a checkout id: use the id `checkout create --output id` prints, like cs_abc123 (letters, digits, `_` and `-`)";
+        assert_eq!(message("a/b"), format!("CHECKOUT_ID `a/b{tail}"));
+        assert_eq!(message("a\nb"), format!("CHECKOUT_ID `a\\nb{tail}"));
+        let sixty_four = format!("{}/", "x".repeat(63));
+        assert_eq!(
+            message(&sixty_four),
+            format!("CHECKOUT_ID `{sixty_four}{tail}")
+        );
+        let sixty_five = format!("{sixty_four}y");
+        assert_eq!(
+            message(&sixty_five),
+            format!("CHECKOUT_ID `{sixty_four}...{tail}")
+        );
+        assert!(
+            message("sk_sandbox_test_0000")
+                .starts_with("CHECKOUT_ID looks like a secret key, not a checkout id"),
+            "{}",
+            message("sk_sandbox_test_0000")
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_are_fresh_and_in_the_sdk_s_shape() {
+        let a = new_idempotency_key().unwrap();
+        let b = new_idempotency_key().unwrap();
+        assert_ne!(a, b);
+        for k in [&a, &b] {
+            let hex_part = k.strip_prefix("orq_").unwrap_or_else(|| panic!("{k}"));
+            assert_eq!(hex_part.len(), 32, "{k}");
+            assert!(
+                hex_part
+                    .bytes()
+                    .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)),
+                "{k}"
+            );
+        }
+        assert_eq!(hex(&[0x00, 0x01, 0x0a, 0xab, 0xff]), "00010aabff");
+        assert_eq!(hex(&[]), "");
+    }
+
+    /// Retries, deadlines and the trace, through a real socket: the server answers the n-th
+    /// request (from 0) with `reply(n)`, or closes the connection unanswered on `None`. Each
+    /// server answers a success once the requests expected are over, so that a miscounted
+    /// retry fails its test at once instead of looping until a timeout.
+    mod sending {
+        use super::*;
+        use std::cell::RefCell;
+        use std::io::{BufRead, BufReader, Read, Write};
+        use std::net::TcpListener;
+        use std::sync::{Arc, Mutex};
+
+        const KEY: &str = "orq_0123456789abcdef";
+
+        type Seen = Arc<Mutex<Vec<String>>>;
+
+        fn server(reply: impl Fn(usize) -> Option<String> + Send + 'static) -> (String, Seen) {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let base = format!("http://{}/v1", listener.local_addr().unwrap());
+            let seen: Seen = Arc::default();
+            let log = seen.clone();
+            std::thread::spawn(move || {
+                for (n, stream) in listener.incoming().enumerate() {
+                    let mut stream = stream.unwrap();
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let mut length = 0;
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h).unwrap();
+                        if h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((name, value)) = h.split_once(':')
+                            && name.eq_ignore_ascii_case("content-length")
+                        {
+                            length = value.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    log.lock().unwrap().push(line.trim().to_string());
+                    if let Some(answer) = reply(n) {
+                        let _ = stream.write_all(answer.as_bytes());
+                    }
+                }
+            });
+            (base, seen)
+        }
+
+        fn status(line: &str, headers: &str, body: &str) -> String {
+            format!(
+                "HTTP/1.1 {line}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        }
+
+        fn unavailable(retry_after: u32) -> String {
+            status(
+                "503 Service Unavailable",
+                &format!("Retry-After: {retry_after}\r\n"),
+                r#"{"message": "busy"}"#,
+            )
+        }
+
+        fn created() -> String {
+            status(
+                "201 Created",
+                "X-Request-Id: req_1\r\n",
+                r#"{"data": {"id": "cs_1"}}"#,
+            )
+        }
+
+        thread_local! {
+            static TRACE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        }
+
+        fn record(block: &str) {
+            TRACE.with(|t| t.borrow_mut().push(block.to_string()));
+        }
+
+        fn traced() -> String {
+            TRACE.with(|t| t.borrow_mut().drain(..).collect::<Vec<_>>().join("\n"))
+        }
+
+        fn client(base: &str, max_retries: u32) -> Client {
+            let key = SecretKey::parse("sk_sandbox_test_0000_0000_fake").unwrap();
+            let options = ClientOptions {
+                max_retries,
+                trace: Some(record),
+                ..ClientOptions::default()
+            };
+            Client::new(base, key, options)
+        }
+
+        /// A create with a deadline far off, which no right wait reaches: a wait gone wrong
+        /// (longer than the backoff allows) then gives up at once instead of sleeping.
+        fn create() -> Call<'static> {
+            Call {
+                deadline: Some(Instant::now() + Duration::from_secs(60)),
+                ..Call::post("/payment/checkouts", b"{}", KEY)
+            }
+        }
+
+        fn count(seen: &Seen) -> usize {
+            seen.lock().unwrap().len()
+        }
+
+        #[test]
+        fn a_temporary_failure_is_retried_up_to_max_retries_under_one_key() {
+            let (base, seen) = server(|n| Some(if n < 3 { unavailable(0) } else { created() }));
+            let err = client(&base, 2).send(&create()).unwrap_err();
+            assert_eq!(count(&seen), 3);
+            match err {
+                Error::Api {
+                    error,
+                    idempotency_key,
+                } => {
+                    assert_eq!(error.status, 503);
+                    assert_eq!(error.message, "busy; tried 3 times");
+                    assert_eq!(idempotency_key.as_deref(), Some(KEY));
+                }
+                other => panic!("{other:?}"),
+            }
+            let trace = traced();
+            assert!(trace.contains("* retry 1/2 in "), "{trace}");
+            assert!(
+                trace.contains(": the API answered 503 Service Unavailable with Retry-After 0s"),
+                "{trace}"
+            );
+            assert!(trace.contains("* retry 2/2 in "), "{trace}");
+            assert!(!trace.contains("* retry 3/"), "{trace}");
+        }
+
+        #[test]
+        fn a_retry_that_passes_returns_its_answer() {
+            let (base, seen) = server(|n| Some(if n == 0 { unavailable(0) } else { created() }));
+            let resp = client(&base, 2).send(&create()).unwrap();
+            assert_eq!(count(&seen), 2);
+            assert_eq!(resp.status, 201);
+            assert_eq!(resp.request_id.as_deref(), Some("req_1"));
+        }
+
+        #[test]
+        fn a_failure_that_will_not_pass_is_not_retried() {
+            let (base, seen) = server(|n| {
+                Some(if n == 0 {
+                    status("404 Not Found", "", r#"{"message": "No such checkout"}"#)
+                } else {
+                    created()
+                })
+            });
+            let err = client(&base, 2).get_checkout("cs_1", None).unwrap_err();
+            assert_eq!(count(&seen), 1);
+            assert_eq!(
+                seen.lock().unwrap()[0],
+                "GET /v1/payment/checkouts/cs_1 HTTP/1.1"
+            );
+            assert!(
+                matches!(&err, Error::Api { error, .. } if error.message == "No such checkout"),
+                "{err:?}"
+            );
+        }
+
+        #[test]
+        fn a_bad_checkout_id_sends_nothing() {
+            let (base, seen) = server(|_| Some(created()));
+            assert!(client(&base, 2).get_checkout("cs/1", None).is_err());
+            assert_eq!(count(&seen), 0);
+        }
+
+        #[test]
+        fn retries_stop_at_the_deadline() {
+            // The next wait (Retry-After 1 s) would end past the deadline: no retry.
+            let (base, seen) = server(|n| Some(if n == 0 { unavailable(1) } else { created() }));
+            let deadline = Instant::now() + Duration::from_millis(500);
+            let err = client(&base, 2)
+                .get_checkout("cs_1", Some(deadline))
+                .unwrap_err();
+            assert_eq!(count(&seen), 1);
+            assert!(matches!(&err, Error::Api { error, .. } if error.message == "busy"));
+            // A deadline far off leaves every retry.
+            let (base, seen) = server(|n| Some(if n < 3 { unavailable(0) } else { created() }));
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let err = client(&base, 2)
+                .get_checkout("cs_1", Some(deadline))
+                .unwrap_err();
+            assert_eq!(count(&seen), 3);
+            assert!(
+                matches!(&err, Error::Api { error, .. } if error.message == "busy; tried 3 times")
+            );
+        }
+
+        #[test]
+        fn an_answer_lost_after_sending_leaves_the_outcome_unknown() {
+            let (base, seen) = server(|n| (n > 0).then(created));
+            let err = client(&base, 0).create_checkout(b"{}", KEY).unwrap_err();
+            assert_eq!(count(&seen), 1);
+            match err {
+                Error::Network {
+                    message,
+                    idempotency_key,
+                } => {
+                    assert!(!message.contains("nothing was sent"), "{message}");
+                    assert_eq!(idempotency_key.as_deref(), Some(KEY));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+
+        #[test]
+        fn a_refused_connection_sent_nothing_and_created_nothing() {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let base = format!("http://127.0.0.1:{port}/v1");
+            // The deadline only bounds a miscounted retry loop.
+            let call = Call {
+                deadline: Some(Instant::now() + Duration::from_secs(5)),
+                ..Call::post("/payment/checkouts", b"{}", KEY)
+            };
+            let err = client(&base, 0).send(&call).unwrap_err();
+            match err {
+                Error::Network {
+                    message,
+                    idempotency_key,
+                } => {
+                    assert!(
+                        message.ends_with("; nothing was sent, so nothing was created"),
+                        "{message}"
+                    );
+                    assert!(!message.contains("tried"), "{message}");
+                    assert_eq!(idempotency_key, None);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+
+        #[test]
+        fn the_trace_shows_each_request_and_answer_with_the_key_masked() {
+            let (base, _seen) = server(|_| Some(created()));
+            let c = client(&base, 1);
+            c.create_checkout(b"{\"a\":1}", KEY).unwrap();
+            let trace = traced();
+            let masked = c.key.masked();
+            for line in [
+                "* timeouts: connect 10s, whole request 30s; up to 1 retry".to_string(),
+                format!("> POST {base}/payment/checkouts"),
+                format!("> Authorization: Bearer {masked}"),
+                "> Accept: application/json".into(),
+                "> Content-Type: application/json".into(),
+                format!("> X-Idempotency-Key: {KEY}"),
+                format!("> User-Agent: {USER_AGENT}"),
+                "> (7 bytes of JSON)".into(),
+            ] {
+                assert!(trace.lines().any(|l| l == line), "{line} not in\n{trace}");
+            }
+            assert!(
+                trace.contains("< 201 Created (request id req_1) after "),
+                "{trace}"
+            );
+            assert!(trace.contains("< x-request-id: req_1"), "{trace}");
+            assert!(!trace.contains("sk_sandbox_test_0000_0000_fake"), "{trace}");
         }
     }
 }

@@ -172,4 +172,102 @@ mod tests {
             assert_eq!(p(bad), None, "{bad}");
         }
     }
+
+    #[test]
+    fn random_is_not_a_constant() {
+        let draws: Vec<u64> = (0..4).map(|_| random()).collect();
+        assert!(draws.iter().any(|d| *d != draws[0]), "{draws:?}");
+    }
+
+    fn network(message: &str) -> Failure {
+        Failure {
+            problem: Problem::Network(message.into()),
+            retryable: true,
+            retry_after: None,
+            reached: true,
+        }
+    }
+
+    fn parts(e: Error) -> (String, Option<String>) {
+        match e {
+            Error::Network {
+                message,
+                idempotency_key,
+            } => (message, idempotency_key),
+            Error::Api {
+                error,
+                idempotency_key,
+            } => (error.message, idempotency_key),
+            Error::Usage(message) => (message, None),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_tries_are_counted_only_when_there_were_several() {
+        let key = Some("orq_0123456789abcdef");
+        assert_eq!(
+            parts(give_up(network("cannot connect"), 1, true, key)),
+            ("cannot connect".into(), key.map(str::to_string))
+        );
+        assert_eq!(
+            parts(give_up(network("cannot connect"), 2, true, key)),
+            (
+                "cannot connect; tried 2 times".into(),
+                key.map(str::to_string)
+            )
+        );
+        assert_eq!(
+            parts(give_up(network("cannot connect"), 3, true, None)),
+            ("cannot connect; tried 3 times".into(), None)
+        );
+    }
+
+    #[test]
+    fn nothing_sent_is_said_and_drops_the_key() {
+        let key = Some("orq_0123456789abcdef");
+        assert_eq!(
+            parts(give_up(network("cannot resolve x"), 3, false, key)),
+            (
+                "cannot resolve x; tried 3 times; nothing was sent, so nothing was created".into(),
+                None
+            )
+        );
+        assert_eq!(
+            parts(give_up(network("cannot resolve x"), 1, false, None)),
+            ("cannot resolve x; nothing was sent".into(), None)
+        );
+    }
+
+    #[test]
+    fn api_and_usage_failures_keep_their_kind() {
+        let key = Some("orq_0123456789abcdef");
+        let f = Failure {
+            problem: Problem::Api(crate::error::ApiError {
+                status: 503,
+                message: "busy".into(),
+                ..Default::default()
+            }),
+            retryable: true,
+            retry_after: None,
+            reached: false,
+        };
+        let e = give_up(f, 3, false, key);
+        assert!(matches!(e, Error::Api { .. }), "{e:?}");
+        assert_eq!(
+            parts(e),
+            ("busy; tried 3 times".into(), key.map(str::to_string))
+        );
+        let f = Failure {
+            problem: Problem::Usage("cannot build".into()),
+            retryable: false,
+            retry_after: None,
+            reached: false,
+        };
+        let e = give_up(f, 2, false, key);
+        assert!(
+            matches!(&e, Error::Usage(m) if m == "cannot build"),
+            "{e:?}"
+        );
+    }
 }
