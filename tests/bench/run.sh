@@ -88,14 +88,22 @@ PY
 python3 - "$work/rows.cpu.jsonl" "$fast_url" "$ORQEX_SECRET_KEY" >"$work/curl.cfg" <<'PY'
 import json, sys
 rows, url, key = sys.argv[1], sys.argv[2], sys.argv[3]
+entries = []
 for i, line in enumerate(open(rows), 1):
     row = json.loads(line)
     row.update({"currency": "XOF", "description": "Invoice"})
-    print(f'url = "{url}/payment/checkouts"\nrequest = "POST"\noutput = "/dev/null"\n'
+    entries.append(f'url = "{url}/payment/checkouts"\nrequest = "POST"\noutput = "/dev/null"\n'
           f'header = "Authorization: Bearer {key}"\nheader = "Content-Type: application/json"\n'
           f'header = "Accept: application/json"\nheader = "X-Idempotency-Key: bench-{i}"\n'
-          f'data-binary = {json.dumps(json.dumps(row))}\nnext')
+          f'data-binary = {json.dumps(json.dumps(row))}\n')
+# `next` between requests only: a trailing one starts a request without a URL, which fails.
+print("next\n".join(entries), end="")
 PY
+# The same rows must really reach the server through curl, or its CPU figure means nothing.
+c_before=$(connections "$fast_url")
+curl -sS -Z --parallel-max 16 -K "$work/curl.cfg" >/dev/null 2>&1 || { echo "curl -Z failed on the rows" >&2; exit 1; }
+c_after=$(connections "$fast_url")
+[ $((c_after - c_before - 1)) -ge 1 ] || { echo "curl -Z sent nothing" >&2; exit 1; }
 
 cpu() { # command... -> user+system seconds on stdout
   /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null 2>&1 || true

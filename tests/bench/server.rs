@@ -58,7 +58,11 @@ fn serve(stream: TcpStream, delay: Duration) -> std::io::Result<()> {
         }
         let mut body = vec![0; len];
         reader.read_exact(&mut body)?;
-        if line.starts_with("GET /connections") {
+        if line
+            .split_whitespace()
+            .nth(1)
+            .is_some_and(|p| p.ends_with("/connections"))
+        {
             let n = ACCEPTED.load(Ordering::SeqCst).to_string();
             write!(
                 out,
