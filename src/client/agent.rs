@@ -22,6 +22,12 @@ pub(super) fn build(options: &ClientOptions) -> Agent {
         // ureq's 3 would make a batch at concurrency 16 reconnect all the time.
         .max_idle_connections_per_host(options.connections.max(1))
         .max_idle_connections(options.connections.max(1))
+        // ureq's 128 KiB in and out per connection is 16 MiB at --concurrency 64, for requests
+        // of a few hundred bytes and answers whose head is smaller still. A body of any size
+        // streams through; a head over 32 KiB is refused as a broken answer.
+        .input_buffer_size(48 * 1024)
+        .output_buffer_size(16 * 1024)
+        .max_response_header_size(32 * 1024)
         // One copy of Mozilla's roots is linked (webpki-root-certs), not two: ureq's own
         // feature for them is off.
         .tls_config(
