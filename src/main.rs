@@ -22,6 +22,7 @@ mod output;
 mod prompt;
 mod report;
 mod secret;
+mod startup;
 mod term;
 mod text;
 mod wait;

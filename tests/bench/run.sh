@@ -138,9 +138,12 @@ rss() { /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || true; cat "
 rss_single=$(ORQEX_BASE_URL=$fast_url rss "$orqex" "${create_args[@]}")
 rss_2k=$(ORQEX_BASE_URL=$slow_url rss "$orqex" checkout create --batch "$work/rows.2k.jsonl" --currency XOF --description Invoice --concurrency 64)
 size=$(stat -c %s "$orqex")
+# Each shared library loaded costs every start (tests/bench/PROFILE.md).
+libs=$(ldd "$orqex" | awk '$1 !~ /^linux-vdso/ {print $1}' | paste -sd' ' -)
+curl_libs=$(ldd "$(command -v curl)" | awk '$1 !~ /^linux-vdso/' | wc -l)
 
 python3 - "$work" "$ROUNDS" "$RUNS" "$BATCH" "$DELAY_MS" "$CPU_ROWS" "$batch_wall" "$conn_small" "$conn_big" \
-  "$rss_single" "$rss_2k" "$size" "${cpu_orqex[*]}" "${cpu_curl[*]}" >"$out" <<'PY'
+  "$rss_single" "$rss_2k" "$size" "${cpu_orqex[*]}" "${cpu_curl[*]}" "$libs" "$curl_libs" >"$out" <<'PY'
 import json, sys, platform, os, statistics, glob
 work = sys.argv[1]
 rounds, runs, n, delay, cpu_rows = map(int, sys.argv[2:7])
@@ -148,6 +151,7 @@ batch_wall = float(sys.argv[7])
 conn_small, conn_big, rss1, rss2k, size = map(int, sys.argv[8:13])
 cpu_o = statistics.median(map(float, sys.argv[13].split()))
 cpu_c = statistics.median(map(float, sys.argv[14].split()))
+libs, curl_libs = sys.argv[15].split(), int(sys.argv[16])
 times = {}
 for f in sorted(glob.glob(f"{work}/create.*.json")):
     for r in json.load(open(f))["results"]:
@@ -179,6 +183,7 @@ rows = [
     ("peak RSS, one create", f"{rss1/1024:.1f} MiB", "", "", "", None),
     ("peak RSS, 2,000 rows at concurrency 64", f"{rss2k/1024:.1f} MiB", "", "", "≤ 20 MiB", rss2k/1024 <= 20),
     ("release binary", f"{size/1e6:.2f} MB", "", "", "≤ 3.2 MB", size <= 3.2e6),
+    ("shared libraries loaded at start", f"{len(libs)}: {', '.join(libs)}", f"curl {curl_libs}", "", "", None),
 ]
 print("# Benchmark results\n")
 print(f"Machine: {os.cpu_count()} cores ({model}), {platform.machine()}, {platform.platform()}. "
