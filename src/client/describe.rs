@@ -153,6 +153,10 @@ pub fn describe(err: &ureq::Error, base_url: &str, proxy: Option<&str>) -> Strin
                 n / (1024 * 1024)
             )
         }
+        ureq::Error::LargeResponseHeader(_, limit) => format!(
+            "the answer from {host} has headers larger than {} KiB; refused",
+            limit / 1024
+        ),
         ureq::Error::Protocol(e) => format!("{host} answered with broken HTTP: {e}"),
         other => format!("request to {host} failed: {other}"),
     }

@@ -300,6 +300,31 @@ fn an_oversized_answer_is_refused_without_reading_it() {
 }
 
 #[test]
+fn an_answer_with_oversized_headers_is_refused_and_keeps_the_way_back() {
+    // 40 KiB of headers: over the 32 KiB orqex reads before a body. The request was sent,
+    // so the checkout may exist: the key to retry with is given, and nothing is retried.
+    let server = Server::start(|_, _| {
+        let mut raw = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n".to_vec();
+        for i in 0..40 {
+            raw.extend(format!("X-Padding-{i}: {}\r\n", "a".repeat(1000)).as_bytes());
+        }
+        raw.extend(b"Content-Length: 2\r\n\r\n{}");
+        Reply::Raw(raw)
+    });
+    let assert = Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(contains(format!(
+            "the answer from {} has headers larger than 32 KiB; refused",
+            server.addr
+        )));
+    server.assert_hits(1);
+    assert.stderr(retry_hint(&one_key_one_body(&server)));
+}
+
+#[test]
 fn a_redirect_to_another_port_carries_nothing_there() {
     for status in [301, 302, 303, 307, 308] {
         let elsewhere = Server::created("cs_stolen");
