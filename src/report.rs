@@ -120,6 +120,14 @@ fn clap_message(err: &clap::Error, args: &[OsString]) -> String {
                 m
             })
         }
+        // clap words a flag given twice as a conflict with itself.
+        ErrorKind::ArgumentConflict
+            if values(ContextKind::InvalidArg) == values(ContextKind::PriorArg) =>
+        {
+            let given = values(ContextKind::InvalidArg).join(" ");
+            let flag = given.split(' ').next().unwrap_or_default();
+            format!("{flag} is given twice; give it once")
+        }
         ErrorKind::ArgumentConflict => format!(
             "{arg} cannot be used with {}",
             quoted(ContextKind::PriorArg)

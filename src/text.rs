@@ -47,6 +47,12 @@ pub fn is_invisible(c: char) -> bool {
 /// would act on, or it is made only of characters that draw nothing.
 pub fn unsafe_text(value: &str) -> Option<String> {
     if let Some(c) = value.chars().find(|c| is_unsafe(*c)) {
+        if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            return Some(format!(
+                "contains the bidirectional control character {}, which changes the order text is shown in; remove it",
+                escape(c)
+            ));
+        }
         return Some(format!(
             "contains the control character {}; remove it (line breaks, tabs and escape codes are not allowed)",
             escape(c)

@@ -65,8 +65,11 @@ pub fn country(raw: &str) -> Result<String, String> {
 
 /// Non-empty text of at most `max` characters (characters, not bytes: names are often not ASCII).
 pub fn text(raw: &str, max: Option<usize>) -> Result<String, String> {
-    if raw.trim().is_empty() {
+    if raw.is_empty() {
         return Err("must not be empty".into());
+    }
+    if raw.trim().is_empty() {
+        return Err("is only spaces; give some text".into());
     }
     // What is sent is shown again: on the checkout page, in the live confirmation, in answers.
     if let Some(why) = crate::text::unsafe_text(raw) {
@@ -442,7 +445,11 @@ mod tests {
             "is 4 characters long; the limit is 3"
         );
         assert_eq!(text(" a ", None).unwrap(), " a ");
-        assert_eq!(text("  ", None).unwrap_err(), "must not be empty");
+        assert_eq!(text("", None).unwrap_err(), "must not be empty");
+        assert_eq!(
+            text("  ", None).unwrap_err(),
+            "is only spaces; give some text"
+        );
         assert!(text("a\u{7}", None).is_err());
     }
 

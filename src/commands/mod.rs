@@ -103,33 +103,116 @@ pub fn check_args(args: &[OsString]) -> Result<()> {
 
 /// Refuses, before clap or anything else sees them, arguments that hold a secret key: clap
 /// would quote one back in an error, and a flag would store or send it. The key is named only
-/// masked.
+/// masked, with the flag it was given to: a key pasted into `--description` by mistake is
+/// not the same slip as a key given to log in with.
 fn refuse_keys_in_args<'a>(args: impl Iterator<Item = &'a OsString>) -> Result<()> {
+    let mut previous: Option<std::borrow::Cow<'_, str>> = None;
     for arg in args {
         let arg = arg.to_string_lossy();
-        if let Some(at) = crate::secret::find_secret(&arg) {
-            let found = &arg[at];
-            let shown = crate::secret::mask(found);
-            if found.starts_with(crate::secret::WEBHOOK_SECRET_PREFIX)
-                || crate::config::env_nonempty(crate::config::ENV_WEBHOOK_SECRET)
-                    .is_some_and(|s| s.trim() == found)
-            {
-                return Err(Error::usage(format!(
-                    "an argument holds what looks like a webhook signing secret ({shown}); secrets are never taken from the command line, where `ps` and shell history show them: set {} (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin",
+        let Some(at) = crate::secret::find_secret(&arg) else {
+            previous = Some(arg);
+            continue;
+        };
+        let found = &arg[at];
+        let shown = crate::secret::mask(found);
+        let flag = flag_given(&arg, previous.as_deref());
+        let webhook = found.starts_with(crate::secret::WEBHOOK_SECRET_PREFIX)
+            || crate::config::env_nonempty(crate::config::ENV_WEBHOOK_SECRET)
+                .is_some_and(|s| s.trim() == found);
+        let (what, fix) = if webhook {
+            (
+                "a webhook signing secret",
+                format!(
+                    "set {} (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin",
                     crate::config::ENV_WEBHOOK_SECRET
-                )));
-            }
-            return Err(Error::usage(format!(
-                "an argument holds what looks like a secret key ({shown}); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`"
-            )));
-        }
+                ),
+            )
+        } else {
+            (
+                "a secret key",
+                "set ORQEX_SECRET_KEY, or store it with `orqex login`".to_string(),
+            )
+        };
+        let (holder, fix) = match flag {
+            Some(flag) => (
+                flag,
+                format!("remove it if it was pasted there by mistake; to use it, {fix}"),
+            ),
+            None => ("an argument".to_string(), fix),
+        };
+        let kind = if webhook { "secrets" } else { "keys" };
+        return Err(Error::usage(format!(
+            "{holder} holds what looks like {what} ({shown}); {kind} are never taken from the command line, where `ps` and shell history show them: {fix}"
+        )));
     }
     Ok(())
+}
+
+/// The flag an argument is the value of, as typed: `--description=...`, `-mnote=...`, or the
+/// argument after a flag that takes a value. None for a value of no flag.
+fn flag_given(arg: &str, previous: Option<&str>) -> Option<String> {
+    if let Some(long) = arg.strip_prefix("--") {
+        let name = long.split_once('=')?.0;
+        return takes_value(name, None).then(|| format!("--{name}"));
+    }
+    if let Some(short) = arg.strip_prefix('-').and_then(|a| a.chars().next()) {
+        return takes_value("", Some(short)).then(|| format!("-{short}"));
+    }
+    let previous = previous?;
+    if let Some(name) = previous.strip_prefix("--") {
+        return (!name.contains('=') && takes_value(name, None)).then(|| previous.to_string());
+    }
+    let mut shorts = previous.strip_prefix('-')?.chars();
+    // Only a lone short flag waits for the next argument: `-m`, not `-mx`.
+    match (shorts.next(), shorts.next()) {
+        (Some(short), None) => takes_value("", Some(short)).then(|| previous.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether some command's flag of this long name (or short letter) takes a value. Only read
+/// on the way to an error, so clap's whole tree is built only then.
+fn takes_value(long: &str, short: Option<char>) -> bool {
+    fn walk(cmd: &clap::Command, long: &str, short: Option<char>) -> bool {
+        cmd.get_arguments().any(|a| {
+            let aliases = a.get_all_aliases().unwrap_or_default();
+            let shorts = a.get_all_short_aliases().unwrap_or_default();
+            let named = (!long.is_empty()
+                && (a.get_long() == Some(long) || aliases.contains(&long)))
+                || short.is_some_and(|c| a.get_short() == Some(c) || shorts.contains(&c));
+            named && a.get_action().takes_values()
+        }) || cmd.get_subcommands().any(|c| walk(c, long, short))
+    }
+    walk(&<Cli as clap::CommandFactory>::command(), long, short)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_key_is_named_by_the_flag_it_was_the_value_of() {
+        let cases: [(&str, Option<&str>, Option<&str>); 10] = [
+            ("--description=x", None, Some("--description")),
+            ("x", Some("--description"), Some("--description")),
+            ("x", Some("--customer-email"), Some("--customer-email")),
+            ("x", Some("-m"), Some("-m")),
+            ("-mnote=x", None, Some("-m")),
+            // A flag without a value, a glued short flag, no such flag, a positional.
+            ("x", Some("--no-input"), None),
+            ("x", Some("-mx"), None),
+            ("--nope=x", None, None),
+            ("x", Some("login"), None),
+            ("x", Some("--description=y"), None),
+        ];
+        for (arg, previous, flag) in cases {
+            assert_eq!(
+                flag_given(arg, previous).as_deref(),
+                flag,
+                "{arg} after {previous:?}"
+            );
+        }
+    }
 
     #[test]
     fn only_whole_keys_in_arguments_are_refused() {

@@ -126,6 +126,19 @@ orqex: '--batch <FILE>' cannot be used with '--wait'; see --help
     );
     pin(
         &sb,
+        run(
+            &sb,
+            &["checkout", "create", "--amount", "5", "--amount", "6"],
+        ),
+        2,
+        &[],
+        str![[r#"
+orqex: --amount is given twice; give it once; see --help
+
+"#]],
+    );
+    pin(
+        &sb,
         create_with(&sb, ["--interval", "1"], &[]),
         2,
         &[],
@@ -569,7 +582,7 @@ orqex: invalid input: 1 problem; nothing was sent
         &[],
         str![[r#"
 orqex: invalid input: 1 problem; nothing was sent
-  customer.city (--city): contains the control character \u202e; remove it (line breaks, tabs and escape codes are not allowed)
+  customer.city (--city): contains the bidirectional control character \u202e, which changes the order text is shown in; remove it
 
 "#]],
     );
@@ -808,6 +821,16 @@ orqex: ORQEX_SECRET_KEY: the secret key contains spaces, control characters or n
         &[],
         str![[r#"
 orqex: an argument holds what looks like a secret key (sk_sandbox_***fake); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`
+
+"#]],
+    );
+    pin(
+        &sb,
+        create_with(&sb, ["--description", KEY], &[]),
+        2,
+        &[],
+        str![[r#"
+orqex: --description holds what looks like a secret key (sk_sandbox_***fake); keys are never taken from the command line, where `ps` and shell history show them: remove it if it was pasted there by mistake; to use it, set ORQEX_SECRET_KEY, or store it with `orqex login`
 
 "#]],
     );

@@ -803,7 +803,7 @@ fn text_that_would_drive_or_fool_a_terminal_is_refused_and_shown_escaped() {
         .stderr(format!(
             "orqex: invalid input: 3 problems; nothing was sent\n\
              \x20 description (--description): contains the control character \\x1b; {remove}\n\
-             \x20 customer.first_name (--first-name): contains the control character \\u202e; {remove}\n\
+             \x20 customer.first_name (--first-name): contains the bidirectional control character \\u202e, which changes the order text is shown in; remove it\n\
              \x20 customer.last_name (--last-name): is made only of invisible characters; give visible text\n"
         ));
     server.assert_hits(0);

@@ -706,7 +706,7 @@ fn words_that_only_contain_a_key_prefix_are_not_refused() {
         .assert()
         .code(2)
         .stderr(
-            "orqex: an argument holds what looks like a secret key (sk_test_***c123); keys are never taken from the command line, where `ps` and shell history show them: set ORQEX_SECRET_KEY, or store it with `orqex login`\n",
+            "orqex: -m holds what looks like a secret key (sk_test_***c123); keys are never taken from the command line, where `ps` and shell history show them: remove it if it was pasted there by mistake; to use it, set ORQEX_SECRET_KEY, or store it with `orqex login`\n",
         );
     server.assert_hits(1);
 }

@@ -711,7 +711,7 @@ fn metadata_keys_and_values_get_the_text_checks() {
             "  metadata.note (stdin): contains the control character \\x1b; remove it (line breaks, tabs and escape codes are not allowed)",
             "  metadata.line\\nbreak (stdin): the key contains the control character \\n; remove it (line breaks, tabs and escape codes are not allowed)",
             "  metadata.ok (stdin): is made only of invisible characters; give visible text",
-            "  metadata.a.b (stdin): contains the control character \\u202e; remove it (line breaks, tabs and escape codes are not allowed)",
+            "  metadata.a.b (stdin): contains the bidirectional control character \\u202e, which changes the order text is shown in; remove it",
         ]
     );
 }
@@ -837,6 +837,7 @@ fn every_text_field_refuses_control_characters() {
             "contains the control character {c}; remove it (line breaks, tabs and escape codes are not allowed)"
         )
     };
+    const BIDI: &str = "contains the bidirectional control character \\u202e, which changes the order text is shown in; remove it";
     let url = |u: &str| {
         format!("`{u}` is not an absolute http(s) URL, like https://shop.example.com/thanks")
     };
@@ -847,9 +848,9 @@ fn every_text_field_refuses_control_characters() {
     }
     expected.extend([
         format!("  return_url (stdin): {}", url("https://x.example/\\x1b")),
-        format!("  webhook_url (stdin): {}", control("\\u202e")),
+        format!("  webhook_url (stdin): {BIDI}"),
         format!("  statement_descriptor (stdin): {}", control("\\x1b")),
-        format!("  receipt_email (stdin): {}", control("\\u202e")),
+        format!("  receipt_email (stdin): {BIDI}"),
         "  restriction.phone.number (stdin): `0700\\x1b000000` is not a phone number; give the national number, like 0700000000".into(),
         format!("  customization.color (stdin): {}", control("\\x1b")),
         "  customization.brand (stdin): is made only of invisible characters; give visible text".into(),

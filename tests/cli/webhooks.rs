@@ -1275,28 +1275,48 @@ fn the_secret_is_refused_on_the_command_line_and_never_printed() {
     let handler = Server::start(|_, _| Reply::json(200, json!({})));
     let sb = Sandbox::new();
     let to = format!("http://{}/", handler.addr);
-    for args in [
-        &["webhooks", "listen", "--secret", SECRET][..],
-        &[
-            "webhooks",
-            "trigger",
-            "payment.completed",
-            "--to",
-            &to,
-            &format!("--secret={SECRET}"),
-        ],
-        &[
-            "webhooks",
-            "trigger",
-            "payment.completed",
-            "--to",
-            &to,
+    // Named by the flag that was given it when that flag takes a value (`--secret` does not
+    // exist), with the advice for a paste by mistake too.
+    for (holder, args) in [
+        (
+            "an argument",
+            &["webhooks", "listen", "--secret", SECRET][..],
+        ),
+        (
+            "an argument",
+            &[
+                "webhooks",
+                "trigger",
+                "payment.completed",
+                "--to",
+                &to,
+                &format!("--secret={SECRET}"),
+            ],
+        ),
+        (
             "-m",
-            &format!("note={SECRET}"),
-        ],
-        &["webhooks", "verify", "--signature", SECRET, "payload.json"],
-        &["config", "set", "webhook-secret", SECRET],
+            &[
+                "webhooks",
+                "trigger",
+                "payment.completed",
+                "--to",
+                &to,
+                "-m",
+                &format!("note={SECRET}"),
+            ],
+        ),
+        (
+            "--signature",
+            &["webhooks", "verify", "--signature", SECRET, "payload.json"],
+        ),
+        ("an argument", &["config", "set", "webhook-secret", SECRET]),
     ] {
+        let fix = "set ORQEX_WEBHOOK_SECRET (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin";
+        let fix = if holder == "an argument" {
+            fix.to_string()
+        } else {
+            format!("remove it if it was pasted there by mistake; to use it, {fix}")
+        };
         let assert = sb
             .cmd()
             .args(args)
@@ -1304,7 +1324,7 @@ fn the_secret_is_refused_on_the_command_line_and_never_printed() {
             .append_context("args", format!("{args:?}"))
             .code(2)
             .stderr(predicate::str::starts_with(format!(
-                "orqex: an argument holds what looks like a webhook signing secret ({SECRET_MASKED}); secrets are never taken from the command line, where `ps` and shell history show them: set ORQEX_WEBHOOK_SECRET (or name another variable with --secret-env), or store it with `orqex config set webhook-secret`, which reads it from stdin"
+                "orqex: {holder} holds what looks like a webhook signing secret ({SECRET_MASKED}); secrets are never taken from the command line, where `ps` and shell history show them: {fix}\n"
             )));
         assert_no_secret(assert.get_output());
     }
