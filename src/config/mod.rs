@@ -301,6 +301,20 @@ pub fn config_path() -> Result<PathBuf> {
 /// Accepts https URLs, and http only to a loopback host: a key must not travel in clear text.
 pub fn check_base_url(raw: &str) -> std::result::Result<String, String> {
     let trimmed = raw.trim().trim_end_matches('/');
+    // `localhost:8080/v1`, `api.orqex.com/v1`: a URL without its scheme, said as such.
+    if !trimmed.contains("://")
+        && !trimmed.is_empty()
+        && trimmed.chars().all(|c| c.is_ascii_graphic())
+    {
+        let host = match trimmed.split_once(']') {
+            Some((v6, _)) if trimmed.starts_with('[') => v6,
+            _ => trimmed.split(['/', ':']).next().unwrap_or_default(),
+        };
+        let scheme = if is_loopback(host) { "http" } else { "https" };
+        return Err(format!(
+            "`{raw}` has no scheme; write it as {scheme}://{trimmed}"
+        ));
+    }
     let uri: ureq::http::Uri = trimmed
         .parse()
         .map_err(|_| format!("`{raw}` is not a URL; use https://api.orqex.com/v1"))?;
@@ -367,6 +381,30 @@ mod tests {
         for unreachable in ["https://-/v1", "https://a..b/v1", "https://x.example:0/v1"] {
             assert!(check_base_url(unreachable).is_err(), "{unreachable}");
         }
+    }
+
+    #[test]
+    fn a_url_without_its_scheme_is_given_back_with_the_scheme_it_may_use() {
+        for (raw, fixed) in [
+            ("localhost:8080", "http://localhost:8080"),
+            ("127.0.0.1:5/v1/", "http://127.0.0.1:5/v1"),
+            ("[::1]:80", "http://[::1]:80"),
+            ("api.orqex.com/v1", "https://api.orqex.com/v1"),
+            (
+                "localhost.evil.example/v1",
+                "https://localhost.evil.example/v1",
+            ),
+        ] {
+            assert_eq!(
+                check_base_url(raw).unwrap_err(),
+                format!("`{raw}` has no scheme; write it as {fixed}")
+            );
+        }
+        // Not a URL at all: no scheme is guessed for it.
+        assert_eq!(
+            check_base_url("hello world").unwrap_err(),
+            "`hello world` is not a URL; use https://api.orqex.com/v1"
+        );
     }
 
     #[test]

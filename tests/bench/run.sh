@@ -24,6 +24,13 @@ if ! need hyperfine || ! need curl || ! [ -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq hyperfine curl time >/dev/null
 fi
 
+# A busy machine measures itself, not orqex: said on stderr and in the results.
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "warning: load average $load at the start; figures will be noisy (run on a quiet machine)" >&2
+fi
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit with uncommitted changes"
 cargo build --release --locked --quiet
 cargo build --release --locked --quiet --example bench_server
 orqex=$PWD/target/release/orqex
@@ -150,7 +157,7 @@ libs=$(ldd "$orqex" | awk '$1 !~ /^linux-vdso/ {print $1}' | paste -sd' ' -)
 curl_libs=$(ldd "$(command -v curl)" | awk '$1 !~ /^linux-vdso/' | wc -l)
 
 python3 - "$work" "$ROUNDS" "$RUNS" "$BATCH" "$DELAY_MS" "$CPU_ROWS" "$batch_wall" "$conn_small" "$conn_big" \
-  "$rss_single" "$rss_2k" "$size" "${cpu_orqex[*]}" "${cpu_curl[*]}" "$libs" "$curl_libs" >"$out" <<'PY'
+  "$rss_single" "$rss_2k" "$size" "${cpu_orqex[*]}" "${cpu_curl[*]}" "$libs" "$curl_libs" "$load" "$commit" >"$out" <<'PY'
 import json, sys, platform, os, statistics, glob
 work = sys.argv[1]
 rounds, runs, n, delay, cpu_rows = map(int, sys.argv[2:7])
@@ -159,6 +166,7 @@ conn_small, conn_big, rss1, rss2k, size = map(int, sys.argv[8:13])
 cpu_o = statistics.median(map(float, sys.argv[13].split()))
 cpu_c = statistics.median(map(float, sys.argv[14].split()))
 libs, curl_libs = sys.argv[15].split(), int(sys.argv[16])
+load, commit = float(sys.argv[17]), sys.argv[18]
 times = {}
 for f in sorted(glob.glob(f"{work}/create.*.json")):
     for r in json.load(open(f))["results"]:
@@ -193,6 +201,9 @@ rows = [
     ("shared libraries loaded at start", f"{len(libs)}: {', '.join(libs)}", f"curl {curl_libs}", "", "", None),
 ]
 print("# Benchmark results\n")
+import datetime
+print(f"Commit {commit}, measured {datetime.date.today().isoformat()}; load average at the start {load:.2f}"
+      f"{' (busy: figures are noisy)' if load > 0.5 else ''}.\n")
 print(f"Machine: {os.cpu_count()} cores ({model}), {platform.machine()}, {platform.platform()}. "
       f"Single runs: {rounds} alternating rounds × {runs} runs of each command (hyperfine -N, "
       f"{rounds*runs} runs each), medians over all runs. Batches: local server, {delay} ms delay "
