@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock};
 
 /// A secret API key. `Display` and `Debug` both print the masked form; the only way to the
 /// real text is `expose`, which is called where the `Authorization` header is built.
@@ -241,7 +241,7 @@ fn find_api_key(text: &str) -> Option<std::ops::Range<usize>> {
 /// Where the first secret in `text` is: a secret met during this run (the key in use),
 /// wherever it stands, even glued to a word; else a whole key by its shape (`find_key`).
 pub fn find_secret(text: &str) -> Option<std::ops::Range<usize>> {
-    let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let known = KNOWN.read().unwrap_or_else(PoisonError::into_inner);
     known
         .iter()
         .filter_map(|k| text.find(k.as_str()).map(|at| at..at + k.len()))
@@ -250,8 +250,10 @@ pub fn find_secret(text: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// Secrets met during this run (the key in use, from wherever it was read), masked wherever
-/// they show up even when they do not look like a key.
-static KNOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// they show up even when they do not look like a key. Written once or twice at the start,
+/// read for every string of every batch row by every worker at once: a read lock, which
+/// readers share without waiting on each other.
+static KNOWN: RwLock<Vec<String>> = RwLock::new(Vec::new());
 
 /// Remembers a secret so that `mask` hides it. Short values are not remembered: replacing a
 /// few common characters everywhere would mangle every message and hide nothing.
@@ -260,7 +262,7 @@ pub fn remember(secret: &str) {
     if secret.len() < KEY_MIN_CHARS {
         return;
     }
-    let mut known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut known = KNOWN.write().unwrap_or_else(PoisonError::into_inner);
     if !known.iter().any(|k| k == secret) {
         known.push(secret.to_string());
     }
@@ -269,7 +271,7 @@ pub fn remember(secret: &str) {
 /// `text` with every secret in it masked: the ones remembered, and anything shaped like a key.
 /// Every writer of orqex passes its text here, whatever setting or answer the text came from.
 pub fn mask(text: &str) -> Cow<'_, str> {
-    let known = KNOWN.lock().unwrap_or_else(PoisonError::into_inner);
+    let known = KNOWN.read().unwrap_or_else(PoisonError::into_inner);
     let mut out = Cow::Borrowed(text);
     for secret in known.iter() {
         if out.contains(secret.as_str()) {

@@ -82,10 +82,7 @@ pub fn run(
 ) -> Result<Summary> {
     let workers = plan.concurrency.max(1);
     let window = WINDOW_PER_WORKER * workers as u64;
-    // Rows printed so far; whether to stop sending (the key was refused, or stdout is gone:
-    // rows not yet sent are skipped); whether to stop reading (stdout is gone, nobody would
-    // see the lines).
-    let progress = (Mutex::new((0u64, false, false)), Condvar::new());
+    let progress = (Mutex::new(Progress::default()), Condvar::new());
     let (job_tx, job_rx) = mpsc::sync_channel::<Row>(workers);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<(u64, Value, bool)>();
@@ -106,18 +103,18 @@ pub fn run(
                             Err(_) => return,
                         };
                         let Ok(row) = job else { return };
-                        let (line, auth_failed) = if progress.0.lock().map(|p| p.1).unwrap_or(true)
-                        {
-                            // The key was refused: rows already queued are not sent, but still
-                            // get their line, so the ones after them can be printed in order.
-                            (skipped(row.place, &plan.batch_key), false)
-                        } else {
-                            process(row.place, row.request, plan)
-                        };
+                        let (line, auth_failed) =
+                            if progress.0.lock().map(|p| p.stop_sending).unwrap_or(true) {
+                                // The key was refused: rows already queued are not sent, but still
+                                // get their line, so the ones after them can be printed in order.
+                                (skipped(row.place, &plan.batch_key), false)
+                            } else {
+                                process(row.place, row.request, plan)
+                            };
                         // Said at once, not when the printer reaches this row: a worker
                         // taking the next row in between would send it with the refused key.
                         if auth_failed && let Ok(mut p) = progress.0.lock() {
-                            p.1 = true;
+                            p.stop_sending = true;
                         }
                         if done_tx.send((row.place.number, line, auth_failed)).is_err() {
                             return;
@@ -151,13 +148,15 @@ pub fn run(
                     let Ok(mut guard) = progress.0.lock() else {
                         break;
                     };
-                    while !guard.2 && row.place.number > guard.0 + window {
+                    while !guard.stop_reading && row.place.number > guard.printed + window {
+                        guard.reader_waiting = true;
                         guard = match progress.1.wait(guard) {
                             Ok(g) => g,
                             Err(_) => return (read, None),
                         };
+                        guard.reader_waiting = false;
                     }
-                    if guard.2 {
+                    if guard.stop_reading {
                         break;
                     }
                     drop(guard);
@@ -191,12 +190,19 @@ pub fn run(
                     emit_error = Some(e);
                 }
                 next += 1;
-                if let Ok(mut guard) = progress.0.lock() {
-                    guard.0 = next - 1;
-                    guard.1 |= summary.stopped_on_auth || emit_error.is_some();
-                    guard.2 |= emit_error.is_some();
+                let wake = match progress.0.lock() {
+                    Ok(mut guard) => {
+                        guard.printed = next - 1;
+                        guard.stop_sending |= summary.stopped_on_auth || emit_error.is_some();
+                        guard.stop_reading |= emit_error.is_some();
+                        guard.reader_waiting
+                    }
+                    Err(_) => true,
+                };
+                // A wake-up is a system call: made only for a reader that waits for it.
+                if wake {
+                    progress.1.notify_all();
                 }
-                progress.1.notify_all();
             }
         }
         let (read, input_error) = reader
@@ -210,6 +216,19 @@ pub fn run(
         summary.failed += read.saturating_sub(summary.ok + summary.failed);
         Ok(summary)
     })
+}
+
+/// What the printer, the reader and the workers of a batch share.
+#[derive(Default)]
+struct Progress {
+    /// Rows printed so far.
+    printed: u64,
+    /// Stop sending: the key was refused, or stdout is gone. Rows not yet sent are skipped.
+    stop_sending: bool,
+    /// Stop reading: stdout is gone, nobody would see the lines.
+    stop_reading: bool,
+    /// The reader waits for the printer to catch up.
+    reader_waiting: bool,
 }
 
 /// Validates and sends one row; the JSON line to print and whether the key was refused.
