@@ -270,10 +270,12 @@ impl Error {
     /// until the base URL is fixed, but then the key makes it safe).
     pub fn outcome_unknown(&self) -> bool {
         match self {
+            // A redirect, or a status no HTTP class names (600, 99): not a refusal of the
+            // request, so the checkout may exist.
             Error::Api {
                 error,
                 idempotency_key: Some(_),
-            } if (300..400).contains(&error.status) => true,
+            } if !(400..500).contains(&error.status) => true,
             _ => self.exit().outcome_unknown(),
         }
     }

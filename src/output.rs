@@ -34,6 +34,17 @@ pub const ENV_FIELDS: [(&str, &str, bool); 4] = [
     ("ORQEX_CHECKOUT_EXPIRES_AT", "checkout.expires_at", false),
 ];
 
+/// How to see an answer orqex could not use. After a create, only with the same key: the
+/// API replays the answer, where a plain run again would create a second checkout.
+pub fn see_the_answer(idempotency_key: Option<&str>) -> &'static str {
+    match idempotency_key {
+        Some(_) => {
+            "to see the answer, run the same command again with --output json and the --idempotency-key below (the API replays it; nothing is created twice)"
+        }
+        None => "run again with --output json to see the answer",
+    }
+}
+
 /// Prints the result of a create or retrieve in the chosen format.
 pub fn print_checkout(
     resp: &ApiResponse,
@@ -46,8 +57,9 @@ pub fn print_checkout(
     }
     let broken = |what: String| Error::Network {
         message: format!(
-            "the API answered {} but {what}; run again with --output json to see the answer",
-            resp.status
+            "the API answered {} but {what}; {}",
+            resp.status,
+            see_the_answer(idempotency_key)
         ),
         idempotency_key: idempotency_key.map(str::to_string),
     };

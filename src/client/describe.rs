@@ -153,9 +153,14 @@ pub fn describe(err: &ureq::Error, base_url: &str, proxy: Option<&str>) -> Strin
                 n / (1024 * 1024)
             )
         }
+        // Interim 1xx answers count towards the limit too: a flood of them is refused.
         ureq::Error::LargeResponseHeader(_, limit) => format!(
-            "the answer from {host} has headers larger than {} KiB; refused",
+            "the answer from {host} has headers larger than {} KiB (with any interim 1xx answers before it); refused",
             limit / 1024
+        ),
+        ureq::Error::Protocol(ureq_proto::Error::HttpParseTooManyHeaders) => format!(
+            "the answer from {host} has more than {} headers; refused",
+            ureq_proto::client::MAX_RESPONSE_HEADERS
         ),
         ureq::Error::Protocol(e) => format!("{host} answered with broken HTTP: {e}"),
         other => format!("request to {host} failed: {other}"),

@@ -142,8 +142,9 @@ pub fn finish(
 
     let broken = |what: String| Error::Network {
         message: format!(
-            "the API answered {} but {what}, so orqex cannot wait for it; run again with --output json to see the answer",
-            resp.status
+            "the API answered {} but {what}, so orqex cannot wait for it; {}",
+            resp.status,
+            output::see_the_answer(idempotency_key)
         ),
         idempotency_key: idempotency_key.map(str::to_string),
     };

@@ -129,10 +129,18 @@ fn describe(err: &ureq::Error, timeout: Duration) -> (FailureKind, String) {
         ureq::Error::BodyExceedsLimit(_) => {
             (Unreachable, "answered with a body larger than 1 MiB".into())
         }
-        ureq::Error::Protocol(_) => (
+        ureq::Error::Protocol(ureq_proto::Error::HttpParseTooManyHeaders) => (
             Unreachable,
-            "answered with something that is not HTTP".into(),
+            format!(
+                "answered with more than {} headers",
+                ureq_proto::client::MAX_RESPONSE_HEADERS
+            ),
         ),
+        ureq::Error::LargeResponseHeader(_, limit) => (
+            Unreachable,
+            format!("answered with headers larger than {} KiB", limit / 1024),
+        ),
+        ureq::Error::Protocol(e) => (Unreachable, format!("answered with broken HTTP: {e}")),
         ureq::Error::Tls(m) => (Unreachable, format!("failed TLS: {m}")),
         ureq::Error::Io(e) => match e.kind() {
             _ if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => (

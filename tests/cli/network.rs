@@ -317,10 +317,66 @@ fn an_answer_with_oversized_headers_is_refused_and_keeps_the_way_back() {
         .code(6)
         .stdout("")
         .stderr(contains(format!(
-            "the answer from {} has headers larger than 32 KiB; refused",
+            "the answer from {} has headers larger than 32 KiB (with any interim 1xx answers before it); refused",
             server.addr
         )));
     server.assert_hits(1);
+    assert.stderr(retry_hint(&one_key_one_body(&server)));
+}
+
+#[test]
+fn an_answer_with_too_many_headers_is_named_as_such_and_keeps_the_way_back() {
+    // 130 short headers (4 KiB in all): over the 128 headers orqex reads, not over the size.
+    let server = Server::start(|_, _| {
+        let mut raw = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n".to_vec();
+        for i in 0..130 {
+            raw.extend(format!("X-H{i}: a\r\n").as_bytes());
+        }
+        raw.extend(b"Content-Length: 2\r\n\r\n{}");
+        Reply::Raw(raw)
+    });
+    let assert = Sandbox::new()
+        .create(&server)
+        .args(["--max-retries", "0"])
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(contains(format!(
+            "orqex: the answer from {} has more than 128 headers; refused\n",
+            server.addr
+        )));
+    assert.stderr(retry_hint(&one_key_one_body(&server)));
+}
+
+#[test]
+fn a_status_outside_every_http_class_keeps_the_way_back() {
+    // 600 is no refusal of the request (that would be 4xx): the checkout may exist.
+    let server = Server::start(|_, _| Reply::json(600, json!({"message": "Weird"})));
+    let assert = Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains(
+            "orqex: the API answered 600: Weird (request id req_test_0001)\n",
+        ));
+    server.assert_hits(1);
+    assert.stderr(retry_hint(&one_key_one_body(&server)));
+}
+
+#[test]
+fn a_created_checkout_whose_answer_cannot_be_used_is_seen_again_only_with_its_key() {
+    // Running the create again without the key would create a second checkout.
+    let server =
+        Server::start(|_, _| Reply::json(201, json!({"data": {"checkout": {"id": "cs_9"}}})));
+    let assert = Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(contains(
+            "orqex: the API answered 201 but the response has no data.checkout.url; to see the answer, run the same command again with --output json and the --idempotency-key below (the API replays it; nothing is created twice)\n",
+        ));
     assert.stderr(retry_hint(&one_key_one_body(&server)));
 }
 

@@ -1064,6 +1064,31 @@ fn trigger_exits_4_when_the_handler_answers_otherwise_and_6_when_it_cannot_be_re
 }
 
 #[test]
+fn trigger_names_a_handler_answer_it_could_not_read() {
+    let sb = Sandbox::new();
+    for (head, said) in [
+        (
+            (0..130)
+                .map(|i| format!("X-H{i}: a\r\n"))
+                .collect::<String>(),
+            "answered with more than 128 headers",
+        ),
+        (
+            format!("X-Big: {}\r\n", "a".repeat(70 * 1024)),
+            "answered with headers larger than 64 KiB",
+        ),
+    ] {
+        let handler = Server::start(move |_, _| {
+            Reply::Raw(format!("HTTP/1.1 200 OK\r\n{head}Content-Length: 0\r\n\r\n").into_bytes())
+        });
+        let url = format!("http://{}/", handler.addr);
+        trigger(sb.cmd(), &["payment.failed", "--to", &url])
+            .code(6)
+            .stderr(contains(said));
+    }
+}
+
+#[test]
 fn trigger_repeat_sends_the_same_bytes_each_time() {
     let handler = Server::start(|_, n| {
         if n == 1 {
