@@ -52,6 +52,9 @@ pub struct ClientOptions {
     pub trace: Option<fn(&str)>,
     /// How many requests may run at once (a batch's concurrency): the idle connections kept.
     pub connections: usize,
+    /// Where a base URL other than the default was set (`environment variable
+    /// ORQEX_BASE_URL`), named when it cannot be reached: a stale setting is the usual cause.
+    pub base_url_from: Option<String>,
 }
 
 impl Default for ClientOptions {
@@ -62,6 +65,7 @@ impl Default for ClientOptions {
             ca_bundle: None,
             trace: None,
             connections: 1,
+            base_url_from: None,
         }
     }
 }
@@ -119,6 +123,7 @@ pub struct Client {
     /// The proxy requests go through (`host:port`), if any.
     proxy: Option<String>,
     key: SecretKey,
+    base_url_from: Option<String>,
     max_retries: u32,
     timeout: Duration,
     trace: Option<fn(&str)>,
@@ -142,6 +147,7 @@ impl Client {
             proxy,
             base_url: base_url.to_string(),
             key,
+            base_url_from: options.base_url_from.clone(),
             max_retries: options.max_retries,
             timeout: options.timeout,
             trace: options.trace,
@@ -201,12 +207,14 @@ impl Client {
             let delay = retry::delay(retries, failure.retry_after, retry::random());
             let out_of_time = call.deadline.is_some_and(|d| Instant::now() + delay >= d);
             if !failure.retryable || retries >= self.max_retries || out_of_time {
-                return Err(retry::give_up(
-                    failure,
-                    retries + 1,
-                    reached,
-                    call.idempotency_key,
-                ));
+                let error = retry::give_up(failure, retries + 1, reached, call.idempotency_key);
+                return Err(match (error, &self.base_url_from) {
+                    (Error::Network { message, .. }, Some(from)) if !reached => Error::Network {
+                        message: format!("{message} (the API's address is from {from})"),
+                        idempotency_key: None,
+                    },
+                    (error, _) => error,
+                });
             }
             retries += 1;
             self.trace(|| {

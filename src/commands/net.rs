@@ -72,6 +72,10 @@ pub fn client_for(
         ca_bundle: ca_bundle(net, settings)?,
         trace: net.verbose.then_some(output::note as fn(&str)),
         connections,
+        base_url_from: match &settings.base_url_source {
+            crate::config::Source::Default => None,
+            from => Some(from.to_string()),
+        },
     };
     Ok(Client::new(&settings.base_url, key, options))
 }

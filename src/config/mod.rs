@@ -67,6 +67,8 @@ pub struct Settings {
     pub file: ConfigFile,
     pub profile: String,
     pub base_url: String,
+    /// Where `base_url` was set, so that an address that cannot be reached names it.
+    pub base_url_source: Source,
     key: Option<Picked>,
 }
 
@@ -95,6 +97,7 @@ impl Settings {
             file,
             profile,
             base_url,
+            base_url_source,
             key,
         })
     }

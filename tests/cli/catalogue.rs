@@ -1398,7 +1398,7 @@ fn the_network() {
         6,
         &[("[ADDR]", dead_addr.into())],
         str![[r#"
-orqex: cannot connect to [ADDR]: connection refused; nothing was sent, so nothing was created
+orqex: cannot connect to [ADDR]: connection refused; nothing was sent, so nothing was created (the API's address is from environment variable ORQEX_BASE_URL)
 
 "#]],
     );

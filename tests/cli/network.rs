@@ -469,6 +469,25 @@ fn https_with_a_private_ca_through_ca_bundle() {
 }
 
 #[test]
+fn an_address_that_cannot_be_reached_names_where_it_was_set() {
+    // From the profile: the config file is named. (From ORQEX_BASE_URL: the catalogue.)
+    let sb = Sandbox::new();
+    let dead = dead_url();
+    let config = sb.write_config(&format!("[profiles.default]\nbase_url = \"{dead}\"\n"));
+    sb.cmd()
+        .env("ORQEX_SECRET_KEY", KEY)
+        .args(CREATE)
+        .args(["--max-retries", "0"])
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(predicate::str::ends_with(format!(
+            "connection refused; nothing was sent, so nothing was created (the API's address is from config file {})\n",
+            config.display()
+        )));
+}
+
+#[test]
 fn https_ca_bundle_from_the_profile_relative_to_the_config_file() {
     let server = Server::start_tls(|_, _| Reply::created("cs_tls_profile"));
     let sb = Sandbox::new();
