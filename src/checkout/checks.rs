@@ -188,9 +188,15 @@ pub fn idempotency_key_problem(message: String) -> FieldError {
 /// Why a value cannot be sent, if it holds what looks like a secret key (named only masked).
 pub fn secret_in_value(raw: &str) -> Option<String> {
     let at = find_secret(raw)?;
+    let found = &raw[at];
+    let (what, never) = if found.starts_with(crate::secret::WEBHOOK_SECRET_PREFIX) {
+        ("a webhook signing secret", "a signing secret")
+    } else {
+        ("a secret key", "a key")
+    };
     Some(format!(
-        "holds what looks like a secret key ({}); a key never goes in a checkout body",
-        mask(&raw[at])
+        "holds what looks like {what} ({}); {never} never goes in a checkout body",
+        mask(found)
     ))
 }
 
@@ -370,6 +376,14 @@ mod tests {
         ] {
             assert!(phone_number(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_webhook_secret_in_a_body_is_named_as_such() {
+        assert_eq!(
+            secret_in_value("x whsec_test_0000_0000_fake").unwrap(),
+            "holds what looks like a webhook signing secret (whsec_***fake); a signing secret never goes in a checkout body"
+        );
     }
 
     #[test]
