@@ -447,6 +447,7 @@ impl Sandbox {
                 "DBUS_SESSION_BUS_ADDRESS",
                 format!("unix:path={}", self.home.path().join("no-bus").display()),
             );
+        default_signals(&mut cmd);
         cmd
     }
 
@@ -706,7 +707,36 @@ pub fn sh(orqex: &Command, script: &str) -> Command {
         .arg(orqex.get_program())
         .args(orqex.get_args())
         .stdin(std::process::Stdio::null());
+    default_signals(&mut shell);
     shell
+}
+
+/// Starts `cmd` with SIGINT, SIGQUIT, SIGTERM and SIGHUP at their default action. A test run
+/// started in the background by a shell without job control inherits SIGINT and SIGQUIT
+/// ignored, and orqex keeps a signal that was ignored at its start ignored (as under `nohup`):
+/// the signals the tests send would then never reach it.
+pub fn default_signals(cmd: &mut Command) {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{SigHandler, Signal, signal};
+        use std::os::unix::process::CommandExt;
+        // Only async-signal-safe calls between fork and exec: signal(2).
+        unsafe {
+            cmd.pre_exec(|| {
+                for sig in [
+                    Signal::SIGINT,
+                    Signal::SIGQUIT,
+                    Signal::SIGTERM,
+                    Signal::SIGHUP,
+                ] {
+                    signal(sig, SigHandler::SigDfl).map_err(std::io::Error::from)?;
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = cmd;
 }
 
 /// `cmd` started with stdout and stderr captured.

@@ -83,6 +83,7 @@ pub fn spawn_cmd(orqex: Command) -> Pty {
         .arg("stty echo icanon isig && exec \"$0\" \"$@\"")
         .arg(orqex.get_program())
         .args(orqex.get_args());
+    super::default_signals(&mut cmd);
     let mut session = Session::spawn(cmd).expect("spawn on a pty");
     session.set_expect_timeout(Some(TIMEOUT));
     // A real terminal's size: a 0x0 one, as a new pty has, would draw no status line at all.
