@@ -296,6 +296,29 @@ fn concurrency_really_overlaps_requests() {
 }
 
 #[test]
+fn the_reader_stays_within_its_window_of_the_last_row_printed() {
+    // Row 1 is slow; the rows after it come back at once but cannot be printed before it. At
+    // concurrency 2 the reader may run 4 × 2 = 8 rows ahead of the last row printed (none
+    // yet): rows 1 to 8 are sent while row 1 waits, and the 9th only after it.
+    let server = Server::start(|req, _| {
+        if req.json()["amount"] == 1 {
+            std::thread::sleep(Duration::from_millis(1500));
+        }
+        Reply::created("cs_window")
+    });
+    let sb = Sandbox::new();
+    let file = write(&sb, "rows.jsonl", &rows_jsonl(20));
+    let child = spawn_piped(batch(&sb, &server, &file).args(["--concurrency", "2"]));
+    std::thread::sleep(Duration::from_millis(1000));
+    let sent_while_row_1_waits = server.requests().len();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(lines(&out).len(), 20);
+    out.assert().code(0);
+    assert_eq!(sent_while_row_1_waits, 8);
+    server.assert_hits(20);
+}
+
+#[test]
 fn dry_run_batch_validates_every_row_and_sends_nothing() {
     let sb = Sandbox::new();
     let file = write(
