@@ -297,11 +297,11 @@ fn concurrency_really_overlaps_requests() {
 
 #[test]
 fn the_reader_stays_within_its_window_of_the_last_row_printed() {
-    // Row 1 is slow; the rows after it come back at once but cannot be printed before it. At
-    // concurrency 2 the reader may run 4 × 2 = 8 rows ahead of the last row printed (none
-    // yet): rows 1 to 8 are sent while row 1 waits, and the 9th only after it.
+    // Row 3 is slow; rows 1 and 2 are printed, the rows after 3 come back at once but cannot
+    // be printed before it. At concurrency 2 the reader may run 4 × 2 = 8 rows ahead of the
+    // last row printed (2): rows 1 to 10 are sent while row 3 waits, the 11th only after it.
     let server = Server::start(|req, _| {
-        if req.json()["amount"] == 1 {
+        if req.json()["amount"] == 3 {
             std::thread::sleep(Duration::from_millis(1500));
         }
         Reply::created("cs_window")
@@ -310,12 +310,49 @@ fn the_reader_stays_within_its_window_of_the_last_row_printed() {
     let file = write(&sb, "rows.jsonl", &rows_jsonl(20));
     let child = spawn_piped(batch(&sb, &server, &file).args(["--concurrency", "2"]));
     std::thread::sleep(Duration::from_millis(1000));
-    let sent_while_row_1_waits = server.requests().len();
+    let sent_while_row_3_waits = server.requests().len();
     let out = child.wait_with_output().unwrap();
     assert_eq!(lines(&out).len(), 20);
     out.assert().code(0);
-    assert_eq!(sent_while_row_1_waits, 8);
+    assert_eq!(sent_while_row_3_waits, 10);
     server.assert_hits(20);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_batch_whose_stdout_closes_stops_reading_an_endless_input() {
+    // Rows from a pipe that never ends: once no line can be printed, orqex stops reading and
+    // exits, instead of reading (and skipping) rows for ever.
+    use std::io::Write;
+    use std::time::Instant;
+    let server = Server::created("cs_endless");
+    let sb = Sandbox::new();
+    let mut cmd = batch(&sb, &server, "-");
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = spawn_piped(&mut cmd);
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let rows = rows_jsonl(100);
+        // Ends when orqex closes its end of the pipe (or after a minute, which fails below).
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until && stdin.write_all(rows.as_bytes()).is_ok() {}
+    });
+    let until = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > until {
+            child.kill().unwrap();
+            panic!("orqex kept reading rows after stdout closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap().assert().code(1);
+    feeder.join().unwrap();
+    assert!(
+        server.requests().len() <= 8,
+        "{} rows sent",
+        server.requests().len()
+    );
 }
 
 #[test]
