@@ -1364,8 +1364,20 @@ fn the_secret_is_refused_on_the_command_line_and_never_printed() {
             &format!("note=x{SECRET}"),
         ],
     )
-    .code(2);
+    .code(2)
+    .stderr(contains(
+        "-m holds what looks like a webhook signing secret",
+    ));
     assert_no_secret(assert.get_output());
+    // With a signing secret set, a secret key given in its place is still called a key.
+    with_secret(&sb)
+        .args(["webhooks", "trigger", "payment.completed", "--to", &to])
+        .args(["-m", "note=sk_sandbox_test_0000_0000_fake"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "-m holds what looks like a secret key (sk_sandbox_***fake)",
+        ));
     // A flag that is not there, with a value that is not secret-shaped: named, not repeated.
     sb.cmd()
         .args(["webhooks", "listen", "--secret", "hunter2hunter2"])
