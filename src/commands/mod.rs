@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_refused_key_is_named_by_the_flag_it_was_the_value_of() {
-        let cases: [(&str, Option<&str>, Option<&str>); 10] = [
+        let cases: [(&str, Option<&str>, Option<&str>); 11] = [
             ("--description=x", None, Some("--description")),
             ("x", Some("--description"), Some("--description")),
             ("x", Some("--customer-email"), Some("--customer-email")),
@@ -202,6 +202,7 @@ mod tests {
             ("x", Some("--no-input"), None),
             ("x", Some("-mx"), None),
             ("--nope=x", None, None),
+            ("x", Some("-Z"), None),
             ("x", Some("login"), None),
             ("x", Some("--description=y"), None),
         ];

@@ -397,6 +397,8 @@ mod tests {
                 "localhost.evil.example/v1",
                 "https://localhost.evil.example/v1",
             ),
+            // A `]` later on does not make the host an IPv6 address in brackets.
+            ("localhost:8080/v1]", "http://localhost:8080/v1]"),
         ] {
             assert_eq!(
                 check_base_url(raw).unwrap_err(),

@@ -300,6 +300,19 @@ fn an_oversized_answer_is_refused_without_reading_it() {
 }
 
 #[test]
+fn an_answer_with_30_kib_of_headers_is_read() {
+    // Under the 32 KiB limit: read whole, however small the first read of the answer.
+    let server = Server::start(|_, _| {
+        Reply::created("cs_big_head").with_header("X-Padding", &"a".repeat(30 * 1024))
+    });
+    Sandbox::new()
+        .create(&server)
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_big_head\n");
+}
+
+#[test]
 fn an_answer_with_oversized_headers_is_refused_and_keeps_the_way_back() {
     // 40 KiB of headers: over the 32 KiB orqex reads before a body. The request was sent,
     // so the checkout may exist: the key to retry with is given, and nothing is retried.
