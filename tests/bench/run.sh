@@ -3,7 +3,9 @@
 # against one local server started here. Every row of the performance table in one run.
 # Usage: bash tests/bench/run.sh      (writes tests/bench/results.md and the README's copy)
 # Needs: cargo, curl, hyperfine and GNU time (installed with apt-get when missing).
-# Knobs: ROUNDS (alternating rounds of single runs), RUNS (runs per round), BATCH, DELAY_MS.
+# Knobs: ROUNDS (alternating rounds of single runs), RUNS (runs per round), BATCH, DELAY_MS,
+# CPU_ROWS and CPU_REPEAT (rows and runs for the CPU per row), CONN_ROWS (the smaller batch whose
+# connections are counted).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -11,7 +13,8 @@ ROUNDS=${ROUNDS:-6}
 RUNS=${RUNS:-20}
 BATCH=${BATCH:-1000}
 DELAY_MS=${DELAY_MS:-50}
-CPU_ROWS=${CPU_ROWS:-400}
+CPU_ROWS=${CPU_ROWS:-1000}
+CONN_ROWS=${CONN_ROWS:-400}
 CPU_REPEAT=${CPU_REPEAT:-9}
 out=tests/bench/results.md
 work=$(mktemp -d)
@@ -85,6 +88,7 @@ for i in range(1, int(sys.argv[1]) + 1):
     print(json.dumps({"amount": 50, "customer": {"email": f"c{i}@example.com", "first_name": "C", "last_name": str(i)}, "metadata": {"invoice": str(i)}}))
 PY
 head -n "$CPU_ROWS" "$work/rows.jsonl" >"$work/rows.cpu.jsonl"
+head -n "$CONN_ROWS" "$work/rows.jsonl" >"$work/rows.conn.jsonl"
 head -n 2000 "$work/rows.jsonl" >"$work/rows.2k.jsonl"
 [ "$(wc -l <"$work/rows.2k.jsonl")" -ge 2000 ] || python3 - 2000 >"$work/rows.2k.jsonl" <<'PY'
 import json, sys
@@ -137,9 +141,9 @@ wall() { # command... -> seconds on stdout
   t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N)
   python3 -c "print(f'{$t1 - $t0:.3f}')"
 }
-echo "== connections: $CPU_ROWS and $BATCH rows at concurrency 16 ($DELAY_MS ms server delay)" >&2
+echo "== connections: $CONN_ROWS and $BATCH rows at concurrency 16 ($DELAY_MS ms server delay)" >&2
 c0=$(connections "$slow_url")
-ORQEX_BASE_URL=$slow_url "$orqex" checkout create --batch "$work/rows.cpu.jsonl" --currency XOF --description Invoice --concurrency 16 >/dev/null 2>&1 || true
+ORQEX_BASE_URL=$slow_url "$orqex" checkout create --batch "$work/rows.conn.jsonl" --currency XOF --description Invoice --concurrency 16 >/dev/null 2>&1 || true
 c1=$(connections "$slow_url")
 echo "== batch of $BATCH at concurrency 16, wall" >&2
 batch_wall=$(ORQEX_BASE_URL=$slow_url wall "$orqex" checkout create --batch "$work/rows.jsonl" --currency XOF --description Invoice --concurrency 16)
@@ -156,17 +160,17 @@ size=$(stat -c %s "$orqex")
 libs=$(ldd "$orqex" | awk '$1 !~ /^linux-vdso/ {print $1}' | paste -sd' ' -)
 curl_libs=$(ldd "$(command -v curl)" | awk '$1 !~ /^linux-vdso/' | wc -l)
 
-python3 - "$work" "$ROUNDS" "$RUNS" "$BATCH" "$DELAY_MS" "$CPU_ROWS" "$batch_wall" "$conn_small" "$conn_big" \
+python3 - "$work" "$ROUNDS" "$RUNS" "$BATCH" "$DELAY_MS" "$CPU_ROWS" "$batch_wall" "$conn_small" "$conn_big" "$CONN_ROWS" \
   "$rss_single" "$rss_2k" "$size" "${cpu_orqex[*]}" "${cpu_curl[*]}" "$libs" "$curl_libs" "$load" "$commit" >"$out" <<'PY'
 import json, sys, platform, os, statistics, glob
 work = sys.argv[1]
 rounds, runs, n, delay, cpu_rows = map(int, sys.argv[2:7])
 batch_wall = float(sys.argv[7])
-conn_small, conn_big, rss1, rss2k, size = map(int, sys.argv[8:13])
-cpu_o = statistics.median(map(float, sys.argv[13].split()))
-cpu_c = statistics.median(map(float, sys.argv[14].split()))
-libs, curl_libs = sys.argv[15].split(), int(sys.argv[16])
-load, commit = float(sys.argv[17]), sys.argv[18]
+conn_small, conn_big, conn_rows, rss1, rss2k, size = map(int, sys.argv[8:14])
+cpu_o = statistics.median(map(float, sys.argv[14].split()))
+cpu_c = statistics.median(map(float, sys.argv[15].split()))
+libs, curl_libs = sys.argv[16].split(), int(sys.argv[17])
+load, commit = float(sys.argv[18]), sys.argv[19]
 times = {}
 for f in sorted(glob.glob(f"{work}/create.*.json")):
     for r in json.load(open(f))["results"]:
@@ -190,7 +194,7 @@ rows = [
     (f"CPU per batch row, {cpu_rows} rows at concurrency 16 (median of runs)",
      f"{cpu_o/cpu_rows*1e6:.1f} µs", f"curl -Z {cpu_c/cpu_rows*1e6:.1f} µs",
      f"{cpu_o/cpu_c:.2f}× curl -Z", "≤ 1.0×", cpu_o/cpu_c <= 1.0),
-    (f"connections opened, {cpu_rows} rows at concurrency 16", str(conn_small), "", "",
+    (f"connections opened, {conn_rows} rows at concurrency 16", str(conn_small), "", "",
      "≤ 18", conn_small <= 18),
     (f"connections opened, {n} rows at concurrency 16", str(conn_big), "", "", "≤ 18", conn_big <= 18),
     (f"batch of {n} at concurrency 16, {delay} ms API, wall", f"{batch_wall:.2f} s", f"ideal {ideal:.2f} s",
