@@ -412,6 +412,30 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// The request line and the headers of one request read from a test server's socket.
+    fn read_head(reader: &mut impl std::io::BufRead) -> (String, Vec<(String, String)>) {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            reader.read_line(&mut h).unwrap();
+            if h.trim().is_empty() {
+                return (line, headers);
+            }
+            if let Some((name, value)) = h.split_once(':') {
+                headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+            }
+        }
+    }
+
+    fn header_of<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     #[test]
     fn a_client_can_be_shared_between_threads() {
         fn shareable<T: Send + Sync>() {}
@@ -422,7 +446,7 @@ mod tests {
     /// real socket, with the client alone, so each rule is seen without a command around it.
     mod redirects {
         use super::*;
-        use std::io::{BufRead, BufReader, Write};
+        use std::io::{BufReader, Write};
         use std::net::TcpListener;
         use std::sync::{Arc, Mutex};
 
@@ -438,21 +462,8 @@ mod tests {
                 for stream in listener.incoming() {
                     let mut stream = stream.unwrap();
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    let mut auth = None;
-                    loop {
-                        let mut h = String::new();
-                        reader.read_line(&mut h).unwrap();
-                        if h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((name, value)) = h.split_once(':')
-                            && name.eq_ignore_ascii_case("authorization")
-                        {
-                            auth = Some(value.trim().to_string());
-                        }
-                    }
+                    let (line, headers) = read_head(&mut reader);
+                    let auth = header_of(&headers, "authorization").map(str::to_string);
                     let path = line.split(' ').nth(1).unwrap_or("").to_string();
                     log.lock().unwrap().push((line.trim().to_string(), auth));
                     let _ = stream.write_all(reply(&path).as_bytes());
@@ -620,7 +631,7 @@ mod tests {
     mod sending {
         use super::*;
         use std::cell::RefCell;
-        use std::io::{BufRead, BufReader, Read, Write};
+        use std::io::{BufReader, Read, Write};
         use std::net::TcpListener;
         use std::sync::{Arc, Mutex};
 
@@ -637,21 +648,9 @@ mod tests {
                 for (n, stream) in listener.incoming().enumerate() {
                     let mut stream = stream.unwrap();
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    let mut length = 0;
-                    loop {
-                        let mut h = String::new();
-                        reader.read_line(&mut h).unwrap();
-                        if h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((name, value)) = h.split_once(':')
-                            && name.eq_ignore_ascii_case("content-length")
-                        {
-                            length = value.trim().parse().unwrap();
-                        }
-                    }
+                    let (line, headers) = read_head(&mut reader);
+                    let length =
+                        header_of(&headers, "content-length").map_or(0, |v| v.parse().unwrap());
                     let mut body = vec![0; length];
                     reader.read_exact(&mut body).unwrap();
                     log.lock().unwrap().push(line.trim().to_string());
