@@ -20,6 +20,7 @@ mod jq;
 mod keystore;
 mod output;
 mod prompt;
+mod random;
 mod report;
 mod secret;
 mod startup;

@@ -396,7 +396,7 @@ pub fn checkout_id(id: &str) -> Result<&str> {
 /// A fresh idempotency key in the official SDK's shape: `orq_` and 32 hex characters.
 pub fn new_idempotency_key() -> Result<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| {
+    crate::random::fill(&mut bytes).map_err(|e| {
         Error::Other(format!(
             "cannot get random bytes for an idempotency key: {e}"
         ))

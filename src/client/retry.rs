@@ -56,8 +56,8 @@ pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Dura
 
 pub(super) fn random() -> u64 {
     // Without randomness any fixed point of the range is still a valid full-jitter wait;
-    // getrandom failing on a supported OS is all but impossible.
-    getrandom::u64().unwrap_or(u64::MAX)
+    // the OS generator failing is all but impossible.
+    crate::random::u64().unwrap_or(u64::MAX)
 }
 
 /// The error for a request that will not be tried again, after `attempts` tries of which one

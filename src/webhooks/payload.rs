@@ -25,9 +25,9 @@ fn statuses(event: &str) -> (&'static str, &'static str) {
 /// `count` random bytes as hex; `upper` for payment ids, which Orqex writes in capitals.
 fn random_hex(count: usize, upper: bool) -> String {
     let mut bytes = vec![0u8; count];
-    // getrandom failing on a supported OS is all but impossible; the ids would then only be
+    // the OS generator failing is all but impossible; the ids would then only be
     // less fresh, which a test event can live with.
-    let _ = getrandom::fill(&mut bytes);
+    let _ = crate::random::fill(&mut bytes);
     bytes
         .iter()
         .map(|b| {
