@@ -384,27 +384,18 @@ pub fn save(path: &Path, file: &ConfigFile) -> Result<()> {
     };
     create_private_dir(dir).map_err(|e| failed("creating its directory", e))?;
 
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let tmp = dir.join(format!(
-        ".{FILE_NAME}.{}-{stamp:08x}.tmp",
-        std::process::id()
-    ));
-    // `create_new`: never write through a file or link someone else put at that name.
-    let mut f = new_private_file(&tmp).map_err(|e| failed("creating a temp file", e))?;
-    let written = std::io::Write::write_all(&mut f, text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(|e| ("writing the temp file", e))
-        .and_then(|()| {
-            drop(f);
-            std::fs::rename(&tmp, path).map_err(|e| ("replacing the file", e))
-        });
-    if let Err((what, e)) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(failed(what, e));
-    }
+    // tempfile picks a fresh name with O_EXCL (never writing through a file or link someone
+    // else put there), mode 0600 from the start, and removes the file on every failure path.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{FILE_NAME}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| failed("creating a temp file", e))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| failed("writing the temp file", e))?;
+    tmp.persist(path)
+        .map_err(|e| failed("replacing the file", e.error))?;
     // Makes the rename itself durable; the new file is in place either way.
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
@@ -435,26 +426,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(f)
-}
-
-#[cfg(not(unix))]
-fn new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
 }
 
 /// Parses config text into one line of error: TOML's own message, where it points, folded.
