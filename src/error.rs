@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde_json::{Map, Value, json};
 
-/// Every exit code orqex returns. Documented in the README; each has a test.
+/// Every exit code orqex returns. Documented in docs/reference.md; each has a test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Exit {
@@ -66,7 +66,7 @@ impl Exit {
         }
     }
 
-    /// What the code means, in a few words (the man page's EXIT STATUS; the README says more).
+    /// What the code means, in a few words (the man page's EXIT STATUS; docs/reference.md says more).
     pub fn meaning(self) -> &'static str {
         match self {
             Exit::Success => {
@@ -106,7 +106,7 @@ impl Exit {
 
     /// The exit code after this one, in order. The match has no wildcard: a new variant does
     /// not compile until it is placed in this chain, and so in `all()`, the man page and the
-    /// README check.
+    /// reference page's check.
     fn after(self) -> Option<Exit> {
         match self {
             Exit::Success => Some(Exit::Failure),
@@ -498,9 +498,9 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_documents_exactly_these_exit_codes() {
-        let readme = include_str!("../README.md");
-        let table = readme
+    fn the_reference_documents_exactly_these_exit_codes() {
+        let reference = include_str!("../docs/reference.md");
+        let table = reference
             .split("## Exit codes")
             .nth(1)
             .and_then(|rest| rest.split("\n## ").next())

@@ -4,7 +4,7 @@
 //! Everything else follows from this table: the `checkout create` flags and their `--help`,
 //! the JSON shape check and its "did you mean", validation and the flag named in each message,
 //! the questions asked at a terminal, the CSV column names of a batch, and the field list in
-//! the README (a test keeps it equal). Adding a field is one row here, plus one check in
+//! docs/reference.md (a test keeps it equal). Adding a field is one row here, plus one check in
 //! `validate` when its limits are of a new kind.
 
 use super::checks as check;
@@ -370,8 +370,8 @@ pub fn all_paths() -> Vec<String> {
 mod tests {
     use super::*;
 
-    /// The README's table of fields, as this table makes it.
-    fn readme_table() -> String {
+    /// The reference page's table of fields, as this table makes it.
+    fn reference_table() -> String {
         let mut out = String::from("| field | flag | what |\n|---|---|---|\n");
         for f in FIELDS {
             let mut flags = format!("`--{}`", f.flag);
@@ -461,12 +461,12 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_lists_exactly_these_fields() {
-        let readme = include_str!("../../README.md");
-        let table = readme_table();
+    fn the_reference_lists_exactly_these_fields() {
+        let reference = include_str!("../../docs/reference.md");
+        let table = reference_table();
         assert!(
-            readme.contains(&table),
-            "README.md's field table differs from src/checkout/fields.rs; it should read:\n{table}"
+            reference.contains(&table),
+            "docs/reference.md's field table differs from src/checkout/fields.rs; it should read:\n{table}"
         );
     }
 }

@@ -142,7 +142,7 @@ fn extra_sections() -> Roff {
     roff
 }
 
-/// The variables orqex reads, as the README's table says them.
+/// The variables orqex reads, as docs/reference.md's table says them.
 const ENVIRONMENT: &[(&str, &str)] = &[
     (
         config::ENV_KEY,

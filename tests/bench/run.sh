@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: orqex against curl and against the process floor (/bin/true), side by side,
 # against one local server started here. Every row of the performance table in one run.
-# Usage: bash tests/bench/run.sh      (writes tests/bench/results.md and the README's copy)
+# Usage: bash tests/bench/run.sh      (writes tests/bench/results.md; see tests/bench/README.md)
 # Needs: cargo, curl, hyperfine and GNU time (installed with apt-get when missing).
 # Knobs: ROUNDS (alternating rounds of single runs), RUNS (runs per round), BATCH, DELAY_MS,
 # CPU_ROWS and CPU_REPEAT (rows and runs for the CPU per row), CONN_ROWS (the smaller batch whose
@@ -218,14 +218,3 @@ for name, o, other, ratio, target, ok in rows:
     print(f"| {name} | {o} | {other} | {ratio} | {target} | {'' if ok is None else verdict(ok)} |")
 PY
 cat "$out"
-# The README shows the same table, between its markers.
-python3 - "$out" README.md <<'PY'
-import sys
-table = open(sys.argv[1]).read().split("\n", 2)[2].strip()
-readme = open(sys.argv[2]).read()
-start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-if start in readme and end in readme:
-    head, rest = readme.split(start, 1)
-    _, tail = rest.split(end, 1)
-    open(sys.argv[2], "w").write(f"{head}{start}\n{table}\n{end}{tail}")
-PY
