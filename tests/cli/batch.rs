@@ -300,17 +300,23 @@ fn the_reader_stays_within_its_window_of_the_last_row_printed() {
     // Row 3 is slow; rows 1 and 2 are printed, the rows after 3 come back at once but cannot
     // be printed before it. At concurrency 2 the reader may run 4 × 2 = 8 rows ahead of the
     // last row printed (2): rows 1 to 10 are sent while row 3 waits, the 11th only after it.
-    let server = Server::start(|req, _| {
+    // Row 3 is held until the test lets it go, so "while row 3 waits" is a state, not a time.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let held = std::sync::Mutex::new(held);
+    let server = Server::start(move |req, _| {
         if req.json()["amount"] == 3 {
-            std::thread::sleep(Duration::from_millis(1500));
+            let _ = held.lock().unwrap().recv_timeout(Duration::from_secs(30));
         }
         Reply::created("cs_window")
     });
     let sb = Sandbox::new();
     let file = write(&sb, "rows.jsonl", &rows_jsonl(20));
     let child = spawn_piped(batch(&sb, &server, &file).args(["--concurrency", "2"]));
-    std::thread::sleep(Duration::from_millis(1000));
+    wait_for("rows 1 to 10 to be sent", || server.requests().len() >= 10);
+    // A reader running past its window would send the 11th now; give it the chance.
+    std::thread::sleep(Duration::from_millis(200));
     let sent_while_row_3_waits = server.requests().len();
+    release.send(()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(lines(&out).len(), 20);
     out.assert().code(0);

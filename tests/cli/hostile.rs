@@ -945,7 +945,7 @@ fn sigterm_while_stdin_is_read_says_nothing_was_sent() {
         .stdin(Stdio::piped());
     let mut child = spawn_piped(&mut cmd);
     let stdin = child.stdin.take();
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until_reading_a_pipe(child.id());
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .assert()

@@ -674,20 +674,62 @@ pub fn signal_once_sent(
     child: std::process::Child,
     signal: &str,
 ) -> std::process::Output {
-    let start = std::time::Instant::now();
-    while server.requests().len() < requests {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no request arrived"
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
+    wait_for("the requests to arrive", || {
+        server.requests().len() >= requests
+    });
     let status = Command::new("kill")
         .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     child.wait_with_output().unwrap()
+}
+
+/// Waits until `done` holds, checking every 10 ms, and fails the test after 20 s saying
+/// `what` never happened: tests wait on a condition, never on the wall clock.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "waited 20 s: {what}"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Whether process `pid` has `signal` (a number) in one of the masks of /proc/PID/status:
+/// `SigCgt` (caught: its handler is installed) or `SigIgn` (ignored).
+#[cfg(target_os = "linux")]
+pub fn signal_in_mask(pid: u32, mask: &str, signal: i32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{mask}:")))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .is_some_and(|bits| bits & (1 << (signal - 1)) != 0)
+}
+
+/// Waits until one of process `pid`'s threads sleeps reading a pipe (its stdin, in the tests
+/// that call this), so that a signal sent next arrives while orqex waits for input.
+#[cfg(unix)]
+pub fn wait_until_reading_a_pipe(pid: u32) {
+    #[cfg(target_os = "linux")]
+    wait_for("orqex to wait reading its stdin", || {
+        std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|task| {
+                std::fs::read_to_string(task.path().join("wchan"))
+                    .is_ok_and(|w| w.ends_with("pipe_read") || w.ends_with("pipe_wait"))
+            })
+    });
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        thread::sleep(Duration::from_millis(300));
+    }
 }
 
 /// `sh -c SCRIPT` with `orqex`'s environment, its program as `$0` and its arguments as `$@`
