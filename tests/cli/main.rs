@@ -9,6 +9,7 @@ mod common;
 mod completions;
 mod create;
 mod everyday;
+mod fake_api;
 mod get;
 mod harness;
 mod hostile;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod payments;
 #[cfg(unix)]
 pub mod pty;
 
