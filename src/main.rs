@@ -14,6 +14,8 @@ mod client;
 mod commands;
 mod complete;
 mod config;
+#[cfg(test)]
+mod docs_check;
 mod error;
 mod interrupt;
 mod jq;

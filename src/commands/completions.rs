@@ -143,7 +143,7 @@ fn extra_sections() -> Roff {
 }
 
 /// The variables orqex reads, as docs/reference.md's table says them.
-const ENVIRONMENT: &[(&str, &str)] = &[
+pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
     (
         config::ENV_KEY,
         "the secret key; wins over every profile (keychain or config file)",
