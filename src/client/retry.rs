@@ -8,6 +8,8 @@ use crate::error::Error;
 
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(2);
+/// The shortest wait before any retry, as the official SDK (shared/api/README.md).
+const MIN_WAIT: Duration = Duration::from_millis(200);
 /// A `Retry-After` longer than this is not waited for in full: a CI job should fail, not hang.
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
 
@@ -18,16 +20,21 @@ pub fn backoff_ceiling(retry: u32) -> Duration {
         .min(BACKOFF_CAP)
 }
 
-/// Full jitter: a point of `[0, ceiling]` in whole milliseconds, chosen by `random`.
-pub fn full_jitter(ceiling: Duration, random: u64) -> Duration {
+/// The official SDK's jitter: the ceiling times a random factor in `[0.5, 1.0]` (whole
+/// milliseconds, chosen by `random`), never under `MIN_WAIT`: an overloaded API must not see
+/// the retry a millisecond after the failure.
+pub fn jitter(ceiling: Duration, random: u64) -> Duration {
     let ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
-    Duration::from_millis(random % ms.saturating_add(1))
+    let half = ms / 2;
+    let span = ms - half;
+    let jittered = Duration::from_millis(half + random % span.saturating_add(1));
+    jittered.max(MIN_WAIT)
 }
 
 /// The wait before retry `retry`: jittered backoff, but at least the server's `Retry-After`
 /// (capped).
 pub fn delay(retry: u32, retry_after: Option<Duration>, random: u64) -> Duration {
-    let backoff = full_jitter(backoff_ceiling(retry), random);
+    let backoff = jitter(backoff_ceiling(retry), random);
     match retry_after {
         Some(after) => backoff.max(after.min(RETRY_AFTER_CAP)),
         None => backoff,
@@ -55,7 +62,7 @@ pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Dura
 }
 
 pub(super) fn random() -> u64 {
-    // Without randomness any fixed point of the range is still a valid full-jitter wait;
+    // Without randomness any fixed point of the range is still a valid jittered wait;
     // the OS generator failing is all but impossible.
     crate::random::u64().unwrap_or(u64::MAX)
 }
@@ -122,27 +129,41 @@ mod tests {
     }
 
     #[test]
-    fn full_jitter_spans_zero_to_the_ceiling() {
-        let c = Duration::from_millis(400);
-        assert_eq!(full_jitter(c, 0), Duration::ZERO);
-        assert_eq!(full_jitter(c, 400), c);
-        assert_eq!(full_jitter(c, 401), Duration::ZERO);
-        assert_eq!(full_jitter(c, 1234), Duration::from_millis(1234 % 401));
-        assert!(full_jitter(c, u64::MAX) <= c);
-        assert_eq!(full_jitter(Duration::ZERO, u64::MAX), Duration::ZERO);
+    fn jitter_spans_half_to_the_whole_ceiling_never_under_200ms() {
+        let ms = Duration::from_millis;
+        let c = ms(800);
+        // max(200, 800 × rand(0.5, 1.0)): from 400 to 800 ms.
+        assert_eq!(jitter(c, 0), ms(400));
+        assert_eq!(jitter(c, 400), c);
+        assert_eq!(jitter(c, 401), ms(400));
+        assert_eq!(jitter(c, 1234), ms(400 + 1234 % 401));
+        assert!((ms(400)..=c).contains(&jitter(c, u64::MAX)));
+        // An odd ceiling: its upper half, both ends included.
+        assert_eq!(jitter(ms(2001), 0), ms(1000));
+        assert_eq!(jitter(ms(2001), 1001), ms(2001));
+        // The first retry's 200 ms ceiling would allow 100 ms: the floor holds at 200.
+        for random in [0, 1, 50, 99, 100, u64::MAX] {
+            assert_eq!(jitter(ms(200), random), ms(200), "{random}");
+        }
+        assert_eq!(jitter(ms(400), 0), ms(200));
+        assert_eq!(jitter(ms(400), 1), ms(201));
+        assert_eq!(jitter(Duration::ZERO, u64::MAX), ms(200));
+        assert_eq!(jitter(Duration::MAX, 0), ms(u64::MAX / 2));
     }
 
     #[test]
     fn retry_after_is_a_floor_capped_at_60s() {
         let s = Duration::from_secs;
-        // Backoff alone.
-        assert_eq!(delay(0, None, 150), Duration::from_millis(150));
-        assert_eq!(delay(1, None, 400), Duration::from_millis(400));
+        // Backoff alone: retry 0 is always 200 ms, retry 1 between 200 and 400.
+        assert_eq!(delay(0, None, 150), Duration::from_millis(200));
+        assert_eq!(delay(1, None, 0), Duration::from_millis(200));
+        assert_eq!(delay(1, None, 150), Duration::from_millis(350));
+        assert_eq!(delay(1, None, 200), Duration::from_millis(400));
         // Retry-After wins when longer than the jittered backoff...
         assert_eq!(delay(0, Some(s(1)), 150), s(1));
         // ...and the backoff when longer than Retry-After.
-        assert_eq!(delay(3, Some(s(1)), 1600), Duration::from_millis(1600));
-        assert_eq!(delay(0, Some(s(0)), 7), Duration::from_millis(7));
+        assert_eq!(delay(3, Some(s(1)), 800), Duration::from_millis(1600));
+        assert_eq!(delay(0, Some(s(0)), 7), Duration::from_millis(200));
         // A huge Retry-After is capped.
         assert_eq!(delay(0, Some(s(3600)), 0), s(60));
     }

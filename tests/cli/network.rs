@@ -150,6 +150,30 @@ fn retry_after_is_waited_for() {
 }
 
 #[test]
+fn a_retry_never_comes_sooner_than_200ms() {
+    // The official SDK's floor: max(200 ms, backoff × rand(0.5, 1.0)). Before it, the first
+    // retry after a 503 came 1 to 159 ms later.
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let log = arrivals.clone();
+    let server = Server::start(move |_, n| {
+        log.lock().unwrap().push(Instant::now());
+        if n < 2 {
+            Reply::json(503, json!({"message": "Service Unavailable"}))
+        } else {
+            Reply::created("cs_after_floor")
+        }
+    });
+    Sandbox::new().create(&server).assert().code(0);
+    server.assert_hits(3);
+    one_key_one_body(&server);
+    let arrivals = arrivals.lock().unwrap();
+    for pair in arrivals.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= Duration::from_millis(200), "retried after only {gap:?}");
+    }
+}
+
+#[test]
 fn a_503_on_every_try_is_exit_5_with_the_retry_hint() {
     let server = Server::start(|_, _| Reply::json(503, json!({"message": "Service down"})));
     let sb = Sandbox::new();
