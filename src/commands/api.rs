@@ -66,6 +66,11 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
             ));
         }
         Some(data) => Some(body(data)?),
+        // As the official SDK: a write without a body still sends JSON, `{}`, so an API that
+        // requires a JSON content type does not answer 415. A DELETE carries nothing.
+        None if matches!(method, Method::POST | Method::PUT | Method::PATCH) => {
+            Some(b"{}".to_vec())
+        }
         None => None,
     };
 

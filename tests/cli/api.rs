@@ -168,6 +168,29 @@ fn a_write_without_a_body_and_a_body_from_stdin() {
 }
 
 #[test]
+fn a_post_put_or_patch_without_data_sends_an_empty_json_object() {
+    // As the official SDK: an API that requires JSON would answer 415 to an empty body.
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX4")));
+    let sb = Sandbox::new();
+    for method in ["POST", "put", "PATCH"] {
+        api(&sb, &server, &[method, "/payment/intents/TRX4/requery"])
+            .assert()
+            .code(0)
+            .stderr("");
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    for (req, method) in reqs.iter().zip(["POST", "PUT", "PATCH"]) {
+        assert_eq!(req.method, method);
+        assert_eq!(req.path, "/v1/payment/intents/TRX4/requery");
+        assert_eq!(req.body_text(), "{}");
+        assert_eq!(req.header("content-type"), Some("application/json"));
+        assert_eq!(req.header("content-length"), Some("2"));
+        assert!(req.header("x-idempotency-key").is_some());
+    }
+}
+
+#[test]
 fn a_204_prints_nothing() {
     let server = Server::start(|_, _| Reply::text(204, "application/json", ""));
     let sb = Sandbox::new();
