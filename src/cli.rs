@@ -372,6 +372,11 @@ pub struct ApiArgs {
     #[arg(long, short = 'q', value_name = "KEY=VALUE", help_heading = "Input")]
     pub query: Vec<String>,
 
+    /// A request header of your own, as `gh api` and curl take it; repeat for more. Not
+    /// Authorization nor X-Idempotency-Key, which orqex sends itself
+    #[arg(long, short = 'H', value_name = "NAME: VALUE", help_heading = "Input")]
+    pub header: Vec<String>,
+
     /// Never ask a question (the confirmation before a write with a live key)
     #[arg(long, help_heading = "Input")]
     pub no_input: bool,

@@ -93,6 +93,9 @@ pub struct Call<'a> {
     pub idempotency_key: Option<&'a str>,
     /// Retries stop here, and an attempt still at work then gets only a short grace.
     pub deadline: Option<Instant>,
+    /// The user's own headers (`orqex api -H`), checked already; an `Accept` or
+    /// `Content-Type` among them replaces orqex's.
+    pub headers: &'a [(String, String)],
 }
 
 impl<'a> Call<'a> {
@@ -103,6 +106,7 @@ impl<'a> Call<'a> {
             body: None,
             idempotency_key: None,
             deadline: None,
+            headers: &[],
         }
     }
 
@@ -113,6 +117,7 @@ impl<'a> Call<'a> {
             body: Some(body),
             idempotency_key: Some(idempotency_key),
             deadline: None,
+            headers: &[],
         }
     }
 }
@@ -276,16 +281,22 @@ impl Client {
     /// Sends one request and receives the answer's head, tracing both.
     fn exchange(&self, call: &Call<'_>, url: &str) -> Result<Response<Body>, Failure> {
         let auth = format!("Bearer {}", self.key.expose());
-        let mut headers = vec![
-            ("Authorization", auth.as_str()),
-            ("Accept", "application/json"),
-        ];
-        if call.body.is_some() {
+        let given = |name: &str| {
+            call.headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        };
+        let mut headers = vec![("Authorization", auth.as_str())];
+        if !given("accept") {
+            headers.push(("Accept", "application/json"));
+        }
+        if call.body.is_some() && !given("content-type") {
             headers.push(("Content-Type", "application/json"));
         }
         if let Some(k) = call.idempotency_key {
             headers.push(("X-Idempotency-Key", k));
         }
+        headers.extend(call.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         self.trace(|| {
             let mut lines = vec![format!("> {} {url}", call.method)];
             for (name, value) in &headers {

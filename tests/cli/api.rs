@@ -537,3 +537,97 @@ fn a_204_prints_nothing_in_any_output() {
         .stdout("");
     }
 }
+
+#[test]
+fn headers_of_one_s_own_are_sent_as_given() {
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX8")));
+    let sb = Sandbox::new();
+    api(
+        &sb,
+        &server,
+        &[
+            "GET",
+            "/payment/intents/TRX8",
+            "-H",
+            "X-Request-Source:  ci ",
+            "--header",
+            "Accept: application/vnd.orqex+json",
+            "-H",
+            "X-Tag: a",
+            "-H",
+            "x-tag: b",
+        ],
+    )
+    .assert()
+    .code(0)
+    .stderr("");
+    api(
+        &sb,
+        &server,
+        &["POST", "/payment/intents/TRX8/requery", "-H", "X-Tag: w"],
+    )
+    .assert()
+    .code(0);
+    let reqs = server.requests();
+    let get = &reqs[0];
+    assert_eq!(get.header("x-request-source"), Some("ci"));
+    // The user's Accept replaces orqex's, rather than adding a second.
+    let accepts: Vec<&str> = get
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "accept")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(accepts, ["application/vnd.orqex+json"]);
+    let tags: Vec<&str> = get
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "x-tag")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(tags, ["a", "b"]);
+    assert_eq!(get.header("authorization"), Some(&*format!("Bearer {KEY}")));
+    let post = &reqs[1];
+    assert_eq!(post.header("x-tag"), Some("w"));
+    assert_eq!(post.header("accept"), Some("application/json"));
+    assert!(post.header("x-idempotency-key").is_some());
+}
+
+#[test]
+fn headers_orqex_owns_or_that_could_split_the_request_are_refused() {
+    let server = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    for (header, message) in [
+        (
+            "Authorization: Bearer other",
+            "orqex: -H Authorization: orqex does not take this header from the command line (orqex sends the key of the profile or ORQEX_SECRET_KEY itself); drop -H Authorization\n",
+        ),
+        (
+            "x-idempotency-key: abcdefgh",
+            "orqex: -H x-idempotency-key: orqex does not take this header from the command line (orqex sends one itself; give yours with --idempotency-key KEY); drop -H x-idempotency-key\n",
+        ),
+        (
+            "X-A: 1\r\nX-Injected: 2",
+            "orqex: -H X-A: the value holds a control character (\\u{d}), which could end the header and start another; remove it\n",
+        ),
+        (
+            "X A: 1",
+            "orqex: -H `X A: 1`: `X A` is not a header name (letters, digits and !#$%&'*+-.^_`|~ only); write it like -H 'X-Request-Source: ci'\n",
+        ),
+        (
+            "X-Only-A-Name",
+            "orqex: -H `X-Only-A-Name` is not NAME: VALUE; write it like -H 'X-Request-Source: ci'\n",
+        ),
+        (
+            "X-Key: sk_live_test_0000_0000_fake",
+            "orqex: -H holds what looks like a secret key (sk_live_***fake); keys are never taken from the command line, where `ps` and shell history show them: remove it if it was pasted there by mistake; to use it, set ORQEX_SECRET_KEY, or store it with `orqex login`\n",
+        ),
+    ] {
+        api(&sb, &server, &["POST", "/payment/intents", "-H", header])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(message);
+    }
+    server.assert_hits(0);
+}

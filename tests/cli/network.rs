@@ -169,7 +169,10 @@ fn a_retry_never_comes_sooner_than_200ms() {
     let arrivals = arrivals.lock().unwrap();
     for pair in arrivals.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(gap >= Duration::from_millis(200), "retried after only {gap:?}");
+        assert!(
+            gap >= Duration::from_millis(200),
+            "retried after only {gap:?}"
+        );
     }
 }
 

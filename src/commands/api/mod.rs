@@ -7,6 +7,8 @@ use std::collections::HashSet;
 use serde_json::Value;
 use ureq::http::Method;
 
+mod headers;
+
 use super::net;
 use crate::checkout::checks;
 use crate::checkout::input::{JsonSource, MAX_JSON_BYTES, strip_bom};
@@ -56,6 +58,7 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
                 .map_err(|why| Error::usage(format!("--idempotency-key {why}")))
         })
         .transpose()?;
+    let headers = headers::parse(&args.header)?;
     let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let settings = super::settings(profile)?;
     let path = path(&args.path, &args.query, &settings.base_url)?;
@@ -80,9 +83,12 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let printer = Printer { format, jq };
     if !write {
         return if args.paginate {
-            paginate(&client, &path, &printer)
+            paginate(&client, &path, &headers, &printer)
         } else {
-            let resp = client.send(&Call::get(&path))?;
+            let resp = client.send(&Call {
+                headers: &headers,
+                ..Call::get(&path)
+            })?;
             printer.answer(&resp.body)
         };
     }
@@ -105,6 +111,7 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
         body: body.as_deref(),
         idempotency_key: Some(&idempotency_key),
         deadline: None,
+        headers: &headers,
     };
     let resp = client.send(&call).map_err(|e| {
         // The client's own hint speaks of a checkout; this request may be anything.
@@ -347,13 +354,21 @@ impl Printer {
 
 /// Every page of a list, rows printed as they come with `--output jsonl` (a long list shows
 /// progress, and a failure on page 40 keeps the 39 before it), else gathered into one array.
-fn paginate(client: &Client, first: &str, printer: &Printer) -> Result<()> {
+fn paginate(
+    client: &Client,
+    first: &str,
+    headers: &[(String, String)],
+    printer: &Printer,
+) -> Result<()> {
     let base = first.split('?').next().unwrap_or(first);
     let mut path = first.to_string();
     let mut seen = HashSet::new();
     let mut all = Vec::new();
     for page in 1.. {
-        let resp: ApiResponse = client.send(&Call::get(&path))?;
+        let resp: ApiResponse = client.send(&Call {
+            headers,
+            ..Call::get(&path)
+        })?;
         let Some(rows) = resp.body.get("data").and_then(Value::as_array) else {
             return Err(Error::Other(format!(
                 "--paginate: the answer to GET {path} has no `data` list, so it is not a list's page; drop --paginate"
