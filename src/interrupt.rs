@@ -22,6 +22,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::error::{self, Error, Exit};
+use crate::ui::Ui;
 
 /// The signals handled, with the words for each. Index into `Words::text`. Their numbers are
 /// the same on every Unix.
@@ -59,7 +60,7 @@ fn begin(error_for: impl Fn(&str, Exit) -> Error, json: bool) -> Moment {
         let err = error_for(word, Exit::for_signal(number));
         // A fresh line first at a terminal: a question or a spinner may hold the cursor
         // mid-line. A log gets no empty line.
-        let lead = if !json && crate::output::stderr_is_terminal() {
+        let lead = if !json && crate::ui::stderr_was_terminal() {
             "\n"
         } else {
             ""
@@ -88,8 +89,8 @@ pub fn nothing_sent() -> Moment {
 }
 
 /// A write is on its way: a signal prints `note` (how to retry safely) and the key to retry
-/// with; as one JSON line when `json`.
-pub fn sending(note: String, idempotency_key: Option<&str>, json: bool) -> Moment {
+/// with; as one JSON line when `ui` says errors are JSON.
+pub fn sending(ui: &Ui, note: String, idempotency_key: Option<&str>) -> Moment {
     begin(
         |word, exit| Error::Stopped {
             what: format!("{word} while sending"),
@@ -97,12 +98,12 @@ pub fn sending(note: String, idempotency_key: Option<&str>, json: bool) -> Momen
             idempotency_key: idempotency_key.map(str::to_string),
             exit,
         },
-        json,
+        ui.json_errors(),
     )
 }
 
 /// Waiting for a checkout that exists: a signal says so, and how to wait again.
-pub fn waiting(checkout_id: &str, idempotency_key: Option<&str>, json: bool) -> Moment {
+pub fn waiting(ui: &Ui, checkout_id: &str, idempotency_key: Option<&str>) -> Moment {
     begin(
         |word, exit| Error::Stopped {
             what: format!("{word} while waiting for payment"),
@@ -115,7 +116,7 @@ pub fn waiting(checkout_id: &str, idempotency_key: Option<&str>, json: bool) -> 
             idempotency_key: idempotency_key.map(str::to_string),
             exit,
         },
-        json,
+        ui.json_errors(),
     )
 }
 

@@ -28,6 +28,7 @@ mod secret;
 mod startup;
 mod term;
 mod text;
+mod ui;
 mod wait;
 mod webhooks;
 
@@ -60,19 +61,21 @@ fn run() -> u8 {
     if std::env::var_os("COMPLETE").is_some_and(|v| !v.is_empty()) {
         return commands::completions::answer(args);
     }
+    // The one output context: the streams' facts, decided here once.
+    let ui = ui::Ui::detect();
     let given = args.get(1..).unwrap_or_default();
     if let Err(e) = commands::check_args(given) {
-        return report::report(&e, report::asks_for_json(given));
+        return report::report(&ui.with_json_errors(ui::args_ask_for_json(given)), &e);
     }
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return report::command_line(&e, given),
+        Err(e) => return report::command_line(&ui, &e, given),
     };
-    let json_errors = commands::json_errors(&cli);
-    match commands::run(cli) {
+    let ui = ui.with_json_errors(ui::json_errors(&cli));
+    match commands::run(&ui, cli) {
         Ok(()) => error::Exit::Success.code(),
         Err(e) => {
-            let code = report::report(&e, json_errors);
+            let code = report::report(&ui, &e);
             if matches!(e, error::Error::Interrupted) {
                 // Ctrl-C typed as a key at a question ends the run as the signal would.
                 interrupt::die_interrupted();
@@ -100,7 +103,7 @@ fn standard_streams() {
                 let _ = null.into_raw_fd();
             }
             if closed && fd == 1 {
-                output::STDOUT_CLOSED_AT_START.store(true, std::sync::atomic::Ordering::Relaxed);
+                ui::STDOUT_CLOSED_AT_START.store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }
         unsafe {
@@ -117,7 +120,7 @@ fn standard_streams() {
 fn on_panic_restore_the_terminal() {
     std::panic::set_hook(Box::new(|info| {
         term::restore();
-        output::to_stderr(&format!(
+        ui::to_stderr(&format!(
             "orqex: internal error (a bug, please report it): {}",
             text::printable(&info.to_string().replace('\n', " "))
         ));

@@ -1,13 +1,12 @@
-//! Every way a result reaches the user. stdout carries only the result; notes go to stderr.
-
-use std::io::{IsTerminal, Write};
-use std::time::Duration;
+//! What a checkout looks like to the user: its formats (`--output`), the summary line, the QR
+//! code, opening it in a browser. The text is made here; `ui::Ui` writes it.
 
 use serde_json::Value;
 
 use crate::client::ApiResponse;
 use crate::error::{Error, Result};
 use crate::secret::Environment;
+use crate::ui::Ui;
 
 /// What stdout gets for a checkout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,13 +46,14 @@ pub fn see_the_answer(idempotency_key: Option<&str>) -> &'static str {
 
 /// Prints the result of a create or retrieve in the chosen format.
 pub fn print_checkout(
+    ui: &Ui,
     resp: &ApiResponse,
     format: Format,
     jq: Option<&crate::jq::Jq>,
     idempotency_key: Option<&str>,
 ) -> Result<()> {
     if let Some(jq) = jq {
-        return print_jq(jq, &resp.body);
+        return ui.out_jq(jq, &resp.body);
     }
     let broken = |what: String| Error::Network {
         message: format!(
@@ -88,14 +88,14 @@ pub fn print_checkout(
         }
     };
     match format {
-        Format::Json => print_json(&resp.body),
-        Format::Url => stdout_line(web_url()?),
-        Format::Id => stdout_line(required("checkout.id")?),
-        Format::Status => stdout_line(required("checkout.status")?),
+        Format::Json => ui.out_json(&resp.body),
+        Format::Url => ui.out(web_url()?),
+        Format::Id => ui.out(required("checkout.id")?),
+        Format::Status => ui.out(required("checkout.status")?),
         Format::Env => {
             web_url()?;
             let text = env_lines(&resp.body).map_err(broken)?;
-            stdout_line(text.trim_end_matches('\n'))
+            ui.out(text.trim_end_matches('\n'))
         }
     }
 }
@@ -264,192 +264,6 @@ pub fn open_url(url: &str, secrets: &[&str]) -> std::result::Result<(), String> 
         return Err("no program to open it with on this system; set BROWSER".into());
     }
     Err(failures.join("; "))
-}
-
-/// Pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
-    stdout_line(&crate::text::json_safe(&text))
-}
-
-/// What `--jq` makes of `value`, one output per line. Strings are the user's to see as text,
-/// but what a terminal would act on is still written out as an escape.
-pub fn print_jq(jq: &crate::jq::Jq, value: &Value) -> Result<()> {
-    let lines: Vec<String> = jq
-        .lines(value)?
-        .iter()
-        .map(String::as_str)
-        // A tab moves nothing a terminal shows but the column: `@tsv` needs it as it is.
-        .map(|line| {
-            line.split('\t')
-                .map(printable)
-                .collect::<Vec<_>>()
-                .join("\t")
-        })
-        .collect();
-    if lines.is_empty() {
-        return Ok(());
-    }
-    stdout_line(&lines.join("\n"))
-}
-
-/// One compact JSON line on stdout (a batch row's result).
-pub fn print_json_line(value: &serde_json::Value) -> Result<()> {
-    stdout_line(&crate::text::json_safe(&value.to_string()))
-}
-
-/// Whether stdout was closed when orqex started (`>&-`); set once, by `main`.
-pub static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
-
-/// Before a write to the API: with stdout closed from the start, its answer could never be
-/// shown, so nothing is sent at all.
-pub fn refuse_closed_stdout() -> Result<()> {
-    if STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(Error::Stdout(
-            "stdout is closed (>&-), so the answer could not be shown; nothing was sent: run again with stdout open, or redirect it to a file".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Writes one line to stdout: the one place a result leaves orqex, so keys are masked here
-/// whatever the text came from. Any failure (stdout closed, a pipe whose reader is gone, a
-/// full disk) is an error of its own: the result is lost, and the caller says how to get it
-/// back.
-pub fn stdout_line(text: &str) -> Result<()> {
-    let text = format!("{}\n", crate::secret::mask(text));
-    write_stdout(text.as_bytes()).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
-            // EBADF, the same number on every Unix: `>&-` closed it before orqex started.
-            _ if cfg!(unix) && e.raw_os_error() == Some(9) => "it is closed".to_string(),
-            _ => crate::text::io_reason(&e),
-        };
-        Error::Stdout(format!("cannot write the result to stdout: {why}"))
-    })
-}
-
-/// The bytes, written to stdout at once. Not through `std::io::stdout()`, which reports
-/// success when stdout is closed (EBADF), the one failure a result must never hide.
-#[cfg(unix)]
-fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::fd::FromRawFd;
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    // fd 1 is open for the whole run (see `main`); it is borrowed here, never closed.
-    let mut out = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
-    out.write_all(bytes)
-}
-
-#[cfg(not(unix))]
-fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes).and_then(|()| out.flush())
-}
-
-/// Every line orqex writes to stderr passes here, keys masked. A failed write (stderr closed
-/// or full) is ignored: there is nowhere left to say it, and the exit code still tells.
-pub fn to_stderr(text: &str) {
-    write_stderr(&format!("{}\n", crate::secret::mask(text)));
-}
-
-fn write_stderr(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
-}
-
-/// A note for the person at the terminal, on stderr. Values in it (paths, names, answers from
-/// the network) are made printable line by line.
-pub fn note(text: &str) {
-    let lines: Vec<String> = text.lines().map(printable).collect();
-    to_stderr(&lines.join("\n"));
-}
-
-/// A note whose own escape codes (colour) are meant; its values were made printable already.
-pub fn styled_note(text: &str) {
-    to_stderr(text);
-}
-
-/// Something went wrong that does not stop the command.
-pub fn warning(text: &str) {
-    note(&format!("orqex: warning: {text}"));
-}
-
-pub fn stdout_is_terminal() -> bool {
-    std::io::stdout().is_terminal()
-}
-
-pub fn stderr_is_terminal() -> bool {
-    std::io::stderr().is_terminal()
-}
-
-/// Colour on stderr only for a person: a terminal, and NO_COLOR unset or empty (no-color.org).
-pub fn colour_on_stderr() -> bool {
-    stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// One self-rewriting line on stderr (a spinner and text) while orqex waits, ticking by
-/// itself (indicatif) so it moves while a request is in flight too. Draws nothing unless
-/// stderr is a terminal, so logs and pipes never see control characters; notes then go out
-/// as plain lines.
-pub struct StatusLine {
-    bar: indicatif::ProgressBar,
-}
-
-impl StatusLine {
-    pub fn on_stderr() -> StatusLine {
-        let target = if stderr_is_terminal() {
-            indicatif::ProgressDrawTarget::stderr()
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        };
-        let bar = indicatif::ProgressBar::with_draw_target(None, target);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        StatusLine { bar }
-    }
-
-    pub fn set(&mut self, text: String) {
-        // Text from the API ends up here: shown, never obeyed.
-        self.bar
-            .set_message(crate::secret::mask(&printable(&text)).into_owned());
-        if !self.bar.is_hidden() && !self.bar.is_finished() {
-            self.bar.enable_steady_tick(Duration::from_millis(100));
-        }
-    }
-
-    /// A note above the status line, which is then drawn again below it.
-    pub fn note(&mut self, text: &str) {
-        if self.bar.is_hidden() {
-            note(text);
-        } else {
-            let lines: Vec<String> = text.lines().map(printable).collect();
-            self.bar.println(crate::secret::mask(&lines.join("\n")));
-        }
-    }
-
-    /// Runs `write` (stdout may be the same terminal) with the line taken down, then draws
-    /// it again below what was written.
-    pub fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
-        self.bar.suspend(write)
-    }
-
-    /// Removes the line, leaving the cursor at the start of an empty line.
-    pub fn clear(&mut self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-impl Drop for StatusLine {
-    fn drop(&mut self) {
-        self.clear();
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Questions at the terminal, and the one decision whether any may be asked.
+//! Questions at the terminal. Whether any may be asked is `Ui::may_prompt`'s to decide.
 //!
 //! Lines are read key by key through console and drawn with dialoguer's theme. dialoguer's own
 //! `Input` and `Confirm` are not used: they ignore Ctrl-D, on Ctrl-C they raise SIGINT at the
@@ -11,7 +11,7 @@
 //! still a key and not a signal; the terminal's own settings are put back when the questions
 //! end, or by the signal handler or the panic hook when something else ends them.
 
-use std::io::{ErrorKind, IsTerminal};
+use std::io::ErrorKind;
 
 use console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
@@ -24,13 +24,6 @@ use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::secret::SecretKey;
 use crate::term;
-
-/// Whether questions may be asked at all: only to a person at a terminal (stdin and stderr
-/// both terminals), never in CI (`CI` set to anything) and never with `--no-input`.
-/// Everywhere else a missing value is an error, so a script can never hang on a question.
-pub fn allowed(no_input: bool) -> bool {
-    !no_input && !in_ci() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
 
 /// Asks for every required field `draft` lacks, then offers the optional ones behind a single
 /// yes/no, each checked as `validate` will check it. The questions, their order and their
@@ -163,11 +156,6 @@ fn checked(
         Some(why) => Err(why),
         None => check(answer),
     }
-}
-
-/// Whether a CI variable is set: then nobody is there to answer.
-pub fn in_ci() -> bool {
-    std::env::var_os("CI").is_some()
 }
 
 /// Questions on stderr, answers key by key from the terminal.

@@ -7,13 +7,14 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 use crate::error::{self, Error, Exit};
-use crate::output;
+use crate::ui::Ui;
 
-/// Prints `err` on stderr, once, and returns the exit code it carries.
-pub fn report(err: &Error, json: bool) -> u8 {
+/// Prints `err` on stderr, once (as JSON when `ui` says errors are JSON), and returns the exit
+/// code it carries.
+pub fn report(ui: &Ui, err: &Error) -> u8 {
     // An `Exited` error was reported already (a batch's rows).
     if !matches!(err, Error::Exited(_)) {
-        output::to_stderr(error::render(err, json).trim_end_matches('\n'));
+        ui.error_text(error::render(err, ui.json_errors()).trim_end_matches('\n'));
     }
     err.exit().code()
 }
@@ -21,15 +22,15 @@ pub fn report(err: &Error, json: bool) -> u8 {
 /// Reports a command line clap could not parse. Help and version go out as clap prints them;
 /// anything else is a usage error, printed as JSON when the arguments ask for JSON output,
 /// since the CI job that parses our errors gets this one too.
-pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
+pub fn command_line(ui: &Ui, err: &clap::Error, args: &[OsString]) -> u8 {
     match err.kind() {
         // Asked for: the result, on stdout, and a failure to write it is one like any other.
         // clap draws it in colour at a terminal, where writing cannot fail for lack of room.
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion if !output::stdout_is_terminal() => {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion if !ui.stdout_is_terminal() => {
             let text = err.render().to_string();
-            return match output::stdout_line(text.trim_end()) {
+            return match ui.out(text.trim_end()) {
                 Ok(()) => Exit::Success.code(),
-                Err(e) => report(&e, false),
+                Err(e) => report(ui, &e),
             };
         }
         ErrorKind::DisplayHelp
@@ -67,7 +68,10 @@ pub fn command_line(err: &clap::Error, args: &[OsString]) -> u8 {
         );
     }
     message.push_str("; see --help");
-    report(&Error::usage(message), asks_for_json(args))
+    report(
+        &ui.with_json_errors(crate::ui::args_ask_for_json(args)),
+        &Error::usage(message),
+    )
 }
 
 /// clap's error in one line of our words: what was wrong, and clap's suggestion if it has one.
@@ -340,36 +344,10 @@ fn requirers(long: &str, args: &[OsString]) -> Option<Vec<String>> {
     Some(found)
 }
 
-/// `--json`, `--output json`, `--output=json`, `-o json` or `-ojson` among arguments clap
-/// could not parse, before any `--`. A guess by necessity: a flag's value that happens to
-/// read `--json` would count too, which at worst turns a usage error into JSON.
-pub fn asks_for_json(args: &[OsString]) -> bool {
-    let mut previous_was_output = false;
-    for arg in args {
-        let arg = arg.to_string_lossy();
-        if arg == "--" {
-            return false;
-        }
-        if arg == "--json"
-            || arg == "--output=json"
-            || arg == "-ojson"
-            || (previous_was_output && arg == "json")
-        {
-            return true;
-        }
-        previous_was_output = arg == "--output" || arg == "-o";
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::Parser;
-
-    fn asks(args: &[&str]) -> bool {
-        asks_for_json(&args.iter().map(OsString::from).collect::<Vec<_>>())
-    }
 
     fn os(args: &[&str]) -> Vec<OsString> {
         args.iter().map(OsString::from).collect()
@@ -387,17 +365,6 @@ mod tests {
         let mut args = vec!["checkout", "create", "--amount", "5", "--dry-run"];
         args.extend(extra);
         message(&args)
-    }
-
-    #[test]
-    fn json_is_found_in_unparsed_arguments() {
-        assert!(asks(&["checkout", "create", "--bogus", "--json"]));
-        assert!(asks(&["checkout", "get", "--output", "json", "x", "y"]));
-        assert!(asks(&["checkout", "get", "--output=json"]));
-        assert!(asks(&["checkout", "get", "-o", "json"]));
-        assert!(asks(&["checkout", "get", "-ojson"]));
-        assert!(!asks(&["checkout", "get", "--output", "url", "json"]));
-        assert!(!asks(&["checkout", "create", "--", "--json"]));
     }
 
     #[test]

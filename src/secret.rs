@@ -293,6 +293,41 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     Cow::Owned(masked)
 }
 
+/// `value` with every secret in its strings and object keys masked: what a `--jq` filter is
+/// given, so that however it reshapes a string (upper case, base64, a cut, reversed) no secret
+/// the API echoed can come out whole. Masking the filter's output instead would miss them.
+pub fn redact(value: &serde_json::Value) -> std::borrow::Cow<'_, serde_json::Value> {
+    use serde_json::Value;
+    fn holds_secret(value: &Value) -> bool {
+        match value {
+            Value::String(s) => matches!(mask(s), Cow::Owned(_)),
+            Value::Array(items) => items.iter().any(holds_secret),
+            Value::Object(map) => map
+                .iter()
+                .any(|(k, v)| matches!(mask(k), Cow::Owned(_)) || holds_secret(v)),
+            _ => false,
+        }
+    }
+    fn masked(value: &Value) -> Value {
+        match value {
+            Value::String(s) => Value::String(mask(s).into_owned()),
+            Value::Array(items) => Value::Array(items.iter().map(masked).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (mask(k).into_owned(), masked(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    // Most answers hold no secret: they are given to the filter as they are, uncopied.
+    if holds_secret(value) {
+        Cow::Owned(masked(value))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 impl fmt::Display for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.masked())

@@ -35,7 +35,7 @@ pub struct Plan<'a> {
     pub unlisted: Vec<Unlisted>,
     /// Says, once per path for the whole batch, that a row's field the reference does not
     /// list is sent as given (`--allow-unknown`); given the fields and the row's name.
-    pub warn_unlisted: fn(&[Unlisted], &str),
+    pub warn_unlisted: &'a (dyn Fn(&[Unlisted], &str) + Sync),
     /// The paths said so far.
     pub unlisted_said: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }

@@ -11,8 +11,8 @@ use crate::checkout::input::{Parsed, metadata_entry, nearest_field};
 use crate::cli::BodyArgs;
 use crate::config::Settings;
 use crate::error::FieldError;
-use crate::output;
 use crate::text::printable;
+use crate::ui::Ui;
 
 /// The part of the request the flags set, plus any flag that could not even be read
 /// (`--metadata` without `=`). Those problems are reported together with validation's.
@@ -103,7 +103,7 @@ pub fn given_twice(flags: &Draft, set: &Parsed) -> Vec<FieldError> {
 
 /// One warning per field the API reference does not list, about to be sent as given, with
 /// the listed field it may have been meant for.
-pub fn warn_unlisted(unlisted: &[Unlisted], origin: &str) {
+pub fn warn_unlisted(ui: &Ui, unlisted: &[Unlisted], origin: &str) {
     for u in unlisted {
         let (last, parents) = u
             .names
@@ -112,7 +112,7 @@ pub fn warn_unlisted(unlisted: &[Unlisted], origin: &str) {
         let near = nearest_field(last, &parents.join("."))
             .map(|p| format!(" (did you mean `{p}`?)"))
             .unwrap_or_default();
-        output::warning(&format!(
+        ui.warning(&format!(
             "{origin} {}: not in the API reference; sent as given{near}",
             printable(&u.path())
         ));

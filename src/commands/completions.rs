@@ -11,12 +11,12 @@ use roff::{Roff, bold, roman};
 use crate::cli::Cli;
 use crate::config;
 use crate::error::{Error, Exit, Result};
-use crate::output;
+use crate::ui::Ui;
 
 /// The script that registers orqex's completions with `shell`. The shell then asks orqex
 /// itself (`COMPLETE=bash orqex -- ...`) at each Tab, so values that live in the config file
 /// (profile names) complete too, and the script never goes stale.
-pub fn completions(shell: Shell) -> Result<()> {
+pub fn completions(ui: &Ui, shell: Shell) -> Result<()> {
     use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
     let completer: &dyn EnvCompleter = match shell {
         Shell::Bash => &Bash,
@@ -34,7 +34,7 @@ pub fn completions(shell: Shell) -> Result<()> {
     completer
         .write_registration("COMPLETE", "orqex", "orqex", "orqex", &mut buf)
         .map_err(|e| Error::Other(format!("cannot write the script: {e}")))?;
-    write(buf)
+    write(ui, buf)
 }
 
 /// Answers a shell's request for completions (COMPLETE is set): the candidates on stdout.
@@ -51,14 +51,14 @@ pub fn answer(args: Vec<std::ffi::OsString>) -> u8 {
 
 /// The page of `orqex` or of the subcommand at `path`, named like `orqex-checkout-create(1)`,
 /// on stdout; or with `dir`, every page written there.
-pub fn man(path: &[String], dir: Option<&Path>) -> Result<()> {
+pub fn man(ui: &Ui, path: &[String], dir: Option<&Path>) -> Result<()> {
     // The plain version: a page does not change with each commit or target.
     let mut cmd = Cli::command()
         .version(env!("CARGO_PKG_VERSION"))
         .disable_help_subcommand(true);
     cmd.build();
     if let Some(dir) = dir {
-        return man_pages(&cmd, dir);
+        return man_pages(ui, &cmd, dir);
     }
     let mut page = &cmd;
     let mut seen = String::from("orqex");
@@ -70,11 +70,11 @@ pub fn man(path: &[String], dir: Option<&Path>) -> Result<()> {
         })?;
         seen = format!("{seen} {name}");
     }
-    write(render(page)?)
+    write(ui, render(page)?)
 }
 
 /// Every page below `cmd` (itself included), written into `dir` as `NAME.1`.
-fn man_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
+fn man_pages(ui: &Ui, cmd: &clap::Command, dir: &Path) -> Result<()> {
     let cannot = |what: &Path, e: std::io::Error| {
         Error::Other(format!(
             "cannot write {}: {}",
@@ -91,7 +91,7 @@ fn man_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
         std::fs::write(&file, render(&page)?).map_err(|e| cannot(&file, e))?;
         written += 1;
     }
-    output::note(&format!(
+    ui.status(&format!(
         "orqex: wrote {written} man pages to {}",
         dir.display()
     ));
@@ -181,8 +181,8 @@ pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
     ("NO_COLOR", "set (non-empty) to turn colour off"),
 ];
 
-fn write(buf: Vec<u8>) -> Result<()> {
+fn write(ui: &Ui, buf: Vec<u8>) -> Result<()> {
     let text = String::from_utf8(buf)
         .map_err(|e| Error::Other(format!("generated text is not UTF-8: {e}")))?;
-    output::stdout_line(text.trim_end_matches('\n'))
+    ui.out(text.trim_end_matches('\n'))
 }

@@ -17,29 +17,29 @@ use crate::config::{
 };
 use crate::error::{Error, Result};
 use crate::keystore;
-use crate::output;
 use crate::prompt;
 use crate::secret::{SecretKey, WebhookSecret};
+use crate::ui::Ui;
 
-pub fn run(profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> {
+pub fn run(ui: &Ui, profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> {
     if args.show.check {
-        return super::whoami::run(profile_flag, &crate::cli::NetArgs::default());
+        return super::whoami::run(ui, profile_flag, &crate::cli::NetArgs::default());
     }
     match args.command {
-        None => show(profile_flag, &args.show),
-        Some(ConfigCommand::Show(a)) => show(profile_flag, &a),
-        Some(ConfigCommand::Set(a)) => set(profile_flag, a),
-        Some(ConfigCommand::Unset(a)) => unset(profile_flag, a),
-        Some(ConfigCommand::MigrateKeys) => migrate_keys(),
+        None => show(ui, profile_flag, &args.show),
+        Some(ConfigCommand::Show(a)) => show(ui, profile_flag, &a),
+        Some(ConfigCommand::Set(a)) => set(ui, profile_flag, a),
+        Some(ConfigCommand::Unset(a)) => unset(ui, profile_flag, a),
+        Some(ConfigCommand::MigrateKeys) => migrate_keys(ui),
     }
 }
 
 /// Moves every key the file holds into the keychain, one profile at a time: written, read
 /// back, and only then removed from the file (saved after each, so a failure part-way keeps
 /// what was done). Stops at the first key the keychain does not take.
-fn migrate_keys() -> Result<()> {
+fn migrate_keys(ui: &Ui) -> Result<()> {
     let path = config::config_path()?;
-    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let mut file = super::load_config(ui, &path)?.unwrap_or_default();
     let in_file: Vec<(String, String)> = file
         .profiles()
         .iter()
@@ -49,7 +49,7 @@ fn migrate_keys() -> Result<()> {
         })
         .collect();
     if in_file.is_empty() {
-        output::note(&format!(
+        ui.status(&format!(
             "no profile keeps its key in {}; nothing to move",
             path.display()
         ));
@@ -59,7 +59,7 @@ fn migrate_keys() -> Result<()> {
     for (i, (name, raw)) in in_file.iter().enumerate() {
         // A key that would be refused anyway stays where `orqex config` shows what is wrong.
         let Ok(key) = SecretKey::parse(raw) else {
-            output::warning(&format!(
+            ui.warning(&format!(
                 "profile `{name}`: what the file holds is not a usable key, so it stays there; `orqex config` says why"
             ));
             left.push(name.as_str());
@@ -80,14 +80,14 @@ fn migrate_keys() -> Result<()> {
         }
         file.set_key(name, Some(KeyAt::Keyring));
         config::save(&path, &file)?;
-        output::note(&format!(
+        ui.status(&format!(
             "moved the key {key} of profile `{name}` to {} (service {}, user {name})",
             keystore::NAME,
             keystore::SERVICE
         ));
     }
     if left.is_empty() {
-        output::note(&format!("{} holds no key now", path.display()));
+        ui.status(&format!("{} holds no key now", path.display()));
     }
     Ok(())
 }
@@ -215,10 +215,10 @@ fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
         .map_err(|_| format!("`{raw}` is not a UTF-8 path; move the file to one that is"))
 }
 
-fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
+fn set(ui: &Ui, profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     let setting = Setting::parse(&args.key, Change::Set)?;
     if setting == Setting::WebhookSecret {
-        return set_webhook_secret(profile_flag, args.value.is_some());
+        return set_webhook_secret(ui, profile_flag, args.value.is_some());
     }
     let Some(raw) = args.value.as_deref() else {
         let example = match setting {
@@ -234,7 +234,7 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
         )));
     };
     let path = config::config_path()?;
-    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let mut file = super::load_config(ui, &path)?.unwrap_or_default();
     let value = setting
         .check(raw)
         .map_err(|e| Error::usage(format!("{}: {e}", setting.name())))?;
@@ -256,26 +256,26 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
     );
     let target = target_name(profile.as_deref());
     config::save(&path, &file)?;
-    output::note(&format!(
+    ui.status(&format!(
         "set {} = {value} in {target} ({})",
         setting.name(),
         path.display()
     ));
     if let Some(p) = created {
-        output::note(&format!(
-            "note: created profile `{p}`; it has no key yet: store one with: orqex login --profile {p}"
+        ui.note(&format!(
+            "created profile `{p}`; it has no key yet: store one with: orqex login --profile {p}"
         ));
     }
 
     match setting {
         Setting::DefaultProfile if file.profile(&value).is_none_or(|p| p.key_at().is_none()) => {
-            output::note(&format!(
-                "note: profile `{value}` has no key yet; store one with: orqex login --profile {value}"
+            ui.note(&format!(
+                "profile `{value}` has no key yet; store one with: orqex login --profile {value}"
             ));
         }
         Setting::BaseUrl if config::env_nonempty(ENV_BASE_URL).is_some() => {
-            output::note(&format!(
-                "note: {ENV_BASE_URL} is set in this environment and wins over this setting while it is set"
+            ui.note(&format!(
+                "{ENV_BASE_URL} is set in this environment and wins over this setting while it is set"
             ));
         }
         _ => {}
@@ -286,7 +286,7 @@ fn set(profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
 /// `config set webhook-secret`: the secret read from a pipe, or typed hidden at a terminal,
 /// and stored in the active profile. A value on the command line is refused without being
 /// repeated (one shaped like a secret never gets here: `check_args` refused it).
-fn set_webhook_secret(profile_flag: Option<&str>, value_in_argv: bool) -> Result<()> {
+fn set_webhook_secret(ui: &Ui, profile_flag: Option<&str>, value_in_argv: bool) -> Result<()> {
     if value_in_argv {
         return Err(Error::usage(format!(
             "webhook-secret takes no value on the command line, where shell history and `ps` keep it; pipe it in: {WEBHOOK_PIPE_EXAMPLE} (or run that command at a terminal without the pipe to type it hidden)"
@@ -294,9 +294,9 @@ fn set_webhook_secret(profile_flag: Option<&str>, value_in_argv: bool) -> Result
     }
     let path = config::config_path()?;
     // Loaded before reading, so a malformed file stops us before the secret is typed.
-    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let mut file = super::load_config(ui, &path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
-    let secret = read_webhook_secret(&profile)?;
+    let secret = read_webhook_secret(ui, &profile)?;
     let replaced = file
         .set(
             &profile,
@@ -305,7 +305,7 @@ fn set_webhook_secret(profile_flag: Option<&str>, value_in_argv: bool) -> Result
         )
         .is_some();
     config::save(&path, &file)?;
-    output::note(&format!(
+    ui.status(&format!(
         "saved webhook signing secret {secret} to profile `{profile}` in {}{}",
         path.display(),
         if replaced {
@@ -315,19 +315,18 @@ fn set_webhook_secret(profile_flag: Option<&str>, value_in_argv: bool) -> Result
         }
     ));
     if config::env_nonempty(ENV_WEBHOOK_SECRET).is_some() {
-        output::note(&format!(
-            "note: {ENV_WEBHOOK_SECRET} is set in this environment and wins over the stored secret while it is set"
+        ui.note(&format!(
+            "{ENV_WEBHOOK_SECRET} is set in this environment and wins over the stored secret while it is set"
         ));
     }
     Ok(())
 }
 
 /// The secret from a pipe (one line), or typed hidden where questions may be asked.
-fn read_webhook_secret(profile: &str) -> Result<WebhookSecret> {
-    use std::io::IsTerminal;
-    if std::io::stdin().is_terminal() {
-        if !prompt::allowed(false) {
-            let why = if prompt::in_ci() {
+fn read_webhook_secret(ui: &Ui, profile: &str) -> Result<WebhookSecret> {
+    if ui.stdin_is_terminal() {
+        if !ui.may_prompt(false) {
+            let why = if ui.in_ci() {
                 "CI is set, so orqex asks nothing"
             } else {
                 "stderr is not a terminal, so orqex asks nothing"
@@ -358,23 +357,23 @@ fn read_webhook_secret(profile: &str) -> Result<WebhookSecret> {
     WebhookSecret::parse(&line).map_err(|e| Error::usage(format!("stdin: {e}")))
 }
 
-fn unset(profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
+fn unset(ui: &Ui, profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
     let setting = Setting::parse(&args.key, Change::Unset)?;
     let path = config::config_path()?;
-    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let mut file = super::load_config(ui, &path)?.unwrap_or_default();
 
     let profile = setting.profile(profile_flag, &file, &path)?;
     let removed = setting.store(&mut file, profile.as_deref().unwrap_or_default(), None);
     let target = target_name(profile.as_deref());
     if removed.is_none() {
-        output::note(&format!(
+        ui.status(&format!(
             "{} is not set in {target}; nothing changed",
             setting.name()
         ));
         return Ok(());
     }
     config::save(&path, &file)?;
-    output::note(&format!(
+    ui.status(&format!(
         "unset {} in {target} ({})",
         setting.name(),
         path.display()
@@ -535,23 +534,23 @@ struct ProfileReport {
     problems: Vec<String>,
 }
 
-fn show(profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
+fn show(ui: &Ui, profile_flag: Option<&str>, args: &ConfigShowArgs) -> Result<()> {
     let jq = args.jq.as_deref().map(crate::jq::Jq::compile).transpose()?;
     let path = config::config_path()?;
-    let loaded = super::load_config(&path)?;
+    let loaded = super::load_config(ui, &path)?;
     let exists = loaded.is_some();
     let file = loaded.unwrap_or_default();
     let report = report(profile_flag, &path, exists, &file);
     if let Some(jq) = &jq {
         let value = serde_json::to_value(&report)
             .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
-        output::print_jq(jq, &value)
+        ui.out_jq(jq, &value)
     } else if args.json {
-        output::print_json(&report)
+        ui.out_json(&report)
     } else {
         // Paths, names and URLs come from the environment and the file: shown, never obeyed.
         let text: Vec<String> = human(&report).lines().map(crate::text::printable).collect();
-        output::stdout_line(&text.join("\n"))
+        ui.out(&text.join("\n"))
     }
 }
 

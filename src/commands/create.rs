@@ -1,6 +1,5 @@
 //! `orqex checkout create`: assemble → validate → confirm → send → show.
 
-use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -13,16 +12,16 @@ use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{self, Error, FieldError, Result};
 use crate::interrupt;
-use crate::output;
 use crate::prompt;
+use crate::ui::Ui;
 
 /// How long stdin may stay silent before orqex says it is waiting for it.
 const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
 
-pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
+pub fn run(ui: &Ui, settings: &Settings, args: CreateArgs) -> Result<()> {
     let after = show::options(&args.output)?;
-    let interactive = prompt::allowed(args.input.no_input);
-    let (request, idempotency_key) = assemble(&args, settings, interactive)?;
+    let interactive = ui.may_prompt(args.input.no_input);
+    let (request, idempotency_key) = assemble(ui, &args, settings, interactive)?;
 
     if args.dry_run {
         if after.needs_checkout() {
@@ -38,18 +37,18 @@ pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
             )));
         }
         return match &after.jq {
-            Some(jq) => output::print_jq(jq, &request.as_value()),
-            None => output::print_json(&request.as_value()),
+            Some(jq) => ui.out_jq(jq, &request.as_value()),
+            None => ui.out_json(&request.as_value()),
         };
     }
 
     let key = settings.require_key()?;
     let key_env = key.environment();
-    output::refuse_closed_stdout()?;
+    ui.refuse_closed_stdout()?;
     // Before the live question: a bad CA bundle or proxy must not follow "this creates a real
     // checkout".
     let client = net::client(&args.net, settings, key.clone())?;
-    live::confirm(&key, interactive && !args.input.yes, false, || {
+    live::confirm(ui, &key, interactive && !args.input.yes, false, || {
         summary(request.get())
     })?;
     let idempotency_key = match idempotency_key {
@@ -59,23 +58,24 @@ pub fn run(settings: &Settings, args: CreateArgs) -> Result<()> {
     // From the first byte sent until the checkout is shown (a --wait included), an
     // interruption must leave the way back to this checkout: its idempotency key.
     let _signals = interrupt::sending(
+        ui,
         error::retry_hint(&idempotency_key),
         Some(&idempotency_key),
-        show::json_errors(&args.output),
     );
     let resp = client.create_checkout(&request.to_bytes(), &idempotency_key)?;
     if resp.replayed {
-        output::note(&format!(
-            "note: the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
+        ui.note(&format!(
+            "the API replayed the checkout created earlier with idempotency key {idempotency_key}; nothing new was created"
         ));
     }
-    show::finish(&client, resp, &after, key_env, Some(&idempotency_key))
+    show::finish(ui, &client, resp, &after, key_env, Some(&idempotency_key))
 }
 
 /// Lays the sources on each other (config defaults < JSON < flags < prompt answers), then
 /// validates the whole: a valid request and the user's idempotency key, or every problem at
 /// once. Prompts are asked only when `interactive` and a required field is still missing.
 fn assemble(
+    ui: &Ui,
     args: &CreateArgs,
     settings: &Settings,
     interactive: bool,
@@ -90,10 +90,10 @@ fn assemble(
     } = set;
     let flags_given =
         !args.body.given.is_empty() || !args.set.is_empty() || !args.set_json.is_empty();
-    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let stdin_is_terminal = ui.stdin_is_terminal();
     let source = JsonSource::choose(args.input.data.as_deref(), stdin_is_terminal, flags_given)?;
     let (json, json_origin) = match &source {
-        Some(source) => (read_json(source, stdin_is_terminal)?, source.origin()),
+        Some(source) => (read_json(ui, source)?, source.origin()),
         None => (Parsed::default(), String::new()),
     };
     let Parsed {
@@ -164,12 +164,12 @@ fn assemble(
     if let Some(valid) = valid
         && problems.is_empty()
     {
-        super::body::warn_unlisted(&unlisted, "--set");
+        super::body::warn_unlisted(ui, &unlisted, "--set");
         return Ok((valid.with_unlisted(&unlisted), idempotency_key));
     }
     // Flags were given, so a pipe on stdin was left alone: say so where it would explain
     // the missing fields.
-    if source.is_none() && flags_given && missing_any && stdin_may_hold_input() {
+    if source.is_none() && flags_given && missing_any && stdin_may_hold_input(ui) {
         problems.push(FieldError {
             field: "stdin".into(),
             flag: "--data -".into(),
@@ -180,15 +180,16 @@ fn assemble(
 }
 
 /// Reads a JSON source, saying what it waits for where a person could wonder.
-fn read_json(source: &JsonSource, stdin_is_terminal: bool) -> Result<Parsed> {
+fn read_json(ui: &Ui, source: &JsonSource) -> Result<Parsed> {
     let stdin = matches!(source, JsonSource::Stdin { .. });
-    if stdin && stdin_is_terminal {
-        output::note("orqex: reading JSON from the terminal; end it with Ctrl-D");
+    if stdin && ui.stdin_is_terminal() {
+        ui.status("orqex: reading JSON from the terminal; end it with Ctrl-D");
     }
     // A pipe that never closes would wait forever without a word; say why.
-    let _waiting = (source == &JsonSource::Stdin { explicit: false } && stdin_may_hold_input())
+    let _waiting = (source == &JsonSource::Stdin { explicit: false } && stdin_may_hold_input(ui))
         .then(|| {
             note_if_still_waiting(
+                *ui,
                 STDIN_HINT_AFTER,
                 "orqex: waiting for a JSON body on stdin (it is not a terminal); \
                  if there is none, run with </dev/null or give the body with --data",
@@ -200,9 +201,10 @@ fn read_json(source: &JsonSource, stdin_is_terminal: bool) -> Result<Parsed> {
 
 /// Whether stdin is a pipe, a socket or a file: something that may hold input (and a pipe,
 /// wait for it), unlike a terminal or /dev/null.
-fn stdin_may_hold_input() -> bool {
+fn stdin_may_hold_input(ui: &Ui) -> bool {
     #[cfg(unix)]
     {
+        let _ = ui;
         use std::os::fd::AsFd;
         use std::os::unix::fs::FileTypeExt;
         std::io::stdin()
@@ -217,7 +219,7 @@ fn stdin_may_hold_input() -> bool {
     }
     #[cfg(not(unix))]
     {
-        !std::io::stdin().is_terminal()
+        !ui.stdin_is_terminal()
     }
 }
 
@@ -241,11 +243,11 @@ fn summary(req: &Draft) -> Vec<(&'static str, String)> {
 }
 
 /// Prints `text` on stderr unless the returned sender is dropped within `delay`.
-fn note_if_still_waiting(delay: Duration, text: &'static str) -> mpsc::Sender<()> {
+fn note_if_still_waiting(ui: Ui, delay: Duration, text: &'static str) -> mpsc::Sender<()> {
     let (done, wait) = mpsc::channel::<()>();
     std::thread::spawn(move || {
         if wait.recv_timeout(delay) == Err(mpsc::RecvTimeoutError::Timeout) {
-            output::note(text);
+            ui.status(text);
         }
     });
     done

@@ -10,10 +10,9 @@ use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt;
-use crate::output;
-use crate::prompt;
+use crate::ui::Ui;
 
-pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
+pub fn run(ui: &Ui, settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     let (flags, mut problems) = super::body::from_flags(&args.body);
     let set = input::from_set(&args.set, &args.set_json)?;
     problems.extend(super::body::given_twice(&flags, &set));
@@ -21,7 +20,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    super::body::warn_unlisted(&set.unlisted, "--set");
+    super::body::warn_unlisted(ui, &set.unlisted, "--set");
     // The same layers as a single create, under each row: profile defaults, then flags.
     let defaults = super::body::config_defaults(settings)
         .overlay(set.draft)
@@ -43,15 +42,15 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         None
     } else {
         let key = settings.require_key()?;
-        output::refuse_closed_stdout()?;
+        ui.refuse_closed_stdout()?;
         let client = net::client_for(
             &args.net,
             settings,
             key.clone(),
             usize::from(args.batch.concurrency),
         )?;
-        let ask = prompt::allowed(args.input.no_input) && !args.input.yes;
-        super::live::confirm(&key, ask, true, || {
+        let ask = ui.may_prompt(args.input.no_input) && !args.input.yes;
+        super::live::confirm(ui, &key, ask, true, || {
             vec![
                 (
                     "rows from",
@@ -67,7 +66,7 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         Some(client)
     };
     if generated && client.is_some() {
-        output::note(&format!(
+        ui.status(&format!(
             "orqex: batch idempotency key: {batch_key} (re-run with {flag} to resume without duplicates)"
         ));
     }
@@ -77,24 +76,24 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
         batch_key: batch_key.clone(),
         concurrency: usize::from(args.batch.concurrency),
         unlisted: set.unlisted,
-        warn_unlisted: |unlisted, row| super::body::warn_unlisted(unlisted, row),
+        warn_unlisted: &|unlisted, row| super::body::warn_unlisted(ui, unlisted, row),
         unlisted_said: Default::default(),
     };
 
     let _signals = client.is_some().then(|| {
         interrupt::sending(
+            ui,
             format!(
                 "rows being sent may or may not have been created; re-run the same file with {flag}: rows already created are replayed, not created again"
             ),
             Some(&batch_key),
-            super::show::json_errors(&args.output),
         )
     });
     let verb = if args.dry_run { "valid" } else { "created" };
-    let mut progress = output::StatusLine::on_stderr();
+    let mut progress = ui.status_line();
     let summary = batch::run(rows, &plan, |line, so_far| {
         // stdout may be the same terminal: the line goes above the count, never into it.
-        progress.suspend(|| output::print_json_line(line))?;
+        progress.suspend(|| ui.out_json_line(line))?;
         progress.set(format!("{} {verb}, {} failed", so_far.ok, so_far.failed));
         Ok(())
     })
@@ -111,23 +110,23 @@ pub fn run(settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
     })?;
     progress.clear();
     if let Some(problem) = &summary.input_error {
-        output::note(&format!(
+        ui.status(&format!(
             "orqex: batch: stopped reading the input: {problem}"
         ));
     }
     if summary.failed > 0 && client.is_some() && !summary.stopped_on_auth {
-        output::note(&format!(
+        ui.status(&format!(
             "batch: {} {verb}, {} failed; to retry them, re-run the same file unchanged with {flag}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)",
             summary.ok, summary.failed
         ));
     } else {
-        output::note(&format!(
+        ui.status(&format!(
             "batch: {} {verb}, {} failed",
             summary.ok, summary.failed
         ));
     }
     if summary.stopped_on_auth {
-        output::note(
+        ui.status(
             "batch: stopped early because the API refused the key; check ORQEX_SECRET_KEY or run `orqex login`",
         );
     }

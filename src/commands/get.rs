@@ -7,12 +7,13 @@ use crate::client;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secret::{Environment, SecretKey};
+use crate::ui::Ui;
 
-pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
+pub fn run(ui: &Ui, profile: Option<&str>, args: GetArgs) -> Result<()> {
     let after = show::options(&args.output)?;
     // A bad id is the user's mistake whatever the key: say so before asking for one.
     let id = client::checkout_id(id_of(&args.id)?)?;
-    let settings = super::settings(profile)?;
+    let settings = super::settings(ui, profile)?;
     let key = settings.require_key()?;
     let key_env = key.environment();
     let not_found_note = environment_note(&key);
@@ -26,7 +27,7 @@ pub fn run(profile: Option<&str>, args: GetArgs) -> Result<()> {
         },
         other => other,
     })?;
-    show::finish(&client, resp, &after, key_env, None)
+    show::finish(ui, &client, resp, &after, key_env, None)
 }
 
 /// Which environment the key in use looks in, for a checkout that was not found there.

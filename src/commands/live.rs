@@ -2,14 +2,15 @@
 //! terminal asked. Shared by a single create and a batch.
 
 use crate::error::Result;
-use crate::output;
 use crate::prompt;
 use crate::secret::{Environment, SecretKey};
+use crate::ui::Ui;
 
 /// The last step before a live key moves money: at a terminal, a summary and a question
 /// (`ask`); otherwise (a script, `--yes`, `--no-input`) a one-line notice, never a wait.
 /// `what` is the summary's rows; `many` when a batch creates one checkout per row.
 pub fn confirm(
+    ui: &Ui,
     key: &SecretKey,
     ask: bool,
     many: bool,
@@ -27,7 +28,7 @@ pub fn confirm(
         } else {
             "this creates a real checkout"
         };
-        output::note(&format!("orqex: using {kind} ({key}): {creates}"));
+        ui.status(&format!("orqex: using {kind} ({key}): {creates}"));
         return Ok(());
     }
     let mut rows = what();

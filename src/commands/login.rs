@@ -3,16 +3,16 @@
 //! The key is typed hidden at a terminal or piped on stdin, never taken from argv, and only
 //! ever shown masked.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 
 use super::{net, whoami};
 use crate::cli::{LoginArgs, LogoutArgs};
 use crate::config::{self, ConfigFile, ENV_KEY, KeyAt};
 use crate::error::{Error, Result};
 use crate::keystore;
-use crate::output;
 use crate::prompt;
 use crate::secret::SecretKey;
+use crate::ui::Ui;
 
 /// More than any key; stops `yes | orqex login --with-key` from filling memory.
 const STDIN_MAX: u64 = 4096;
@@ -20,7 +20,7 @@ const STDIN_MAX: u64 = 4096;
 const PIPE_START: &str = "printf '%s\\n' \"$ORQEX_KEY\"";
 const PIPE_EXAMPLE: &str = "printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key";
 
-pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
+pub fn login(ui: &Ui, profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     if args.key_in_argv.is_some() {
         return Err(Error::usage(format!(
             "`login` takes no key on the command line, where shell history and `ps` keep it; run `orqex login` to type it hidden, or pipe it: {PIPE_EXAMPLE}"
@@ -29,15 +29,15 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
     let path = config::config_path()?;
     // Loaded before asking, so a malformed file stops us before the key is typed, and is
     // never overwritten.
-    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let mut file = super::load_config(ui, &path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
     let before = Before::of(&file, &profile);
 
     let key = if args.with_key {
-        key_from_stdin()?
+        key_from_stdin(ui)?
     } else {
         // At a terminal a stored key is replaced only when the person says so.
-        if before != Before::Nothing && prompt::allowed(false) {
+        if before != Before::Nothing && ui.may_prompt(false) {
             let shown = match &before {
                 Before::File(old) => SecretKey::parse(old)
                     .map(|k| format!(" ({k})"))
@@ -50,13 +50,13 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
                 return Err(Error::usage("not replaced; nothing was saved"));
             }
         }
-        key_from_terminal(&profile)?
+        key_from_terminal(ui, &profile)?
     };
 
     let checked = if args.no_verify {
         None
     } else {
-        Some(verify(&path, &profile, &args, &key)?)
+        Some(verify(ui, &path, &profile, &args, &key)?)
     };
 
     let replaced = if before == Before::Nothing {
@@ -75,7 +75,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         Ok(()) => {
             file.set_key(&profile, Some(KeyAt::Keyring));
             config::save(&path, &file)?;
-            output::note(&format!(
+            ui.status(&format!(
                 "saved {} key {key} to profile `{profile}` in {} (service {}, user {profile}){replaced}{}",
                 key.environment().as_str(),
                 keystore::NAME,
@@ -83,7 +83,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
                 said(checked.as_ref()),
             ));
             if let Before::File(_) = before {
-                output::note(&format!(
+                ui.status(&format!(
                     "the key is no longer in the config file {}",
                     path.display()
                 ));
@@ -91,13 +91,13 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         }
         Err(failure) => {
             if let Some(failure) = &failure {
-                output::warning(&format!(
+                ui.warning(&format!(
                     "{failure}; storing the key in the config file instead (mode 0600); to choose the file on purpose, without this warning: orqex login --insecure-storage"
                 ));
             }
             file.set_key(&profile, Some(KeyAt::File(key.expose())));
             config::save(&path, &file)?;
-            output::note(&format!(
+            ui.status(&format!(
                 "saved {} key {key} to profile `{profile}` in {}{replaced}{}",
                 key.environment().as_str(),
                 path.display(),
@@ -108,7 +108,7 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
                 && before == Before::Keyring
                 && let Err(f) = keystore::delete(&profile)
             {
-                output::warning(&format!(
+                ui.warning(&format!(
                     "the key stored before is still in {}: {f}",
                     keystore::NAME
                 ));
@@ -116,13 +116,13 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
         }
     }
     if profile != default_profile(&file) {
-        output::note(&format!(
-            "note: `{profile}` is not the default profile; use --profile {profile}, or make it the default with: orqex config set default-profile {profile}"
+        ui.note(&format!(
+            "`{profile}` is not the default profile; use --profile {profile}, or make it the default with: orqex config set default-profile {profile}"
         ));
     }
     if config::env_nonempty(ENV_KEY).is_some() {
-        output::note(&format!(
-            "note: {ENV_KEY} is set in this environment and wins over the stored key while it is set"
+        ui.note(&format!(
+            "{ENV_KEY} is set in this environment and wins over the stored key while it is set"
         ));
     }
     Ok(())
@@ -131,13 +131,14 @@ pub fn login(profile_flag: Option<&str>, args: LoginArgs) -> Result<()> {
 /// The key checked with the API of the profile it is stored for, before anything is stored:
 /// a refusal is exit 3 and a failure to ask its own exit code, with nothing stored.
 fn verify(
+    ui: &Ui,
     path: &std::path::Path,
     profile: &str,
     args: &LoginArgs,
     key: &SecretKey,
 ) -> Result<whoami::Accepted> {
     // Resolved for the profile being logged into, which may not exist yet: no warning.
-    let again = super::load_config(path)?.unwrap_or_default();
+    let again = super::load_config(ui, path)?.unwrap_or_default();
     let settings = config::Settings::resolve(Some(profile), path.to_path_buf(), again)?;
     let client = net::client(&args.net, &settings, key.clone())?;
     let accepted = whoami::check(
@@ -168,7 +169,7 @@ fn verify(
         ),
     )?;
     if let Some(warning) = whoami::disagreement(key, &accepted) {
-        output::warning(&warning);
+        ui.warning(&warning);
     }
     Ok(accepted)
 }
@@ -202,9 +203,9 @@ impl Before {
     }
 }
 
-pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
+pub fn logout(ui: &Ui, profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
     let path = config::config_path()?;
-    let mut file = super::load_config(&path)?.unwrap_or_default();
+    let mut file = super::load_config(ui, &path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
 
     match Before::of(&file, &profile) {
@@ -214,7 +215,7 @@ pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
             let shown = SecretKey::parse(&raw)
                 .map(|k| format!(" {k}"))
                 .unwrap_or_default();
-            output::note(&format!(
+            ui.status(&format!(
                 "removed the key{shown} from profile `{profile}` in {}",
                 path.display()
             ));
@@ -232,7 +233,7 @@ pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
             })?;
             file.set_key(&profile, None);
             config::save(&path, &file)?;
-            output::note(&if removed {
+            ui.status(&if removed {
                 format!(
                     "removed the key of profile `{profile}` from {} (service {}, user {profile})",
                     keystore::NAME,
@@ -246,14 +247,14 @@ pub fn logout(profile_flag: Option<&str>, _args: LogoutArgs) -> Result<()> {
                 )
             });
         }
-        Before::Nothing => output::note(&format!(
+        Before::Nothing => ui.status(&format!(
             "profile `{profile}` has no stored key in {}; nothing changed",
             path.display()
         )),
     }
     if config::env_nonempty(ENV_KEY).is_some() {
-        output::note(&format!(
-            "note: {ENV_KEY} is still set in this environment and is used instead; unset it too"
+        ui.note(&format!(
+            "{ENV_KEY} is still set in this environment and is used instead; unset it too"
         ));
     }
     Ok(())
@@ -266,9 +267,8 @@ fn default_profile(file: &ConfigFile) -> &str {
 
 /// One line from a pipe: one trailing newline is dropped (`echo` adds it); nothing else
 /// may follow, so a whole `.env` file piped by mistake is refused rather than stored.
-fn key_from_stdin() -> Result<SecretKey> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
+fn key_from_stdin(ui: &Ui) -> Result<SecretKey> {
+    if ui.stdin_is_terminal() {
         return Err(Error::usage(
             "--with-key reads the key from a pipe, but stdin is a terminal, where the key would show as you type it; run `orqex login` without --with-key to type it hidden",
         ));
@@ -327,9 +327,9 @@ pub(super) fn secret_line_from_stdin() -> std::result::Result<String, Piped> {
 }
 
 /// Hidden input, asked only where questions may be asked at all (`prompt::allowed`).
-fn key_from_terminal(profile: &str) -> Result<SecretKey> {
-    if !prompt::allowed(false) {
-        let why = if prompt::in_ci() {
+fn key_from_terminal(ui: &Ui, profile: &str) -> Result<SecretKey> {
+    if !ui.may_prompt(false) {
+        let why = if ui.in_ci() {
             "CI is set, so orqex asks nothing"
         } else {
             "there is no terminal to type the key in"

@@ -22,77 +22,63 @@ use std::path::Path;
 
 use crate::config::{ConfigFile, Settings, Source};
 use crate::error::{Error, Result};
-use crate::output;
+use crate::ui::Ui;
 
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs the command. `ui` is the run's one output context: every command writes through it.
+pub fn run(ui: &Ui, cli: Cli) -> Result<()> {
+    let profile = cli.profile.as_deref();
     match cli.command {
         Command::Checkout(CheckoutCommand::Create(args)) => {
-            let settings = settings(cli.profile.as_deref())?;
+            let settings = settings(ui, profile)?;
             match &args.batch.batch {
-                Some(source) => create_batch::run(&settings, &args, source),
-                None => create::run(&settings, args),
+                Some(source) => create_batch::run(ui, &settings, &args, source),
+                None => create::run(ui, &settings, args),
             }
         }
-        Command::Api(args) => api::run(cli.profile.as_deref(), args),
-        Command::Login(args) => login::login(cli.profile.as_deref(), args),
-        Command::Logout(args) => login::logout(cli.profile.as_deref(), args),
-        Command::Whoami(args) => whoami::run(cli.profile.as_deref(), &args.net),
-        Command::Config(args) => config::run(cli.profile.as_deref(), args),
-        Command::Checkout(CheckoutCommand::Get(args)) => get::run(cli.profile.as_deref(), args),
-        Command::Webhooks(command) => webhooks::run(cli.profile.as_deref(), command),
-        Command::Completions(args) => completions::completions(args.shell),
-        Command::Man(args) => completions::man(&args.command, args.dir.as_deref()),
+        Command::Api(args) => api::run(ui, profile, args),
+        Command::Login(args) => login::login(ui, profile, args),
+        Command::Logout(args) => login::logout(ui, profile, args),
+        Command::Whoami(args) => whoami::run(ui, profile, &args.net),
+        Command::Config(args) => config::run(ui, profile, args),
+        Command::Checkout(CheckoutCommand::Get(args)) => get::run(ui, profile, args),
+        Command::Webhooks(command) => webhooks::run(ui, profile, command),
+        Command::Completions(args) => completions::completions(ui, args.shell),
+        Command::Man(args) => completions::man(ui, &args.command, args.dir.as_deref()),
     }
 }
 
 /// The config file at `path` (`None` when there is none), its permission warning said once
 /// per run however often it is read.
-pub fn load_config(path: &Path) -> Result<Option<ConfigFile>> {
+pub fn load_config(ui: &Ui, path: &Path) -> Result<Option<ConfigFile>> {
     let loaded = crate::config::load(path)?;
     if let Some(warning) = loaded.as_ref().and_then(|f| f.warning.as_deref()) {
         static SAID: std::sync::Once = std::sync::Once::new();
-        SAID.call_once(|| output::warning(warning));
+        SAID.call_once(|| ui.warning(warning));
     }
     Ok(loaded)
 }
 
 /// The settings in effect for a command that uses the API: profile, key, base URL.
-pub fn settings(profile: Option<&str>) -> Result<Settings> {
+pub fn settings(ui: &Ui, profile: Option<&str>) -> Result<Settings> {
     let path = crate::config::config_path()?;
-    let file = load_config(&path)?.unwrap_or_default();
+    let file = load_config(ui, &path)?.unwrap_or_default();
     let settings = Settings::resolve(profile, path, file)?;
-    warn_if_missing(profile, &settings.file, &settings.path);
+    warn_if_missing(ui, profile, &settings.file, &settings.path);
     Ok(settings)
 }
 
 /// A profile named on purpose (`--profile`, `ORQEX_PROFILE`) that the file does not have is
 /// most likely a typo, and the run would go on without its key, defaults and secrets: said
 /// once, as a warning.
-pub fn warn_if_missing(profile_flag: Option<&str>, file: &ConfigFile, path: &Path) {
+pub fn warn_if_missing(ui: &Ui, profile_flag: Option<&str>, file: &ConfigFile, path: &Path) {
     let (profile, source) = crate::config::resolve_profile(profile_flag, file, path);
     let named = matches!(source, Source::Flag | Source::Env(_));
     if named && file.profile(&profile).is_none() && !file.profiles().is_empty() {
         let known: Vec<&str> = file.profiles().keys().map(String::as_str).collect();
-        output::warning(&format!(
+        ui.warning(&format!(
             "profile `{profile}` is not in the config file (it has {}); going on without profile settings",
             known.join(", ")
         ));
-    }
-}
-
-/// Whether an error should be printed as JSON: the command was asked for JSON output.
-pub fn json_errors(cli: &Cli) -> bool {
-    match &cli.command {
-        Command::Checkout(CheckoutCommand::Create(args)) => show::json_errors(&args.output),
-        Command::Checkout(CheckoutCommand::Get(args)) => show::json_errors(&args.output),
-        Command::Api(args) => args.output.is_some(),
-        Command::Completions(_)
-        | Command::Man(_)
-        | Command::Login(_)
-        | Command::Logout(_)
-        | Command::Whoami(_)
-        | Command::Config(_)
-        | Command::Webhooks(_) => false,
     }
 }
 

@@ -8,7 +8,6 @@ use crate::cli::NetArgs;
 use crate::client::{self, CaBundle, Client, ClientOptions};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::output;
 use crate::secret::SecretKey;
 
 pub const ENV_CA_BUNDLE: &str = "ORQEX_CA_BUNDLE";
@@ -70,7 +69,7 @@ pub fn client_for(
             .map(Duration::from_secs)
             .unwrap_or(client::DEFAULT_TIMEOUT),
         ca_bundle: ca_bundle(net, settings)?,
-        trace: net.verbose.then_some(output::note as fn(&str)),
+        trace: net.verbose.then_some(crate::ui::trace as fn(&str)),
         connections,
         base_url_from: match &settings.base_url_source {
             crate::config::Source::Default => None,

@@ -9,7 +9,7 @@ use crate::output::{self, Format};
 use crate::secret::Environment;
 use std::time::{Duration, Instant};
 
-use crate::output::StatusLine;
+use crate::ui::{StatusLine, Ui};
 use crate::wait::{self, Event, Outcome, Pace, Plan};
 
 /// The output flags, validated.
@@ -88,14 +88,10 @@ pub fn name(f: OutputFormat) -> &'static str {
     }
 }
 
-/// Whether errors should be printed as JSON: the user asked for JSON output.
-pub fn json_errors(args: &OutputArgs) -> bool {
-    args.json || args.output == Some(OutputFormat::Json)
-}
-
 /// Shows the checkout in `resp` as asked, waiting first when asked. `key_env` stands in for
 /// the answer's environment in the summary; `idempotency_key` is the create's, if any.
 pub fn finish(
+    ui: &Ui,
     client: &Client,
     resp: ApiResponse,
     after: &After,
@@ -125,7 +121,7 @@ pub fn finish(
         )
     };
     let print = |resp: &ApiResponse| {
-        output::print_checkout(resp, after.format, after.jq.as_ref(), idempotency_key).map_err(
+        output::print_checkout(ui, resp, after.format, after.jq.as_ref(), idempotency_key).map_err(
             |e| match e {
                 // The output was lost, or --jq failed on the answer: the checkout exists.
                 Error::Stdout(_) | Error::Other(_) => created(e, lost()),
@@ -136,7 +132,7 @@ pub fn finish(
 
     let Some(plan) = after.wait else {
         print(&resp)?;
-        present(&resp.body, after, key_env);
+        present(ui, &resp.body, after, key_env);
         return Ok(());
     };
 
@@ -166,18 +162,18 @@ pub fn finish(
     }
     if wait::state(&resp.body) == wait::State::Open {
         let url = output::checkout_url(&resp.body).unwrap_or("its URL");
-        output::note(&format!(
+        ui.status(&format!(
             "orqex: waiting for payment at {url} (checking every {}, giving up after {})",
             crate::text::duration(plan.interval),
             crate::text::duration(plan.timeout)
         ));
     }
     // The customer needs the URL now, not once the wait is over.
-    present(&resp.body, after, key_env);
+    present(ui, &resp.body, after, key_env);
 
     // The checkout exists from here on: a signal says so, and how to wait again.
-    let _signals = crate::interrupt::waiting(&id, idempotency_key, after.format == Format::Json);
-    let mut pace = Live::start();
+    let _signals = crate::interrupt::waiting(ui, &id, idempotency_key);
+    let mut pace = Live::start(ui);
     let deadline = std::time::Instant::now() + plan.timeout;
     let outcome = wait::until_final(&plan, resp, &mut pace, || {
         client.get_checkout(&id, Some(deadline))
@@ -195,7 +191,7 @@ pub fn finish(
     match outcome {
         Outcome::Paid(last) => {
             print(&last)?;
-            output::note(&format!(
+            ui.status(&format!(
                 "orqex: paid: checkout {id} ({})",
                 wait::describe(&last.body)
             ));
@@ -222,26 +218,24 @@ pub fn finish(
 
 /// The extras for a person: summary, QR code, browser. None of them touches stdout unless
 /// stdout is a terminal, so scripts still get exactly the result.
-fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
-    let stdout_tty = output::stdout_is_terminal();
+fn present(ui: &Ui, body: &serde_json::Value, after: &After, key_env: Environment) {
+    let stdout_tty = ui.stdout_is_terminal();
     if stdout_tty
         && after.format == Format::Url
-        && let Some(line) = output::summary(body, key_env, output::colour_on_stderr())
+        && let Some(line) = output::summary(body, key_env, ui.colour())
     {
-        output::styled_note(&format!("  {line}"));
+        ui.styled_status(&format!("  {line}"));
     }
     // A URL that is not http(s) is neither drawn nor opened: it is not a checkout page.
     let url = output::checkout_url(body).filter(|u| output::is_web_url(u));
     if after.qr {
         match url.map(output::qr) {
             Some(Ok(code)) if stdout_tty => {
-                let _ = output::stdout_line(&code);
+                let _ = ui.out(&code);
             }
-            Some(Ok(code)) => output::note(&code),
-            Some(Err(e)) => output::warning(&e.to_string()),
-            None => {
-                output::warning("the answer has no http(s) data.checkout.url to draw as a QR code")
-            }
+            Some(Ok(code)) => ui.status(&code),
+            Some(Err(e)) => ui.warning(&e.to_string()),
+            None => ui.warning("the answer has no http(s) data.checkout.url to draw as a QR code"),
         }
     }
     if after.open {
@@ -251,12 +245,12 @@ fn present(body: &serde_json::Value, after: &After, key_env: Environment) {
                     url,
                     &[crate::config::ENV_KEY, crate::config::ENV_WEBHOOK_SECRET],
                 ) {
-                    output::warning(&format!(
+                    ui.warning(&format!(
                         "cannot open a browser ({why}); open {url} yourself"
                     ));
                 }
             }
-            None => output::warning("the answer has no http(s) data.checkout.url to open"),
+            None => ui.warning("the answer has no http(s) data.checkout.url to open"),
         }
     }
 }
@@ -268,10 +262,10 @@ struct Live {
 }
 
 impl Live {
-    fn start() -> Live {
+    fn start(ui: &Ui) -> Live {
         Live {
             start: Instant::now(),
-            line: StatusLine::on_stderr(),
+            line: ui.status_line(),
         }
     }
 
@@ -303,10 +297,10 @@ impl Pace for Live {
                     "orqex: checking failed ({first}); still waiting, next check in {}",
                     crate::text::duration(delay)
                 );
-                self.line.note(&text);
+                self.line.status(&text);
             }
             Event::Unknown(statuses) => self.line.note(&format!(
-                "note: the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
+                "the API reported {}, which this version of orqex does not know; treating it as not final and still waiting",
                 statuses.join(" and ")
             )),
         }

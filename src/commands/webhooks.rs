@@ -2,7 +2,7 @@
 //! the signing secret found, and what happened shown: results (one JSON line per delivery or
 //! send, "signature valid") on stdout, everything else on stderr.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -14,9 +14,9 @@ use crate::cli::{ListenArgs, TriggerArgs, VerifyArgs, WebhookSecretArgs, Webhook
 use crate::config::{self, ENV_WEBHOOK_SECRET};
 use crate::error::{Error, Result};
 use crate::interrupt;
-use crate::output;
 use crate::secret::WebhookSecret;
 use crate::text::{duration, printable};
+use crate::ui::Ui;
 use crate::webhooks::listen::{self, Delivery, Seen, Tally};
 use crate::webhooks::{self, EventFilter, payload, send, sign, trigger};
 
@@ -28,11 +28,11 @@ const STOP_GRACE: Duration = Duration::from_secs(2);
 /// Metadata keys on one payment, as the API allows on a checkout.
 const MAX_METADATA: usize = 10;
 
-pub fn run(profile: Option<&str>, command: WebhooksCommand) -> Result<()> {
+pub fn run(ui: &Ui, profile: Option<&str>, command: WebhooksCommand) -> Result<()> {
     match command {
-        WebhooksCommand::Listen(args) => listen(profile, args),
-        WebhooksCommand::Trigger(args) => trigger(profile, args),
-        WebhooksCommand::Verify(args) => verify(profile, args),
+        WebhooksCommand::Listen(args) => listen(ui, profile, args),
+        WebhooksCommand::Trigger(args) => trigger(ui, profile, args),
+        WebhooksCommand::Verify(args) => verify(ui, profile, args),
     }
 }
 
@@ -45,6 +45,7 @@ const SECRET_SOURCES: &str = "set ORQEX_WEBHOOK_SECRET, name another variable wi
 /// else `ORQEX_WEBHOOK_SECRET`, else the active profile's `webhook_secret`. None when there is
 /// none; an error when the one given is not a signing secret (its text is never repeated).
 fn secret(
+    ui: &Ui,
     profile_flag: Option<&str>,
     args: &WebhookSecretArgs,
 ) -> Result<Option<(WebhookSecret, String)>> {
@@ -75,9 +76,9 @@ fn secret(
             .map_err(|e| Error::usage(format!("{ENV_WEBHOOK_SECRET}: {e}")));
     }
     let path = config::config_path()?;
-    let file = super::load_config(&path)?.unwrap_or_default();
+    let file = super::load_config(ui, &path)?.unwrap_or_default();
     let profile = config::usable_profile(profile_flag, &file, &path)?;
-    super::warn_if_missing(profile_flag, &file, &path);
+    super::warn_if_missing(ui, profile_flag, &file, &path);
     let Some(raw) = file
         .profile(&profile)
         .and_then(|p| p.webhook_secret.as_deref())
@@ -160,8 +161,8 @@ impl Stopping {
     }
 }
 
-fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
-    if output::STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
+fn listen(ui: &Ui, profile: Option<&str>, args: ListenArgs) -> Result<()> {
+    if crate::ui::STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(Error::Stdout(
             "stdout is closed (>&-), where each delivery is printed; run again with stdout open, or redirect it to a file (> deliveries.jsonl)".into(),
         ));
@@ -182,7 +183,7 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
     } else {
         Some(EventFilter::parse(&args.events).map_err(|e| Error::usage(format!("--events: {e}")))?)
     };
-    let secret = secret(profile, &args.secret)?;
+    let secret = secret(ui, profile, &args.secret)?;
 
     // Before the first thread starts, so that every thread inherits the block and Ctrl-C is
     // taken by `stops.wait()` below instead of ending the process (see `interrupt`).
@@ -203,11 +204,11 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
         )));
     }
 
-    output::note(&format!(
+    ui.status(&format!(
         "orqex: listening on http://{addr}/ (stop with Ctrl-C)"
     ));
     if !ip.is_loopback() {
-        output::warning(&format!(
+        ui.warning(&format!(
             "{ip} is reachable from other machines: anyone who can reach port {} can send deliveries here{}",
             addr.port(),
             if secret.is_none() {
@@ -218,32 +219,31 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
         ));
     }
     match &forward {
-        Some(f) => output::note(&format!(
+        Some(f) => ui.status(&format!(
             "  forwarding to {} (the app has {} to answer, else the sender gets 504)",
             f.url,
             duration(f.timeout)
         )),
-        None => output::note(
+        None => ui.status(
             "  not forwarding: every accepted delivery is answered 200 (pass it on with --forward-to URL)",
         ),
     }
     match &secret {
-        Some((s, from)) => output::note(&format!(
+        Some((s, from)) => ui.status(&format!(
             "  signatures checked with {s} (from {from}): a delivery without a matching x-orqex-signature is answered 401 and not forwarded"
         )),
-        None => output::note(&format!(
+        None => ui.status(&format!(
             "  signatures not checked: no signing secret ({SECRET_SOURCES})"
         )),
     }
     if let Some(filter) = &events {
-        output::note(&format!(
+        ui.status(&format!(
             "  events: {} (others are answered 200 and ignored)",
             filter.describe()
         ));
     }
 
     let stopping = Arc::new(Stopping::default());
-    let at_terminal = output::stderr_is_terminal();
     let failed = stopping.clone();
     let options = listen::Options {
         secret: secret.map(|(s, _)| s),
@@ -252,8 +252,10 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
     };
     let filtered = options.events.is_some();
     let forwarding = options.forward.is_some();
+    // The delivery threads' copy of the run's one output context.
+    let shown = *ui;
     let counts = listen::serve(listener, options, move |seen| {
-        if let Err(e) = show(&seen, at_terminal) {
+        if let Err(e) = show(&shown, &seen) {
             failed.stop(Stop::Failed(e));
         }
     });
@@ -269,7 +271,7 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
     let tally = counts.tally();
     match stop {
         Stop::Signal(signal) => {
-            output::note(&format!(
+            ui.status(&format!(
                 "orqex: stopped by {}: {}",
                 interrupt::stop_name(signal),
                 summary(&tally, forwarding, filtered)
@@ -277,7 +279,7 @@ fn listen(profile: Option<&str>, args: ListenArgs) -> Result<()> {
             Ok(())
         }
         Stop::Failed(e) => {
-            output::note(&format!(
+            ui.status(&format!(
                 "orqex: stopped listening: {}",
                 summary(&tally, forwarding, filtered)
             ));
@@ -323,20 +325,21 @@ fn bind_error(e: &std::io::Error, ip: IpAddr, port: u16) -> Error {
 
 /// What the listener saw, shown: a delivery as one JSON line on stdout, and at a terminal a
 /// line in words on stderr; a request that is not a delivery as a note on stderr.
-fn show(seen: &Seen, at_terminal: bool) -> Result<()> {
+fn show(ui: &Ui, seen: &Seen) -> Result<()> {
+    let at_terminal = ui.stderr_is_terminal();
     match seen {
         Seen::Delivery(d) => {
             let line = serde_json::to_value(d)
                 .map_err(|e| Error::Other(format!("cannot format a delivery as JSON: {e}")))?;
-            output::print_json_line(&line).map_err(|e| match e {
+            ui.out_json_line(&line).map_err(|e| match e {
                 Error::Stdout(m) => Error::Stdout(format!("{m}; stopped listening")),
                 other => other,
             })?;
             if at_terminal {
-                output::note(&delivery_line(d));
+                ui.status(&delivery_line(d));
             }
         }
-        Seen::Ignored(d) if at_terminal => output::note(&format!(
+        Seen::Ignored(d) if at_terminal => ui.status(&format!(
             "{} ignored {} (not in --events), answered 200",
             clock(d),
             words(d)
@@ -352,7 +355,7 @@ fn show(seen: &Seen, at_terminal: bool) -> Result<()> {
                 (Some(m), Some(t)) => format!("{m} {t}"),
                 _ => "a request".to_string(),
             };
-            output::note(&format!(
+            ui.status(&format!(
                 "orqex: {what} answered {answered} {}: {why}",
                 webhooks::http::reason(*answered)
             ));
@@ -421,7 +424,7 @@ fn summary(t: &Tally, forwarding: bool, filtered: bool) -> String {
 
 // ---- trigger ----
 
-fn trigger(profile: Option<&str>, args: TriggerArgs) -> Result<()> {
+fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
     let event = webhooks::check_event(&args.event).map_err(Error::usage)?;
     let url = webhooks::check_url(&args.to).map_err(|e| Error::usage(format!("--to: {e}")))?;
     let payment_id = args
@@ -433,8 +436,8 @@ fn trigger(profile: Option<&str>, args: TriggerArgs) -> Result<()> {
     let metadata = metadata(&args.metadata)?;
     let timeout = time_limit("--timeout", args.timeout.as_deref())?;
     check_route(&url)?;
-    let secret = secret(profile, &args.secret)?;
-    output::refuse_closed_stdout()?;
+    let secret = secret(ui, profile, &args.secret)?;
+    ui.refuse_closed_stdout()?;
 
     let prepared = trigger::prepare(
         event,
@@ -469,8 +472,8 @@ fn trigger(profile: Option<&str>, args: TriggerArgs) -> Result<()> {
             Ok(answer) => {
                 line["status"] = json!(answer.status);
                 line["latency_ms"] = json!(answer.latency.as_millis());
-                output::print_json_line(&line)?;
-                output::note(&format!(
+                ui.out_json_line(&line)?;
+                ui.status(&format!(
                     "orqex: {count}{} for {}, {signed}, to {url}: answered {} {} in {}ms",
                     prepared.event,
                     prepared.payment_id,
@@ -485,7 +488,7 @@ fn trigger(profile: Option<&str>, args: TriggerArgs) -> Result<()> {
             Err(failure) => {
                 line["latency_ms"] = json!(failure.latency.as_millis());
                 line["error"] = json!(failure.why);
-                output::print_json_line(&line)?;
+                ui.out_json_line(&line)?;
                 let left = args.repeat - attempt;
                 return Err(Error::Network {
                     message: format!(
@@ -560,21 +563,21 @@ fn metadata(entries: &[String]) -> Result<Map<String, Value>> {
 
 // ---- verify ----
 
-fn verify(profile: Option<&str>, args: VerifyArgs) -> Result<()> {
+fn verify(ui: &Ui, profile: Option<&str>, args: VerifyArgs) -> Result<()> {
     if sign::decode(&args.signature).is_none() {
         return Err(Error::usage(format!(
             "--signature: `{}` is not a signature; give the x-orqex-signature header's value, 64 hexadecimal characters",
             printable(args.signature.trim())
         )));
     }
-    let Some((secret, _)) = secret(profile, &args.secret)? else {
+    let Some((secret, _)) = secret(ui, profile, &args.secret)? else {
         return Err(Error::NoKey(format!(
             "no webhook signing secret to check with: {SECRET_SOURCES}"
         )));
     };
-    let payload = read_payload(args.file.as_deref())?;
+    let payload = read_payload(ui, args.file.as_deref())?;
     if sign::verify(&secret, &payload, &args.signature) {
-        output::stdout_line("signature valid")
+        ui.out("signature valid")
     } else {
         Err(Error::Other(
             "signature does not match this payload and secret".into(),
@@ -584,7 +587,7 @@ fn verify(profile: Option<&str>, args: VerifyArgs) -> Result<()> {
 
 /// The payload's raw bytes, from the file or stdin (none or `-`), at most the 1 MiB a
 /// listener would read.
-fn read_payload(file: Option<&Path>) -> Result<Vec<u8>> {
+fn read_payload(ui: &Ui, file: Option<&Path>) -> Result<Vec<u8>> {
     let limit = webhooks::MAX_BODY as u64;
     let too_large = |from: &str| {
         Error::usage(format!(
@@ -593,8 +596,8 @@ fn read_payload(file: Option<&Path>) -> Result<Vec<u8>> {
     };
     let mut bytes = Vec::new();
     match file {
-        None => return read_stdin(limit, too_large),
-        Some(p) if p == Path::new("-") => return read_stdin(limit, too_large),
+        None => return read_stdin(ui, limit, too_large),
+        Some(p) if p == Path::new("-") => return read_stdin(ui, limit, too_large),
         Some(path) => {
             let cannot = |e: std::io::Error| {
                 Error::usage(format!(
@@ -613,9 +616,9 @@ fn read_payload(file: Option<&Path>) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn read_stdin(limit: u64, too_large: impl Fn(&str) -> Error) -> Result<Vec<u8>> {
+fn read_stdin(ui: &Ui, limit: u64, too_large: impl Fn(&str) -> Error) -> Result<Vec<u8>> {
     let stdin = std::io::stdin();
-    if stdin.is_terminal() {
+    if ui.stdin_is_terminal() {
         return Err(Error::usage(
             "give the payload as a file, or pipe it: orqex webhooks verify --signature SIG < payload.json",
         ));

@@ -9,8 +9,8 @@ use crate::cli::NetArgs;
 use crate::client::{Call, Client};
 use crate::config::{Settings, Source};
 use crate::error::{Error, Result};
-use crate::output;
 use crate::secret::{Environment, SecretKey};
+use crate::ui::Ui;
 
 /// The read-only request that proves a key.
 pub const CHECK_PATH: &str = "/payment/intents?per_page=1";
@@ -74,8 +74,8 @@ pub fn disagreement(key: &SecretKey, accepted: &Accepted) -> Option<String> {
 }
 
 /// `orqex whoami`: the key in use, where it comes from, and whether the API accepts it.
-pub fn run(profile: Option<&str>, net_args: &NetArgs) -> Result<()> {
-    let settings: Settings = super::settings(profile)?;
+pub fn run(ui: &Ui, profile: Option<&str>, net_args: &NetArgs) -> Result<()> {
+    let settings: Settings = super::settings(ui, profile)?;
     let key = settings.require_key()?;
     let source = settings
         .key_source()
@@ -99,9 +99,9 @@ pub fn run(profile: Option<&str>, net_args: &NetArgs) -> Result<()> {
         "the key was not checked",
     )?;
     if let Some(warning) = disagreement(&key, &accepted) {
-        output::warning(&warning);
+        ui.warning(&warning);
     }
-    output::stdout_line(&format!(
+    ui.out(&format!(
         "{key} ({} key, profile `{}`, from {source}): accepted by {}{}",
         key.environment().as_str(),
         settings.profile,

@@ -139,7 +139,7 @@ fn a_replayed_write_says_nothing_was_done_again() {
     .assert()
     .code(0)
     .stderr(
-        "note: the API replayed its earlier answer for idempotency key requery-TRX3-1; nothing was done again\n",
+        "orqex: note: the API replayed its earlier answer for idempotency key requery-TRX3-1; nothing was done again\n",
     );
     let req = server.only_request();
     assert_eq!(req.path, "/v1/payment/intents/TRX3/requery");

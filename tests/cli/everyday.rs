@@ -138,7 +138,7 @@ fn a_profile_named_but_not_in_the_file_is_said() {
         .assert()
         .code(0)
         .stderr(predicate::str::ends_with(
-            "note: created profile `typo`; it has no key yet: store one with: orqex login --profile typo\n",
+            "orqex: note: created profile `typo`; it has no key yet: store one with: orqex login --profile typo\n",
         ));
 }
 

@@ -233,7 +233,7 @@ fn login_says_when_the_environment_key_still_wins() {
         .assert()
         .code(0)
         .stderr(contains(
-            "note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is set",
+            "orqex: note: ORQEX_SECRET_KEY is set in this environment and wins over the stored key while it is set",
         ));
     assert_no_keys(assert.get_output());
 }
@@ -763,7 +763,7 @@ fn config_set_and_unset_each_setting() {
     let err = ok(&["config", "set", "default-profile", "live"]);
     assert!(
         err.contains(
-            "note: profile `live` has no key yet; store one with: orqex login --profile live"
+            "orqex: note: profile `live` has no key yet; store one with: orqex login --profile live"
         ),
         "{err}"
     );

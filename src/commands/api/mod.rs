@@ -17,9 +17,9 @@ use crate::client::{self, ApiResponse, Call, Client};
 use crate::error::{self, Error, Result};
 use crate::interrupt;
 use crate::jq::Jq;
-use crate::output;
 use crate::prompt;
 use crate::secret::{self, Environment};
+use crate::ui::Ui;
 
 /// The endpoints the API reference names, up to their ids: what PATH completes to.
 pub const KNOWN_PATHS: [&str; 4] = [
@@ -32,12 +32,12 @@ pub const KNOWN_PATHS: [&str; 4] = [
 /// How many pages `--paginate` follows at most: a list that never ends is a server's loop.
 const MAX_PAGES: usize = 10_000;
 
-pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
+pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let method = method(&args.method)?;
     let write = method != Method::GET;
     let format = match args.output {
         Some(f) => f,
-        None if output::stdout_is_terminal() => ApiFormat::Json,
+        None if ui.stdout_is_terminal() => ApiFormat::Json,
         None => ApiFormat::Compact,
     };
     if args.paginate && write {
@@ -60,7 +60,7 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
         .transpose()?;
     let headers = headers::parse(&args.header)?;
     let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
-    let settings = super::settings(profile)?;
+    let settings = super::settings(ui, profile)?;
     let path = path(&args.path, &args.query, &settings.base_url)?;
     let body = match &args.data {
         Some(_) if method == Method::GET => {
@@ -78,9 +78,9 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
     };
 
     let key = settings.require_key()?;
-    output::refuse_closed_stdout()?;
+    ui.refuse_closed_stdout()?;
     let client = net::client(&args.net, &settings, key.clone())?;
-    let printer = Printer { format, jq };
+    let printer = Printer { ui, format, jq };
     if !write {
         return if args.paginate {
             paginate(&client, &path, &headers, &printer)
@@ -94,17 +94,18 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
     }
 
     confirm_live(
+        ui,
         &key,
         &method,
         &path,
-        prompt::allowed(args.no_input) && !args.yes,
+        ui.may_prompt(args.no_input) && !args.yes,
     )?;
     let idempotency_key = match idempotency_key {
         Some(k) => k,
         None => client::new_idempotency_key()?,
     };
     let retry = retry_hint(&idempotency_key);
-    let _signals = interrupt::sending(retry.clone(), Some(&idempotency_key), args.output.is_some());
+    let _signals = interrupt::sending(ui, retry.clone(), Some(&idempotency_key));
     let call = Call {
         method: method.clone(),
         path: &path,
@@ -126,8 +127,8 @@ pub fn run(profile: Option<&str>, args: ApiArgs) -> Result<()> {
         }
     })?;
     if resp.replayed {
-        output::note(&format!(
-            "note: the API replayed its earlier answer for idempotency key {idempotency_key}; nothing was done again"
+        ui.note(&format!(
+            "the API replayed its earlier answer for idempotency key {idempotency_key}; nothing was done again"
         ));
     }
     printer.answer(&resp.body).map_err(|e| Error::Noted {
@@ -295,14 +296,20 @@ fn body(data: &str) -> Result<Vec<u8>> {
 }
 
 /// Before a write with a key that is not a sandbox key: asked at a terminal, said otherwise.
-fn confirm_live(key: &secret::SecretKey, method: &Method, path: &str, ask: bool) -> Result<()> {
+fn confirm_live(
+    ui: &Ui,
+    key: &secret::SecretKey,
+    method: &Method,
+    path: &str,
+    ask: bool,
+) -> Result<()> {
     let kind = match key.environment() {
         Environment::Sandbox => return Ok(()),
         Environment::Live => "a live key",
         Environment::Unknown => "a key that is not a sandbox key",
     };
     if !ask {
-        output::note(&format!(
+        ui.status(&format!(
             "orqex: using {kind} ({key}): this {method} acts on real payments"
         ));
         return Ok(());
@@ -318,12 +325,13 @@ fn confirm_live(key: &secret::SecretKey, method: &Method, path: &str, ask: bool)
 }
 
 /// How the answer reaches stdout.
-struct Printer {
+struct Printer<'a> {
+    ui: &'a Ui,
     format: ApiFormat,
     jq: Option<Jq>,
 }
 
-impl Printer {
+impl Printer<'_> {
     /// One answer (or, paginated, the array of every row).
     fn answer(&self, body: &Value) -> Result<()> {
         if body.is_null() {
@@ -337,17 +345,17 @@ impl Printer {
             };
         }
         match (&self.jq, self.format) {
-            (Some(jq), _) => output::print_jq(jq, body),
-            (None, ApiFormat::Json) => output::print_json(body),
-            (None, _) => output::print_json_line(body),
+            (Some(jq), _) => self.ui.out_jq(jq, body),
+            (None, ApiFormat::Json) => self.ui.out_json(body),
+            (None, _) => self.ui.out_json_line(body),
         }
     }
 
     /// One row of `--output jsonl`.
     fn line(&self, row: &Value) -> Result<()> {
         match &self.jq {
-            Some(jq) => output::print_jq(jq, row),
-            None => output::print_json_line(row),
+            Some(jq) => self.ui.out_jq(jq, row),
+            None => self.ui.out_json_line(row),
         }
     }
 }
