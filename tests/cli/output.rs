@@ -523,3 +523,33 @@ fn a_clap_conflict_as_json_names_the_conflicting_flags() {
         "{message}"
     );
 }
+
+#[test]
+fn a_command_line_clap_cannot_read_is_a_json_error_in_every_spelling_of_json_output() {
+    let sb = Sandbox::new();
+    for spelling in [
+        &["--json"][..],
+        &["-o", "json"],
+        &["-ojson"],
+        &["-o=json"],
+        &["--output", "json"],
+        &["--output=json"],
+    ] {
+        let assert = sb
+            .cmd()
+            .args(["checkout", "get", "cs_1", "--bogus"])
+            .args(spelling)
+            .assert()
+            .append_context("spelling", format!("{spelling:?}"))
+            .code(2)
+            .stdout("");
+        let v: Value = serde_json::from_str(stderr(assert.get_output()).trim()).unwrap();
+        assert_eq!(v["exit_code"], 2, "{spelling:?}");
+    }
+    // Another format is not JSON: the error is one line in words.
+    sb.cmd()
+        .args(["checkout", "get", "cs_1", "--bogus", "-o=id"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with("orqex: unexpected argument '--bogus'").and(one_line()));
+}
