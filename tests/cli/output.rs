@@ -551,5 +551,7 @@ fn a_command_line_clap_cannot_read_is_a_json_error_in_every_spelling_of_json_out
         .args(["checkout", "get", "cs_1", "--bogus", "-o=id"])
         .assert()
         .code(2)
-        .stderr(predicates::str::starts_with("orqex: unexpected argument '--bogus'").and(one_line()));
+        .stderr(
+            predicates::str::starts_with("orqex: unexpected argument '--bogus'").and(one_line()),
+        );
 }
