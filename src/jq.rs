@@ -9,6 +9,9 @@ use jaq_json::Val;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::limits;
+
+pub mod worker;
 
 /// jq's `@csv` and `@tsv`, which jaq lacks: a row of values as one CSV or TSV line, as jq
 /// writes them (strings quoted or escaped, null empty, the rest as JSON).
@@ -97,10 +100,12 @@ fn blocked_word(expr: &str) -> Option<String> {
     None
 }
 
-/// A compiled filter, and its text for messages.
+/// A filter checked to compile, and its text. It runs in a process of its own
+/// (`worker`): whatever it does there (recurse without end, build without end, never stop),
+/// orqex lives on to say what it had done, and how to get it back.
 pub struct Jq {
-    filter: Filter<Native<data::JustLut<Val>>>,
     expr: String,
+    worker: std::sync::Mutex<Option<worker::Worker>>,
 }
 
 impl std::fmt::Debug for Jq {
@@ -110,8 +115,57 @@ impl std::fmt::Debug for Jq {
 }
 
 impl Jq {
-    /// The filter, or a usage error (exit 2) naming the expression.
+    /// The filter, or a usage error (exit 2) naming the expression. Compiled here, before
+    /// anything is sent, so that a typo costs no request; the worker compiles it again.
     pub fn compile(expr: &str) -> Result<Jq> {
+        Program::check(expr)?;
+        Ok(Jq {
+            expr: expr.to_string(),
+            worker: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// The filter's outputs for `input`, each as one line of text: a string as it is, anything
+    /// else as compact JSON. A runtime error (indexing a string, say), or a filter stopped at
+    /// one of its limits, names the expression; it is exit 1, not 2: the request may have
+    /// been sent, and done, by then.
+    pub fn lines(&self, input: &Value) -> Result<Vec<String>> {
+        // Unit tests run in the test harness, which is no orqex to start a worker from.
+        if cfg!(test) {
+            let (expr, input) = (self.expr.clone(), input.clone());
+            return on_big_stack(move || Program::compile(&expr)?.lines(&input));
+        }
+        let mut slot = self
+            .worker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        worker::lines(&mut slot, &self.expr, input)
+    }
+}
+
+/// A compiled filter, in this process: what the worker runs.
+struct Program {
+    filter: Filter<Native<data::JustLut<Val>>>,
+    expr: String,
+}
+
+impl Program {
+    /// Whether `expr` compiles, found on a stack of `JQ_STACK_BYTES`: jaq's parser and
+    /// compiler recurse once for each level of the filter's nesting, which its length bounds.
+    fn check(expr: &str) -> Result<()> {
+        if expr.len() > limits::JQ_FILTER_BYTES {
+            return Err(Error::usage(format!(
+                "--jq is {} bytes long; orqex's limit for a filter is {}; filter the answer with a shorter one, or pipe --output json to jq",
+                expr.len(),
+                limits::bytes(limits::JQ_FILTER_BYTES as u64)
+            )));
+        }
+        let owned = expr.to_string();
+        on_big_stack(move || Program::compile(&owned).map(|_| ()))
+    }
+
+    /// The compiled filter; run it on a stack of `JQ_STACK_BYTES` (`on_big_stack`).
+    fn compile(expr: &str) -> Result<Program> {
         // Said before anything is sent; the stand-ins below stay as a second line.
         if let Some(word) = blocked_word(expr) {
             return Err(Error::usage(format!(
@@ -162,26 +216,33 @@ impl Jq {
                     ))
                 }
             })?;
-        Ok(Jq {
+        Ok(Program {
             filter,
             expr: expr.to_string(),
         })
     }
 
-    /// The filter's outputs for `input`, each as one line of text: a string as it is, anything
-    /// else as compact JSON. A runtime error (indexing a string, say) names the expression;
-    /// it is exit 1, not 2: the request may have been sent, and done, by then.
-    pub fn lines(&self, input: &Value) -> Result<Vec<String>> {
+    /// Every output of the filter for `input`, as `Jq::lines` gives them.
+    fn lines(&self, input: &Value) -> Result<Vec<String>> {
+        let mut lines = Vec::new();
+        self.run(input, |line| {
+            lines.push(line);
+            true
+        })?;
+        Ok(lines)
+    }
+
+    /// Hands each output to `out` as it comes, until `out` says stop.
+    fn run(&self, input: &Value, mut out: impl FnMut(String) -> bool) -> Result<()> {
         let text = serde_json::to_vec(input)
             .map_err(|e| Error::Other(format!("cannot format JSON: {e}")))?;
         let input = jaq_json::read::parse_single(&text)
             .map_err(|_| Error::Other("cannot read the answer for --jq".into()))?;
         let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
-        let mut lines = Vec::new();
-        for out in self.filter.id.run((ctx, input)).map(unwrap_valr) {
-            match out {
-                Ok(Val::TStr(s)) => lines.push(String::from_utf8_lossy(&s).into_owned()),
-                Ok(v) => lines.push(v.to_string()),
+        for value in self.filter.id.run((ctx, input)).map(unwrap_valr) {
+            let line = match value {
+                Ok(Val::TStr(s)) => String::from_utf8_lossy(&s).into_owned(),
+                Ok(v) => v.to_string(),
                 Err(e) => {
                     return Err(Error::Other(format!(
                         "--jq `{}` failed on the answer: {}",
@@ -189,10 +250,24 @@ impl Jq {
                         crate::text::printable(&e.to_string())
                     )));
                 }
+            };
+            if !out(line) {
+                break;
             }
         }
-        Ok(lines)
+        Ok(())
     }
+}
+
+/// `work`'s result, computed on a thread with a stack of `JQ_STACK_BYTES`.
+fn on_big_stack<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    std::thread::Builder::new()
+        .name("jq".into())
+        .stack_size(limits::JQ_STACK_BYTES)
+        .spawn(work)
+        .map_err(|e| Error::Other(format!("--jq: cannot start a thread for the filter: {e}")))?
+        .join()
+        .unwrap_or_else(|_| Err(Error::Other("--jq: the filter's thread failed".into())))
 }
 
 #[cfg(test)]

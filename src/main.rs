@@ -20,6 +20,7 @@ mod error;
 mod interrupt;
 mod jq;
 mod keystore;
+mod limits;
 mod output;
 mod prompt;
 mod random;
@@ -40,6 +41,11 @@ pub extern "C" fn main(
     _argc: std::ffi::c_int,
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A `--jq` filter's own process (src/jq/worker.rs): nothing of orqex's start-up.
+    if let Some(code) = jq::worker::serve_if_asked(&args) {
+        std::process::exit(code);
+    }
     standard_streams();
     // Whatever it looks like, the key in the environment is masked wherever it shows up.
     // The webhook signing secret too, whether or not it is valid.
@@ -51,12 +57,11 @@ pub extern "C" fn main(
     interrupt::install();
     on_panic_restore_the_terminal();
     // `exit` also flushes stdout, as returning from a Rust `main` would.
-    std::process::exit(i32::from(run()))
+    std::process::exit(i32::from(run(args)))
 }
 
-/// The whole run, from the arguments (read once, here) to the exit code.
-fn run() -> u8 {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+/// The whole run, from the arguments (read once, in `main`) to the exit code.
+fn run(args: Vec<std::ffi::OsString>) -> u8 {
     // A shell asking for completions (COMPLETE=bash orqex -- ...): answered, nothing else.
     if std::env::var_os("COMPLETE").is_some_and(|v| !v.is_empty()) {
         return commands::completions::answer(args);

@@ -80,7 +80,7 @@ pub fn combine(
 }
 
 /// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".
-pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+pub const MAX_JSON_BYTES: usize = crate::limits::INPUT_BYTES as usize;
 
 /// Where a JSON body is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +216,9 @@ pub fn parse_json_from(
         return Err(Error::usage(format!(
             "{what} is larger than 1 MiB; a checkout request is a few hundred bytes, check the input"
         )));
+    }
+    if let Some(why) = crate::limits::too_deep(bytes) {
+        return Err(Error::usage(format!("{what} {why}")));
     }
     let bytes = strip_bom(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -541,6 +544,13 @@ pub fn from_set(set: &[String], set_json: &[String]) -> Result<Parsed> {
                 .collect(),
             None => path.split('.').map(str::to_string).collect(),
         };
+        if names.len() > crate::limits::JSON_DEPTH {
+            return Err(Error::usage(format!(
+                "{flag}: a path {} fields deep; orqex's limit for JSON is {} levels",
+                names.len(),
+                crate::limits::JSON_DEPTH
+            )));
+        }
         if names.iter().any(|n| n.trim().is_empty()) {
             return Err(Error::usage(format!(
                 "{flag} `{}`: `{}` is not a field path; write it like {example}",
@@ -551,6 +561,9 @@ pub fn from_set(set: &[String], set_json: &[String]) -> Result<Parsed> {
         let value = if flag == "--set" {
             Value::String(raw.to_string())
         } else {
+            if let Some(why) = crate::limits::too_deep(raw.as_bytes()) {
+                return Err(Error::usage(format!("{flag} {path}: the JSON {why}")));
+            }
             serde_json::from_str(raw).map_err(|e| {
                 Error::usage(format!(
                     "{flag} {path}: `{}` is not JSON ({e}); a string needs its quotes (--set-json {path}='\"text\"'), or use --set {path}=text",

@@ -34,7 +34,7 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Larger answers are refused without being read whole.
-pub const MAX_BODY: u64 = 10 * 1024 * 1024;
+pub const MAX_BODY: u64 = crate::limits::ANSWER_BYTES;
 const MAX_GET_REDIRECTS: u32 = 5;
 /// How long a request still at work when a deadline passes may go on: enough for one answer.
 const PAST_DEADLINE_GRACE: Duration = Duration::from_secs(5);

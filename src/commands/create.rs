@@ -15,9 +15,6 @@ use crate::interrupt;
 use crate::prompt;
 use crate::ui::Ui;
 
-/// How long stdin may stay silent before orqex says it is waiting for it.
-const STDIN_HINT_AFTER: Duration = Duration::from_secs(3);
-
 pub fn run(ui: &Ui, settings: &Settings, args: CreateArgs) -> Result<()> {
     let after = show::options(&args.output)?;
     let interactive = ui.may_prompt(args.input.no_input);
@@ -190,7 +187,7 @@ fn read_json(ui: &Ui, source: &JsonSource) -> Result<Parsed> {
         .then(|| {
             note_if_still_waiting(
                 *ui,
-                STDIN_HINT_AFTER,
+                crate::limits::SILENT_INPUT_NOTE_AFTER,
                 "orqex: waiting for a JSON body on stdin (it is not a terminal); \
                  if there is none, run with </dev/null or give the body with --data",
             )

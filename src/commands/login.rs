@@ -15,7 +15,7 @@ use crate::secret::SecretKey;
 use crate::ui::Ui;
 
 /// More than any key; stops `yes | orqex login --with-key` from filling memory.
-const STDIN_MAX: u64 = 4096;
+const STDIN_MAX: u64 = crate::limits::SECRET_BYTES;
 
 const PIPE_START: &str = "printf '%s\\n' \"$ORQEX_KEY\"";
 const PIPE_EXAMPLE: &str = "printf '%s\\n' \"$ORQEX_KEY\" | orqex login --with-key";

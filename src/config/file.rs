@@ -12,7 +12,7 @@ use super::{ENV_CONFIG_DIR, FILE_NAME};
 use crate::error::{Error, Result};
 
 /// More than any config file; a bigger one is not read whole.
-const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+const MAX_CONFIG_BYTES: u64 = crate::limits::CONFIG_BYTES;
 
 /// The config file: its values, read, and its text, kept as written (comments and order) so
 /// that a change rewrites only the value changed. Unknown keys are refused so a typo is

@@ -35,7 +35,7 @@ pub const HEADER_SIGNATURE: &str = "x-orqex-signature";
 
 /// The largest delivery read. Orqex's events are a few hundred bytes; anything near this is
 /// not one, and reading it whole would only cost memory.
-pub const MAX_BODY: usize = 1024 * 1024;
+pub const MAX_BODY: usize = crate::limits::INPUT_BYTES as usize;
 
 /// The event named `name`, or why there is none: the message lists the known events and the
 /// nearest one.

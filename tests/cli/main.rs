@@ -18,6 +18,7 @@ mod install;
 // The keyring here is the Secret Service, spoken over D-Bus: Linux only.
 #[cfg(target_os = "linux")]
 mod keyring;
+mod limits;
 mod network;
 mod output;
 mod profiles;

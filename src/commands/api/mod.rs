@@ -275,6 +275,9 @@ fn body(data: &str) -> Result<Vec<u8>> {
             "{what} is larger than 1 MiB; an API request is a few kilobytes, check the input"
         )));
     }
+    if let Some(why) = crate::limits::too_deep(&bytes) {
+        return Err(Error::usage(format!("{what} {why}")));
+    }
     let bytes = strip_bom(&bytes).to_vec();
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Error::usage(format!("{what} is not valid UTF-8; save it as UTF-8")))?;

@@ -1,0 +1,132 @@
+//! The limits (src/limits.rs): no input, answer or filter crashes, aborts or hangs orqex;
+//! each limit is named in its error, with the exit code of its kind.
+
+use crate::common::*;
+
+/// A create whose `--jq` filter `filter` cannot finish: the checkout exists, so the run ends
+/// with exit 1, the reason, and the way back (the same command with the key it used).
+fn create_then_filter_fails(filter: &str, reason: &str) {
+    let server = Server::created("cs_jq");
+    let sb = Sandbox::new();
+    let out = sb
+        .create(&server)
+        .args(["--jq", filter, "--idempotency-key", "order-1024-try-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "orqex: --jq `{filter}` {reason}\n  \
+             the checkout was created: run the same command with --idempotency-key order-1024-try-1 to get its answer again\n"
+        )
+    );
+    server.assert_hits(1);
+}
+
+#[test]
+fn a_filter_that_recurses_without_end_keeps_the_way_back() {
+    create_then_filter_fails(
+        "def f: [f]; f",
+        "was stopped before it finished (killed by signal 11): it recursed too deep or built more than the 1 GiB orqex allows a filter",
+    );
+}
+
+#[test]
+fn a_filter_that_builds_without_end_keeps_the_way_back() {
+    create_then_filter_fails(
+        r#"[limit(1e9; repeat("x" * 10000))] | length"#,
+        "was stopped before it finished (killed by signal 6): it recursed too deep or built more than the 1 GiB orqex allows a filter",
+    );
+}
+
+#[test]
+fn a_filter_that_never_stops_is_stopped_and_keeps_the_way_back() {
+    create_then_filter_fails(
+        "def f: f; f",
+        "ran for more than 10 s on the answer and was stopped (orqex's limit for a filter)",
+    );
+}
+
+#[test]
+fn a_filter_that_writes_without_end_is_cut_off() {
+    create_then_filter_fails(
+        r#"repeat("x" * 1000000)"#,
+        "made more than 64 MiB of output from the answer and was stopped (orqex's limit for a filter)",
+    );
+}
+
+#[test]
+fn a_filter_nested_deeper_than_its_length_allows_is_refused_before_sending() {
+    let server = Server::created("cs_jq");
+    let sb = Sandbox::new();
+    // As deep as 4 KiB allows: compiled, and run, without a crash.
+    let nested = |n| format!("{}.{}", "(".repeat(n), ")".repeat(n));
+    let deep = format!("{}| .data.checkout.id", nested(2038));
+    assert_eq!(deep.len(), 4096);
+    sb.create(&server)
+        .args(["--jq", &deep])
+        .assert()
+        .code(0)
+        .stdout("cs_jq\n");
+    let pipes = format!(".{}", "|.".repeat(2047));
+    sb.cmd().args(["config", "--jq", &pipes]).assert().code(0);
+    let longer = nested(2048);
+    assert_eq!(longer.len(), 4097);
+    sb.create(&server)
+        .args(["--jq", &longer])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "orqex: --jq is 4097 bytes long; orqex's limit for a filter is 4 KiB; filter the answer with a shorter one, or pipe --output json to jq\n",
+        );
+    server.assert_hits(1);
+}
+
+#[test]
+fn a_set_path_too_deep_is_refused_by_name() {
+    // 30,000 segments crashed orqex (its stack) before this limit.
+    let path = vec!["a"; 30_000].join(".");
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(CREATE)
+        .args(["--dry-run", "--set", &format!("{path}=x")])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("orqex: --set: a path 30000 fields deep; orqex's limit for JSON is 64 levels\n");
+    let path = vec!["a"; 64].join(".");
+    sb.cmd()
+        .args(CREATE)
+        .args(["--dry-run", "--set", &format!("metadata2.{path}=x")])
+        .assert()
+        .code(2)
+        .stderr("orqex: --set: a path 65 fields deep; orqex's limit for JSON is 64 levels\n");
+}
+
+#[test]
+fn json_nested_too_deep_is_refused_by_name_wherever_it_is_given() {
+    let deep = |n| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(["checkout", "create", "--dry-run"])
+        .write_stdin(format!("{{\"metadata\": {}}}", deep(100_000)))
+        .assert()
+        .code(2)
+        .stderr("orqex: the JSON on stdin is nested 100001 levels deep; orqex's limit for JSON is 64 levels\n");
+    sb.cmd()
+        .args(CREATE)
+        .args(["--dry-run", "--set-json", &format!("note={}", deep(65))])
+        .assert()
+        .code(2)
+        .stderr("orqex: --set-json note: the JSON is nested 65 levels deep; orqex's limit for JSON is 64 levels\n");
+    let server = Server::created("cs_deep");
+    sb.cmd_for(&server)
+        .args(["api", "POST", "/payment/intents", "--data", &deep(65)])
+        .assert()
+        .code(2)
+        .stderr("orqex: the JSON given to --data is nested 65 levels deep; orqex's limit for JSON is 64 levels\n");
+    server.assert_hits(0);
+}
