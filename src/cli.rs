@@ -17,17 +17,42 @@ use crate::complete;
     long_about = "Create hosted payment checkouts on the Orqex API.\n\n\
         The secret key is read from ORQEX_SECRET_KEY, the system keychain or the config \
         file, never from the command line.",
-    propagate_version = true
+    propagate_version = true,
+    // Our own -h and -V, so that they join --profile under "Global options" after the flags a
+    // reader came for, instead of opening every help as a group of their own.
+    disable_help_flag = true,
+    disable_version_flag = true,
+    after_help = "Examples:\n  \
+        orqex checkout create --amount 50 --currency XOF --description \"Order 1024\" \\\n      \
+        --email ama@example.com --first-name Ama --last-name Mensah\n  \
+        orqex checkout create < body.json                # the body as JSON on stdin\n  \
+        orqex checkout create --data @body.json --idempotency-key order-1024 \\\n      \
+        --output env >> \"$GITHUB_ENV\"                  # CI: ORQEX_CHECKOUT_URL and the rest\n  \
+        orqex checkout get cs_abc123 --wait              # until paid: exit 0, unpaid 7, timeout 8\n  \
+        orqex checkout create --batch invoices.csv --currency XOF --description Invoice"
 )]
 pub struct Cli {
     /// Config profile to use (default: the config file's default_profile, else "default").
     /// Also ORQEX_PROFILE.
-    #[arg(long, global = true, value_name = "NAME", add = ArgValueCompleter::new(complete::profiles))]
+    #[arg(long, global = true, value_name = "NAME", help_heading = GLOBAL,
+          add = ArgValueCompleter::new(complete::profiles))]
     pub profile: Option<String>,
+
+    #[arg(short, long, global = true, action = clap::ArgAction::Help, help_heading = GLOBAL,
+          help = "Print help (see more with '--help')",
+          long_help = "Print help (see a summary with '-h')")]
+    help: Option<bool>,
+
+    #[arg(short = 'V', long, global = true, action = clap::ArgAction::Version,
+          help_heading = GLOBAL, help = "Print version")]
+    version: Option<bool>,
 
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The heading of the flags every command takes.
+const GLOBAL: &str = "Global options";
 
 // Parsed once per run: the size of the biggest variant costs nothing worth a Box.
 #[allow(clippy::large_enum_variant)]
@@ -76,7 +101,15 @@ pub enum Command {
 
     /// Print a shell completion script on stdout
     #[command(
-        after_help = "Example:\n  orqex completions bash > ~/.local/share/bash-completion/completions/orqex"
+        after_help = "bash: the file in bash-completion's folder is read only when the \
+        bash-completion package is installed (bash-completion on Debian, Ubuntu and Fedora; \
+        bash-completion@2 in Homebrew). Without it, load the script from ~/.bashrc instead, \
+        with the second example.\n\n\
+        Examples:\n  \
+        orqex completions bash > ~/.local/share/bash-completion/completions/orqex\n  \
+        echo 'source <(orqex completions bash)' >> ~/.bashrc    # without bash-completion\n  \
+        orqex completions zsh > ~/.zfunc/_orqex                  # a folder in $fpath\n  \
+        orqex completions fish > ~/.config/fish/completions/orqex.fish"
     )]
     Completions(CompletionsArgs),
 
@@ -338,8 +371,19 @@ pub struct ConfigUnsetArgs {
 pub enum CheckoutCommand {
     /// Create a hosted checkout and print its URL
     #[command(
-        after_help = "Example:\n  orqex checkout create --amount 50 --currency XOF \
-        --description \"Order 1024\" \\\n      --email ama@example.com --first-name Ama --last-name Mensah"
+        override_usage = "orqex checkout create --amount <AMOUNT> --currency <CODE> \
+            --description <TEXT> --email <EMAIL> --first-name <NAME> --last-name <NAME> [OPTIONS]\n       \
+            orqex checkout create [OPTIONS] < body.json\n       \
+            orqex checkout create --batch <FILE> [OPTIONS]",
+        after_help = "Examples:\n  \
+        orqex checkout create --amount 50 --currency XOF --description \"Order 1024\" \\\n      \
+        --email ama@example.com --first-name Ama --last-name Mensah\n  \
+        orqex checkout create < body.json                # the body as JSON on stdin\n  \
+        orqex checkout create --data @body.json --amount 75 -m order_id=1025   # JSON, then flags\n  \
+        orqex checkout create --data @body.json --idempotency-key order-1024 \\\n      \
+        --output env >> \"$GITHUB_ENV\"                  # CI: ORQEX_CHECKOUT_URL and the rest\n  \
+        orqex checkout create --data @body.json --qr --wait   # show a QR code, wait until paid\n  \
+        orqex checkout create --batch invoices.csv --currency XOF --description Invoice"
     )]
     Create(CreateArgs),
 

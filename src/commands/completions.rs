@@ -98,15 +98,63 @@ fn man_pages(ui: &Ui, cmd: &clap::Command, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One page: clap_mangen's sections, then what orqex says of itself on every page.
+/// One page: clap_mangen's sections, with the examples of `--help` under EXAMPLES (where a
+/// reader of man pages looks for them; clap_mangen would call the whole text EXTRA) and its
+/// other notes in the DESCRIPTION, then what orqex says of itself on every page.
 fn render(page: &clap::Command) -> Result<Vec<u8>> {
+    let (notes, examples) = split_after_help(page);
+    let man =
+        clap_mangen::Man::new(page.clone()).source(concat!("orqex ", env!("CARGO_PKG_VERSION")));
     let mut buf = Vec::new();
-    clap_mangen::Man::new(page.clone())
-        .source(concat!("orqex ", env!("CARGO_PKG_VERSION")))
-        .render(&mut buf)
-        .map_err(|e| Error::Other(format!("cannot render the man page: {e}")))?;
+    let failed = |e: std::io::Error| Error::Other(format!("cannot render the man page: {e}"));
+    man.render_title(&mut buf).map_err(failed)?;
+    man.render_name_section(&mut buf).map_err(failed)?;
+    man.render_synopsis_section(&mut buf).map_err(failed)?;
+    man.render_description_section(&mut buf).map_err(failed)?;
+    let mut roff = Roff::new();
+    for paragraph in &notes {
+        roff.control("PP", []).text([roman(paragraph.join(" "))]);
+    }
+    buf.extend(roff.render().into_bytes());
+    if page.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut buf).map_err(failed)?;
+    }
+    if page.has_subcommands() {
+        man.render_subcommands_section(&mut buf).map_err(failed)?;
+    }
+    if !examples.is_empty() {
+        let mut roff = Roff::new();
+        roff.control("SH", ["EXAMPLES"]).control("nf", []);
+        for line in &examples {
+            roff.text([roman(line.as_str())]);
+        }
+        roff.control("fi", []);
+        buf.extend(roff.render().into_bytes());
+    }
+    man.render_version_section(&mut buf).map_err(failed)?;
     buf.extend(extra_sections().render().into_bytes());
     Ok(buf)
+}
+
+/// A page's `after_help`, split into its paragraphs of notes (each as its lines) and the
+/// lines of its examples (the paragraph that starts with `Example:` or `Examples:`).
+fn split_after_help(page: &clap::Command) -> (Vec<Vec<String>>, Vec<String>) {
+    let text = page
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let mut notes = Vec::new();
+    let mut examples = Vec::new();
+    for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        let mut lines = paragraph.lines();
+        let first = lines.next().unwrap_or_default();
+        if matches!(first, "Example:" | "Examples:") {
+            examples.extend(lines.map(|l| l.strip_prefix("  ").unwrap_or(l).to_string()));
+        } else {
+            notes.push(paragraph.lines().map(|l| l.trim().to_string()).collect());
+        }
+    }
+    (notes, examples)
 }
 
 /// EXIT STATUS (from the exit codes themselves), ENVIRONMENT and FILES.

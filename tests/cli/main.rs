@@ -12,6 +12,7 @@ mod everyday;
 mod fake_api;
 mod get;
 mod harness;
+mod help;
 mod hostile;
 mod input;
 mod install;
