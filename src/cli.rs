@@ -180,9 +180,10 @@ pub struct ListenArgs {
     pub forward_to: Option<String>,
 
     /// How long the app may take to answer a forwarded delivery before the sender gets 504:
-    /// seconds (10, 0.5) or with units (500ms, 1m) [default: 10s]
-    #[arg(long, value_name = "DURATION", requires = "forward_to")]
-    pub forward_timeout: Option<String>,
+    /// seconds (10, 0.5) or with units (500ms, 1m), at most 5m [default: 10s]
+    #[arg(long, value_name = "DURATION", requires = "forward_to",
+          value_parser = crate::duration::handler_timeout)]
+    pub forward_timeout: Option<std::time::Duration>,
 
     /// Only these events are printed and forwarded: a comma-separated list of names or
     /// families (payment.attempt.*); others are answered 200 and counted as ignored
@@ -217,9 +218,9 @@ pub struct TriggerArgs {
     pub repeat: u32,
 
     /// How long the handler may take to answer each: seconds (10, 0.5) or with units (500ms,
-    /// 1m) [default: 10s]
-    #[arg(long, value_name = "DURATION")]
-    pub timeout: Option<String>,
+    /// 1m), at most 5m [default: 10s]
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::handler_timeout)]
+    pub timeout: Option<std::time::Duration>,
 
     #[command(flatten)]
     pub secret: WebhookSecretArgs,
@@ -597,16 +598,16 @@ pub struct NetArgs {
     )]
     pub max_retries: Option<u32>,
 
-    /// Seconds one attempt may take in all, answer included (1-3600; connecting alone is
-    /// limited to 10) [default: 30]
+    /// How long one attempt may take in all, answer included: seconds (30, 0.5) or with units
+    /// (1500ms, 2m), at most 1h; connecting alone is limited to 10s [default: 30s]
     #[arg(
         long,
-        value_name = "SECONDS",
-        value_parser = clap::value_parser!(u64).range(1..=3600),
+        value_name = "DURATION",
+        value_parser = crate::duration::request_timeout,
         allow_negative_numbers = true,
         help_heading = "Network"
     )]
-    pub timeout: Option<u64>,
+    pub timeout: Option<std::time::Duration>,
 
     /// PEM file of CA certificates to trust besides the built-in ones (private deployment,
     /// corporate proxy). Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
@@ -669,7 +670,7 @@ pub enum OutputFormat {
     Status,
 }
 
-/// Blocking until the checkout is paid. Durations stay text so orqex reports them itself.
+/// Blocking until the checkout is paid.
 #[derive(Debug, Args, Default)]
 pub struct WaitArgs {
     /// Wait until the checkout is paid, expires, is cancelled or fails; exit 0 only when paid
@@ -682,9 +683,10 @@ pub struct WaitArgs {
         long,
         value_name = "DURATION",
         requires = "wait",
+        value_parser = crate::duration::wait_interval,
         help_heading = "Waiting"
     )]
-    pub interval: Option<String>,
+    pub interval: Option<std::time::Duration>,
 
     /// Give up waiting after this long (exit 8): seconds or with units (90, 30m, 1h30m)
     /// [default: 15m]
@@ -692,9 +694,10 @@ pub struct WaitArgs {
         long,
         value_name = "DURATION",
         requires = "wait",
+        value_parser = crate::duration::wait_timeout,
         help_heading = "Waiting"
     )]
-    pub wait_timeout: Option<String>,
+    pub wait_timeout: Option<std::time::Duration>,
 }
 
 /// One flag per field of the request body, made from `checkout::fields::FIELDS`: the table

@@ -16,6 +16,7 @@ mod complete;
 mod config;
 #[cfg(test)]
 mod docs_check;
+mod duration;
 mod error;
 mod interrupt;
 mod jq;

@@ -175,15 +175,22 @@ fn clap_message(err: &clap::Error, args: &[OsString]) -> String {
     message
 }
 
-/// A number a ranged value parser refused, in plain words: clap says `0 is not in 1..=3600`
-/// (Rust's range syntax) or gives `str::parse`'s reason. `flag` is clap's `--timeout
-/// <SECONDS>`, `value` what was typed. None for any other reason, which is shown as clap has it.
+/// A number or a duration a value parser refused, in plain words: clap says `0 is not in
+/// 1..=64` (Rust's range syntax) or gives `str::parse`'s reason. `flag` is clap's
+/// `--concurrency <N>`, `value` what was typed. None for any other reason, which is shown as clap has it.
 fn number_problem(
     flag: &str,
     value: &str,
     why: &(dyn std::error::Error + 'static),
 ) -> Option<String> {
     let (name, value_name) = flag.split_once(' ').unwrap_or((flag, ""));
+    // Every duration flag's reason, from the one duration parser.
+    if let Some(problem) = why.downcast_ref::<crate::duration::Problem>() {
+        return Some(format!(
+            "{name} `{}` {problem}",
+            crate::text::printable(value)
+        ));
+    }
     if let Some(e) = why.downcast_ref::<std::num::ParseIntError>() {
         use std::num::IntErrorKind;
         let what = match e.kind() {
@@ -395,34 +402,44 @@ mod tests {
     #[test]
     fn numbers_out_of_range_in_words() {
         assert_eq!(
-            create(&["--timeout", "0"]),
-            "--timeout `0` is out of range: give 1 to 3600 (seconds)"
-        );
-        assert_eq!(
-            create(&["--timeout=3601"]),
-            "--timeout `3601` is out of range: give 1 to 3600 (seconds)"
-        );
-        assert_eq!(
             create(&["--batch", "rows.csv", "--concurrency", "65"]),
             "--concurrency `65` is out of range: give 1 to 64"
         );
         assert_eq!(
-            create(&["--timeout", "soon"]),
-            "--timeout `soon` is not a whole number"
+            create(&["--max-retries", "soon"]),
+            "--max-retries `soon` is not a whole number"
         );
-        // A u64 parser reads no sign; a u32 one reads the number and finds it out of range.
-        assert_eq!(create(&["--timeout", "-5"]), "--timeout `-5` is below zero");
         assert_eq!(
             create(&["--max-retries", "-1"]),
             "--max-retries `-1` is out of range: give 0 to 10"
         );
         assert_eq!(
-            create(&["--timeout", "99999999999999999999"]),
-            "--timeout `99999999999999999999` is too large"
+            create(&["--max-retries", "99999999999999999999"]),
+            "--max-retries `99999999999999999999` is too large"
+        );
+        assert_eq!(
+            create(&["--max-retries", ""]),
+            "'--max-retries <N>' needs a value"
+        );
+    }
+
+    #[test]
+    fn durations_in_the_duration_parser_words() {
+        assert_eq!(
+            create(&["--timeout", "0"]),
+            "--timeout `0` is too short; the least is 1ms"
+        );
+        assert_eq!(
+            create(&["--timeout=3601"]),
+            "--timeout `3601` is too long; the most is 1h"
+        );
+        assert_eq!(
+            create(&["--timeout", "soon\u{1b}[2J"]),
+            "--timeout `soon\\x1b[2J` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)"
         );
         assert_eq!(
             create(&["--timeout", ""]),
-            "'--timeout <SECONDS>' needs a value"
+            "'--timeout <DURATION>' needs a value"
         );
     }
 

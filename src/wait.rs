@@ -25,55 +25,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// From the flags' text; `None` takes the default. Errors name the flag.
-    pub fn parse(interval: Option<&str>, timeout: Option<&str>) -> Result<Plan> {
-        let read = |flag: &str, text: Option<&str>, default: Duration, min: Duration| match text {
-            None => Ok(default),
-            Some(t) => match parse_duration(t) {
-                Ok(d) if d >= min => Ok(d),
-                Ok(_) => Err(Error::usage(format!(
-                    "{flag} `{t}` is too short; the least is {}",
-                    crate::text::duration(min)
-                ))),
-                Err(e) => Err(Error::usage(format!("{flag} `{t}` {e}"))),
-            },
-        };
-        Ok(Plan {
-            interval: read("--interval", interval, DEFAULT_INTERVAL, MIN_INTERVAL)?,
-            timeout: read(
-                "--wait-timeout",
-                timeout,
-                DEFAULT_TIMEOUT,
-                Duration::from_millis(1),
-            )?,
-        })
-    }
-}
-
-/// Seconds as a plain number (`3`, `0.5`), or anything humantime reads (`500ms`, `10s`,
-/// `1m30s`, `1m 30s`, `2h`): the same forms orqex writes durations in.
-pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    let t = text.trim();
-    let plain = !t.is_empty()
-        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && !t.starts_with('.')
-        && !t.ends_with('.')
-        && t.matches('.').count() <= 1;
-    let duration = if plain {
-        t.parse::<f64>()
-            .ok()
-            .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
-    } else {
-        humantime::parse_duration(t).ok()
-    };
-    match duration {
-        None => Err(
-            "is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)".into(),
-        ),
-        Some(d) if d > Duration::from_secs(7 * 24 * 3600) => {
-            Err("is too long; the most is a week (168h)".into())
+    /// From the flags (read by `duration`); `None` takes the default.
+    pub fn new(interval: Option<Duration>, timeout: Option<Duration>) -> Plan {
+        Plan {
+            interval: interval.unwrap_or(DEFAULT_INTERVAL),
+            timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
         }
-        Some(d) => Ok(d),
     }
 }
 
@@ -512,43 +469,21 @@ mod tests {
     }
 
     #[test]
-    fn durations_parse() {
-        let ok = |t: &str| parse_duration(t).unwrap();
-        assert_eq!(ok("3"), Duration::from_secs(3));
-        assert_eq!(ok("0.1"), Duration::from_millis(100));
-        assert_eq!(ok("500ms"), Duration::from_millis(500));
-        assert_eq!(ok("10s"), Duration::from_secs(10));
-        assert_eq!(ok("30m"), Duration::from_secs(1800));
-        assert_eq!(ok("1h"), Duration::from_secs(3600));
-        assert_eq!(ok(" 2 m "), Duration::from_secs(120));
-        // What orqex writes, it reads back.
-        for d in [100, 1500, 90_000, 900_000, 7_200_000] {
-            let d = Duration::from_millis(d);
-            assert_eq!(ok(&crate::text::duration(d)), d);
-        }
-        assert_eq!(ok("1m30s"), Duration::from_secs(90));
-        for bad in ["", "abc", "-1", "1.", ".5", "1..2", "1e3", "NaN", "inf"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-        assert!(parse_duration("200h").unwrap_err().contains("too long"));
-    }
-
-    #[test]
-    fn plans_name_the_flag() {
+    fn a_plan_takes_the_defaults_for_what_is_not_given() {
         assert_eq!(
-            Plan::parse(None, None).unwrap(),
+            Plan::new(None, None),
             Plan {
                 interval: DEFAULT_INTERVAL,
                 timeout: DEFAULT_TIMEOUT
             }
         );
-        let e = Plan::parse(Some("0.01"), None).unwrap_err().to_string();
-        assert!(e.starts_with("--interval `0.01` is too short"), "{e}");
-        let e = Plan::parse(None, Some("soon")).unwrap_err().to_string();
-        assert!(
-            e.starts_with("--wait-timeout `soon` is not a duration"),
-            "{e}"
+        let (a, b) = (Duration::from_millis(150), Duration::from_secs(9));
+        assert_eq!(
+            Plan::new(Some(a), Some(b)),
+            Plan {
+                interval: a,
+                timeout: b
+            }
         );
-        assert!(Plan::parse(None, Some("0")).is_err());
     }
 }

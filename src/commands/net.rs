@@ -2,7 +2,6 @@
 //! Shared by every command that calls the API.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::cli::NetArgs;
 use crate::client::{self, CaBundle, Client, ClientOptions};
@@ -64,10 +63,7 @@ pub fn client_for(
     check_proxy()?;
     let options = ClientOptions {
         max_retries: net.max_retries.unwrap_or(client::DEFAULT_MAX_RETRIES),
-        timeout: net
-            .timeout
-            .map(Duration::from_secs)
-            .unwrap_or(client::DEFAULT_TIMEOUT),
+        timeout: net.timeout.unwrap_or(client::DEFAULT_TIMEOUT),
         ca_bundle: ca_bundle(net, settings)?,
         trace: net.verbose.then_some(crate::ui::trace as fn(&str)),
         connections,

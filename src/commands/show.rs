@@ -62,10 +62,7 @@ pub fn options(args: &OutputArgs) -> Result<After> {
         (None, _) => None,
     };
     let wait = if args.wait.wait {
-        Some(Plan::parse(
-            args.wait.interval.as_deref(),
-            args.wait.wait_timeout.as_deref(),
-        )?)
+        Some(Plan::new(args.wait.interval, args.wait.wait_timeout))
     } else {
         None
     };

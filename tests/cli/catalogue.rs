@@ -153,7 +153,7 @@ orqex: --interval needs --wait; add --wait, or drop --interval; see --help
         2,
         &[],
         str![[r#"
-orqex: --timeout `0` is out of range: give 1 to 3600 (seconds); see --help
+orqex: --timeout `0` is too short; the least is 1ms; see --help
 
 "#]],
     );
@@ -183,7 +183,7 @@ orqex: --concurrency `0` is out of range: give 1 to 64; see --help
         2,
         &[],
         str![[r#"
-orqex: --timeout `soon` is not a whole number; see --help
+orqex: --timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s); see --help
 
 "#]],
     );
@@ -193,7 +193,7 @@ orqex: --timeout `soon` is not a whole number; see --help
         2,
         &[],
         str![[r#"
-orqex: --timeout `-5` is below zero; see --help
+orqex: --timeout `-5` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s); see --help
 
 "#]],
     );
@@ -203,7 +203,7 @@ orqex: --timeout `-5` is below zero; see --help
         2,
         &[],
         str![[r#"
-orqex: '--timeout <SECONDS>' needs a value; see --help
+orqex: '--timeout <DURATION>' needs a value; see --help
 
 "#]],
     );
@@ -243,7 +243,7 @@ orqex: missing '<CHECKOUT_ID|URL>'; --interval needs --wait; add --wait, or drop
         2,
         &[],
         str![[r#"
-orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)
+orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s); see --help
 
 "#]],
     );
@@ -253,7 +253,7 @@ orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with u
         2,
         &[],
         str![[r#"
-orqex: --interval `0.01` is too short; the least is 100ms
+orqex: --interval `0.01` is too short; the least is 100ms; see --help
 
 "#]],
     );

@@ -130,3 +130,34 @@ fn json_nested_too_deep_is_refused_by_name_wherever_it_is_given() {
         .stderr("orqex: the JSON given to --data is nested 65 levels deep; orqex's limit for JSON is 64 levels\n");
     server.assert_hits(0);
 }
+
+#[test]
+fn every_duration_flag_reads_the_same_forms() {
+    // `--timeout 1500ms` was refused while `--interval 500ms` worked.
+    let server = Server::created("cs_ms");
+    let sb = Sandbox::new();
+    sb.create(&server)
+        .args(["--timeout", "1500ms", "--max-retries", "0"])
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_ms\n");
+    server.assert_hits(1);
+    for (args, stderr) in [
+        (
+            ["--timeout", "1h1s"],
+            "orqex: --timeout `1h1s` is too long; the most is 1h; see --help\n",
+        ),
+        (
+            ["--interval", "99ms"],
+            "orqex: --interval `99ms` is too short; the least is 100ms; see --help\n",
+        ),
+    ] {
+        sb.create(&server)
+            .arg("--wait")
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(stderr);
+    }
+    server.assert_hits(1);
+}

@@ -234,11 +234,11 @@ fn wait_flags_are_checked_before_anything_is_sent() {
     for (args, expected) in [
         (
             vec!["--wait", "--interval", "0.01"],
-            "orqex: --interval `0.01` is too short; the least is 100ms\n",
+            "orqex: --interval `0.01` is too short; the least is 100ms; see --help\n",
         ),
         (
             vec!["--wait", "--wait-timeout", "soon"],
-            "orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)\n",
+            "orqex: --wait-timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s); see --help\n",
         ),
     ] {
         sb.create(&server)

@@ -838,7 +838,7 @@ fn listen_refuses_bad_flags_in_one_line_each() {
                 "--forward-timeout",
                 "0",
             ],
-            "orqex: --forward-timeout: `0` is out of range; give more than 0 and at most 5m\n",
+            "orqex: --forward-timeout `0` is too short; the least is 1ms; see --help\n",
         ),
         (
             &["--events", "payment.complete"],
@@ -1206,7 +1206,7 @@ fn trigger_refuses_an_unknown_event_and_bad_flags_before_sending() {
         ),
         (
             &["payment.completed", "--to", &to, "--timeout", "soon"],
-            "orqex: --timeout: `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s)\n",
+            "orqex: --timeout `soon` is not a duration; write seconds (3, 0.5) or with units (500ms, 30m, 1m30s); see --help\n",
         ),
     ] {
         trigger(sb.cmd(), args)
