@@ -9,7 +9,8 @@
 #                                                   its name: what install.sh downloads
 # Each .sha256 is one line as `sha256sum` prints it: `<hex>  <file name>`.
 # The archive holds one folder, orqex-<version>-<target>/, with the binary, README.md,
-# LICENSE-MIT, LICENSE-APACHE, completions/ (bash, zsh, fish, elvish, powershell) and
+# CHANGELOG.md, docs/ (the guides and reference the README links to), LICENSE-MIT,
+# LICENSE-APACHE, completions/ (bash, zsh, fish, elvish, powershell) and
 # completions/man/*.1, copied from the committed completions/ (a test keeps them current;
 # a cross-compiled binary could not run here to print them).
 #
@@ -85,7 +86,9 @@ dir="$stage/$name"
 mkdir -p "$dir/completions/man"
 cp "$binary" "$dir/$exe"
 chmod 755 "$dir/$exe"
-cp README.md LICENSE-MIT LICENSE-APACHE "$dir/"
+cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE "$dir/"
+mkdir -p "$dir/docs"
+cp docs/*.md "$dir/docs/"
 for f in orqex.bash _orqex orqex.fish orqex.elv _orqex.ps1; do
   cp "completions/$f" "$dir/completions/$f"
 done

@@ -272,6 +272,10 @@ mod unix {
         for entry in [
             "orqex",
             "README.md",
+            "CHANGELOG.md",
+            // The README's links to the guides and the reference resolve in the archive too.
+            "docs/checkouts.md",
+            "docs/reference.md",
             "LICENSE-MIT",
             "LICENSE-APACHE",
             "completions/orqex.bash",
