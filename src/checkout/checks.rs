@@ -195,7 +195,7 @@ pub fn secret_in_value(raw: &str) -> Option<String> {
         ("a secret key", "a key")
     };
     Some(format!(
-        "holds what looks like {what} ({}); {never} never goes in a checkout body",
+        "holds what looks like {what} ({}); {never} never goes in a request body",
         mask(found)
     ))
 }
@@ -382,7 +382,7 @@ mod tests {
     fn a_webhook_secret_in_a_body_is_named_as_such() {
         assert_eq!(
             secret_in_value("x whsec_test_0000_0000_fake").unwrap(),
-            "holds what looks like a webhook signing secret (whsec_***fake); a signing secret never goes in a checkout body"
+            "holds what looks like a webhook signing secret (whsec_***fake); a signing secret never goes in a request body"
         );
     }
 
@@ -395,7 +395,7 @@ mod tests {
         .unwrap();
         let mut found = Vec::new();
         secret_keys(&body, "", &mut found);
-        let never = "a key never goes in a checkout body";
+        let never = "a key never goes in a request body";
         assert_eq!(
             found,
             [
@@ -557,13 +557,13 @@ mod tests {
         assert_eq!(
             secret_in_value("key sk_sandbox_test_0000").as_deref(),
             Some(
-                "holds what looks like a secret key (sk_sandbox_***); a key never goes in a checkout body"
+                "holds what looks like a secret key (sk_sandbox_***); a key never goes in a request body"
             )
         );
         assert_eq!(
             secret_in_name("sk_sandbox_test_0000").as_deref(),
             Some(
-                "the name holds what looks like a secret key (sk_sandbox_***); a key never goes in a checkout body"
+                "the name holds what looks like a secret key (sk_sandbox_***); a key never goes in a request body"
             )
         );
     }

@@ -436,7 +436,7 @@ fn a_key_in_the_body_is_refused_masked() {
     .assert()
     .code(2)
     .stderr(format!(
-        "orqex: the JSON in {} holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body\n",
+        "orqex: the JSON in {} at `note` holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body\n",
         body.display()
     ));
     server.assert_hits(0);
@@ -638,5 +638,40 @@ fn headers_orqex_owns_or_that_could_split_the_request_are_refused() {
             .stdout("")
             .stderr(message);
     }
+    server.assert_hits(0);
+}
+
+#[test]
+fn a_key_written_with_escapes_is_found_decoded_and_never_sent() {
+    // `checkout create` refused this body while `api` sent the key: one scanner now.
+    let server = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    for (data, expected) in [
+        (
+            r#"{"k": "sk_l\u0069ve_test_0000_0000_fake"}"#,
+            format!(
+                "orqex: the JSON given to --data at `k` holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a request body\n"
+            ),
+        ),
+        (
+            r#"{"a": [{"sk_live_\u0074est_0000_0000_fake": 1}]}"#,
+            format!(
+                "orqex: the JSON given to --data at `a[0].{LIVE_KEY_MASKED}` the name holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a request body\n"
+            ),
+        ),
+    ] {
+        api(&sb, &server, &["POST", "/payment/intents", "--data", data])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(expected);
+    }
+    api(&sb, &server, &["POST", "/payment/intents", "--data", "-"])
+        .write_stdin(r#"{"k": "sk_l\u0069ve_test_0000_0000_fake"}"#)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the JSON on stdin at `k` holds what looks like a secret key",
+        ));
     server.assert_hits(0);
 }

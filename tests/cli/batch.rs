@@ -761,7 +761,7 @@ fn a_secret_key_in_a_row_fails_that_row_named_only_masked() {
          60,b@example.com,Kofi,Boateng,{KEY}\n"
     );
     let refused = format!(
-        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body"
     );
     for (name, text, errors) in [
         ("rows.jsonl", jsonl, json!({"description": [refused]})),
@@ -793,7 +793,7 @@ fn a_secret_key_as_a_csv_column_name_is_refused_masked_before_anything_is_sent()
         .assert()
         .code(2)
         .stderr(format!(
-            "orqex: invalid input: 1 problem; nothing was sent\n  {KEY_MASKED}. (CSV header): the name holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body\n"
+            "orqex: invalid input: 1 problem; nothing was sent\n  {KEY_MASKED}. (CSV header): the name holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body\n"
         ));
     assert_no_key(assert.get_output());
     server.assert_hits(0);

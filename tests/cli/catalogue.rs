@@ -696,7 +696,7 @@ orqex: the JSON on stdin is not a valid request: duplicate field `amount` at lin
         &[],
         str![[r#"
 orqex: invalid input: 1 problem; nothing was sent
-  description (stdin): holds what looks like a secret key (sk_sandbox_***fake); a key never goes in a checkout body
+  description (stdin): holds what looks like a secret key (sk_sandbox_***fake); a key never goes in a request body
 
 "#]],
     );

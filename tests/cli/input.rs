@@ -749,7 +749,7 @@ fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
         )
         .stderr(contains("0000_0000").not());
         let holds = "holds what looks like a secret key";
-        let never = "a key never goes in a checkout body";
+        let never = "a key never goes in a request body";
         assert_eq!(
             problems(&assert),
             [
@@ -778,7 +778,7 @@ fn a_secret_key_anywhere_in_a_json_body_is_refused_and_named_only_masked() {
     assert_eq!(
         error["errors"]["description"][0],
         format!(
-            "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+            "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body"
         )
     );
     assert_no_key(assert.get_output());
@@ -802,7 +802,7 @@ fn a_secret_key_as_the_profiles_currency_is_refused_without_quoting_it() {
     assert_eq!(
         stderr(assert.get_output()).lines().last().unwrap(),
         format!(
-            "  currency (config file {}): holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a checkout body",
+            "  currency (config file {}): holds what looks like a secret key ({LIVE_KEY_MASKED}); a key never goes in a request body",
             path.display()
         )
     );

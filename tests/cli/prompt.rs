@@ -494,7 +494,7 @@ fn a_secret_key_typed_at_any_question_is_refused_there_and_asked_again() {
     let server = Server::created("cs_asked_again");
     let sb = Sandbox::new();
     let refused = format!(
-        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a checkout body"
+        "holds what looks like a secret key ({KEY_MASKED}); a key never goes in a request body"
     );
     let mut p = spawn(&sb, &server, KEY, &["checkout", "create"]);
     answer(&mut p, AMOUNT, "50");

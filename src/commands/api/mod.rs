@@ -281,20 +281,26 @@ fn body(data: &str) -> Result<Vec<u8>> {
     let bytes = strip_bom(&bytes).to_vec();
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Error::usage(format!("{what} is not valid UTF-8; save it as UTF-8")))?;
-    if let Some(at) = secret::find_secret(text) {
-        return Err(Error::usage(format!(
-            "{what} holds what looks like a secret key ({}); a key never goes in a request body",
-            secret::mask(&text[at])
-        )));
-    }
     if text.trim().is_empty() {
         return Err(Error::usage(format!("{what} is empty; give a JSON value")));
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         Error::usage(format!(
             "{what} is not valid JSON: {e}; check the quoting, or give the body with --data @FILE"
         ))
     })?;
+    // Looked for in the decoded names and strings, as for a checkout's body: a key written
+    // with escapes (`sk_live_\u0061...`) is sent as the key itself.
+    let mut found = Vec::new();
+    crate::checkout::checks::secret_keys(&value, "", &mut found);
+    if let Some((field, why)) = found.into_iter().next() {
+        let at = if field.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{}`", crate::text::printable(&field))
+        };
+        return Err(Error::usage(format!("{what}{at} {why}")));
+    }
     Ok(text.trim().as_bytes().to_vec())
 }
 
