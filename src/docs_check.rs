@@ -6,7 +6,8 @@
 //! - every `orqex ...` command line they show (in code blocks and inline code), and every
 //!   example in `--help`, names subcommands and flags the clap tree has, and a value a flag
 //!   only accepts from a list is one of that list;
-//! - the environment table of docs/reference.md lists what the man pages' ENVIRONMENT does.
+//! - the environment table of docs/reference.md lists what the man pages' ENVIRONMENT does;
+//! - every TOML example is a config file orqex accepts.
 //!
 //! The field table and the exit codes are checked beside their code (`checkout::fields`,
 //! `error`).
@@ -410,6 +411,39 @@ mod tests {
             .flat_map(|(names, _)| names.split(", ").map(str::to_string))
             .collect();
         assert_eq!(documented, read_by_orqex);
+    }
+
+    #[test]
+    fn every_config_file_example_is_one_orqex_accepts() {
+        let mut examples = 0;
+        for file in markdown_files() {
+            let text = read(&file);
+            let mut toml: Option<String> = None;
+            for line in text.lines() {
+                match (&mut toml, line.trim_start()) {
+                    (None, "```toml") => toml = Some(String::new()),
+                    (Some(block), "```") => {
+                        let parsed = crate::config::parse(block);
+                        assert!(
+                            parsed.is_ok(),
+                            "{}: {:?}\n{block}",
+                            file.display(),
+                            parsed.err()
+                        );
+                        examples += 1;
+                        toml = None;
+                    }
+                    (Some(block), _) => {
+                        block.push_str(line);
+                        block.push('\n');
+                    }
+                    (None, _) => {}
+                }
+            }
+        }
+        assert!(examples > 0, "no config file example found");
+        // And the check can fail: a key the file does not know.
+        assert!(crate::config::parse("[profiles.a]\ncolour = \"XOF\"\n").is_err());
     }
 
     #[test]

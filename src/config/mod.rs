@@ -10,6 +10,8 @@ mod file;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+#[cfg(test)]
+pub use file::parse;
 pub use file::{ConfigFile, KeyAt, Profile, ProfileKey, load, save};
 
 use crate::error::{Error, Result};
