@@ -185,6 +185,11 @@ pub struct ListenArgs {
           value_parser = crate::duration::handler_timeout)]
     pub forward_timeout: Option<std::time::Duration>,
 
+    /// PEM file of CA certificates to trust besides the built-in ones, for an https app whose
+    /// certificate a private CA signs. Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, requires = "forward_to")]
+    pub ca_bundle: Option<std::path::PathBuf>,
+
     /// Only these events are printed and forwarded: a comma-separated list of names or
     /// families (payment.attempt.*); others are answered 200 and counted as ignored
     #[arg(long, value_name = "LIST", add = ArgValueCompleter::new(complete::events))]
@@ -221,6 +226,11 @@ pub struct TriggerArgs {
     /// 1m), at most 5m [default: 10s]
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::handler_timeout)]
     pub timeout: Option<std::time::Duration>,
+
+    /// PEM file of CA certificates to trust besides the built-in ones, for an https handler
+    /// whose certificate a private CA signs. Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub ca_bundle: Option<std::path::PathBuf>,
 
     #[command(flatten)]
     pub secret: WebhookSecretArgs,

@@ -14,6 +14,7 @@ mod client;
 mod commands;
 mod complete;
 mod config;
+mod connect;
 #[cfg(test)]
 mod docs_check;
 mod duration;

@@ -6,6 +6,7 @@ use ureq::Timeout;
 use ureq::http::Uri;
 
 use super::failure::{Failure, Problem};
+use crate::connect::{self, tls_error};
 
 pub(super) fn transport_failure(err: &ureq::Error, base_url: &str, proxy: Option<&str>) -> Failure {
     let (retryable, reached) = classify(err);
@@ -50,10 +51,6 @@ fn classify(err: &ureq::Error) -> (bool, bool) {
         }
         _ => (false, true),
     }
-}
-
-fn tls_error(e: &std::io::Error) -> Option<&rustls::Error> {
-    e.get_ref()?.downcast_ref::<rustls::Error>()
 }
 
 fn rejected_in_handshake(e: &rustls::Error) -> bool {
@@ -168,40 +165,13 @@ pub fn describe(err: &ureq::Error, base_url: &str, proxy: Option<&str>) -> Strin
 }
 
 fn describe_tls(e: &rustls::Error, host: &str) -> String {
-    use rustls::CertificateError as C;
-    let why = match e {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-            return format!(
-                "the TLS certificate of {host} is not signed by a trusted authority; if a private \
-                 CA signs it (private deployment, corporate proxy), trust that CA with \
-                 --ca-bundle FILE or ORQEX_CA_BUNDLE"
-            );
-        }
-        rustls::Error::InvalidCertificate(
-            C::NotValidForName | C::NotValidForNameContext { .. },
-        ) => "its certificate is for another name".to_string(),
-        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
-            "its certificate has expired".to_string()
-        }
-        rustls::Error::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
-            "its certificate is not valid yet (check this machine's clock)".to_string()
-        }
-        rustls::Error::InvalidCertificate(C::BadSignature | C::BadEncoding) => {
-            "its certificate is damaged or badly signed".to_string()
-        }
-        rustls::Error::InvalidCertificate(C::Revoked) => "its certificate was revoked".to_string(),
-        rustls::Error::InvalidCertificate(_) => {
-            // rustls names the rest in Rust's own terms; what the user can do is the same.
-            "its certificate was refused (not a server certificate this client can trust)"
-                .to_string()
-        }
-        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-            "it did not answer in TLS (is it plain http? then the URL should say http://)"
-                .to_string()
-        }
-        other => other.to_string(),
-    };
-    format!("TLS failure with {host}: {why}; verification stays on")
+    match connect::tls_reason(e) {
+        Some(why) => format!("TLS failure with {host}: {why}; verification stays on"),
+        None => format!(
+            "the TLS certificate of {host} is not signed by a trusted authority; {}",
+            connect::TRUST_HINT
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,17 @@
 //! HTTP to the Orqex API: one `Call` at a time, retried, with idempotency, redirects and
-//! answers decoded. One file per concern: `agent` (ureq and TLS), `retry` (backoff and the
-//! final error), `decode` (answers), `describe` (transport failures in words), `redirect`.
+//! answers decoded. One file per concern: `retry` (backoff and the final error), `decode`
+//! (answers), `describe` (transport failures in words), `redirect`. The agent (TLS, proxy,
+//! timeouts, resolver) is built by `connect`, as every outgoing connection is.
 //!
 //! Knows nothing of terminals: it returns the API's JSON or an `Error` carrying an exit code.
 //! Its only words for a person are the `--verbose` trace, handed to the sink its caller gives.
 //!
 //! One `Client` may be shared by several threads: it holds no state that a request changes.
 
-mod agent;
 mod decode;
 mod describe;
 mod failure;
 mod redirect;
-mod resolve;
 mod retry;
 
 use std::time::{Duration, Instant};
@@ -21,7 +20,8 @@ use serde_json::Value;
 use ureq::http::{Method, Request, Response, Uri};
 use ureq::{Agent, Body};
 
-pub use agent::CaBundle;
+pub use crate::connect::CaBundle;
+use crate::connect::{self, Connect};
 use decode::header;
 use failure::{Failure, Problem};
 
@@ -30,7 +30,7 @@ use crate::secret::SecretKey;
 use crate::text::duration;
 
 pub const USER_AGENT: &str = concat!("orqex/", env!("CARGO_PKG_VERSION"));
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::connect::CONNECT_TIMEOUT;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Larger answers are refused without being read whole.
@@ -136,7 +136,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(base_url: &str, key: SecretKey, options: ClientOptions) -> Client {
-        let agent = agent::build(&options);
+        let agent = connect::agent(&Connect {
+            connect_timeout: CONNECT_TIMEOUT,
+            ca_bundle: options.ca_bundle.clone(),
+            connections: options.connections,
+            ..Connect::new(options.timeout, USER_AGENT)
+        });
         // Host and port only: a proxy URL may carry a password.
         let proxy = agent
             .config()

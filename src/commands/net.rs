@@ -75,32 +75,46 @@ pub fn client_for(
     Ok(Client::new(&settings.base_url, key, options))
 }
 
-/// `--ca-bundle`, else `ORQEX_CA_BUNDLE`, else the profile's `ca_bundle` (relative to the
-/// config file's directory). A file that holds no usable certificate is an error, never
-/// a silent fallback to the default roots.
+/// The API's CA bundle: `--ca-bundle`, else `ORQEX_CA_BUNDLE`, else the active profile's.
 fn ca_bundle(net: &NetArgs, settings: &Settings) -> Result<Option<CaBundle>> {
-    let (path, from) = if let Some(p) = &net.ca_bundle {
-        (p.clone(), "--ca-bundle".to_string())
+    pick_ca_bundle(net.ca_bundle.as_deref(), || {
+        Ok(settings.active_profile().and_then(|p| {
+            let file = p.ca_bundle.as_deref()?;
+            Some(profile_ca(&settings.path, &settings.profile, file))
+        }))
+    })
+}
+
+/// `flag` (`--ca-bundle`), else `ORQEX_CA_BUNDLE`, else what `profile` gives (the profile's
+/// `ca_bundle` and where it was set), asked only when needed. A file that holds no usable
+/// certificate is an error, never a silent fallback to the default roots.
+pub fn pick_ca_bundle(
+    flag: Option<&Path>,
+    profile: impl FnOnce() -> Result<Option<(PathBuf, String)>>,
+) -> Result<Option<CaBundle>> {
+    let (path, from) = if let Some(p) = flag {
+        (p.to_path_buf(), "--ca-bundle".to_string())
     } else if let Some(p) = std::env::var_os(ENV_CA_BUNDLE).filter(|v| !v.is_empty()) {
         (PathBuf::from(p), ENV_CA_BUNDLE.to_string())
-    } else if let Some(p) = settings
-        .active_profile()
-        .and_then(|p| p.ca_bundle.as_deref())
-    {
-        (
-            profile_ca_path(&settings.path, p),
-            format!(
-                "ca_bundle of profile `{}` in {}",
-                settings.profile,
-                settings.path.display()
-            ),
-        )
+    } else if let Some(found) = profile()? {
+        found
     } else {
         return Ok(None);
     };
     load_ca_bundle(&path)
         .map(Some)
         .map_err(|e| Error::usage(format!("{from}: {e}")))
+}
+
+/// A profile's `ca_bundle` file, as a path, and where it was set.
+pub fn profile_ca(config_file: &Path, profile: &str, ca_bundle: &str) -> (PathBuf, String) {
+    (
+        profile_ca_path(config_file, ca_bundle),
+        format!(
+            "ca_bundle of profile `{profile}` in {}",
+            config_file.display()
+        ),
+    )
 }
 
 /// A profile's `ca_bundle`, which is relative to the config file's directory.

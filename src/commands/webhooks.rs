@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::{ListenArgs, TriggerArgs, VerifyArgs, WebhookSecretArgs, WebhooksCommand};
 use crate::config::{self, ENV_WEBHOOK_SECRET};
+use crate::connect::CaBundle;
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::secret::WebhookSecret;
@@ -103,6 +104,20 @@ fn check_route(url: &str) -> Result<()> {
     }
 }
 
+/// The CA bundle an https handler may be signed by, found as the API's is: `--ca-bundle`,
+/// else `ORQEX_CA_BUNDLE`, else the active profile's (the config is read only then).
+fn ca_bundle(ui: &Ui, profile_flag: Option<&str>, flag: Option<&Path>) -> Result<Option<CaBundle>> {
+    super::net::pick_ca_bundle(flag, || {
+        let path = config::config_path()?;
+        let file = super::load_config(ui, &path)?.unwrap_or_default();
+        let profile = config::usable_profile(profile_flag, &file, &path)?;
+        Ok(file
+            .profile(&profile)
+            .and_then(|p| p.ca_bundle.as_deref())
+            .map(|ca| super::net::profile_ca(&path, &profile, ca)))
+    })
+}
+
 // ---- listen ----
 
 /// How the listener was stopped, or why it had to stop.
@@ -156,7 +171,12 @@ fn listen(ui: &Ui, profile: Option<&str>, args: ListenArgs) -> Result<()> {
                 webhooks::check_url(raw).map_err(|e| Error::usage(format!("--forward-to: {e}")))?;
             check_route(&url)?;
             let timeout = args.forward_timeout.unwrap_or(DEFAULT_TIMEOUT);
-            Some(listen::Forward { url, timeout })
+            let ca_bundle = ca_bundle(ui, profile, args.ca_bundle.as_deref())?;
+            Some(listen::Forward {
+                url,
+                timeout,
+                ca_bundle,
+            })
         }
         None => None,
     };
@@ -418,6 +438,7 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
     let metadata = metadata(&args.metadata)?;
     let timeout = args.timeout.unwrap_or(DEFAULT_TIMEOUT);
     check_route(&url)?;
+    let ca_bundle = ca_bundle(ui, profile, args.ca_bundle.as_deref())?;
     let secret = secret(ui, profile, &args.secret)?;
     ui.refuse_closed_stdout()?;
 
@@ -432,7 +453,7 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
         Some((s, from)) => format!("signed with {s} ({from})"),
         None => "unsigned (no signing secret)".to_string(),
     };
-    let agent = send::agent(&url, timeout);
+    let agent = send::agent(&url, timeout, ca_bundle);
     let mut refused: Vec<(u32, u16, String)> = Vec::new();
     for attempt in 1..=args.repeat {
         let count = if args.repeat > 1 {

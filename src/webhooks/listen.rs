@@ -48,6 +48,8 @@ pub struct Options {
 pub struct Forward {
     pub url: String,
     pub timeout: Duration,
+    /// CA certificates an https app may be signed by, besides the built-in roots.
+    pub ca_bundle: Option<crate::connect::CaBundle>,
 }
 
 /// What the signature of a delivery was.
@@ -194,7 +196,7 @@ pub fn serve(
     let agent = options
         .forward
         .as_ref()
-        .map(|f| send::agent(&f.url, f.timeout));
+        .map(|f| send::agent(&f.url, f.timeout, f.ca_bundle.clone()));
     let shared = Arc::new(Shared {
         options,
         agent,

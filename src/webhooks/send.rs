@@ -1,5 +1,6 @@
 //! POSTing a delivery to a handler: `listen --forward-to` passes one on, `trigger` sends a
-//! made-up one. Neither carries the Orqex API key: the agent here is not `client`'s and knows
+//! made-up one. Neither carries the Orqex API key: the agent is built by `connect` as the
+//! API's is (same roots, CA bundle, proxy rules, resolver), but it is not `client`'s and knows
 //! no key.
 //!
 //! Redirects are never followed (a handler that redirects a webhook has a bug worth seeing,
@@ -12,12 +13,11 @@ use std::time::{Duration, Instant};
 
 use ureq::Agent;
 
+use crate::connect::{self, CaBundle, Connect, Route};
 use crate::text::duration;
 
 /// The most of a handler's answer that is read; a webhook's answer is a few bytes.
 const MAX_ANSWER: u64 = 1024 * 1024;
-/// Connecting is given at most this long, whatever the whole time limit.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub const USER_AGENT: &str = concat!("orqex/", env!("CARGO_PKG_VERSION"), " (webhooks)");
 
@@ -46,19 +46,18 @@ pub enum FailureKind {
     Unreachable,
 }
 
-/// The agent for one target URL and time limit.
-pub fn agent(url: &str, timeout: Duration) -> Agent {
-    let mut config = Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
-        .timeout_global(Some(timeout))
-        .max_redirects(0)
-        .user_agent(USER_AGENT);
-    if super::is_loopback(url) {
-        // The app on this machine: a corporate proxy could not reach it anyway.
-        config = config.proxy(None);
-    }
-    config.build().into()
+/// The agent for one target URL and time limit, trusting `ca_bundle` besides the built-in
+/// roots.
+pub fn agent(url: &str, timeout: Duration, ca_bundle: Option<CaBundle>) -> Agent {
+    connect::agent(&Connect {
+        ca_bundle,
+        route: if super::is_loopback(url) {
+            Route::Direct
+        } else {
+            Route::Environment
+        },
+        ..Connect::new(timeout, USER_AGENT)
+    })
 }
 
 /// POSTs `body` with `headers` (name, value) to `url` and reads the answer.
@@ -111,7 +110,7 @@ fn describe(err: &ureq::Error, timeout: Duration) -> (FailureKind, String) {
             Unreachable,
             format!(
                 "could not be connected to within {}",
-                duration(CONNECT_TIMEOUT.min(timeout))
+                duration(connect::CONNECT_TIMEOUT.min(timeout))
             ),
         ),
         ureq::Error::Timeout(_) => (
@@ -142,25 +141,31 @@ fn describe(err: &ureq::Error, timeout: Duration) -> (FailureKind, String) {
         ),
         ureq::Error::Protocol(e) => (Unreachable, format!("answered with broken HTTP: {e}")),
         ureq::Error::Tls(m) => (Unreachable, format!("failed TLS: {m}")),
-        ureq::Error::Io(e) => match e.kind() {
-            _ if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => (
+        ureq::Error::Io(e) => match (connect::tls_error(e), e.kind()) {
+            (Some(tls), _) => (
                 Unreachable,
-                format!(
-                    "failed TLS: {}; verification stays on",
-                    crate::text::io_reason(e)
-                ),
+                match connect::tls_reason(tls) {
+                    Some(why) => format!("failed TLS: {why}; verification stays on"),
+                    None => format!(
+                        "presented a TLS certificate no trusted authority signed; {}",
+                        connect::TRUST_HINT
+                    ),
+                },
             ),
-            ErrorKind::ConnectionRefused => (
+            (None, ErrorKind::ConnectionRefused) => (
                 Unreachable,
                 "refused the connection (is it running, on that port?)".into(),
             ),
-            ErrorKind::UnexpectedEof
-            | ErrorKind::ConnectionReset
-            | ErrorKind::ConnectionAborted => (
+            (
+                None,
+                ErrorKind::UnexpectedEof
+                | ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted,
+            ) => (
                 Unreachable,
                 "closed the connection without an answer".into(),
             ),
-            ErrorKind::TimedOut | ErrorKind::WouldBlock => (
+            (None, ErrorKind::TimedOut | ErrorKind::WouldBlock) => (
                 Timeout,
                 format!("did not answer within {}", duration(timeout)),
             ),

@@ -26,4 +26,5 @@ mod profiles;
 mod prompt;
 mod wait;
 mod webhooks;
+mod webhooks_net;
 mod whoami;
