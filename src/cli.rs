@@ -445,8 +445,8 @@ pub struct ApiArgs {
     #[arg(long, value_name = "KEY", help_heading = "Sending")]
     pub idempotency_key: Option<String>,
 
-    /// Follow a list's pages (pagination.next_page_url while has_more_pages is true) and print
-    /// the rows of every page: one JSON array, or one line per row with --output jsonl
+    /// Follow a list's pages (pagination.next_page_url, on the list's own path) and print the
+    /// rows of every page as they come: one JSON array, or one line per row with --output jsonl
     #[arg(long, help_heading = "Output")]
     pub paginate: bool,
 
@@ -460,8 +460,8 @@ pub struct ApiArgs {
     )]
     pub output: Option<ApiFormat>,
 
-    /// Print what the jq filter EXPR makes of the answer (with --paginate, of the array of
-    /// rows; with --output jsonl, of each row), strings as they are
+    /// Print what the jq filter EXPR makes of the answer (with --paginate or --output jsonl,
+    /// of each row), strings as they are
     #[arg(long, value_name = "EXPR", help_heading = "Output")]
     pub jq: Option<String>,
 

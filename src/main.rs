@@ -21,6 +21,7 @@ mod duration;
 mod error;
 mod interrupt;
 mod jq;
+mod json_text;
 mod keystore;
 mod limits;
 mod output;

@@ -114,15 +114,30 @@ impl Ui {
     /// of its own: the result is lost, and the caller says how to get it back.
     pub fn out(&self, text: &str) -> Result<()> {
         let text = format!("{}\n", crate::secret::mask(text));
-        write_stdout(text.as_bytes()).map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
-                // EBADF, the same number on every Unix: `>&-` closed it before orqex started.
-                _ if cfg!(unix) && e.raw_os_error() == Some(9) => "it is closed".to_string(),
-                _ => crate::text::io_reason(&e),
-            };
-            Error::Stdout(format!("cannot write the result to stdout: {why}"))
-        })
+        write_stdout(text.as_bytes()).map_err(stdout_failed)
+    }
+
+    /// JSON text (checked to be JSON: an answer's bytes) on stdout, pretty or on one line,
+    /// then a line break: written as it is read, in pieces, so an answer of megabytes costs
+    /// its own size and a buffer, not a `Value` ten to twenty times larger. Its strings are
+    /// masked and made safe on the way (`json_text`), as `out_json` does.
+    pub fn out_json_text(&self, json: &[u8], pretty: bool) -> Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, Stdout);
+        crate::json_text::write(json, pretty, &mut out)
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::Other(format!("cannot print the answer: it is {e}"))
+                }
+                _ => stdout_failed(e),
+            })
+    }
+
+    /// A piece of a result written in parts (a list's pages as they come), no line break
+    /// added. The caller made it of `json_text` (masked, safe) or of JSON punctuation.
+    pub fn out_piece(&self, bytes: &[u8]) -> Result<()> {
+        write_stdout(bytes).map_err(stdout_failed)
     }
 
     /// Pretty JSON on stdout.
@@ -286,6 +301,30 @@ fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     // fd 1 is open for the whole run (see `main`); it is borrowed here, never closed.
     let mut out = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
     out.write_all(bytes)
+}
+
+/// The error for a result that could not be written to stdout.
+fn stdout_failed(e: std::io::Error) -> Error {
+    let why = match e.kind() {
+        std::io::ErrorKind::BrokenPipe => "its reader closed it".to_string(),
+        // EBADF, the same number on every Unix: `>&-` closed it before orqex started.
+        _ if cfg!(unix) && e.raw_os_error() == Some(9) => "it is closed".to_string(),
+        _ => crate::text::io_reason(&e),
+    };
+    Error::Stdout(format!("cannot write the result to stdout: {why}"))
+}
+
+/// stdout as a writer, each write going out at once through `write_stdout`.
+struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        write_stdout(bytes).map(|()| bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(not(unix))]

@@ -6,7 +6,7 @@ use ureq::Body;
 use ureq::http::Response;
 
 use super::failure::{Failure, Problem, resp_reason};
-use super::{ApiResponse, MAX_BODY, describe::describe};
+use super::{AnswerBody, ApiResponse, MAX_BODY, describe::describe};
 use crate::error::ApiError;
 
 pub(super) fn header(resp: &Response<Body>, name: &str) -> Option<String> {
@@ -38,7 +38,10 @@ fn read_body(resp: &mut Response<Body>) -> BodyRead {
     }
 }
 
-pub(super) fn decode(mut resp: Response<Body>, base_url: &str) -> Result<ApiResponse, Failure> {
+pub(super) fn decode<B: AnswerBody>(
+    mut resp: Response<Body>,
+    base_url: &str,
+) -> Result<ApiResponse<B>, Failure> {
     let status = resp.status().as_u16();
     let request_id = header(&resp, "x-request-id");
     let replayed =
@@ -93,10 +96,10 @@ pub(super) fn decode(mut resp: Response<Body>, base_url: &str) -> Result<ApiResp
                 status,
                 request_id,
                 replayed,
-                body: Value::Null,
+                body: B::none(),
             });
         }
-        let body: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let body = B::parse(bytes).map_err(|e| {
             unreadable(
                 format!("the API answered {status}{rid} but its body is not valid JSON ({e})"),
                 false,
@@ -207,7 +210,7 @@ mod tests {
     }
 
     fn failed(r: Response<Body>) -> Failure {
-        match decode(r, BASE) {
+        match decode::<Value>(r, BASE) {
             Ok(ok) => panic!("expected a failure, got {ok:?}"),
             Err(f) => f,
         }

@@ -72,13 +72,47 @@ impl Default for ClientOptions {
 
 /// A successful answer from the API.
 #[derive(Debug)]
-pub struct ApiResponse {
+pub struct ApiResponse<B = Value> {
     pub status: u16,
     pub request_id: Option<String>,
     /// The API replayed an earlier answer for this idempotency key.
     pub replayed: bool,
     /// The whole JSON body, unknown fields included.
-    pub body: Value,
+    pub body: B,
+}
+
+/// What a successful answer's body is read into.
+pub trait AnswerBody: Sized {
+    /// A 204's body, which is none.
+    fn none() -> Self;
+    fn parse(bytes: Vec<u8>) -> serde_json::Result<Self>;
+}
+
+impl AnswerBody for Value {
+    fn none() -> Value {
+        Value::Null
+    }
+
+    fn parse(bytes: Vec<u8>) -> serde_json::Result<Value> {
+        serde_json::from_slice(&bytes)
+    }
+}
+
+/// An answer's bytes, checked to be one JSON value but not built into a `Value`: a
+/// `serde_json::Value` of many small objects costs ten times the text or more, which an
+/// answer only passed on to stdout need not pay.
+#[derive(Debug, Default)]
+pub struct RawJson(pub Vec<u8>);
+
+impl AnswerBody for RawJson {
+    fn none() -> RawJson {
+        RawJson::default()
+    }
+
+    fn parse(bytes: Vec<u8>) -> serde_json::Result<RawJson> {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)?;
+        Ok(RawJson(bytes))
+    }
 }
 
 /// One logical request: what `Client::send` sends, the same on every retry.
@@ -204,6 +238,15 @@ impl Client {
     /// One logical request, retried while it fails in a way that may pass. A GET follows
     /// redirects within the same origin; anything else reports a redirect instead.
     pub fn send(&self, call: &Call<'_>) -> Result<ApiResponse> {
+        self.send_as(call)
+    }
+
+    /// `send`, with the answer's body left as its bytes (checked to be JSON).
+    pub fn send_raw(&self, call: &Call<'_>) -> Result<ApiResponse<RawJson>> {
+        self.send_as(call)
+    }
+
+    fn send_as<B: AnswerBody>(&self, call: &Call<'_>) -> Result<ApiResponse<B>> {
         let url = format!("{}{}", self.base_url, call.path);
         let mut retries = 0;
         // Whether any attempt may have reached the API: only then is the outcome unknown.
@@ -240,7 +283,11 @@ impl Client {
     }
 
     /// One attempt: the exchange, and for a GET the same-origin redirects after it.
-    fn attempt(&self, call: &Call<'_>, url: &str) -> Result<ApiResponse, Failure> {
+    fn attempt<B: AnswerBody>(
+        &self,
+        call: &Call<'_>,
+        url: &str,
+    ) -> Result<ApiResponse<B>, Failure> {
         let mut url = url.to_string();
         let mut hops = 0;
         loop {

@@ -268,98 +268,6 @@ fn a_write_whose_outcome_is_unknown_says_how_to_retry_it() {
 }
 
 #[test]
-fn paginate_follows_the_next_page_query_on_the_same_path() {
-    let server = Server::start(|req, _| {
-        let page2 = req.path.ends_with("&page=2");
-        Reply::json(
-            200,
-            json!({
-                "data": if page2 { json!([{"id": "TRX_c"}]) } else { json!([{"id": "TRX_a"}, {"id": "TRX_b"}]) },
-                "pagination": {
-                    "has_more_pages": !page2,
-                    // Another host: only the query is taken from it.
-                    "next_page_url": if page2 { Value::Null } else { json!("https://elsewhere.example/v9/x?per_page=2&page=2") },
-                }
-            }),
-        )
-    });
-    let sb = Sandbox::new();
-    api(
-        &sb,
-        &server,
-        &["GET", "/payment/intents", "-q", "per_page=2", "--paginate"],
-    )
-    .assert()
-    .code(0)
-    .stdout("[{\"id\":\"TRX_a\"},{\"id\":\"TRX_b\"},{\"id\":\"TRX_c\"}]\n");
-    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
-    assert_eq!(
-        paths,
-        [
-            "/v1/payment/intents?per_page=2",
-            "/v1/payment/intents?per_page=2&page=2"
-        ]
-    );
-    api(
-        &sb,
-        &server,
-        &["GET", "/payment/intents", "--paginate", "-o", "jsonl"],
-    )
-    .assert()
-    .code(0)
-    .stdout("{\"id\":\"TRX_a\"}\n{\"id\":\"TRX_b\"}\n{\"id\":\"TRX_c\"}\n");
-    api(
-        &sb,
-        &server,
-        &["GET", "/payment/intents", "--paginate", "--jq", "length"],
-    )
-    .assert()
-    .code(0)
-    .stdout("3\n");
-    api(
-        &sb,
-        &server,
-        &[
-            "GET",
-            "/payment/intents",
-            "--paginate",
-            "-o",
-            "jsonl",
-            "--jq",
-            ".id",
-        ],
-    )
-    .assert()
-    .code(0)
-    .stdout("TRX_a\nTRX_b\nTRX_c\n");
-}
-
-#[test]
-fn paginate_stops_on_a_page_it_already_read() {
-    let server = Server::start(|_, _| {
-        Reply::json(
-            200,
-            json!({"data": [{"id": 1}], "pagination": {"has_more_pages": true, "next_page_url": "https://api.orqex.com/v1/payment/intents?page=2"}}),
-        )
-    });
-    let sb = Sandbox::new();
-    let assert = api(
-        &sb,
-        &server,
-        &["GET", "/payment/intents", "--paginate", "-o", "jsonl"],
-    )
-    .assert()
-    .code(1)
-    .stdout("{\"id\":1}\n{\"id\":1}\n");
-    // JSON lines on stdout are not JSON errors: those are asked for with -o json.
-    assert_eq!(
-        String::from_utf8_lossy(&assert.get_output().stderr),
-        "orqex: --paginate: the API's next page (/payment/intents?page=2) was already read, or there are more than 10000 pages; stopped so as not to loop\n"
-    );
-    server.assert_hits(2);
-}
-
-#[test]
 fn paths_that_would_leave_the_base_url_are_refused_before_anything_is_sent() {
     let server = Server::start(|_, _| Reply::json(200, json!({})));
     let sb = Sandbox::new();
@@ -504,30 +412,6 @@ fn the_api_s_sentence_keeps_its_full_stop_when_retries_are_counted() {
         .stderr(predicate::str::starts_with(
             "orqex: the API answered 503: Try again later. (tried 2 times) (request id req_test_0001)\n",
         ));
-}
-
-#[test]
-fn paginate_says_when_more_pages_follow_but_cannot_be_reached() {
-    let server = Server::start(|_, _| {
-        Reply::json(
-            200,
-            json!({"data": [{"id": 1}], "pagination": {"has_more_pages": true, "next_page_url": null}}),
-        )
-    });
-    let sb = Sandbox::new();
-    api(&sb, &server, &["GET", "/payment/intents", "--paginate"])
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr("orqex: --paginate: page 1 of GET /payment/intents says more pages follow, but it gives no next_page_url; the list is incomplete (nothing was printed)\n");
-    api(
-        &sb,
-        &server,
-        &["GET", "/payment/intents", "--paginate", "-o", "jsonl"],
-    )
-    .assert()
-    .code(1)
-    .stdout("{\"id\":1}\n");
 }
 
 #[test]

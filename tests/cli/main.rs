@@ -22,6 +22,7 @@ mod keyring;
 mod limits;
 mod network;
 mod output;
+mod pages;
 mod profiles;
 mod prompt;
 mod wait;

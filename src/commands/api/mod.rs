@@ -2,18 +2,20 @@
 //! key and profiles, TLS, retries with one idempotency key, the body cap, masking, exit
 //! codes), and the checks that keep a path on the API's own base URL.
 
-use std::collections::HashSet;
-
-use serde_json::Value;
 use ureq::http::Method;
 
 mod headers;
+mod pages;
+mod path;
+mod print;
+
+pub use path::path;
 
 use super::net;
 use crate::checkout::checks;
 use crate::checkout::input::{JsonSource, MAX_JSON_BYTES, strip_bom};
 use crate::cli::{ApiArgs, ApiFormat};
-use crate::client::{self, ApiResponse, Call, Client};
+use crate::client::{self, Call};
 use crate::error::{self, Error, Result};
 use crate::interrupt;
 use crate::jq::Jq;
@@ -28,9 +30,6 @@ pub const KNOWN_PATHS: [&str; 4] = [
     "/payment/intents",
     "/payment/intents/",
 ];
-
-/// How many pages `--paginate` follows at most: a list that never ends is a server's loop.
-const MAX_PAGES: usize = 10_000;
 
 pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let method = method(&args.method)?;
@@ -80,17 +79,20 @@ pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let key = settings.require_key()?;
     ui.refuse_closed_stdout()?;
     let client = net::client(&args.net, &settings, key.clone())?;
-    let printer = Printer { ui, format, jq };
+    let printer = print::Printer { ui, format, jq };
     if !write {
-        return if args.paginate {
-            paginate(&client, &path, &headers, &printer)
-        } else {
-            let resp = client.send(&Call {
-                headers: &headers,
-                ..Call::get(&path)
-            })?;
-            printer.answer(&resp.body)
-        };
+        if args.paginate {
+            let list = pages::List {
+                base_url: &settings.base_url,
+                path: path.split('?').next().unwrap_or(&path),
+            };
+            return pages::paginate(&client, &list, &path, &headers, &printer);
+        }
+        let resp = client.send_raw(&Call {
+            headers: &headers,
+            ..Call::get(&path)
+        })?;
+        return printer.answer(&resp.body.0);
     }
 
     confirm_live(
@@ -114,7 +116,7 @@ pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
         deadline: None,
         headers: &headers,
     };
-    let resp = client.send(&call).map_err(|e| {
+    let resp = client.send_raw(&call).map_err(|e| {
         // The client's own hint speaks of a checkout; this request may be anything.
         if e.outcome_unknown() {
             Error::Noted {
@@ -131,7 +133,7 @@ pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
             "the API replayed its earlier answer for idempotency key {idempotency_key}; nothing was done again"
         ));
     }
-    printer.answer(&resp.body).map_err(|e| Error::Noted {
+    printer.answer(&resp.body.0).map_err(|e| Error::Noted {
         source: Box::new(e),
         note: format!(
             "the {method} was done; to see its answer again without doing it twice, run the same command with {}",
@@ -163,100 +165,6 @@ fn method(given: &str) -> Result<Method> {
             given.escape_debug()
         ))),
     }
-}
-
-/// The characters a path may hold as they are (RFC 3986's pchar, and `/`); anything else
-/// is refused rather than encoded, since a path is typed to be sent as it reads.
-fn path_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%/".contains(c)
-}
-
-/// PATH as sent after the base URL, with the `--query` pairs appended. Refused: a URL of
-/// another host, a `..` or `.` segment (written or percent-encoded), an encoded slash or
-/// backslash, a fragment, and anything a terminal or a server would read otherwise. Each of
-/// them could carry the key to a path the user did not mean, or out of the base path.
-pub fn path(given: &str, query: &[String], base_url: &str) -> Result<String> {
-    let shown = || crate::text::printable(given);
-    let refused = |why: &str| {
-        Error::usage(format!(
-            "PATH `{}` {why}; give a path after the base URL, like /payment/intents/TRX1A2B3C4D",
-            shown()
-        ))
-    };
-    let relative = match given.strip_prefix(base_url) {
-        // The base URL's own pages, pasted whole (a `next_page_url`, say).
-        Some(rest) if rest.is_empty() || rest.starts_with(['/', '?']) => rest,
-        _ if given.contains("://") || given.starts_with("//") => {
-            return Err(refused(&format!(
-                "is a URL outside the base URL ({base_url}), where the key must not go"
-            )));
-        }
-        _ => given,
-    };
-    if relative.trim().is_empty() {
-        return Err(refused("is empty"));
-    }
-    if relative.contains('#') {
-        return Err(refused("has a fragment (#), which is never sent"));
-    }
-    let (path, own_query) = match relative.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (relative, None),
-    };
-    if let Some(c) = relative.chars().find(|c| *c != '?' && !path_char(*c)) {
-        let what = match c {
-            ' ' => "a space".to_string(),
-            c if crate::text::is_unsafe(c) => {
-                format!("a control character ({})", c.escape_unicode())
-            }
-            c => format!("`{c}`"),
-        };
-        return Err(refused(&format!(
-            "holds {what}, which a path cannot carry as it is; percent-encode it"
-        )));
-    }
-    let decoded_lower = relative.to_ascii_lowercase();
-    if decoded_lower.contains("%2f") || decoded_lower.contains("%5c") {
-        return Err(refused(
-            "holds an encoded slash (%2F or %5C), which a server may read as a path separator",
-        ));
-    }
-    for segment in path.split('/') {
-        let plain = segment.to_ascii_lowercase().replace("%2e", ".");
-        if plain == "." || plain == ".." {
-            return Err(refused(
-                "has a `.` or `..` segment, which could lead out of the API's base path",
-            ));
-        }
-    }
-    let mut out = String::new();
-    if !path.starts_with('/') {
-        out.push('/');
-    }
-    out.push_str(path);
-    let mut pairs: Vec<String> = own_query
-        .filter(|q| !q.is_empty())
-        .map(str::to_string)
-        .into_iter()
-        .collect();
-    for pair in query {
-        let Some((name, value)) = pair.split_once('=').filter(|(n, _)| !n.is_empty()) else {
-            return Err(Error::usage(format!(
-                "--query `{}` is not KEY=VALUE; write it like --query per_page=50",
-                crate::text::printable(pair)
-            )));
-        };
-        pairs.push(
-            form_urlencoded::Serializer::new(String::new())
-                .append_pair(name, value)
-                .finish(),
-        );
-    }
-    if !pairs.is_empty() {
-        out.push('?');
-        out.push_str(&pairs.join("&"));
-    }
-    Ok(out)
 }
 
 /// `--data`'s bytes, checked to be JSON without a key in it, and sent exactly as given (so
@@ -333,248 +241,9 @@ fn confirm_live(
     )
 }
 
-/// How the answer reaches stdout.
-struct Printer<'a> {
-    ui: &'a Ui,
-    format: ApiFormat,
-    jq: Option<Jq>,
-}
-
-impl Printer<'_> {
-    /// One answer (or, paginated, the array of every row).
-    fn answer(&self, body: &Value) -> Result<()> {
-        if body.is_null() {
-            // 204 No Content: nothing to print, as `gh api` prints nothing.
-            return Ok(());
-        }
-        if self.format == ApiFormat::Jsonl {
-            return match body.get("data").and_then(Value::as_array) {
-                Some(rows) => rows.iter().try_for_each(|row| self.line(row)),
-                None => self.line(body),
-            };
-        }
-        match (&self.jq, self.format) {
-            (Some(jq), _) => self.ui.out_jq(jq, body),
-            (None, ApiFormat::Json) => self.ui.out_json(body),
-            (None, _) => self.ui.out_json_line(body),
-        }
-    }
-
-    /// One row of `--output jsonl`.
-    fn line(&self, row: &Value) -> Result<()> {
-        match &self.jq {
-            Some(jq) => self.ui.out_jq(jq, row),
-            None => self.ui.out_json_line(row),
-        }
-    }
-}
-
-/// Every page of a list, rows printed as they come with `--output jsonl` (a long list shows
-/// progress, and a failure on page 40 keeps the 39 before it), else gathered into one array.
-fn paginate(
-    client: &Client,
-    first: &str,
-    headers: &[(String, String)],
-    printer: &Printer,
-) -> Result<()> {
-    let base = first.split('?').next().unwrap_or(first);
-    let mut path = first.to_string();
-    let mut seen = HashSet::new();
-    let mut all = Vec::new();
-    for page in 1.. {
-        let resp: ApiResponse = client.send(&Call {
-            headers,
-            ..Call::get(&path)
-        })?;
-        let Some(rows) = resp.body.get("data").and_then(Value::as_array) else {
-            return Err(Error::Other(format!(
-                "--paginate: the answer to GET {path} has no `data` list, so it is not a list's page; drop --paginate"
-            )));
-        };
-        if printer.format == ApiFormat::Jsonl {
-            rows.iter().try_for_each(|row| printer.line(row))?;
-        } else {
-            all.extend(rows.iter().cloned());
-        }
-        let query = match next_page(&resp.body) {
-            Next::Done => break,
-            Next::Page(query) => query,
-            // Stopping quietly would hand a script part of the list as if it were all of it.
-            Next::Unusable(why) => {
-                return Err(Error::Other(format!(
-                    "--paginate: page {page} of GET {base} says more pages follow, but {why}; the list is incomplete ({})",
-                    if printer.format == ApiFormat::Jsonl {
-                        "the rows above are those of the pages read"
-                    } else {
-                        "nothing was printed"
-                    }
-                )));
-            }
-        };
-        let next = format!("{base}?{query}");
-        if !seen.insert(next.clone()) || page >= MAX_PAGES {
-            return Err(Error::Other(format!(
-                "--paginate: the API's next page ({next}) was already read, or there are more than {MAX_PAGES} pages; stopped so as not to loop"
-            )));
-        }
-        path = next;
-    }
-    if printer.format == ApiFormat::Jsonl {
-        return Ok(());
-    }
-    printer.answer(&Value::Array(all))
-}
-
-/// Where a list goes on, as its `pagination` says.
-#[derive(Debug, PartialEq, Eq)]
-enum Next {
-    /// No more pages (`has_more_pages` is not true).
-    Done,
-    /// The query of the next page: the API's own `next_page_url` lends only its query, so a
-    /// page can never send the key elsewhere.
-    Page(String),
-    /// More pages follow, but the answer gives no usable way to them.
-    Unusable(&'static str),
-}
-
-fn next_page(body: &Value) -> Next {
-    let Some(pagination) = body.get("pagination") else {
-        return Next::Done;
-    };
-    if pagination.get("has_more_pages") != Some(&Value::Bool(true)) {
-        return Next::Done;
-    }
-    let Some(url) = pagination.get("next_page_url").and_then(Value::as_str) else {
-        return Next::Unusable("it gives no next_page_url");
-    };
-    let Some((_, query)) = url.split_once('?') else {
-        return Next::Unusable("its next_page_url has no query");
-    };
-    let query = query.split('#').next().unwrap_or(query);
-    if query.is_empty() || !query.chars().all(|c| c == '?' || path_char(c)) {
-        return Next::Unusable("its next_page_url has no usable query");
-    }
-    Next::Page(query.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const BASE: &str = "https://api.orqex.com/v1";
-
-    fn ok(given: &str, query: &[&str]) -> String {
-        let query: Vec<String> = query.iter().map(|q| q.to_string()).collect();
-        path(given, &query, BASE).unwrap()
-    }
-
-    fn refused(given: &str) -> String {
-        path(given, &[], BASE).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn paths_are_relative_to_the_base_url() {
-        assert_eq!(ok("/payment/intents/TRX1", &[]), "/payment/intents/TRX1");
-        assert_eq!(ok("payment/intents", &[]), "/payment/intents");
-        assert_eq!(
-            ok("/payment/intents?per_page=1", &[]),
-            "/payment/intents?per_page=1"
-        );
-        assert_eq!(
-            ok("https://api.orqex.com/v1/payment/intents?page=2", &[]),
-            "/payment/intents?page=2"
-        );
-        assert_eq!(
-            ok("/payment/intents?a=1", &["per_page=5", "q=a b&c"]),
-            "/payment/intents?a=1&per_page=5&q=a+b%26c"
-        );
-        assert_eq!(ok("/x", &["k="]), "/x?k=");
-        assert_eq!(
-            ok("/payment/intents/TRX%41", &[]),
-            "/payment/intents/TRX%41"
-        );
-    }
-
-    #[test]
-    fn paths_that_could_go_elsewhere_are_refused() {
-        for (given, why) in [
-            ("https://evil.example/v1/x", "outside the base URL"),
-            ("https://api.orqex.com/v10/x", "outside the base URL"),
-            ("//evil.example/x", "outside the base URL"),
-            ("/payment/../admin", "`..` segment"),
-            ("/payment/%2e%2E/admin", "`..` segment"),
-            ("/payment/./x", "`..` segment"),
-            ("/payment%2Fx", "encoded slash"),
-            ("/payment%5cx", "encoded slash"),
-            ("/payment/x#frag", "fragment"),
-            ("/payment/x y", "a space"),
-            ("/payment/\u{1b}[31m", "a control character (\\u{1b})"),
-            ("/payment\\x", "`\\`"),
-            ("", "is empty"),
-            ("  ", "is empty"),
-        ] {
-            let err = refused(given);
-            assert!(err.contains(why), "{given:?}: {err}");
-            assert!(err.contains("like /payment/intents/TRX1A2B3C4D"), "{err}");
-            assert!(!err.contains('\u{1b}'), "{err}");
-        }
-        let err = path("/x", &["novalue".into()], BASE)
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "--query `novalue` is not KEY=VALUE; write it like --query per_page=50"
-        );
-        assert!(path("/x", &["=v".into()], BASE).is_err());
-    }
-
-    #[test]
-    fn the_next_page_is_only_a_query() {
-        let page = |more: Value, url: Value| {
-            next_page(
-                &serde_json::json!({"data": [], "pagination": {"has_more_pages": more, "next_page_url": url}}),
-            )
-        };
-        assert_eq!(
-            page(
-                true.into(),
-                "https://api.orqex.com/v1/payment/intents?page=2&per_page=5".into()
-            ),
-            Next::Page("page=2&per_page=5".into())
-        );
-        assert_eq!(
-            page(true.into(), "https://evil.example/?cursor=abc#x".into()),
-            Next::Page("cursor=abc".into())
-        );
-        assert_eq!(
-            page(false.into(), "https://api.orqex.com/v1/x?page=2".into()),
-            Next::Done
-        );
-        assert_eq!(
-            page("true".into(), "https://api.orqex.com/v1/x?page=2".into()),
-            Next::Done
-        );
-        assert_eq!(
-            page(true.into(), Value::Null),
-            Next::Unusable("it gives no next_page_url")
-        );
-        assert_eq!(
-            page(true.into(), "https://api.orqex.com/v1/x".into()),
-            Next::Unusable("its next_page_url has no query")
-        );
-        for bad in [
-            "https://api.orqex.com/v1/x?",
-            "https://a/x?c=a b",
-            "\u{1b}[31m?x=1\u{1b}",
-        ] {
-            assert_eq!(
-                page(true.into(), bad.into()),
-                Next::Unusable("its next_page_url has no usable query"),
-                "{bad}"
-            );
-        }
-        assert_eq!(next_page(&serde_json::json!({"data": []})), Next::Done);
-    }
 
     #[test]
     fn methods_in_any_case() {
