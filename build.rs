@@ -13,43 +13,6 @@ fn main() {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
     let origin = origin(Path::new(&dir));
     println!("cargo:rustc-env=ORQEX_LONG_VERSION={version} ({target}, {origin})");
-    link_unwinder_statically();
-}
-
-/// On glibc, links gcc's unwinder (libgcc_eh.a, as `gcc -static-libgcc` does) into the
-/// binary instead of loading libgcc_s.so at every start. orqex aborts on panic and unwinds
-/// only to print a backtrace, but the loader would still map libgcc_s and run its
-/// constructor, whose CPUID instructions each trap to the hypervisor on a virtual machine:
-/// 0.12 ms of a 1.6 ms create measured on CI's machine (tests/bench/PROFILE.md). Once the
-/// archive defines the unwinder's symbols, `--as-needed` drops libgcc_s by itself. Anywhere
-/// this cannot be done as asked (another OS or libc, a cross build, no `cc`, no archive),
-/// the default dynamic link stays: the same program, started a little slower.
-fn link_unwinder_statically() {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    println!("cargo:rerun-if-env-changed=CC");
-    if var("CARGO_CFG_TARGET_OS") != "linux"
-        || var("CARGO_CFG_TARGET_ENV") != "gnu"
-        || var("TARGET") != var("HOST")
-    {
-        return;
-    }
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let Ok(out) = Command::new(cc)
-        .arg("-print-file-name=libgcc_eh.a")
-        .output()
-    else {
-        return;
-    };
-    // gcc prints the name back unchanged when it has no such file.
-    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let path = Path::new(&path);
-    match path.parent() {
-        Some(dir) if out.status.success() && path.is_absolute() && path.is_file() => {
-            println!("cargo:rustc-link-search=native={}", dir.display());
-            println!("cargo:rustc-link-lib=static:+verbatim=libgcc_eh.a");
-        }
-        _ => {}
-    }
 }
 
 fn origin(dir: &Path) -> String {

@@ -29,7 +29,6 @@ mod prompt;
 mod random;
 mod report;
 mod secret;
-mod startup;
 mod term;
 mod text;
 mod ui;

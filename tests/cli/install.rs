@@ -8,43 +8,6 @@ use assert_cmd::prelude::*;
 
 use crate::common::*;
 
-/// On glibc, libgcc_s is not loaded at each start (build.rs links the unwinder in), and `pow`
-/// comes from orqex itself (src/startup.rs), so the release build needs no libm either (a
-/// debug build still imports other functions from it, which the release build inlines).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[test]
-fn the_binary_loads_neither_libgcc_s_nor_libm_for_pow() {
-    let readelf = |what: &str| {
-        let out = std::process::Command::new("readelf")
-            .args([what, "--wide", env!("CARGO_BIN_EXE_orqex")])
-            .output()
-            .expect("readelf (binutils) runs");
-        assert!(out.status.success(), "{out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let dynamic = readelf("--dynamic");
-    let needed: Vec<&str> = dynamic
-        .lines()
-        .filter(|l| l.contains("(NEEDED)"))
-        .filter_map(|l| l.split('[').nth(1)?.strip_suffix(']'))
-        .collect();
-    assert!(needed.contains(&"libc.so.6"), "{dynamic}");
-    assert!(
-        !needed.iter().any(|n| n.starts_with("libgcc_s")),
-        "{dynamic}"
-    );
-    let symbols = readelf("--dyn-syms");
-    let imported: Vec<&str> = symbols
-        .lines()
-        .filter_map(|l| {
-            let fields: Vec<&str> = l.split_whitespace().collect();
-            (fields.len() >= 8 && fields[6] == "UND").then(|| fields[7].split('@').next())?
-        })
-        .collect();
-    assert!(imported.contains(&"malloc"), "{symbols}");
-    assert!(!imported.contains(&"pow"), "{symbols}");
-}
-
 #[test]
 fn version_names_the_target_and_the_commit_or_that_there_was_none() {
     let sb = Sandbox::new();
