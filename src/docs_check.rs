@@ -6,7 +6,8 @@
 //! - every `orqex ...` command line they show (in code blocks and inline code), and every
 //!   example in `--help`, names subcommands and flags the clap tree has, and a value a flag
 //!   only accepts from a list is one of that list;
-//! - the environment table of docs/reference.md lists what the man pages' ENVIRONMENT does;
+//! - the environment table of docs/reference.md lists what the man pages' ENVIRONMENT does,
+//!   and every variable the code reads;
 //! - every TOML example is a config file orqex accepts.
 //!
 //! The field table and the exit codes are checked beside their code (`checkout::fields`,
@@ -411,6 +412,68 @@ mod tests {
             .flat_map(|(names, _)| names.split(", ").map(str::to_string))
             .collect();
         assert_eq!(documented, read_by_orqex);
+    }
+
+    /// The variables named in the source: every `"ORQEX_..."` literal, and the literal name
+    /// given to `env::var(...)` or `env::var_os(...)`.
+    fn variables_in_source() -> Vec<String> {
+        let mut files = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut names = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "rs") || path.ends_with("docs_check.rs") {
+                continue;
+            }
+            let text = read(&path);
+            for (i, _) in text.match_indices('"') {
+                let rest = &text[i + 1..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                let literal = !name.is_empty() && rest[name.len()..].starts_with('"');
+                let read_here = text[..i].ends_with("var(") || text[..i].ends_with("var_os(");
+                if literal && (name.starts_with("ORQEX_") || read_here) && !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_variable_the_code_reads_is_in_the_reference() {
+        let reference = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md"));
+        // Not settings: what --output env prints, what build.rs sets, the shell's side of
+        // completion, and a test hook.
+        let not_settings = [
+            "ORQEX_CHECKOUT_ID",
+            "ORQEX_CHECKOUT_URL",
+            "ORQEX_PAYMENT_ID",
+            "ORQEX_CHECKOUT_EXPIRES_AT",
+            "ORQEX_LONG_VERSION",
+            "COMPLETE",
+            "ORQEX_TEST_PANIC_AT_PROMPT",
+        ];
+        let found = variables_in_source();
+        assert!(found.contains(&"ORQEX_SECRET_KEY".to_string()), "{found:?}");
+        let missing: Vec<&String> = found
+            .iter()
+            .filter(|name| !not_settings.contains(&name.as_str()))
+            .filter(|name| {
+                !reference.contains(&format!("| `{name}`"))
+                    && !reference.contains(&format!("`{name}`, "))
+                    && !reference.contains(&format!(", `{name}`"))
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "read by orqex but not in docs/reference.md's environment table: {missing:?}"
+        );
     }
 
     #[test]
