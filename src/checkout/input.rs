@@ -421,6 +421,17 @@ impl Shape<'_> {
                     (Slot::Field(f), Value::String(_)) if f.kind == Kind::Number && self.typed => {
                         None
                     }
+                    // `--set` gives text, always: a number typed there is meant for
+                    // `--set-json`, as the README says.
+                    (Slot::Field(f), Value::String(text))
+                        if f.kind == Kind::Number
+                            && self.origin == "--set"
+                            && serde_json::from_str::<serde_json::Number>(text).is_ok() =>
+                    {
+                        Some(format!(
+                            "must be a number, and --set always gives a string; give it with --set-json {path}={text}"
+                        ))
+                    }
                     (slot, _) => {
                         let expected = match slot {
                             Slot::Field(f) if f.kind == Kind::Text => "a string",
@@ -1026,7 +1037,7 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "amount (--set): must be a number, like 50 (not in quotes); got a string",
+                "amount (--set): must be a number, and --set always gives a string; give it with --set-json amount=7",
                 "customer.email (--set): must be a string; got a number",
             ]
         );

@@ -180,6 +180,15 @@ fn set_on_a_listed_path_gets_the_flag_s_checks() {
         .code(2)
         .stdout("")
         .stderr(
+            "orqex: invalid input: 1 problem; nothing was sent\n  amount (--set): must be a number, and --set always gives a string; give it with --set-json amount=7\n",
+        );
+    // Text that is no number keeps the plain words.
+    sb.cmd_for(&server)
+        .args(&without_amount)
+        .args(["--set", "amount=seven"])
+        .assert()
+        .code(2)
+        .stderr(
             "orqex: invalid input: 1 problem; nothing was sent\n  amount (--set): must be a number, like 50 (not in quotes); got a string\n",
         );
     sb.cmd_for(&server)
