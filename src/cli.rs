@@ -318,6 +318,13 @@ pub enum ConfigCommand {
     /// Show the settings in effect and where each comes from (the default)
     Show(ConfigShowArgs),
 
+    /// Print one setting's value in effect: default-profile, or currency, base-url,
+    /// ca-bundle, webhook-secret (masked), secret-key (masked) of the active profile
+    #[command(after_help = "Examples:\n  orqex config get currency\n  \
+        orqex config get base-url --profile live\n  \
+        currency=$(orqex config get currency)")]
+    Get(ConfigGetArgs),
+
     /// Set a setting: default-profile, or currency, base-url, ca-bundle, webhook-secret of the
     /// active profile
     #[command(after_help = "Keys:\n  \
@@ -368,6 +375,13 @@ pub struct ConfigSetArgs {
     /// from stdin
     #[arg(value_name = "VALUE")]
     pub value: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigGetArgs {
+    /// default-profile, currency, base-url, ca-bundle, webhook-secret or secret-key
+    #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
+    pub key: String,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,8 @@
 //! Showing never fails on a bad value (it says what is wrong with it instead), since this is
 //! where a user comes to find out why another command refused to run.
 
+mod get;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,7 @@ pub fn run(ui: &Ui, profile_flag: Option<&str>, args: ConfigArgs) -> Result<()> 
     match args.command {
         None => show(ui, profile_flag, &args.show),
         Some(ConfigCommand::Show(a)) => show(ui, profile_flag, &a),
+        Some(ConfigCommand::Get(a)) => get::get(ui, profile_flag, &a),
         Some(ConfigCommand::Set(a)) => set(ui, profile_flag, a),
         Some(ConfigCommand::Unset(a)) => unset(ui, profile_flag, a),
         Some(ConfigCommand::MigrateKeys) => migrate_keys(ui),
@@ -122,6 +125,7 @@ const WEBHOOK_PIPE_EXAMPLE: &str =
 /// What is done with a setting: the key's own commands differ for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Change {
+    Get,
     Set,
     Unset,
 }
@@ -135,6 +139,8 @@ impl Setting {
             "ca-bundle" => Ok(Setting::CaBundle),
             "webhook-secret" => Ok(Setting::WebhookSecret),
             "secret-key" | "key" | "api-key" => Err(Error::usage(match change {
+                // `get` shows the key masked before it comes here.
+                Change::Get => "the secret key is shown masked by `orqex config get secret-key`",
                 Change::Set => {
                     "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)"
                 }
@@ -142,6 +148,11 @@ impl Setting {
                     "the secret key is not a `config unset` setting: remove it with `orqex logout`"
                 }
             })),
+            _ if change == Change::Get => Err(Error::usage(format!(
+                "unknown setting `{}`; use {}, or secret-key (shown masked)",
+                crate::text::printable(raw),
+                KEYS.replace(" or ", ", ")
+            ))),
             _ => Err(Error::usage(format!("unknown setting `{raw}`; use {KEYS}"))),
         }
     }

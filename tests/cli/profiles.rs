@@ -714,6 +714,94 @@ fn config_shows_bad_values_without_failing_or_leaking() {
     assert!(v["secret_key"]["problem"].as_str().unwrap().contains("sk_"));
 }
 
+// ---- config get ----
+
+#[test]
+fn config_get_prints_one_value_in_effect_and_secrets_only_masked() {
+    let sb = Sandbox::new();
+    let get = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = sb.cmd();
+        cmd.args(["config", "get"]).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    sb.cmd()
+        .args(["config", "set", "currency", "xof"])
+        .assert()
+        .code(0);
+    sb.cmd()
+        .args(["config", "set", "default-profile", "default"])
+        .assert()
+        .code(0);
+    for (args, env, expected) in [
+        (&["currency"][..], &[][..], "XOF\n"),
+        (&["default_profile"], &[], "default\n"),
+        (&["base-url"], &[], "https://api.orqex.com/v1\n"),
+        (
+            &["base-url"],
+            &[("ORQEX_BASE_URL", "http://127.0.0.1:9/v1")],
+            "http://127.0.0.1:9/v1\n",
+        ),
+        (
+            &["secret-key"],
+            &[("ORQEX_SECRET_KEY", KEY)],
+            "sk_sandbox_***fake\n",
+        ),
+        (
+            &["webhook-secret"],
+            &[("ORQEX_WEBHOOK_SECRET", "whsec_test_0000_0000_fake")],
+            "whsec_***fake\n",
+        ),
+    ] {
+        let out = get(args, env);
+        assert_eq!(
+            (out.status.code(), stdout(&out), stderr(&out)),
+            (Some(0), expected.to_string(), String::new()),
+            "{args:?}"
+        );
+        assert_no_key(&out);
+        assert!(!stdout(&out).contains("test_0000"), "{args:?}");
+    }
+    // Not set: nothing on stdout (a script gets an empty value), a note for the person.
+    for (key, note) in [
+        (
+            "ca-bundle",
+            "orqex: note: ca-bundle is not set for profile `default`\n",
+        ),
+        (
+            "webhook-secret",
+            "orqex: note: webhook-secret is not set for profile `default`\n",
+        ),
+        (
+            "secret-key",
+            "orqex: note: secret-key is not set for profile `default`\n",
+        ),
+    ] {
+        let out = get(&[key], &[]);
+        assert_eq!(
+            (out.status.code(), stdout(&out), stderr(&out)),
+            (Some(0), String::new(), note.to_string()),
+            "{key}"
+        );
+    }
+    let out = get(&["currency", "--profile", "other"], &[]);
+    assert_eq!(
+        stderr(&out),
+        "orqex: note: currency is not set for profile `other`\n"
+    );
+    let out = get(&["colour"], &[]);
+    assert_eq!(
+        (out.status.code(), stdout(&out), stderr(&out)),
+        (
+            Some(2),
+            String::new(),
+            "orqex: unknown setting `colour`; use default-profile, currency, base-url, ca-bundle, webhook-secret, or secret-key (shown masked)\n".to_string()
+        )
+    );
+}
+
 // ---- config set / unset ----
 
 #[test]
