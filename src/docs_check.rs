@@ -2,7 +2,8 @@
 //! a section, a command or a flag that does not exist:
 //!
 //! - every relative link in the Markdown files (README.md, docs/, CONTRIBUTING.md, ...)
-//!   resolves, anchors included;
+//!   resolves, anchors included, and so does every path of the repository they name in
+//!   inline code (`src/checkout/fields.rs`, `tests/keyring/run.sh`);
 //! - every `orqex ...` command line they show (in code blocks and inline code), and every
 //!   example in `--help`, names subcommands and flags the clap tree has, and a value a flag
 //!   only accepts from a list is one of that list;
@@ -164,6 +165,40 @@ fn broken_links(file: &Path) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Where the repository's own files live: a word in inline code that starts with one of these
+/// names a file or folder of the repository.
+const REPOSITORY_PATHS: &[&str] = &[
+    "src/",
+    "tests/",
+    "docs/",
+    "completions/",
+    ".github/",
+    ".ci/",
+];
+
+/// The repository paths a file names in inline code that do not exist.
+fn missing_paths(file: &Path) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for (line, code) in lines_with_fences(&read(file)) {
+        if code {
+            continue;
+        }
+        for span in split_code_spans(line).1 {
+            for word in span.split_whitespace() {
+                let path = word.trim_end_matches([',', ';', ':', ')']);
+                let named = REPOSITORY_PATHS.iter().any(|p| path.starts_with(p));
+                // A pattern (`completions/man/orqex*.1`, `docs/<page>`) names no one file.
+                let pattern = path.contains(['*', '<', '{', '$']);
+                if named && !pattern && !root.join(path).exists() {
+                    missing.push(format!("{}: `{path}`: no such file", file.display()));
+                }
+            }
+        }
+    }
+    missing
 }
 
 /// A command line split as a shell would, roughly: each word, and whether any of it was
@@ -353,6 +388,15 @@ mod tests {
             .flat_map(|f| broken_links(f))
             .collect();
         assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn every_repository_path_the_docs_name_exists() {
+        let missing: Vec<String> = markdown_files()
+            .iter()
+            .flat_map(|f| missing_paths(f))
+            .collect();
+        assert!(missing.is_empty(), "{missing:#?}");
     }
 
     #[test]
