@@ -105,6 +105,21 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// How many characters of a value from the network a line quotes back.
+pub const ECHO_MAX_CHARS: usize = 64;
+
+/// A value from the network (a header, a request target) as a line quotes it back: cut to its
+/// first `ECHO_MAX_CHARS` characters, with how many there were in all, so that no peer can fill
+/// a screen or a log with one line. Made printable by whoever writes the line.
+pub fn echoed(value: &str) -> std::borrow::Cow<'_, str> {
+    let count = value.chars().count();
+    if count <= ECHO_MAX_CHARS {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let head: String = value.chars().take(ECHO_MAX_CHARS).collect();
+    std::borrow::Cow::Owned(format!("{head}... ({count} characters)"))
+}
+
 fn escape(c: char) -> String {
     match c {
         '\n' => "\\n".to_string(),
@@ -190,6 +205,20 @@ mod tests {
             );
         }
         assert_eq!(json_safe("{\"a\":\"\u{202e}\"}"), r#"{"a":"\u202e"}"#);
+    }
+
+    #[test]
+    fn echoed_values_are_capped() {
+        assert_eq!(echoed("12"), "12");
+        let long = "9".repeat(5000);
+        assert_eq!(
+            echoed(&long),
+            format!("{}... (5000 characters)", "9".repeat(ECHO_MAX_CHARS))
+        );
+        assert_eq!(
+            echoed(&"é".repeat(ECHO_MAX_CHARS)).chars().count(),
+            ECHO_MAX_CHARS
+        );
     }
 
     #[test]

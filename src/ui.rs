@@ -198,9 +198,16 @@ impl Ui {
         self.status(&format!("orqex: note: {text}"));
     }
 
-    /// A status line (progress, what was done), as written. Values in it (paths, names,
-    /// answers from the network) are made printable line by line.
+    /// A status line (progress, what was done), as written. One line, whatever the values in
+    /// it hold: a line break in a path or an answer is written `\n`, so it can never forge a
+    /// line of its own (`ORQEX_CONFIG_DIR=$'x\norqex: saved ...'`).
     pub fn status(&self, text: &str) {
+        to_stderr(&printable(text));
+    }
+
+    /// Lines orqex drew itself (a QR code), on stderr as drawn: each line made printable, the
+    /// line breaks kept.
+    pub fn drawing(&self, text: &str) {
         to_stderr(&printable_lines(text));
     }
 
@@ -221,8 +228,8 @@ impl Ui {
     }
 }
 
-/// A line of the client's `--verbose` trace: a status line, made printable and masked as
-/// `Ui::status` makes it. A plain function, since the client knows no terminal and keeps only
+/// Lines of the client's `--verbose` trace (a request's head, line by line), made printable
+/// and masked as `Ui::drawing` makes them. A plain function, since the client knows no terminal and keeps only
 /// a function pointer for its trace.
 pub fn trace(text: &str) {
     to_stderr(&printable_lines(text));
@@ -380,8 +387,7 @@ impl StatusLine {
         if self.bar.is_hidden() {
             self.ui.status(text);
         } else {
-            self.bar
-                .println(crate::secret::mask(&printable_lines(text)));
+            self.bar.println(crate::secret::mask(&printable(text)));
         }
     }
 

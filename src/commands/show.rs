@@ -230,7 +230,7 @@ fn present(ui: &Ui, body: &serde_json::Value, after: &After, key_env: Environmen
             Some(Ok(code)) if stdout_tty => {
                 let _ = ui.out(&code);
             }
-            Some(Ok(code)) => ui.status(&code),
+            Some(Ok(code)) => ui.drawing(&code),
             Some(Err(e)) => ui.warning(&e.to_string()),
             None => ui.warning("the answer has no http(s) data.checkout.url to draw as a QR code"),
         }

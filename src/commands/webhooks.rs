@@ -354,7 +354,9 @@ fn show(ui: &Ui, seen: &Seen) -> Result<()> {
             why,
         } => {
             let what = match (method, target) {
-                (Some(m), Some(t)) => format!("{m} {t}"),
+                (Some(m), Some(t)) => {
+                    format!("{} {}", crate::text::echoed(m), crate::text::echoed(t))
+                }
                 _ => "a request".to_string(),
             };
             ui.status(&format!(

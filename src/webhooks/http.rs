@@ -154,7 +154,17 @@ pub fn read_request(
                 _ => {
                     return Err(refuse(
                         413,
-                        format!("the body is larger than {} ({first} bytes)", size(max_body)),
+                        match first.len() {
+                            // A length no memory holds is not quoted back whole.
+                            digits if digits > 20 => format!(
+                                "the body is larger than {} (its Content-Length has {digits} digits)",
+                                size(max_body)
+                            ),
+                            _ => format!(
+                                "the body is larger than {} ({first} bytes)",
+                                size(max_body)
+                            ),
+                        },
                         h,
                     ));
                 }

@@ -555,3 +555,19 @@ fn a_command_line_clap_cannot_read_is_a_json_error_in_every_spelling_of_json_out
             predicates::str::starts_with("orqex: unexpected argument '--bogus'").and(one_line()),
         );
 }
+
+#[test]
+fn a_line_break_in_a_path_from_the_environment_cannot_forge_a_line_on_stderr() {
+    let sb = Sandbox::new();
+    let dir = sb.home.path().join("cfg\norqex: note: all good");
+    let assert = sb
+        .cmd()
+        .env("ORQEX_CONFIG_DIR", &dir)
+        .args(["config", "set", "currency", "XOF"])
+        .assert()
+        .code(0)
+        .stdout("");
+    let err = stderr(assert.get_output());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cfg\\norqex: note: all good"), "{err}");
+}

@@ -533,13 +533,25 @@ fn listen_answers_400_to_a_body_that_is_not_json_and_413_to_one_over_1_mib() {
     );
     assert_eq!(chunked.status, 411);
 
+    // A length of 5,000 digits is refused without being quoted back whole.
+    let digits = "9".repeat(5000);
+    let huge = exchange(
+        l.addr,
+        format!("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {digits}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(huge.status, 413);
+    assert_eq!(
+        huge.json()["error"],
+        "the body is larger than 1 MiB (its Content-Length has 5000 digits)"
+    );
+
     // Still serving after all that.
     assert_eq!(
         deliver(l.addr, &orqex_headers(None), EVENT_BODY).status,
         200
     );
 
-    let lines = l.lines(4);
+    let lines = l.lines(5);
     assert_eq!(lines[0]["answered"], 400);
     assert_eq!(lines[0]["event"], "payment.completed");
     assert!(
@@ -555,7 +567,12 @@ fn listen_answers_400_to_a_body_that_is_not_json_and_413_to_one_over_1_mib() {
         "the body is larger than 1 MiB (1048577 bytes)"
     );
     assert_eq!(lines[2]["answered"], 411);
-    assert_eq!(lines[3]["answered"], 200);
+    assert_eq!(lines[3]["answered"], 413);
+    assert_eq!(
+        lines[3]["error"],
+        "the body is larger than 1 MiB (its Content-Length has 5000 digits)"
+    );
+    assert_eq!(lines[4]["answered"], 200);
     assert_eq!(
         app.requests().len(),
         1,
@@ -564,7 +581,7 @@ fn listen_answers_400_to_a_body_that_is_not_json_and_413_to_one_over_1_mib() {
     #[cfg(unix)]
     {
         l.stop("TERM").code(0).stderr(predicate::str::ends_with(
-            "4 deliveries, 1 forwarded, 0 not answered by the app, 3 rejected, 0 repeats\n",
+            "5 deliveries, 1 forwarded, 0 not answered by the app, 4 rejected, 0 repeats\n",
         ));
     }
 }
