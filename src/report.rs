@@ -132,10 +132,21 @@ fn clap_message(err: &clap::Error, args: &[OsString]) -> String {
             let flag = given.split(' ').next().unwrap_or_default();
             format!("{flag} is given twice; give it once")
         }
-        ErrorKind::ArgumentConflict => format!(
-            "{arg} cannot be used with {}",
-            quoted(ContextKind::PriorArg)
-        ),
+        ErrorKind::ArgumentConflict => {
+            let prior = quoted(ContextKind::PriorArg);
+            // A batch's stdout is one JSON line per row already: --json or --jq there would
+            // change nothing, silently.
+            let other = [&arg, &prior]
+                .into_iter()
+                .find(|q| !q.starts_with("'--batch"))
+                .and_then(|q| q.trim_matches('\'').split(' ').next())
+                .filter(|_| arg.starts_with("'--batch") || prior.starts_with("'--batch"))
+                .filter(|flag| matches!(*flag, "--jq" | "--json"));
+            let why = other.map_or(String::new(), |flag| {
+                format!(": a batch prints one JSON line per row already; drop {flag}, and filter the rows with jq if needed")
+            });
+            format!("{arg} cannot be used with {prior}{why}")
+        }
         ErrorKind::MissingRequiredArgument => missing(&values(ContextKind::InvalidArg), args),
         ErrorKind::InvalidSubcommand => format!(
             "unknown subcommand {}",
