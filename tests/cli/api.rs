@@ -559,3 +559,33 @@ fn a_key_written_with_escapes_is_found_decoded_and_never_sent() {
         ));
     server.assert_hits(0);
 }
+
+#[test]
+fn a_key_the_api_echoes_is_masked_before_a_jq_filter_can_reshape_it() {
+    // An answer that quotes the key in use, as a misbehaving proxy or API could, and another
+    // key-shaped secret it was never given.
+    let other = "sk_live_test_9999_9999_fake";
+    let server =
+        Server::start(move |_, _| Reply::json(200, json!({"data": {"echo": KEY, "other": other}})));
+    let sb = Sandbox::new();
+    for filter in [
+        ".data.echo | ascii_upcase",
+        ".data.echo | @base64",
+        ".data.echo | .[3:]",
+        ".data.echo | split(\"_\") | join(\"-\")",
+        ".data.echo | explode | reverse | implode",
+        ".data.other | ascii_downcase | .[8:]",
+        ".data | keys_unsorted, [.[]] | @csv",
+    ] {
+        let assert = api(&sb, &server, &["GET", "/payment/intents", "--jq", filter])
+            .assert()
+            .append_context("filter", filter)
+            .code(0);
+        let out = stdout(assert.get_output());
+        for secret in ["0000", "9999", "XzAwMDBfMDAwMF9"] {
+            assert!(!out.contains(secret), "{filter}: {out}");
+        }
+        // What the filter made of the masked value is still there to see.
+        assert!(!out.trim().is_empty(), "{filter}");
+    }
+}
