@@ -8,6 +8,7 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::checkout::fields::{FIELDS, Field, Kind};
 use crate::complete;
+use crate::output::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +54,52 @@ pub struct Cli {
 
 /// The heading of the flags every command takes.
 const GLOBAL: &str = "Global options";
+
+impl Cli {
+    /// Whether the command asked for its errors as JSON: `--json` or `--output json` where a
+    /// command has them. `orqex api -o compact` or `-o jsonl` does not. `main` gives the
+    /// answer to the run's `Ui`, which alone is asked afterwards.
+    pub fn json_errors(&self) -> bool {
+        match &self.command {
+            Command::Checkout(CheckoutCommand::Create(CreateArgs { output, .. }))
+            | Command::Checkout(CheckoutCommand::Get(GetArgs { output, .. })) => {
+                output.json || output.output == Some(Format::Json)
+            }
+            Command::Api(args) => args.output == Some(ApiFormat::Json),
+            Command::Completions(_)
+            | Command::Man(_)
+            | Command::Login(_)
+            | Command::Logout(_)
+            | Command::Whoami(_)
+            | Command::Config(_)
+            | Command::Webhooks(_) => false,
+        }
+    }
+}
+
+/// `--json`, `--output json`, `--output=json`, `-o json`, `-o=json` or `-ojson` among
+/// arguments clap could not parse, before any `--`: `Cli::json_errors` asked of the raw
+/// words. A guess by necessity: a flag's value that happens to read `--json` would count too,
+/// which at worst turns a usage error into JSON.
+pub fn args_ask_for_json(args: &[std::ffi::OsString]) -> bool {
+    let mut previous_was_output = false;
+    for arg in args {
+        let arg = arg.to_string_lossy();
+        if arg == "--" {
+            return false;
+        }
+        let value = arg
+            .strip_prefix("--output=")
+            .or_else(|| arg.strip_prefix("-o="))
+            .or_else(|| arg.strip_prefix("-o"))
+            .filter(|_| !previous_was_output);
+        if arg == "--json" || value == Some("json") || (previous_was_output && arg == "json") {
+            return true;
+        }
+        previous_was_output = arg == "--output" || arg == "-o";
+    }
+    false
+}
 
 // Parsed once per run: the size of the biggest variant costs nothing worth a Box.
 #[allow(clippy::large_enum_variant)]
@@ -656,7 +703,7 @@ pub struct OutputArgs {
         value_name = "FORMAT",
         help_heading = "Output"
     )]
-    pub output: Option<OutputFormat>,
+    pub output: Option<Format>,
 
     /// Same as --output json; errors are then printed as JSON on stderr too
     #[arg(long, help_heading = "Output")]
@@ -677,21 +724,6 @@ pub struct OutputArgs {
 
     #[command(flatten)]
     pub wait: WaitArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// The checkout URL, one line
-    Url,
-    /// The checkout id, one line
-    Id,
-    /// The API's whole response, pretty-printed
-    Json,
-    /// ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=...,
-    /// ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted
-    Env,
-    /// The checkout's status word (open, completed, expired, cancelled), one line
-    Status,
 }
 
 /// Blocking until the checkout is paid.
@@ -783,6 +815,43 @@ fn field_arg(f: &'static Field) -> clap::Arg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn asks(args: &[&str]) -> bool {
+        args_ask_for_json(
+            &args
+                .iter()
+                .map(std::ffi::OsString::from)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn every_spelling_of_json_output_asks_for_json_errors() {
+        for args in [
+            &["--json"][..],
+            &["-o", "json"],
+            &["--output", "json"],
+            &["--output=json"],
+            &["-o=json"],
+            &["-ojson"],
+            &["checkout", "create", "--bogus", "-o=json"],
+            &["checkout", "get", "--output", "json", "x", "y"],
+        ] {
+            assert!(asks(args), "{args:?}");
+        }
+        for args in [
+            &["-o", "compact"][..],
+            &["--output=jsonl"],
+            &["-ojsonl"],
+            &["--", "--json"],
+            &["--description", "json"],
+            &["-o", "-ojson"],
+            &["checkout", "get", "--output", "url", "json"],
+        ] {
+            assert!(!asks(args), "{args:?}");
+        }
+    }
+
     use clap::CommandFactory;
 
     #[test]

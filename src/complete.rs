@@ -1,10 +1,35 @@
 //! Values completed as they are typed, by the shell asking orqex itself (clap_complete's
 //! dynamic completion): the profiles the config file holds, the settings `config set` knows,
 //! and files after `--data @`. Read at completion time, so a new profile completes at once.
+//!
+//! clap_complete writes the candidates to stdout itself, so what may be offered is decided
+//! here, by `offered`: a value with a character a terminal acts on (an escape code, a line
+//! break that would also split the shell's list) or with a secret in it is never offered.
+//! Leaving it out beats escaping it: an escaped name would complete to one that does not exist.
+//!
+//! Imports nothing of `commands` (clap's definitions use these completers, and `commands`
+//! uses clap's definitions).
 
 use std::ffi::OsStr;
 
 use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
+
+/// The endpoints the API reference names, up to their ids: what `orqex api`'s PATH completes to.
+pub const KNOWN_PATHS: [&str; 4] = [
+    "/payment/checkouts",
+    "/payment/checkouts/",
+    "/payment/intents",
+    "/payment/intents/",
+];
+
+/// Whether a value may be offered to the shell: nothing a terminal would act on, no secret.
+fn offered(value: &OsStr) -> bool {
+    let Some(value) = value.to_str() else {
+        // Not UTF-8: it cannot be checked, so it is not offered.
+        return false;
+    };
+    !value.chars().any(crate::text::is_unsafe) && crate::secret::find_secret(value).is_none()
+}
 
 /// The profiles in the config file, those starting with what is typed.
 pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
@@ -17,7 +42,7 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
     };
     file.profiles()
         .keys()
-        .filter(|name| name.starts_with(current.as_ref()))
+        .filter(|name| name.starts_with(current.as_ref()) && offered(OsStr::new(name)))
         .map(CompletionCandidate::new)
         .collect()
 }
@@ -57,7 +82,7 @@ pub fn events(current: &OsStr) -> Vec<CompletionCandidate> {
 /// `orqex api`'s PATH: the endpoints the API reference names, up to their ids.
 pub fn api_paths(current: &OsStr) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
-    crate::commands::api::KNOWN_PATHS
+    KNOWN_PATHS
         .into_iter()
         .filter(|p| p.starts_with(current.as_ref()))
         .map(CompletionCandidate::new)
@@ -71,6 +96,7 @@ pub fn data(current: &OsStr) -> Vec<CompletionCandidate> {
         Some(path) => PathCompleter::file()
             .complete(OsStr::new(path))
             .into_iter()
+            .filter(|c| offered(c.get_value()))
             .map(|c| {
                 let mut at = std::ffi::OsString::from("@");
                 at.push(c.get_value());

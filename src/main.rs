@@ -72,13 +72,13 @@ fn run(args: Vec<std::ffi::OsString>) -> u8 {
     let ui = ui::Ui::detect();
     let given = args.get(1..).unwrap_or_default();
     if let Err(e) = commands::check_args(given) {
-        return report::report(&ui.with_json_errors(ui::args_ask_for_json(given)), &e);
+        return report::report(&ui.with_json_errors(cli::args_ask_for_json(given)), &e);
     }
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return report::command_line(&ui, &e, given),
     };
-    let ui = ui.with_json_errors(ui::json_errors(&cli));
+    let ui = ui.with_json_errors(cli.json_errors());
     match commands::run(&ui, cli) {
         Ok(()) => error::Exit::Success.code(),
         Err(e) => {

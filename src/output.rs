@@ -8,19 +8,30 @@ use crate::error::{Error, Result};
 use crate::secret::Environment;
 use crate::ui::Ui;
 
-/// What stdout gets for a checkout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What stdout gets for a checkout: `--output`'s values, declared once (their help is the
+/// doc comment of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// The checkout URL, one line.
+    /// The checkout URL, one line
     Url,
-    /// The checkout id, one line.
+    /// The checkout id, one line
     Id,
-    /// The API's whole response, pretty-printed.
+    /// The API's whole response, pretty-printed
     Json,
-    /// `ORQEX_*=value` lines for `eval` or `$GITHUB_ENV`.
+    /// ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=...,
+    /// ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted
     Env,
-    /// The checkout's status word, one line.
+    /// The checkout's status word (open, completed, expired, cancelled), one line
     Status,
+}
+
+impl Format {
+    /// The word typed after `--output` for this format.
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
 }
 
 /// The variables `--output env` prints, in order, with where each comes from. The first two

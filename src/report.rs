@@ -69,7 +69,7 @@ pub fn command_line(ui: &Ui, err: &clap::Error, args: &[OsString]) -> u8 {
     }
     message.push_str("; see --help");
     report(
-        &ui.with_json_errors(crate::ui::args_ask_for_json(args)),
+        &ui.with_json_errors(crate::cli::args_ask_for_json(args)),
         &Error::usage(message),
     )
 }

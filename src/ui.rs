@@ -66,8 +66,8 @@ impl Ui {
         }
     }
 
-    /// The same streams, errors printed as JSON or not (decided by `ui::json_errors` or, for a
-    /// command line clap could not read, `ui::args_ask_for_json`).
+    /// The same streams, errors printed as JSON or not (decided by `Cli::json_errors` or, for a
+    /// command line clap could not read, `cli::args_ask_for_json`).
     pub fn with_json_errors(self, json_errors: bool) -> Ui {
         Ui {
             json_errors,
@@ -241,52 +241,6 @@ pub fn stderr_was_terminal() -> bool {
     STDERR_TERMINAL.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Whether the parsed command asked for its errors as JSON: `--json` or `--output json`
-/// where a command has them. `orqex api -o compact` or `-o jsonl` does not.
-pub fn json_errors(cli: &crate::cli::Cli) -> bool {
-    use crate::cli::{CheckoutCommand, Command, OutputFormat};
-    match &cli.command {
-        Command::Checkout(CheckoutCommand::Create(args)) => {
-            args.output.json || args.output.output == Some(OutputFormat::Json)
-        }
-        Command::Checkout(CheckoutCommand::Get(args)) => {
-            args.output.json || args.output.output == Some(OutputFormat::Json)
-        }
-        Command::Api(args) => args.output == Some(crate::cli::ApiFormat::Json),
-        Command::Completions(_)
-        | Command::Man(_)
-        | Command::Login(_)
-        | Command::Logout(_)
-        | Command::Whoami(_)
-        | Command::Config(_)
-        | Command::Webhooks(_) => false,
-    }
-}
-
-/// `--json`, `--output json`, `--output=json`, `-o json`, `-o=json` or `-ojson` among
-/// arguments clap could not parse, before any `--`: the same question as `json_errors`, asked
-/// of the raw words. A guess by necessity: a flag's value that happens to read `--json` would
-/// count too, which at worst turns a usage error into JSON.
-pub fn args_ask_for_json(args: &[std::ffi::OsString]) -> bool {
-    let mut previous_was_output = false;
-    for arg in args {
-        let arg = arg.to_string_lossy();
-        if arg == "--" {
-            return false;
-        }
-        let value = arg
-            .strip_prefix("--output=")
-            .or_else(|| arg.strip_prefix("-o="))
-            .or_else(|| arg.strip_prefix("-o"))
-            .filter(|_| !previous_was_output);
-        if arg == "--json" || value == Some("json") || (previous_was_output && arg == "json") {
-            return true;
-        }
-        previous_was_output = arg == "--output" || arg == "-o";
-    }
-    false
-}
-
 /// Every line made printable; the line breaks between them kept.
 fn printable_lines(text: &str) -> String {
     text.lines().map(printable).collect::<Vec<_>>().join("\n")
@@ -417,38 +371,6 @@ impl Drop for StatusLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
-
-    fn asks(args: &[&str]) -> bool {
-        args_ask_for_json(&args.iter().map(OsString::from).collect::<Vec<_>>())
-    }
-
-    #[test]
-    fn every_spelling_of_json_output_asks_for_json_errors() {
-        for args in [
-            &["--json"][..],
-            &["-o", "json"],
-            &["--output", "json"],
-            &["--output=json"],
-            &["-o=json"],
-            &["-ojson"],
-            &["checkout", "create", "--bogus", "-o=json"],
-            &["checkout", "get", "--output", "json", "x", "y"],
-        ] {
-            assert!(asks(args), "{args:?}");
-        }
-        for args in [
-            &["-o", "compact"][..],
-            &["--output=jsonl"],
-            &["-ojsonl"],
-            &["--", "--json"],
-            &["--description", "json"],
-            &["-o", "-ojson"],
-            &["checkout", "get", "--output", "url", "json"],
-        ] {
-            assert!(!asks(args), "{args:?}");
-        }
-    }
 
     #[test]
     fn prompts_only_for_a_person_outside_ci() {

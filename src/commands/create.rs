@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{live, show};
 use crate::checkout::input::{self, JsonSource, Parsed};
 use crate::checkout::{Draft, ValidRequest, checks, validate};
-use crate::cli::{CreateArgs, OutputFormat};
+use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
@@ -27,10 +27,14 @@ pub fn run(ui: &Ui, settings: &Settings, args: CreateArgs) -> Result<()> {
             ));
         }
         // A dry run prints the body: an id, URL or status would have to be made up.
-        if let Some(f) = args.output.output.filter(|f| *f != OutputFormat::Json) {
+        if let Some(f) = args
+            .output
+            .output
+            .filter(|f| *f != crate::output::Format::Json)
+        {
             return Err(Error::usage(format!(
                 "--output {} needs a real checkout; --dry-run prints the request body as JSON: drop --output, or drop --dry-run",
-                show::name(f)
+                f.name()
             )));
         }
         return match &after.jq {

@@ -1,7 +1,7 @@
 //! What happens once a checkout exists, created or retrieved: show it, open it, wait for it,
 //! print it. Shared by `checkout create` and `checkout get`.
 
-use crate::cli::{OutputArgs, OutputFormat};
+use crate::cli::OutputArgs;
 use crate::client::{self, ApiResponse, Client};
 use crate::error::{self, Error, Result};
 use crate::jq::Jq;
@@ -34,21 +34,15 @@ impl After {
 /// contradiction, not a preference.
 pub fn options(args: &OutputArgs) -> Result<After> {
     let format = match (args.output, args.json) {
-        (Some(f), true) if f != OutputFormat::Json => {
+        (Some(f), true) if f != Format::Json => {
             return Err(Error::usage(format!(
                 "--json means --output json, which contradicts --output {}; keep one of them",
-                name(f)
+                f.name()
             )));
         }
         (_, true) => Format::Json,
         (None, false) => Format::Url,
-        (Some(f), false) => match f {
-            OutputFormat::Url => Format::Url,
-            OutputFormat::Id => Format::Id,
-            OutputFormat::Json => Format::Json,
-            OutputFormat::Env => Format::Env,
-            OutputFormat::Status => Format::Status,
-        },
+        (Some(f), false) => f,
     };
     let jq = match (&args.jq, format) {
         (Some(_), Format::Url | Format::Id | Format::Env | Format::Status)
@@ -73,16 +67,6 @@ pub fn options(args: &OutputArgs) -> Result<After> {
         open: args.open,
         wait,
     })
-}
-
-pub fn name(f: OutputFormat) -> &'static str {
-    match f {
-        OutputFormat::Url => "url",
-        OutputFormat::Id => "id",
-        OutputFormat::Json => "json",
-        OutputFormat::Env => "env",
-        OutputFormat::Status => "status",
-    }
 }
 
 /// Shows the checkout in `resp` as asked, waiting first when asked. `key_env` stands in for

@@ -163,6 +163,16 @@ fn completions_know_the_subcommands_flags_and_values_from_the_config() {
         complete(&sb, &["checkout", "get", "--profile", ""]),
         ["ci", "live"]
     );
+    // A profile named like a key, or with an escape code in its name, is not offered: the
+    // shell would print the one in full and let the other draw on the terminal.
+    sb.write_config(
+        "[profiles.ci]\ncurrency = \"XOF\"\n\n[profiles.sk_live_test_0000_0000_fake]\ncurrency = \"XOF\"\n\n[profiles.\"red\\u001b[31m\"]\ncurrency = \"XOF\"\n\n[profiles.live]\ncurrency = \"XOF\"\n",
+    );
+    assert_eq!(
+        complete(&sb, &["checkout", "get", "--profile", ""]),
+        ["ci", "live"]
+    );
+    std::fs::write(sb.home.path().join("bo\u{1b}]0;owned\u{7}.json"), "{}").unwrap();
     assert_eq!(
         complete(&sb, &["config", "set", "c"]),
         ["currency", "ca-bundle"]

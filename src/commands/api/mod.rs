@@ -23,13 +23,6 @@ use crate::prompt;
 use crate::secret::{self, Environment};
 use crate::ui::Ui;
 
-/// The endpoints the API reference names, up to their ids: what PATH completes to.
-pub const KNOWN_PATHS: [&str; 4] = [
-    "/payment/checkouts",
-    "/payment/checkouts/",
-    "/payment/intents",
-    "/payment/intents/",
-];
 
 pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let method = method(&args.method)?;
