@@ -602,7 +602,7 @@ pub struct BatchArgs {
         long,
         value_name = "FILE",
         value_hint = clap::ValueHint::FilePath,
-        conflicts_with_all = ["wait", "qr", "open", "output", "json", "jq", "data"],
+        conflicts_with_all = ["wait", "qr", "open", "output", "jq", "data"],
         help_heading = "Batch"
     )]
     pub batch: Option<String>,

@@ -134,14 +134,14 @@ fn clap_message(err: &clap::Error, args: &[OsString]) -> String {
         }
         ErrorKind::ArgumentConflict => {
             let prior = quoted(ContextKind::PriorArg);
-            // A batch's stdout is one JSON line per row already: --json or --jq there would
-            // change nothing, silently.
+            // A batch's stdout is one JSON line per row already: a --jq there would change
+            // nothing, silently. (--json is taken: it makes the batch's errors JSON.)
             let other = [&arg, &prior]
                 .into_iter()
                 .find(|q| !q.starts_with("'--batch"))
                 .and_then(|q| q.trim_matches('\'').split(' ').next())
                 .filter(|_| arg.starts_with("'--batch") || prior.starts_with("'--batch"))
-                .filter(|flag| matches!(*flag, "--jq" | "--json"));
+                .filter(|flag| *flag == "--jq");
             let why = other.map_or(String::new(), |flag| {
                 format!(": a batch prints one JSON line per row already; drop {flag}, and filter the rows with jq if needed")
             });

@@ -1158,7 +1158,7 @@ orqex: '--batch <FILE>' cannot be used with '--qr'; see --help
 
 "#]],
     );
-    // Accepted and ignored, a --jq or --json would let a script believe it filtered the rows.
+    // Accepted and ignored, a --jq would let a script believe it filtered the rows.
     pin(
         &sb,
         run(
@@ -1169,19 +1169,6 @@ orqex: '--batch <FILE>' cannot be used with '--qr'; see --help
         &[],
         str![[r#"
 orqex: '--batch <FILE>' cannot be used with '--jq <EXPR>': a batch prints one JSON line per row already; drop --jq, and filter the rows with jq if needed; see --help
-
-"#]],
-    );
-    pin(
-        &sb,
-        run(
-            &sb,
-            &["checkout", "create", "--json", "--batch", "rows.jsonl"],
-        ),
-        2,
-        &[],
-        str![[r#"
-{"status":null,"message":"'--json' cannot be used with '--batch <FILE>': a batch prints one JSON line per row already; drop --json, and filter the rows with jq if needed; see --help","errors":{},"request_id":null,"idempotency_key":null,"exit_code":2}
 
 "#]],
     );
