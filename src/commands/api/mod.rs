@@ -23,7 +23,6 @@ use crate::prompt;
 use crate::secret::{self, Environment};
 use crate::ui::Ui;
 
-
 pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let method = method(&args.method)?;
     let write = method != Method::GET;
