@@ -9,7 +9,8 @@
 //!   only accepts from a list is one of that list;
 //! - the environment table of docs/reference.md lists what the man pages' ENVIRONMENT does,
 //!   and every variable the code reads;
-//! - every TOML example is a config file orqex accepts.
+//! - every TOML example is a config file orqex accepts;
+//! - the README stays a short start (at most 300 lines): the rest goes in docs/.
 //!
 //! The field table and the exit codes are checked beside their code (`checkout::fields`,
 //! `error`).
@@ -388,6 +389,17 @@ mod tests {
             .flat_map(|f| broken_links(f))
             .collect();
         assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn the_readme_stays_short() {
+        let lines = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .lines()
+            .count();
+        assert!(
+            lines <= 300,
+            "README.md has {lines} lines; keep it under 300 and move the detail to a guide in docs/"
+        );
     }
 
     #[test]
