@@ -24,8 +24,13 @@ pub const CONFIG_BYTES: u64 = MIB;
 /// A secret piped on stdin (`login --with-key`, `config set webhook-secret`): one line.
 pub const SECRET_BYTES: u64 = 4 * KIB;
 
-/// An answer from the API, or from a webhook handler.
+/// An answer from the API: past it, the answer is unreadable (exit 6, the outcome of a
+/// write unknown, and the flag to retry it safely printed).
 pub const ANSWER_BYTES: u64 = 10 * MIB;
+
+/// What is read of a webhook handler's answer to `trigger` or a forwarded delivery (a few
+/// bytes, as a rule); the rest is left unread.
+pub const HANDLER_ANSWER_BYTES: u64 = MIB;
 
 /// How deep JSON may nest, anywhere orqex reads it (a body, a `--set` path, an answer): a
 /// checkout request is three levels deep, and each level costs stack in every walk over it.
@@ -51,6 +56,65 @@ pub const JQ_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// How long stdin or a FIFO may stay silent before orqex says what it is waiting for.
 pub const SILENT_INPUT_NOTE_AFTER: Duration = Duration::from_secs(3);
+
+/// Every limit as the reference page lists it: what is limited, the limit, and the exit
+/// code of a run that meets it (a test keeps docs/reference.md equal to this).
+#[cfg(test)]
+fn table() -> Vec<(&'static str, String, String)> {
+    let code = |e: crate::error::Exit| e.code().to_string();
+    let (input, answer) = (
+        code(crate::error::Exit::Usage),
+        code(crate::error::Exit::Failure),
+    );
+    let unreadable = code(crate::error::Exit::Network);
+    let none = "none: the rest is not read".to_string();
+    let secs = |d: Duration| format!("{} s", d.as_secs());
+    let rows: Vec<(&str, String, &String)> = vec![
+        (
+            "a JSON body, batch line or webhook payload given to orqex",
+            bytes(INPUT_BYTES),
+            &input,
+        ),
+        ("the config file", bytes(CONFIG_BYTES), &input),
+        ("a secret piped on stdin", bytes(SECRET_BYTES), &input),
+        (
+            "JSON nesting (a body, `--set-json`, a `--set` path)",
+            format!("{JSON_DEPTH} levels"),
+            &input,
+        ),
+        (
+            "a `--jq` filter's length",
+            bytes(JQ_FILTER_BYTES as u64),
+            &input,
+        ),
+        ("an answer from the API", bytes(ANSWER_BYTES), &unreadable),
+        ("a `--jq` filter's time, per answer", secs(JQ_TIME), &answer),
+        (
+            "a `--jq` filter's output, per answer",
+            bytes(JQ_OUTPUT_BYTES),
+            &answer,
+        ),
+        ("a `--jq` filter's memory", bytes(JQ_MEMORY_BYTES), &answer),
+        (
+            "what is read of a webhook handler's answer",
+            bytes(HANDLER_ANSWER_BYTES),
+            &none,
+        ),
+    ];
+    rows.into_iter()
+        .map(|(what, limit, exit)| (what, limit, exit.clone()))
+        .collect()
+}
+
+/// The table as the Markdown rows of docs/reference.md.
+#[cfg(test)]
+fn markdown() -> String {
+    let mut text = String::from("| what | limit | exit code |\n|---|---|---|\n");
+    for (what, limit, exit) in table() {
+        text.push_str(&format!("| {what} | {limit} | {exit} |\n"));
+    }
+    text
+}
 
 /// "1 MiB", "4 KiB", "10 MiB": a size as the messages name it.
 pub fn bytes(n: u64) -> String {
@@ -118,6 +182,16 @@ mod tests {
         assert_eq!(bytes(12), "12 bytes");
         assert_eq!(bytes(GIB), "1 GiB");
         assert_eq!(bytes(3 * GIB), "3 GiB");
+    }
+
+    #[test]
+    fn the_reference_page_lists_every_limit() {
+        let page = include_str!("../docs/reference.md");
+        assert!(
+            page.contains(&markdown()),
+            "docs/reference.md's Limits table should read:\n{}",
+            markdown()
+        );
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod limits;
 mod output;
 mod prompt;
 mod random;
+mod read;
 mod report;
 mod secret;
 mod term;

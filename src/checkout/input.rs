@@ -7,7 +7,6 @@
 //! `validate`'s business.
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::PathBuf;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
@@ -17,7 +16,8 @@ use super::checks;
 use super::draft::{Draft, Unlisted, insert_at};
 use super::fields::{self, Kind, Slot};
 use crate::error::{Error, FieldError, Result};
-use crate::text::io_reason;
+use crate::read::Place;
+use crate::ui::Ui;
 
 /// A draft from one source, and what was wrong with the shape of its fields (an unknown
 /// name, a wrong type). Those fields are left out of the draft, so that the rest can still be
@@ -151,42 +151,46 @@ impl JsonSource {
         }
     }
 
-    /// Reads at most `MAX_JSON_BYTES + 1` bytes (a bigger stream is never read whole) and
-    /// parses them. `None` when an implicit stdin is empty: in CI, `</dev/null` is no input.
-    pub fn read(&self) -> Result<Option<Parsed>> {
-        let bytes = self.bytes()?;
+    /// Reads the source (`read::all`: bounded, and never silent while it waits) and parses
+    /// it. `None` when an implicit stdin is empty: in CI, `</dev/null` is no input.
+    pub fn read(&self, ui: &Ui) -> Result<Option<Parsed>> {
+        let bytes = self.bytes(ui, CHECKOUT_IS_SMALL)?;
         let empty_is_none = matches!(self, JsonSource::Stdin { explicit: false });
         parse_json(&bytes, self, empty_is_none)
     }
 
-    /// The source's bytes as they are, at most `MAX_JSON_BYTES + 1` of them.
-    pub fn bytes(&self) -> Result<Vec<u8>> {
-        let limit = MAX_JSON_BYTES as u64 + 1;
-        let mut bytes = Vec::new();
-        match self {
-            JsonSource::Stdin { .. } => {
-                std::io::stdin()
-                    .lock()
-                    .take(limit)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| Error::usage(format!("cannot read stdin: {}", io_reason(&e))))?;
-            }
-            JsonSource::File(path) => {
-                std::fs::File::open(path)
-                    .and_then(|f| f.take(limit).read_to_end(&mut bytes))
-                    .map_err(|e| {
-                        Error::usage(format!(
-                            "--data: cannot read {}: {}",
-                            path.display(),
-                            io_reason(&e)
-                        ))
-                    })?;
-            }
-            JsonSource::Inline(text) => bytes = text.as_bytes().to_vec(),
-        }
-        Ok(bytes)
+    /// The source's bytes as they are, at most `MAX_JSON_BYTES`; over it, the error says
+    /// `too_large` after "is larger than 1 MiB; ".
+    pub fn bytes(&self, ui: &Ui, too_large: &str) -> Result<Vec<u8>> {
+        let (place, hint) = match self {
+            JsonSource::Inline(text) => return Ok(text.as_bytes().to_vec()),
+            JsonSource::Stdin { explicit: false } => (
+                Place::Stdin,
+                "if there is none, run with </dev/null or give the body with --data",
+            ),
+            JsonSource::Stdin { explicit: true } => (
+                Place::Stdin,
+                "end it (Ctrl-D at a terminal), or give the body with --data @FILE",
+            ),
+            JsonSource::File(path) => (Place::Path(path), ""),
+        };
+        crate::read::all(
+            ui,
+            &crate::read::Input {
+                place,
+                flag: "--data",
+                what: self.describe(),
+                awaited: "a JSON body",
+                hint,
+                limit: MAX_JSON_BYTES as u64,
+                too_large,
+            },
+        )
     }
 }
+
+/// Why a checkout's body over the limit is a mistake.
+const CHECKOUT_IS_SMALL: &str = "a checkout request is a few hundred bytes, check the input";
 
 /// Turns raw bytes into a draft, or one clear exit-2 error. Nothing here is ever sent.
 pub fn parse_json(
@@ -214,7 +218,8 @@ pub fn parse_json_from(
 ) -> Result<Option<Parsed>> {
     if bytes.len() > MAX_JSON_BYTES {
         return Err(Error::usage(format!(
-            "{what} is larger than 1 MiB; a checkout request is a few hundred bytes, check the input"
+            "{what} is larger than {}; {CHECKOUT_IS_SMALL}",
+            crate::limits::bytes(MAX_JSON_BYTES as u64)
         )));
     }
     if let Some(why) = crate::limits::too_deep(bytes) {
@@ -1150,15 +1155,16 @@ mod tests {
 
     #[test]
     fn a_source_is_read_and_parsed() {
+        let ui = Ui::detect();
         let read = JsonSource::Inline(r#"{"amount": 5}"#.into())
-            .read()
+            .read(&ui)
             .unwrap()
             .unwrap();
         assert_eq!(read.draft.get("amount"), Some(&Value::from(5)));
         assert!(read.problems.is_empty());
         // Only an implicit stdin may be empty.
         let m = JsonSource::Inline(" ".into())
-            .read()
+            .read(&ui)
             .unwrap_err()
             .to_string();
         assert!(m.starts_with("the JSON given to --data is empty"), "{m}");
@@ -1166,26 +1172,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("body.json");
         std::fs::write(&path, r#"{"currency": "XOF"}"#).unwrap();
-        let read = JsonSource::File(path.clone()).read().unwrap().unwrap();
+        let read = JsonSource::File(path.clone()).read(&ui).unwrap().unwrap();
         assert_eq!(read.draft.text("currency"), Some("XOF"));
         let missing = JsonSource::File(dir.path().join("none.json"));
         assert_eq!(
-            missing.read().unwrap_err().to_string(),
+            missing.read(&ui).unwrap_err().to_string(),
             format!(
                 "--data: cannot read {}: no such file",
                 dir.path().join("none.json").display()
             )
         );
-        // One byte over the limit is read, to tell "too large" from "cut short".
+        // One byte over the limit is too large.
         let mut big = br#"{"description": ""#.to_vec();
         big.resize(MAX_JSON_BYTES - 1, b'x');
         big.extend_from_slice(b"\"}");
         assert_eq!(big.len(), MAX_JSON_BYTES + 1);
         std::fs::write(&path, &big).unwrap();
-        let file = JsonSource::File(path);
-        assert_eq!(file.bytes().unwrap().len(), MAX_JSON_BYTES + 1);
-        let m = file.read().unwrap_err().to_string();
+        let file = JsonSource::File(path.clone());
+        let m = file.read(&ui).unwrap_err().to_string();
         assert!(m.contains("is larger than 1 MiB"), "{m}");
+        big.pop();
+        std::fs::write(&path, &big).unwrap();
+        assert_eq!(file.bytes(&ui, "").unwrap().len(), MAX_JSON_BYTES);
     }
 
     #[test]

@@ -352,7 +352,7 @@ fn read_webhook_secret(ui: &Ui, profile: &str) -> Result<WebhookSecret> {
         );
     }
     use super::login::Piped;
-    let line = super::login::secret_line_from_stdin().map_err(|problem| {
+    let line = super::login::secret_line_from_stdin(ui, "the webhook signing secret").map_err(|problem| {
         Error::usage(match problem {
             Piped::TooLong => format!(
                 "stdin holds more than 4096 bytes; pipe only the webhook signing secret, like: {WEBHOOK_PIPE_EXAMPLE}"

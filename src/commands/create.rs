@@ -1,8 +1,5 @@
 //! `orqex checkout create`: assemble → validate → confirm → send → show.
 
-use std::sync::mpsc;
-use std::time::Duration;
-
 use super::{live, show};
 use crate::checkout::input::{self, JsonSource, Parsed};
 use crate::checkout::{Draft, ValidRequest, checks, validate};
@@ -170,7 +167,7 @@ fn assemble(
     }
     // Flags were given, so a pipe on stdin was left alone: say so where it would explain
     // the missing fields.
-    if source.is_none() && flags_given && missing_any && stdin_may_hold_input(ui) {
+    if source.is_none() && flags_given && missing_any && crate::read::stdin_may_hold_input(ui) {
         problems.push(FieldError {
             field: "stdin".into(),
             flag: "--data -".into(),
@@ -186,42 +183,8 @@ fn read_json(ui: &Ui, source: &JsonSource) -> Result<Parsed> {
     if stdin && ui.stdin_is_terminal() {
         ui.status("orqex: reading JSON from the terminal; end it with Ctrl-D");
     }
-    // A pipe that never closes would wait forever without a word; say why.
-    let _waiting = (source == &JsonSource::Stdin { explicit: false } && stdin_may_hold_input(ui))
-        .then(|| {
-            note_if_still_waiting(
-                *ui,
-                crate::limits::SILENT_INPUT_NOTE_AFTER,
-                "orqex: waiting for a JSON body on stdin (it is not a terminal); \
-                 if there is none, run with </dev/null or give the body with --data",
-            )
-        });
-    let _signals = interrupt::nothing_sent();
-    Ok(source.read()?.unwrap_or_default())
-}
-
-/// Whether stdin is a pipe, a socket or a file: something that may hold input (and a pipe,
-/// wait for it), unlike a terminal or /dev/null.
-fn stdin_may_hold_input(ui: &Ui) -> bool {
-    #[cfg(unix)]
-    {
-        let _ = ui;
-        use std::os::fd::AsFd;
-        use std::os::unix::fs::FileTypeExt;
-        std::io::stdin()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(std::fs::File::from)
-            .and_then(|f| f.metadata())
-            .is_ok_and(|m| {
-                let t = m.file_type();
-                t.is_fifo() || t.is_socket() || t.is_file()
-            })
-    }
-    #[cfg(not(unix))]
-    {
-        !ui.stdin_is_terminal()
-    }
+    // A pipe that never closes is noted by the reader, as a FIFO is.
+    Ok(source.read(ui)?.unwrap_or_default())
 }
 
 /// The summary of one request, as shown before a live create.
@@ -241,15 +204,4 @@ fn summary(req: &Draft) -> Vec<(&'static str, String)> {
         ("description", text("description").to_string()),
         ("customer", format!("{name} <{}>", text("customer.email"))),
     ]
-}
-
-/// Prints `text` on stderr unless the returned sender is dropped within `delay`.
-fn note_if_still_waiting(ui: Ui, delay: Duration, text: &'static str) -> mpsc::Sender<()> {
-    let (done, wait) = mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        if wait.recv_timeout(delay) == Err(mpsc::RecvTimeoutError::Timeout) {
-            ui.status(text);
-        }
-    });
-    done
 }

@@ -1,6 +1,7 @@
 //! `orqex checkout create --batch FILE`.
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 
 use crate::batch::{self, Format, Plan};
 use crate::checkout::{checks, input};
@@ -10,6 +11,7 @@ use crate::commands::net;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt;
+use crate::read::Place;
 use crate::ui::Ui;
 
 pub fn run(ui: &Ui, settings: &Settings, args: &CreateArgs, source: &str) -> Result<()> {
@@ -35,7 +37,7 @@ pub fn run(ui: &Ui, settings: &Settings, args: &CreateArgs, source: &str) -> Res
         None => (client::new_idempotency_key()?, true),
     };
     let flag = crate::error::key_flag(&batch_key);
-    let (reader, format) = open(source, args.batch.batch_format)?;
+    let (reader, format) = open(ui, source, args.batch.batch_format)?;
     let rows = batch::rows(reader, format, unknown)?;
 
     let client = if args.dry_run {
@@ -149,40 +151,54 @@ fn check_batch_key(key: &str) -> Result<String> {
     Ok(key)
 }
 
-fn open(source: &str, format: Option<BatchFormat>) -> Result<(Box<dyn BufRead + Send>, Format)> {
+/// The rows' reader (`read::open`: a FIFO or a silent pipe is noted, not waited on in
+/// silence) and their format.
+fn open(
+    ui: &Ui,
+    source: &str,
+    format: Option<BatchFormat>,
+) -> Result<(Box<dyn BufRead + Send>, Format)> {
     let named = format.map(|f| match f {
         BatchFormat::Jsonl => Format::JsonLines,
         BatchFormat::Csv => Format::Csv,
     });
-    if source == "-" {
-        let reader = BufReader::new(std::io::stdin());
-        return match named {
-            Some(f) => Ok((Box::new(reader), f)),
-            None => sniff(reader).map_err(|e| {
-                Error::usage(format!(
-                    "--batch -: cannot read stdin: {}",
-                    crate::text::io_reason(&e)
-                ))
-            }),
-        };
-    }
-    if std::fs::metadata(source).is_ok_and(|m| m.is_dir()) {
+    if std::fs::metadata(source).is_ok_and(|m| m.is_dir()) && source != "-" {
         return Err(Error::usage(format!(
             "--batch: {source} is a directory; give a JSON Lines or CSV file, or - for stdin"
         )));
     }
-    let file = std::fs::File::open(source).map_err(|e| {
-        Error::usage(format!(
-            "--batch: cannot open {source}: {}",
-            crate::text::io_reason(&e)
-        ))
-    })?;
-    let format = named.unwrap_or(if source.to_ascii_lowercase().ends_with(".csv") {
-        Format::Csv
+    let place = if source == "-" {
+        Place::Stdin
     } else {
-        Format::JsonLines
-    });
-    Ok((Box::new(BufReader::new(file)), format))
+        Place::Path(Path::new(source))
+    };
+    let input = crate::read::Input {
+        place,
+        flag: "--batch",
+        what: format!("the rows on {}", place.name()),
+        awaited: "the batch's rows",
+        hint: "end it, or give the rows as a file: --batch rows.jsonl",
+        // Each row is bounded as it is read (`batch::rows`), not the whole.
+        limit: u64::MAX,
+        too_large: "",
+    };
+    // Nothing is sent before the first row is in.
+    let _signals = crate::interrupt::nothing_sent();
+    let reader = BufReader::new(crate::read::open(ui, &input)?);
+    let format = match (named, place) {
+        (Some(f), _) => f,
+        (None, Place::Stdin) => {
+            return sniff(reader).map_err(|e| {
+                Error::usage(format!(
+                    "--batch: cannot read stdin: {}",
+                    crate::text::io_reason(&e)
+                ))
+            });
+        }
+        (None, Place::Path(_)) if source.to_ascii_lowercase().ends_with(".csv") => Format::Csv,
+        (None, Place::Path(_)) => Format::JsonLines,
+    };
+    Ok((Box::new(reader), format))
 }
 
 /// Decides the format of stdin by its first byte that is not white space or a byte order mark

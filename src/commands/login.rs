@@ -3,8 +3,6 @@
 //! The key is typed hidden at a terminal or piped on stdin, never taken from argv, and only
 //! ever shown masked.
 
-use std::io::Read;
-
 use super::{net, whoami};
 use crate::cli::{LoginArgs, LogoutArgs};
 use crate::config::{self, ConfigFile, ENV_KEY, KeyAt};
@@ -273,7 +271,7 @@ fn key_from_stdin(ui: &Ui) -> Result<SecretKey> {
             "--with-key reads the key from a pipe, but stdin is a terminal, where the key would show as you type it; run `orqex login` without --with-key to type it hidden",
         ));
     }
-    let line = secret_line_from_stdin().map_err(|problem| {
+    let line = secret_line_from_stdin(ui, "the key").map_err(|problem| {
         Error::usage(match problem {
             Piped::TooLong => {
                 format!("stdin holds more than {STDIN_MAX} bytes; pipe only the key, like: {PIPE_EXAMPLE}")
@@ -302,12 +300,20 @@ pub(super) enum Piped {
 
 /// The one line a pipe holds (a key, a webhook secret): one trailing newline (and `\r`) is
 /// dropped, as `echo` adds it; an empty input, a second line or more than 4 KiB is refused.
-pub(super) fn secret_line_from_stdin() -> std::result::Result<String, Piped> {
+pub(super) fn secret_line_from_stdin(ui: &Ui, awaited: &str) -> std::result::Result<String, Piped> {
     let mut buf = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(STDIN_MAX + 1)
-        .read_to_end(&mut buf)
+    let input = crate::read::Input {
+        place: crate::read::Place::Stdin,
+        flag: "stdin",
+        what: "stdin".into(),
+        awaited,
+        hint: "pipe it in, and end the input",
+        limit: STDIN_MAX,
+        too_large: "",
+    };
+    let _signals = crate::interrupt::nothing_sent();
+    let reader = crate::read::open(ui, &input).map_err(|e| Piped::Unreadable(e.to_string()))?;
+    crate::read::capped(reader, STDIN_MAX, &mut buf)
         .map_err(|e| Piped::Unreadable(crate::text::io_reason(&e)))?;
     if buf.len() as u64 > STDIN_MAX {
         return Err(Piped::TooLong);

@@ -2,7 +2,6 @@
 //! the signing secret found, and what happened shown: results (one JSON line per delivery or
 //! send, "signature valid") on stdout, everything else on stderr.
 
-use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -15,6 +14,7 @@ use crate::config::{self, ENV_WEBHOOK_SECRET};
 use crate::connect::CaBundle;
 use crate::error::{Error, Result};
 use crate::interrupt;
+use crate::read::Place;
 use crate::secret::WebhookSecret;
 use crate::text::{duration, printable};
 use crate::ui::Ui;
@@ -593,56 +593,31 @@ fn verify(ui: &Ui, profile: Option<&str>, args: VerifyArgs) -> Result<()> {
 /// The payload's raw bytes, from the file or stdin (none or `-`), at most the 1 MiB a
 /// listener would read.
 fn read_payload(ui: &Ui, file: Option<&Path>) -> Result<Vec<u8>> {
-    let limit = webhooks::MAX_BODY as u64;
-    let too_large = |from: &str| {
-        Error::usage(format!(
-            "{from} is larger than 1 MiB; a delivery is a few hundred bytes, check the input"
-        ))
-    };
-    let mut bytes = Vec::new();
-    match file {
-        None => return read_stdin(ui, limit, too_large),
-        Some(p) if p == Path::new("-") => return read_stdin(ui, limit, too_large),
-        Some(path) => {
-            let cannot = |e: std::io::Error| {
-                Error::usage(format!(
-                    "cannot read {}: {}",
-                    path.display(),
-                    crate::text::io_reason(&e)
-                ))
-            };
-            let f = std::fs::File::open(path).map_err(cannot)?;
-            f.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
-            if bytes.len() as u64 > limit {
-                return Err(too_large(&path.display().to_string()));
-            }
+    let place = match file {
+        Some(p) if p != Path::new("-") => Place::Path(p),
+        _ if ui.stdin_is_terminal() => {
+            return Err(Error::usage(
+                "give the payload as a file, or pipe it: orqex webhooks verify --signature SIG < payload.json",
+            ));
         }
-    }
-    Ok(bytes)
-}
-
-fn read_stdin(ui: &Ui, limit: u64, too_large: impl Fn(&str) -> Error) -> Result<Vec<u8>> {
-    let stdin = std::io::stdin();
-    if ui.stdin_is_terminal() {
-        return Err(Error::usage(
-            "give the payload as a file, or pipe it: orqex webhooks verify --signature SIG < payload.json",
-        ));
-    }
-    let mut bytes = Vec::new();
-    stdin
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Error::Other(format!(
-                "cannot read the payload from stdin: {}",
-                crate::text::io_reason(&e)
-            ))
-        })?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large("the payload on stdin"));
-    }
-    Ok(bytes)
+        _ => Place::Stdin,
+    };
+    let what = match place {
+        Place::Stdin => "the payload on stdin".to_string(),
+        Place::Path(_) => place.name(),
+    };
+    crate::read::all(
+        ui,
+        &crate::read::Input {
+            place,
+            flag: "webhooks verify",
+            what,
+            awaited: "the payload",
+            hint: "end it, or give the payload as a file",
+            limit: webhooks::MAX_BODY as u64,
+            too_large: "a delivery is a few hundred bytes, check the input",
+        },
+    )
 }
 
 #[cfg(test)]

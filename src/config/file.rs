@@ -314,15 +314,20 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     }
     let warning = exposure(path, &meta);
     let f = std::fs::File::open(path).map_err(cannot_read)?;
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::Read::take(f, MAX_CONFIG_BYTES + 1), &mut text)
-        .map_err(cannot_read)?;
-    if text.len() as u64 > MAX_CONFIG_BYTES {
+    let mut bytes = Vec::new();
+    crate::read::capped(f, MAX_CONFIG_BYTES, &mut bytes).map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
         return Err(Error::usage(format!(
             "config file {} is larger than 1 MiB; a config file is a few hundred bytes, check it",
             path.display()
         )));
     }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        cannot_read(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })?;
     let mut file =
         parse(&text).map_err(|e| Error::usage(format!("config file {}: {e}", path.display())))?;
     file.warning = warning;

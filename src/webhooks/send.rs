@@ -17,7 +17,7 @@ use crate::connect::{self, CaBundle, Connect, Route};
 use crate::text::duration;
 
 /// The most of a handler's answer that is read; a webhook's answer is a few bytes.
-const MAX_ANSWER: u64 = 1024 * 1024;
+const MAX_ANSWER: u64 = crate::limits::HANDLER_ANSWER_BYTES;
 
 pub const USER_AGENT: &str = concat!("orqex/", env!("CARGO_PKG_VERSION"), " (webhooks)");
 

@@ -395,7 +395,7 @@ fn unknown_csv_columns_and_missing_files_are_usage_errors() {
         .args(["checkout", "create", "--batch", "/nonexistent/rows.jsonl"])
         .assert()
         .code(2)
-        .stderr(contains("cannot open /nonexistent/rows.jsonl"));
+        .stderr(contains("cannot read /nonexistent/rows.jsonl"));
     server.assert_hits(0);
 }
 

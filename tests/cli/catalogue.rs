@@ -1141,7 +1141,7 @@ orqex: --batch: [HOME] is a directory; give a JSON Lines or CSV file, or - for s
         2,
         &[],
         str![[r#"
-orqex: --batch: cannot open /nonexistent/rows.jsonl: no such file
+orqex: --batch: cannot read /nonexistent/rows.jsonl: no such file
 
 "#]],
     );

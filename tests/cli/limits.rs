@@ -161,3 +161,152 @@ fn every_duration_flag_reads_the_same_forms() {
     }
     server.assert_hits(1);
 }
+
+// ---- one reader: a FIFO or a silent pipe is never waited on in silence ----
+
+/// A FIFO in the sandbox, with no writer yet.
+#[cfg(unix)]
+fn fifo(sb: &Sandbox, name: &str) -> std::path::PathBuf {
+    let path = sb.home.path().join(name);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    path
+}
+
+/// Starts `cmd`, waits for its first stderr line (the note about the wait), and gives it
+/// with the process and the receiver of the lines after it.
+#[cfg(unix)]
+fn first_note(
+    cmd: &mut std::process::Command,
+) -> (
+    String,
+    std::process::Child,
+    std::thread::JoinHandle<Vec<String>>,
+) {
+    use std::io::BufRead;
+    let mut child = spawn_piped(cmd);
+    let pipe = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let lines = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in std::io::BufReader::new(pipe).lines() {
+            let line = line.unwrap();
+            all.push(line.clone());
+            tx.send(line).ok();
+        }
+        all
+    });
+    let note = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("a note while the FIFO has no writer");
+    (note, child, lines)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_with_no_writer_is_noted_and_a_signal_says_nothing_was_sent() {
+    // `--data @fifo`, `--batch fifo` and `verify SIG fifo` waited silently forever.
+    let sb = Sandbox::new();
+    let server = Server::created("cs_never");
+    let path = fifo(&sb, "in.fifo");
+    let shown = path.display().to_string();
+    let signature = "0".repeat(64);
+    let at = format!("@{shown}");
+    let cases: [(Vec<&str>, &str); 3] = [
+        (vec!["checkout", "create", "--data", &at], "a JSON body"),
+        (
+            vec!["checkout", "create", "--batch", &shown],
+            "the batch's rows",
+        ),
+        (
+            vec!["webhooks", "verify", "--signature", &signature, &shown],
+            "the payload",
+        ),
+    ];
+    for (args, awaited) in cases {
+        let mut cmd = sb.cmd_for(&server);
+        cmd.env("ORQEX_WEBHOOK_SECRET", "whsec_test_0000_0000_fake")
+            .args(&args);
+        let (note, child, lines) = first_note(&mut cmd);
+        assert_eq!(
+            note,
+            format!(
+                "orqex: waiting for {awaited} on {shown} (a FIFO); nothing is read until something writes to it and closes it"
+            )
+        );
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        assert_died_by(&out, 15);
+        assert_eq!(
+            lines.join().unwrap(),
+            [
+                note.as_str(),
+                "orqex: terminated (SIGTERM); nothing was sent or saved"
+            ],
+            "{args:?}"
+        );
+    }
+    server.assert_hits(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_written_after_the_note_is_read_as_a_file_is() {
+    use std::io::Write;
+    let sb = Sandbox::new();
+    let server = Server::created("cs_fifo");
+    let path = fifo(&sb, "body.fifo");
+    let mut cmd = sb.cmd_for(&server);
+    cmd.args(["checkout", "create", "--data"])
+        .arg(format!("@{}", path.display()));
+    let (_, child, lines) = first_note(&mut cmd);
+    let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    writer
+        .write_all(create_body().to_string().as_bytes())
+        .unwrap();
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines.join());
+    assert_eq!(stdout(&out), "https://pay.orqex.com/c/cs_fifo\n");
+    assert_eq!(server.only_request().json(), create_body());
+}
+
+#[test]
+fn unreadable_input_is_an_input_error_wherever_it_comes_from() {
+    // `verify SIG /` was 2 and `verify SIG < /` was 1.
+    let sb = Sandbox::new();
+    let signature = "0".repeat(64);
+    let verify = |stdin: Option<std::fs::File>| {
+        let mut cmd = sb.cmd();
+        cmd.env("ORQEX_WEBHOOK_SECRET", "whsec_test_0000_0000_fake")
+            .args(["webhooks", "verify", "--signature", &signature]);
+        match stdin {
+            Some(f) => {
+                cmd.stdin(f);
+            }
+            None => {
+                cmd.arg("/");
+            }
+        }
+        cmd.assert()
+    };
+    verify(None)
+        .code(2)
+        .stderr("orqex: webhooks verify: cannot read /: it is a directory\n");
+    verify(Some(std::fs::File::open("/").unwrap()))
+        .code(2)
+        .stderr("orqex: webhooks verify: cannot read stdin: it is a directory\n");
+    sb.cmd()
+        .args(["checkout", "create", "--dry-run", "--data", "-"])
+        .stdin(std::fs::File::open("/").unwrap())
+        .assert()
+        .code(2)
+        .stderr("orqex: --data: cannot read stdin: it is a directory\n");
+}

@@ -59,7 +59,7 @@ pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
                 "--data gives a body, which a GET does not carry; give the values with --query KEY=VALUE, or use POST",
             ));
         }
-        Some(data) => Some(body(data)?),
+        Some(data) => Some(body(ui, data)?),
         // As the official SDK: a write without a body still sends JSON, `{}`, so an API that
         // requires a JSON content type does not answer 415. A DELETE carries nothing.
         None if matches!(method, Method::POST | Method::PUT | Method::PATCH) => {
@@ -161,18 +161,17 @@ fn method(given: &str) -> Result<Method> {
 
 /// `--data`'s bytes, checked to be JSON without a key in it, and sent exactly as given (so
 /// an amount typed `50` travels as `50`).
-fn body(data: &str) -> Result<Vec<u8>> {
+fn body(ui: &Ui, data: &str) -> Result<Vec<u8>> {
     // Stdin is read only when asked for (`--data -`): a script's loop keeps its input.
     let source = JsonSource::choose(Some(data), true, true)?
         .ok_or_else(|| Error::usage("--data needs a value"))?;
     let what = source.describe();
-    let bytes = {
-        let _signals = interrupt::nothing_sent();
-        source.bytes()?
-    };
+    const API_IS_SMALL: &str = "an API request is a few kilobytes, check the input";
+    let bytes = source.bytes(ui, API_IS_SMALL)?;
     if bytes.len() > MAX_JSON_BYTES {
         return Err(Error::usage(format!(
-            "{what} is larger than 1 MiB; an API request is a few kilobytes, check the input"
+            "{what} is larger than {}; {API_IS_SMALL}",
+            crate::limits::bytes(MAX_JSON_BYTES as u64)
         )));
     }
     if let Some(why) = crate::limits::too_deep(&bytes) {
