@@ -43,7 +43,8 @@ pub(super) fn decode<B: AnswerBody>(
     base_url: &str,
 ) -> Result<ApiResponse<B>, Failure> {
     let status = resp.status().as_u16();
-    let request_id = header(&resp, "x-request-id");
+    // Quoted back in errors (and the JSON error): a header of kilobytes is cut there.
+    let request_id = header(&resp, "x-request-id").map(|id| crate::text::echoed(&id).into_owned());
     let replayed =
         header(&resp, "x-idempotent-replayed").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let content_type = header(&resp, "content-type").unwrap_or_default();
@@ -144,7 +145,7 @@ pub(super) fn decode<B: AnswerBody>(
             } else {
                 format!(
                     "a non-JSON body ({})",
-                    content_type.split(';').next().unwrap_or("").trim()
+                    crate::text::echoed(content_type.split(';').next().unwrap_or("").trim())
                 )
             };
             ApiError {

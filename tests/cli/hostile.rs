@@ -983,3 +983,32 @@ fn an_empty_data_flag_says_what_it_takes() {
             "orqex: --data needs a value: @FILE to read a file, - to read stdin, or the JSON itself\n",
         );
 }
+
+#[test]
+fn headers_of_kilobytes_are_quoted_back_cut() {
+    let server = Server::start(|_, _| {
+        Reply::Raw(
+            format!(
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/{}\r\nX-Request-Id: req_{}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nxx",
+                "x".repeat(5000),
+                "9".repeat(5000)
+            )
+            .into_bytes(),
+        )
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_1", "--max-retries", "0"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        format!(
+            "orqex: the API answered 500: Internal Server Error, with a non-JSON body (text/{}... (5005 characters)) instead of the API's JSON (a proxy or gateway may be in the way) (request id req_{}... (5004 characters))\n",
+            "x".repeat(59),
+            "9".repeat(60)
+        )
+    );
+}
