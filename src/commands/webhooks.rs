@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::{ListenArgs, TriggerArgs, VerifyArgs, WebhookSecretArgs, WebhooksCommand};
 use crate::config::{self, ENV_WEBHOOK_SECRET};
-use crate::connect::CaBundle;
+use crate::connect::{CaBundle, Lookup};
 use crate::error::{Error, Result};
 use crate::interrupt;
 use crate::read::Place;
@@ -176,6 +176,7 @@ fn listen(ui: &Ui, profile: Option<&str>, args: ListenArgs) -> Result<()> {
                 url,
                 timeout,
                 ca_bundle,
+                lookup: Lookup::default(),
             })
         }
         None => None,
@@ -196,8 +197,11 @@ fn listen(ui: &Ui, profile: Option<&str>, args: ListenArgs) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| bind_error(&e, ip, args.port))?;
+    // What the URL names, found as the forwarding agent will find it (the same lookup, kept
+    // for the run): a name that does not resolve cannot be this listener.
     if let Some(f) = &forward
-        && webhooks::is_same_listener(&f.url, addr)
+        && let Ok(targets) = f.lookup.addresses(&f.url, crate::connect::CONNECT_TIMEOUT)
+        && webhooks::reaches_listener(&targets, addr)
     {
         return Err(Error::usage(format!(
             "--forward-to {} is this listener itself (port {}): each delivery would go round in a circle; forward to your app's own port",
@@ -296,7 +300,8 @@ fn host(raw: &str) -> Result<IpAddr> {
     if trimmed.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
-    trimmed.parse::<IpAddr>().map_err(|_| {
+    // `::ffff:127.0.0.1` is 127.0.0.1 written as IPv6: listened on (and warned about) as such.
+    trimmed.parse::<IpAddr>().map(webhooks::canonical).map_err(|_| {
         Error::usage(format!(
             "--host: `{}` is not an IP address; give one like 127.0.0.1 (this machine only) or 0.0.0.0 (every network)",
             printable(raw)
@@ -455,7 +460,7 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
         Some((s, from)) => format!("signed with {s} ({from})"),
         None => "unsigned (no signing secret)".to_string(),
     };
-    let agent = send::agent(&url, timeout, ca_bundle);
+    let agent = send::agent(&url, timeout, ca_bundle, &Lookup::default());
     let mut refused: Vec<(u32, u16, String)> = Vec::new();
     for attempt in 1..=args.repeat {
         let count = if args.repeat > 1 {

@@ -6,13 +6,14 @@
 
 mod resolve;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use ureq::Agent;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::transport::DefaultConnector;
 
-use resolve::OncePerRun;
+pub use resolve::is_localhost;
 
 /// Connecting is given at most this long, whatever the whole time limit.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,6 +62,34 @@ impl Connect {
 /// to the caller: ureq would turn a POST into a GET, and its rules know nothing of an
 /// idempotency key.
 pub fn agent(c: &Connect) -> Agent {
+    agent_with(c, &Lookup::default())
+}
+
+/// What agents find a host to be, shared with whoever must know where a request would go
+/// (`listen`, which must not forward to itself): a name is looked up once, and every agent
+/// built with this `Lookup` connects to the addresses it answered.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup(resolve::Shared);
+
+impl Lookup {
+    /// The addresses a request to `url` connects to (the proxy aside), looked up within
+    /// `within`.
+    pub fn addresses(&self, url: &str, within: Duration) -> Result<Vec<SocketAddr>, ureq::Error> {
+        let url = url::Url::parse(url).map_err(|e| ureq::Error::BadUri(e.to_string()))?;
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            return Err(ureq::Error::BadUri(format!("{url} has no host")));
+        };
+        let timeout = ureq::unversioned::transport::NextTimeout {
+            after: within.into(),
+            reason: ureq::Timeout::Resolve,
+            ..Default::default()
+        };
+        self.0.0.addresses(host, port, &timeout)
+    }
+}
+
+/// `agent`, finding hosts through `lookup`.
+pub fn agent_with(c: &Connect, lookup: &Lookup) -> Agent {
     let mut config = Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(c.connect_timeout))
@@ -91,7 +120,7 @@ pub fn agent(c: &Connect) -> Agent {
     Agent::with_parts(
         config.build(),
         DefaultConnector::default(),
-        OncePerRun::default(),
+        lookup.0.clone(),
     )
 }
 

@@ -1,10 +1,13 @@
 //! Host names to addresses, once per run. ureq's own resolver starts a thread for every
 //! lookup when a timeout is set, even for `127.0.0.1`, and looks the API's name up again for
 //! every batch row; this one answers an address at once and a name from its first lookup.
+//! `localhost` and the names under it are this machine without a lookup (RFC 6761, as curl
+//! does): the system may not know `localhost.` or `app.localhost`, and the listener's check
+//! that it does not forward to itself must see what a request would reach.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::sync::{Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 /// As many addresses as ureq takes from a lookup.
 const MAX_ADDRS: usize = 16;
@@ -38,11 +41,7 @@ impl Resolver for OncePerRun {
                 _ => None,
             })
             .ok_or_else(|| ureq::Error::BadUri(format!("{uri} has no port")))?;
-        let host = authority.host();
-        let addrs = match literal(host) {
-            Some(ip) => vec![SocketAddr::new(ip, port)],
-            None => self.lookup(format!("{host}:{port}"), &timeout)?,
-        };
+        let addrs = self.addresses(authority.host(), port, &timeout)?;
         let mut result = self.empty();
         for addr in config
             .ip_family()
@@ -58,7 +57,42 @@ impl Resolver for OncePerRun {
     }
 }
 
+/// One `OncePerRun` for an agent and for whoever must know what that agent connects to.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Shared(pub(super) Arc<OncePerRun>);
+
+impl Resolver for Shared {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
 impl OncePerRun {
+    /// What `host` (as a URL writes it) and `port` stand for: an address as it is, a name
+    /// under `localhost` as this machine, any other name looked up once per run.
+    pub(super) fn addresses(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: &NextTimeout,
+    ) -> Result<Vec<SocketAddr>, ureq::Error> {
+        if let Some(ip) = literal(host) {
+            return Ok(vec![SocketAddr::new(ip, port)]);
+        }
+        if is_localhost(host) {
+            return Ok(vec![
+                SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), port),
+                SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), port),
+            ]);
+        }
+        self.lookup(format!("{host}:{port}"), timeout)
+    }
+
     /// The addresses of `host_port`, looked up on the first call only. The lookup runs in a
     /// thread of its own so that the timeout holds: `getaddrinfo` has none.
     fn lookup(
@@ -103,6 +137,13 @@ impl OncePerRun {
         }
         Ok(addrs)
     }
+}
+
+/// `localhost`, a name under it (`app.localhost`), or `localhost.localdomain`, in any case,
+/// with or without the final dot.
+pub fn is_localhost(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name == "localhost.localdomain"
 }
 
 /// The address a host already is: `127.0.0.1`, or `[::1]` as a URL writes it.
@@ -150,18 +191,41 @@ mod tests {
     #[test]
     fn a_name_is_looked_up_once() {
         let r = OncePerRun::default();
-        let first = resolve(&r, "http://localhost:9/").unwrap();
-        assert!(!first.is_empty());
-        assert!(first.iter().all(|a| a.port() == 9 && a.ip().is_loopback()));
         // What the cache holds is what is answered, whatever the system would say now.
         let fake: SocketAddr = "192.0.2.7:9".parse().unwrap();
         r.known
             .lock()
             .unwrap()
-            .insert("localhost:9".into(), vec![fake]);
-        assert_eq!(resolve(&r, "http://localhost:9/x").unwrap(), [fake]);
+            .insert("cached.invalid:9".into(), vec![fake]);
+        assert_eq!(resolve(&r, "http://cached.invalid:9/x").unwrap(), [fake]);
         // Another port is another entry.
-        assert!(resolve(&r, "http://localhost:10/").unwrap()[0].port() == 10);
+        assert!(resolve(&r, "http://cached.invalid:10/").is_err());
+    }
+
+    #[test]
+    fn localhost_is_this_machine_without_a_lookup() {
+        let r = OncePerRun::default();
+        for host in [
+            "localhost",
+            "LOCALHOST.",
+            "app.localhost",
+            "localhost.localdomain",
+            "localhost.localdomain.",
+        ] {
+            let got = resolve(&r, &format!("http://{host}:9/")).unwrap();
+            assert_eq!(
+                got,
+                [
+                    "127.0.0.1:9".parse::<SocketAddr>().unwrap(),
+                    "[::1]:9".parse().unwrap()
+                ],
+                "{host}"
+            );
+        }
+        assert!(r.known.lock().unwrap().is_empty());
+        for other in ["localhostx", "mylocalhost", "localhost.example", "local"] {
+            assert!(!is_localhost(other), "{other}");
+        }
     }
 
     #[test]

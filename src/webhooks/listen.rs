@@ -50,6 +50,9 @@ pub struct Forward {
     pub timeout: Duration,
     /// CA certificates an https app may be signed by, besides the built-in roots.
     pub ca_bundle: Option<crate::connect::CaBundle>,
+    /// How the app's host is found: the same addresses the check that this is not the
+    /// listener itself saw.
+    pub lookup: crate::connect::Lookup,
 }
 
 /// What the signature of a delivery was.
@@ -196,7 +199,7 @@ pub fn serve(
     let agent = options
         .forward
         .as_ref()
-        .map(|f| send::agent(&f.url, f.timeout, f.ca_bundle.clone()));
+        .map(|f| send::agent(&f.url, f.timeout, f.ca_bundle.clone(), &f.lookup));
     let shared = Arc::new(Shared {
         options,
         agent,

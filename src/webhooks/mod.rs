@@ -10,6 +10,8 @@
 //! A domain room: it reports what happened as values (`listen::Seen`, `send::Answer`) and
 //! prints nothing; `commands::webhooks` decides what a person and a script see.
 
+use std::net::{IpAddr, SocketAddr};
+
 pub mod http;
 pub mod listen;
 pub mod payload;
@@ -166,38 +168,32 @@ pub fn check_url(raw: &str) -> Result<String, String> {
 /// Whether `url`'s host is this machine: no proxy stands between orqex and it.
 pub fn is_loopback(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| match u.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(d)) => crate::connect::is_localhost(d),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     })
 }
 
-/// Whether `url` names the listener at `addr` itself: forwarding there would send each
-/// delivery round in a circle.
-pub fn is_same_listener(url: &str, addr: std::net::SocketAddr) -> bool {
-    use std::net::IpAddr;
-    let Ok(u) = url::Url::parse(url) else {
-        return false;
-    };
-    if u.port_or_known_default() != Some(addr.port()) {
-        return false;
-    }
+/// Whether a request to any of `targets` (what `--forward-to` resolves to) reaches the
+/// listener at `addr` itself: forwarding there would send each delivery round in a circle.
+pub fn reaches_listener(targets: &[SocketAddr], addr: SocketAddr) -> bool {
     // An address of this machine: loopback, or "any" (0.0.0.0 and :: are reached locally),
     // an IPv4 address written as IPv6 (`[::ffff:127.0.0.1]`) counted as the IPv4 one.
     let local = |ip: IpAddr| ip.is_loopback() || ip.is_unspecified();
-    let canonical = |ip: IpAddr| match ip {
+    let here = canonical(addr.ip());
+    targets.iter().any(|t| {
+        let there = canonical(t.ip());
+        t.port() == addr.port() && (there == here || (local(there) && local(here)))
+    })
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) as the IPv4 one it is.
+pub fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
-    };
-    let here = canonical(addr.ip());
-    let there = match u.host() {
-        Some(url::Host::Domain(d)) => return d.eq_ignore_ascii_case("localhost") && local(here),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
-        Some(url::Host::Ipv6(ip)) => canonical(IpAddr::V6(ip)),
-        None => return false,
-    };
-    there == here || (local(there) && local(here))
+    }
 }
 
 #[cfg(test)]
@@ -259,22 +255,29 @@ mod tests {
         assert!(is_loopback("http://[::1]:9/"));
         assert!(is_loopback("http://LOCALHOST/"));
         assert!(!is_loopback("http://example.com/"));
-        let addr: std::net::SocketAddr = "127.0.0.1:4242".parse().unwrap();
-        assert!(is_same_listener("http://localhost:4242/hooks", addr));
-        assert!(is_same_listener("http://127.0.0.1:4242/", addr));
-        assert!(!is_same_listener("http://127.0.0.1:3000/", addr));
-        assert!(!is_same_listener("http://example.com:4242/", addr));
-        let any: std::net::SocketAddr = "0.0.0.0:80".parse().unwrap();
-        assert!(is_same_listener("http://127.0.0.1/", any));
+        assert!(is_loopback("http://localhost./"));
+        assert!(is_loopback("http://app.localhost:3000/"));
+        let a = |s: &str| -> Vec<SocketAddr> { vec![s.parse().unwrap()] };
+        let addr: SocketAddr = "127.0.0.1:4242".parse().unwrap();
+        assert!(reaches_listener(&a("127.0.0.1:4242"), addr));
+        assert!(!reaches_listener(&a("127.0.0.1:3000"), addr));
+        assert!(!reaches_listener(&a("192.0.2.1:4242"), addr));
+        assert!(!reaches_listener(&[], addr));
+        let two = [a("192.0.2.1:4242"), a("[::1]:4242")].concat();
+        assert!(reaches_listener(&two, addr));
+        let any: SocketAddr = "0.0.0.0:80".parse().unwrap();
+        assert!(reaches_listener(&a("127.0.0.1:80"), any));
         // "Any" and IPv4 written as IPv6 reach the listener too.
-        assert!(is_same_listener("http://0.0.0.0:4242/", addr));
-        assert!(is_same_listener("http://[::ffff:127.0.0.1]:4242/", addr));
-        assert!(is_same_listener("http://[::]:4242/", addr));
-        assert!(is_same_listener("http://[::1]:4242/", addr));
-        assert!(!is_same_listener("http://10.0.0.1:4242/", addr));
-        let lan: std::net::SocketAddr = "10.0.0.5:4242".parse().unwrap();
-        assert!(is_same_listener("http://10.0.0.5:4242/", lan));
-        assert!(is_same_listener("http://[::ffff:10.0.0.5]:4242/", lan));
-        assert!(!is_same_listener("http://127.0.0.1:4242/", lan));
+        assert!(reaches_listener(&a("0.0.0.0:4242"), addr));
+        assert!(reaches_listener(&a("[::ffff:127.0.0.1]:4242"), addr));
+        assert!(reaches_listener(&a("[::]:4242"), addr));
+        assert!(reaches_listener(&a("[::1]:4242"), addr));
+        assert!(!reaches_listener(&a("10.0.0.1:4242"), addr));
+        let lan: SocketAddr = "10.0.0.5:4242".parse().unwrap();
+        assert!(reaches_listener(&a("10.0.0.5:4242"), lan));
+        assert!(reaches_listener(&a("[::ffff:10.0.0.5]:4242"), lan));
+        let mapped: SocketAddr = "[::ffff:10.0.0.5]:4242".parse().unwrap();
+        assert!(reaches_listener(&a("10.0.0.5:4242"), mapped));
+        assert!(!reaches_listener(&a("127.0.0.1:4242"), lan));
     }
 }

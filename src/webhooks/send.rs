@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use ureq::Agent;
 
-use crate::connect::{self, CaBundle, Connect, Route};
+use crate::connect::{self, CaBundle, Connect, Lookup, Route};
 use crate::text::duration;
 
 /// The most of a handler's answer that is read; a webhook's answer is a few bytes.
@@ -48,16 +48,19 @@ pub enum FailureKind {
 
 /// The agent for one target URL and time limit, trusting `ca_bundle` besides the built-in
 /// roots.
-pub fn agent(url: &str, timeout: Duration, ca_bundle: Option<CaBundle>) -> Agent {
-    connect::agent(&Connect {
-        ca_bundle,
-        route: if super::is_loopback(url) {
-            Route::Direct
-        } else {
-            Route::Environment
+pub fn agent(url: &str, timeout: Duration, ca_bundle: Option<CaBundle>, lookup: &Lookup) -> Agent {
+    connect::agent_with(
+        &Connect {
+            ca_bundle,
+            route: if super::is_loopback(url) {
+                Route::Direct
+            } else {
+                Route::Environment
+            },
+            ..Connect::new(timeout, USER_AGENT)
         },
-        ..Connect::new(timeout, USER_AGENT)
-    })
+        lookup,
+    )
 }
 
 /// POSTs `body` with `headers` (name, value) to `url` and reads the answer.

@@ -1,6 +1,8 @@
 //! `orqex webhooks` on the network: https handlers and apps (trusted by the built-in roots or
 //! a CA bundle, as the API is), the listener never forwarding to itself, and its deadlines.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -101,4 +103,67 @@ fn listen_forwards_to_an_https_app_and_answers_502_to_an_untrusted_one_and_stays
     l.stop("TERM").code(0).stderr(predicate::str::ends_with(
         "2 deliveries, 0 forwarded, 2 not answered by the app, 0 rejected, 1 repeat\n",
     ));
+}
+
+/// A port free a moment ago, for a listener that must be named before it starts.
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A name other than localhost that this machine's hosts file gives as 127.0.0.1, if any:
+/// found without DNS (the hosts file comes first), so no query leaves the machine.
+fn hosts_file_name() -> Option<String> {
+    let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+    hosts.lines().find_map(|line| {
+        let mut words = line.split('#').next()?.split_whitespace();
+        (words.next()? == "127.0.0.1")
+            .then(|| words.find(|w| !w.to_ascii_lowercase().contains("localhost")))?
+            .map(str::to_string)
+    })
+}
+
+#[test]
+fn forwarding_to_the_listener_by_any_name_or_address_is_refused() {
+    let sb = Sandbox::new();
+    let mut hosts = vec![
+        "localhost.".to_string(),
+        "LOCALHOST.localdomain".into(),
+        "app.localhost".into(),
+        "[::ffff:127.0.0.1]".into(),
+        "0.0.0.0".into(),
+        "127.1".into(),
+    ];
+    hosts.extend(hosts_file_name());
+    for host in hosts {
+        let port = free_port();
+        let url = format!("http://{host}:{port}/hooks");
+        let mut cmd = sb.cmd();
+        cmd.args(["webhooks", "listen", "--port", &port.to_string()])
+            .args(["--forward-to", &url]);
+        // A listener that takes the URL runs until stopped: killed here, the test fails.
+        assert_cmd::Command::from_std(cmd)
+            .timeout(Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::ends_with(format!(
+                " is this listener itself (port {port}): each delivery would go round in a circle; forward to your app's own port\n"
+            )));
+    }
+
+    // Listening on 127.0.0.1 written as IPv6 is listening on this machine only.
+    let port = free_port();
+    let mut cmd = sb.cmd();
+    cmd.args(["webhooks", "listen", "--port", &port.to_string()])
+        .args(["--host", "::ffff:127.0.0.1"])
+        .args(["--forward-to", &format!("http://127.0.0.1:{port}/")]);
+    assert_cmd::Command::from_std(cmd)
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(contains("is this listener itself"));
+    let l = Listen::start(sb.cmd(), &["--host", "::ffff:127.0.0.1"]);
+    assert_eq!(l.addr.ip().to_string(), "127.0.0.1");
+    l.wait_stderr("not forwarding");
+    assert!(!l.stderr_now().contains("reachable from other machines"));
 }
