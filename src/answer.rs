@@ -29,13 +29,22 @@ pub fn text<'a>(body: &'a Value, path: &str) -> Option<&'a str> {
 /// Why a payment failed, in the SDK's order: the failure code's message, then the
 /// deprecated top-level message; on the payment or on its active attempt.
 pub fn failure_reason(body: &Value) -> Option<&str> {
-    ["payment.failure", "payment.active_attempt.failure"]
-        .into_iter()
-        .filter_map(|at| get(body, at))
-        .flat_map(|f| [f.pointer("/code/message"), f.get("message")])
-        .flatten()
-        .filter_map(Value::as_str)
-        .find(|m| !m.trim().is_empty())
+    get(body, "payment").and_then(payment_failure)
+}
+
+/// Why a payment (a payment intent, as `GET /payment/intents/{id}` gives it) failed, as
+/// `failure_reason` reads it.
+pub fn payment_failure(payment: &Value) -> Option<&str> {
+    [
+        payment.get("failure"),
+        payment.pointer("/active_attempt/failure"),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|f| [f.pointer("/code/message"), f.get("message")])
+    .flatten()
+    .filter_map(Value::as_str)
+    .find(|m| !m.trim().is_empty())
 }
 
 #[cfg(test)]

@@ -10,6 +10,13 @@ use crate::checkout::fields::{FIELDS, Field, Kind};
 use crate::complete;
 use crate::output::Format;
 
+pub mod payments;
+
+use payments::{
+    ListFormat, OneFormat, PaymentsCommand, PaymentsGetArgs, PaymentsListArgs, RefundsCommand,
+    RefundsCreateArgs, RefundsGetArgs, RefundsListArgs,
+};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "orqex",
@@ -66,6 +73,15 @@ impl Cli {
                 output.json || output.output == Some(Format::Json)
             }
             Command::Api(args) => args.output == Some(ApiFormat::Json),
+            Command::Payments(PaymentsCommand::List(PaymentsListArgs { output, .. }))
+            | Command::Refunds(RefundsCommand::List(RefundsListArgs { output, .. })) => {
+                output.json || output.output == Some(ListFormat::Json)
+            }
+            Command::Payments(PaymentsCommand::Get(PaymentsGetArgs { output, .. }))
+            | Command::Refunds(RefundsCommand::Create(RefundsCreateArgs { output, .. }))
+            | Command::Refunds(RefundsCommand::Get(RefundsGetArgs { output, .. })) => {
+                output.json || output.output == Some(OneFormat::Json)
+            }
             Command::Completions(_)
             | Command::Man(_)
             | Command::Login(_)
@@ -108,6 +124,14 @@ pub enum Command {
     /// Create and inspect hosted checkouts
     #[command(subcommand)]
     Checkout(CheckoutCommand),
+
+    /// List payments and see where one stands: what came in, and for how much
+    #[command(subcommand)]
+    Payments(payments::PaymentsCommand),
+
+    /// Give money back on a payment, and follow its refunds
+    #[command(subcommand)]
+    Refunds(payments::RefundsCommand),
 
     /// Call any endpoint of the Orqex API, with the key, retries and checks of every command
     #[command(after_help = "Examples:\n  \

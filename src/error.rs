@@ -322,7 +322,8 @@ impl Error {
                     403 => lines.push(
                         "  the key is valid but not allowed to do this: check it is the right project's key, and live or sandbox as intended (`orqex config` shows which is in use)".into(),
                     ),
-                    409 => lines.push(
+                    // A note that carries the key says what the key means for its request.
+                    409 if with_retry_hint => lines.push(
                         "  the idempotency key was used before with another body: to get that checkout, run the first command again unchanged; for a new checkout, give a new --idempotency-key".into(),
                     ),
                     _ => {}

@@ -120,6 +120,21 @@ pub fn waiting(ui: &Ui, checkout_id: &str, idempotency_key: Option<&str>) -> Mom
     )
 }
 
+/// Waiting for something that exists (a payment, a refund made): a signal says what stopped
+/// and how to wait again (`again`).
+pub fn waiting_on(ui: &Ui, what: &str, again: String) -> Moment {
+    let what = what.to_string();
+    begin(
+        move |word, exit| Error::Stopped {
+            what: format!("{word} while waiting for {what}"),
+            note: again.clone(),
+            idempotency_key: None,
+            exit,
+        },
+        ui.json_errors(),
+    )
+}
+
 /// Listening for webhooks: a signal other than Ctrl-C and SIGTERM (which `stop_signals`
 /// takes) says that listening stopped, and ends the run by that signal as always.
 pub fn listening() -> Moment {

@@ -25,6 +25,7 @@ mod json_text;
 mod keystore;
 mod limits;
 mod output;
+mod payments;
 mod prompt;
 mod random;
 mod read;

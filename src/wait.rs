@@ -161,9 +161,37 @@ fn worth_retrying(err: &Error) -> bool {
     }
 }
 
+/// How to read where something waited for stands: a checkout, a payment, a refund. `Paid` is
+/// the good end (a refund completed), `Unpaid` the bad one (a refund failed).
+pub struct Judge {
+    pub state: fn(&Value) -> State,
+    /// The statuses as the API gave them, for the status line.
+    pub describe: fn(&Value) -> String,
+    /// Status values the API documentation does not list.
+    pub unknown: fn(&Value) -> Vec<String>,
+}
+
+/// A checkout, as `checkout create --wait` and `checkout get --wait` wait for it.
+pub const CHECKOUT: Judge = Judge {
+    state,
+    describe,
+    unknown: unknown_statuses,
+};
+
 /// Polls with `fetch` from the answer in hand until the checkout is final or `plan.timeout`
 /// has passed. The last check happens at the deadline itself.
 pub fn until_final(
+    plan: &Plan,
+    first: ApiResponse,
+    pace: &mut impl Pace,
+    fetch: impl FnMut() -> Result<ApiResponse>,
+) -> Result<Outcome> {
+    until_final_by(&CHECKOUT, plan, first, pace, fetch)
+}
+
+/// `until_final` for anything `judge` can read.
+pub fn until_final_by(
+    judge: &Judge,
     plan: &Plan,
     first: ApiResponse,
     pace: &mut impl Pace,
@@ -176,12 +204,12 @@ pub fn until_final(
     let mut fresh = true;
     loop {
         if fresh {
-            match state(&last.body) {
+            match (judge.state)(&last.body) {
                 State::Paid => return Ok(Outcome::Paid(last)),
                 State::Unpaid(why) => return Ok(Outcome::Unpaid(last, why)),
                 State::Open => {}
             }
-            let unknown: Vec<String> = unknown_statuses(&last.body)
+            let unknown: Vec<String> = (judge.unknown)(&last.body)
                 .into_iter()
                 .filter(|u| !told_unknown.contains(u))
                 .collect();
@@ -189,7 +217,7 @@ pub fn until_final(
                 pace.event(Event::Unknown(&unknown));
                 told_unknown.extend(unknown);
             }
-            pace.event(Event::Checked(&describe(&last.body)));
+            pace.event(Event::Checked(&(judge.describe)(&last.body)));
         }
         let elapsed = pace.elapsed();
         if elapsed >= plan.timeout {

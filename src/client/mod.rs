@@ -11,6 +11,7 @@
 mod decode;
 mod describe;
 mod failure;
+mod pages;
 mod redirect;
 mod retry;
 
@@ -24,6 +25,7 @@ pub use crate::connect::CaBundle;
 use crate::connect::{self, Connect};
 use decode::header;
 use failure::{Failure, Problem};
+pub use pages::Pages;
 
 use crate::error::{ApiError, Error, Result};
 use crate::secret::SecretKey;

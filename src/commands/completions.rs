@@ -227,6 +227,10 @@ pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
         "Linux: the session bus where the Secret Service (the keychain) is found",
     ),
     ("NO_COLOR", "set (non-empty) to turn colour off"),
+    (
+        "COLUMNS",
+        "the width a payments or refunds table is cut to when stdout is not a terminal",
+    ),
 ];
 
 fn write(ui: &Ui, buf: Vec<u8>) -> Result<()> {

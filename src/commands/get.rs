@@ -48,7 +48,7 @@ fn environment_note(key: &SecretKey) -> String {
 /// The id in what was given: the id itself, or the checkout URL `create` prints, whose last
 /// path segment is the id (`https://pay.orqex.com/c/cs_abc123`). Either way the id is then
 /// checked, so a URL cannot smuggle another path in.
-fn id_of(given: &str) -> Result<&str> {
+pub fn id_of(given: &str) -> Result<&str> {
     if !output::is_web_url(given) {
         return Ok(given);
     }

@@ -47,3 +47,38 @@ pub fn confirm(
         )
     }
 }
+
+/// The last step before a live key sends money back to a customer: at a terminal, what goes
+/// back and a question (`ask`); with `--yes` a one-line notice. Anywhere else it is refused:
+/// nobody saw what would go out, and a refund cannot be taken back.
+pub fn confirm_refund(
+    ui: &Ui,
+    key: &SecretKey,
+    ask: bool,
+    yes: bool,
+    what: impl FnOnce() -> Vec<(&'static str, String)>,
+) -> Result<()> {
+    let kind = match key.environment() {
+        Environment::Sandbox => return Ok(()),
+        Environment::Live => "a live key",
+        Environment::Unknown => "a key that is not a sandbox key",
+    };
+    if yes {
+        ui.status(&format!(
+            "orqex: using {kind} ({key}): this refund sends real money back"
+        ));
+        return Ok(());
+    }
+    if !ask {
+        return Err(crate::error::Error::usage(format!(
+            "a refund with {kind} ({key}) sends real money back and is confirmed at a terminal; nothing was sent: run it at a terminal, or pass --yes"
+        )));
+    }
+    let mut rows = what();
+    rows.push(("environment", format!("live (key {key})")));
+    prompt::confirm_live(
+        "This refunds a LIVE payment: real money goes back to the customer.",
+        &rows,
+        "Send this refund?",
+    )
+}

@@ -8,15 +8,19 @@ pub mod config;
 pub mod create;
 mod create_batch;
 pub mod get;
+mod listing;
 mod live;
 pub mod login;
 pub mod net;
+pub mod payments;
+pub mod refunds;
 mod show;
 pub mod webhooks;
 pub mod whoami;
 
 use std::ffi::OsString;
 
+use crate::cli::payments::{PaymentsCommand, RefundsCommand};
 use crate::cli::{CheckoutCommand, Cli, Command};
 use std::path::Path;
 
@@ -42,6 +46,11 @@ pub fn run(ui: &Ui, cli: Cli) -> Result<()> {
         Command::Config(args) => config::run(ui, profile, args),
         Command::Checkout(CheckoutCommand::Get(args)) => get::run(ui, profile, args),
         Command::Webhooks(command) => webhooks::run(ui, profile, command),
+        Command::Payments(PaymentsCommand::List(args)) => payments::list(ui, profile, args),
+        Command::Payments(PaymentsCommand::Get(args)) => payments::get(ui, profile, args),
+        Command::Refunds(RefundsCommand::Create(args)) => refunds::create(ui, profile, args),
+        Command::Refunds(RefundsCommand::List(args)) => refunds::list(ui, profile, args),
+        Command::Refunds(RefundsCommand::Get(args)) => refunds::get(ui, profile, args),
         Command::Completions(args) => completions::completions(ui, args.shell),
         Command::Man(args) => completions::man(ui, &args.command, args.dir.as_deref()),
     }

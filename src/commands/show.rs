@@ -154,7 +154,7 @@ pub fn finish(
 
     // The checkout exists from here on: a signal says so, and how to wait again.
     let _signals = crate::interrupt::waiting(ui, &id, idempotency_key);
-    let mut pace = Live::start(ui);
+    let mut pace = Live::start(ui, "payment");
     let deadline = std::time::Instant::now() + plan.timeout;
     let outcome = wait::until_final(&plan, resp, &mut pace, || {
         client.get_checkout(&id, Some(deadline))
@@ -237,21 +237,24 @@ fn present(ui: &Ui, body: &serde_json::Value, after: &After, key_env: Environmen
 }
 
 /// The real clock, with a spinner on stderr when it is a terminal, and plain notes otherwise.
-struct Live {
+pub struct Live {
     start: Instant,
     line: StatusLine,
+    /// What is waited for, as the status line names it: `payment`, `refund rf_1`.
+    what: String,
 }
 
 impl Live {
-    fn start(ui: &Ui) -> Live {
+    pub fn start(ui: &Ui, what: &str) -> Live {
         Live {
             start: Instant::now(),
             line: ui.status_line(),
+            what: what.to_string(),
         }
     }
 
     /// Takes the status line down before the result is printed.
-    fn finish(mut self) {
+    pub fn finish(mut self) {
         self.line.clear();
     }
 }
@@ -270,7 +273,7 @@ impl Pace for Live {
             Event::Checked(status) => {
                 let elapsed = crate::text::duration(Duration::from_secs(self.elapsed().as_secs()));
                 self.line
-                    .set(format!("waiting for payment: {status} ({elapsed})"));
+                    .set(format!("waiting for {}: {status} ({elapsed})", self.what));
             }
             Event::Retrying { error, delay } => {
                 let first = error.lines().into_iter().next().unwrap_or_default();

@@ -23,6 +23,7 @@ mod limits;
 mod network;
 mod output;
 mod pages;
+mod payments;
 mod profiles;
 mod prompt;
 mod wait;
