@@ -29,9 +29,11 @@ pub enum Exit {
     /// Network: DNS, connect, TLS, timeout, unreadable response. The outcome may be unknown.
     /// Also a webhook handler that `trigger` could not reach.
     Network = 6,
-    /// `--wait`: the checkout ended without payment (expired, cancelled, or its payment failed).
+    /// `--wait`: the checkout ended without payment (expired, cancelled, or its payment failed);
+    /// `payments get --wait`: the payment failed, expired or was refunded; `refunds --wait`:
+    /// the refund failed. What was waited for ended, and not as hoped.
     Unpaid = 7,
-    /// `--wait`: `--wait-timeout` passed while the checkout was still open.
+    /// `--wait`: `--wait-timeout` passed while the checkout (payment, refund) was still open.
     StillOpen = 8,
     /// A batch finished, but one or more rows failed (each row's line says why).
     BatchIncomplete = 9,
@@ -88,8 +90,12 @@ impl Exit {
             Exit::Network => {
                 "network, TLS, timeout or an unreadable answer; the retry flag is printed; webhooks trigger: the handler could not be reached"
             }
-            Exit::Unpaid => "--wait: the checkout ended without payment",
-            Exit::StillOpen => "--wait: --wait-timeout passed while the checkout was still open",
+            Exit::Unpaid => {
+                "--wait: the checkout ended without payment, the payment failed, expired or was refunded, or the refund failed"
+            }
+            Exit::StillOpen => {
+                "--wait: --wait-timeout passed while the checkout, payment or refund was still pending"
+            }
             Exit::BatchIncomplete => "--batch: one or more rows failed",
             Exit::HungUp => "ended by SIGHUP",
             Exit::Interrupted => "interrupted (Ctrl-C, SIGINT)",

@@ -26,6 +26,7 @@ mod pages;
 mod payments;
 mod profiles;
 mod prompt;
+mod refunds;
 mod wait;
 mod webhooks;
 mod webhooks_net;
