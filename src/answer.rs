@@ -35,16 +35,21 @@ pub fn failure_reason(body: &Value) -> Option<&str> {
 /// Why a payment (a payment intent, as `GET /payment/intents/{id}` gives it) failed, as
 /// `failure_reason` reads it.
 pub fn payment_failure(payment: &Value) -> Option<&str> {
-    [
-        payment.get("failure"),
+    let failures: Vec<&Value> = [
         payment.pointer("/active_attempt/failure"),
+        payment.get("failure"),
     ]
     .into_iter()
     .flatten()
-    .flat_map(|f| [f.pointer("/code/message"), f.get("message")])
-    .flatten()
-    .filter_map(Value::as_str)
-    .find(|m| !m.trim().is_empty())
+    .collect();
+    // The code's message first, wherever it is: the SDK marks `failure.message` deprecated.
+    let codes = failures.iter().map(|f| f.pointer("/code/message"));
+    let plain = failures.iter().map(|f| f.get("message"));
+    codes
+        .chain(plain)
+        .flatten()
+        .filter_map(Value::as_str)
+        .find(|m| !m.trim().is_empty())
 }
 
 #[cfg(test)]

@@ -65,7 +65,13 @@ fn status(body: &Value, of: &str) -> Option<String> {
 pub fn state(body: &Value) -> State {
     match status(body, "checkout").as_deref() {
         Some("completed") => return State::Paid,
-        Some("expired") => return State::Unpaid("the checkout expired".into()),
+        // Expired after a failed payment: the payment's reason is what the shop needs.
+        Some("expired") => {
+            return State::Unpaid(match payment_failure(body) {
+                Some(failure) => format!("the checkout expired; {failure}"),
+                None => "the checkout expired".into(),
+            });
+        }
         Some("cancelled") => return State::Unpaid("the checkout was cancelled".into()),
         _ => {}
     }
@@ -75,12 +81,32 @@ pub fn state(body: &Value) -> State {
         // Paid, then given back: the money is not the shop's, and no more will come.
         Some("refunded") => State::Unpaid("its payment was refunded".into()),
         Some("partially_refunded") => State::Unpaid("its payment was partly refunded".into()),
-        Some("failed") => State::Unpaid(match crate::answer::failure_reason(body) {
-            Some(m) => format!("its payment failed: {}", crate::text::printable(m)),
-            None => "its payment failed".into(),
-        }),
+        Some("failed") => {
+            State::Unpaid(payment_failure(body).unwrap_or_else(|| "its payment failed".into()))
+        }
         _ => State::Open,
     }
+}
+
+/// `its payment failed: REASON` when the answer gives a failure's reason, `its payment
+/// failed` when it only says so in the payment's status; `None` otherwise.
+fn payment_failure(body: &Value) -> Option<String> {
+    // A failure object alone proves nothing (the reference's answer has a placeholder one):
+    // the payment, or its attempt, must say it failed.
+    let failed = status(body, "payment").as_deref() == Some("failed")
+        || crate::answer::text(body, "payment.active_attempt.status") == Some("failed");
+    if !failed {
+        return None;
+    }
+    Some(match crate::answer::failure_reason(body) {
+        Some(m) => format!("its payment failed: {}", crate::text::printable(m)),
+        None => "its payment failed".into(),
+    })
+}
+
+/// The checkout's own status word, as `--output status` prints it.
+pub fn status_of(body: &Value) -> Option<&str> {
+    crate::answer::text(body, "checkout.status")
 }
 
 /// Whether the answer says anything a wait could end on: without any status, polling would

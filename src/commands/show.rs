@@ -111,11 +111,48 @@ pub fn finish(
         )
     };
 
+    // A create's answer may carry no status (the reference page's own 201 has none): the
+    // checkout exists all the same, and reading it by id gives its status.
+    let created_without_status = |resp: &ApiResponse| {
+        idempotency_key.is_some()
+            && output::checkout_id(&resp.body).is_some_and(|id| client::checkout_id(id).is_ok())
+            && match after.wait {
+                Some(_) => !wait::has_status(&resp.body),
+                None => after.format == Format::Status && wait::status_of(&resp.body).is_none(),
+            }
+    };
+    let read_back = |resp: ApiResponse, deadline| -> Result<ApiResponse> {
+        if !created_without_status(&resp) {
+            return Ok(resp);
+        }
+        let id = output::checkout_id(&resp.body)
+            .unwrap_or_default()
+            .to_string();
+        let read = client.get_checkout(&id, deadline).map_err(|e| {
+            created(
+                e,
+                format!("checkout {id} was created; see it with: orqex checkout get {id}"),
+            )
+        })?;
+        if wait::has_status(&read.body) {
+            return Ok(read);
+        }
+        Err(created(
+            Error::Other(format!(
+                "checkout {id} was created, but the API's answer to reading it has no status (data.checkout.status or data.payment.status)"
+            )),
+            format!("see it with: orqex checkout get {id} --output json"),
+        ))
+    };
+
     let Some(plan) = after.wait else {
+        let resp = read_back(resp, None)?;
         print(&resp)?;
         present(ui, &resp.body, after, key_env);
         return Ok(());
     };
+    let deadline = std::time::Instant::now() + plan.timeout;
+    let resp = read_back(resp, Some(deadline))?;
 
     let broken = |what: String| Error::Network {
         message: format!(
@@ -155,7 +192,6 @@ pub fn finish(
     // The checkout exists from here on: a signal says so, and how to wait again.
     let _signals = crate::interrupt::waiting(ui, &id, idempotency_key);
     let mut pace = Live::start(ui, "payment");
-    let deadline = std::time::Instant::now() + plan.timeout;
     let outcome = wait::until_final(&plan, resp, &mut pace, || {
         client.get_checkout(&id, Some(deadline))
     });

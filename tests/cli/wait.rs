@@ -333,3 +333,143 @@ fn text_from_the_api_in_wait_messages_is_printable_and_masked() {
         );
     }
 }
+
+#[test]
+fn an_expired_checkout_whose_payment_failed_gives_the_payment_s_reason() {
+    let mut expired = status("expired", "failed");
+    expired["data"]["payment"]["active_attempt"] = json!({
+        "status": "failed",
+        "failure": {"code": {"value": "insufficient_funds", "category": "payer", "message": "Insufficient funds"}, "message": "old words"}
+    });
+    // Only the attempt says it failed.
+    let mut attempt_only = status("expired", "pending");
+    attempt_only["data"]["payment"]["active_attempt"] = json!({
+        "status": "failed",
+        "failure": {"code": {"message": "Declined by the issuer"}}
+    });
+    // A failure object on a payment that did not fail says nothing.
+    let mut placeholder = status("expired", "expired");
+    placeholder["data"]["payment"]["active_attempt"] =
+        json!({"failure": {"code": "<string>", "message": "<string>"}});
+    for (body, why) in [
+        (
+            expired,
+            "the checkout expired; its payment failed: Insufficient funds",
+        ),
+        (
+            attempt_only,
+            "the checkout expired; its payment failed: Declined by the issuer",
+        ),
+        (placeholder, "the checkout expired"),
+    ] {
+        let server = server(vec![(200, body)]);
+        Sandbox::new()
+            .cmd_for(&server)
+            .args(["checkout", "get", "cs_wait", "--output", "id"])
+            .args(FAST)
+            .assert()
+            .code(7)
+            .stdout("cs_wait\n")
+            .stderr(predicate::str::ends_with(format!(
+                "orqex: checkout cs_wait ended unpaid: {why}\n"
+            )));
+    }
+}
+
+/// The reference page's own 201: an id and a URL, no status anywhere.
+fn created_without_status(id: &str) -> Value {
+    let mut body = checkout_without_status(id);
+    assert!(body["data"]["payment"].get("status").is_none());
+    body["message"] = json!("Checkout created");
+    body
+}
+
+#[test]
+fn a_create_answer_without_a_status_is_a_created_checkout_read_by_id() {
+    // --wait: polled by id, as any checkout.
+    let reads = Arc::new(AtomicUsize::new(0));
+    let counted = reads.clone();
+    let server = Server::start(move |req, _| {
+        if req.method == "POST" {
+            return Reply::json(201, created_without_status("cs_plain"));
+        }
+        let n = counted.fetch_add(1, Ordering::SeqCst);
+        let (checkout, payment) = if n == 0 {
+            ("open", "pending")
+        } else {
+            ("completed", "completed")
+        };
+        Reply::json(200, checkout_with_status("cs_plain", checkout, payment))
+    });
+    let sb = Sandbox::new();
+    sb.create(&server)
+        .args(FAST)
+        .assert()
+        .code(0)
+        .stdout("https://pay.orqex.com/c/cs_plain\n")
+        .stderr(contains("may or may not").not());
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "POST /v1/payment/checkouts",
+            "GET /v1/payment/checkouts/cs_plain",
+            "GET /v1/payment/checkouts/cs_plain"
+        ]
+    );
+
+    // -o status: read once.
+    let server = Server::start(|req, _| {
+        if req.method == "POST" {
+            return Reply::json(201, created_without_status("cs_plain"));
+        }
+        Reply::json(200, checkout_with_status("cs_plain", "open", "pending"))
+    });
+    sb.create(&server)
+        .args(["-o", "status"])
+        .assert()
+        .code(0)
+        .stdout("open\n")
+        .stderr("");
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.requests()[1].path, "/v1/payment/checkouts/cs_plain");
+    // The other outputs need no status: nothing is read.
+    sb.create(&server)
+        .args(["-o", "id"])
+        .assert()
+        .code(0)
+        .stdout("cs_plain\n");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn a_created_checkout_whose_read_has_no_status_is_named_not_doubted() {
+    let server = Server::start(|req, _| {
+        if req.method == "POST" {
+            return Reply::json(201, created_without_status("cs_plain"));
+        }
+        Reply::json(200, created_without_status("cs_plain"))
+    });
+    let sb = Sandbox::new();
+    for extra in [&["-o", "status"][..], FAST] {
+        let assert = sb.create(&server).args(extra).assert().code(1).stdout("");
+        let err = stderr(assert.get_output());
+        assert!(
+            err.starts_with("orqex: checkout cs_plain was created, but the API's answer to reading it has no status (data.checkout.status or data.payment.status)\n"),
+            "{extra:?}: {err}"
+        );
+        assert!(!err.contains("may or may not"), "{extra:?}: {err}");
+    }
+    // A read answer without a status still ends a wait at once, as before.
+    let assert = sb
+        .cmd_for(&server)
+        .args(["checkout", "get", "cs_plain"])
+        .args(FAST)
+        .assert()
+        .code(6);
+    assert!(stderr(assert.get_output()).contains("the answer has no status"));
+}
