@@ -24,6 +24,8 @@ mod network;
 mod output;
 mod pages;
 mod payments;
+#[cfg(unix)]
+mod payments_pty;
 mod profiles;
 mod prompt;
 mod refunds;

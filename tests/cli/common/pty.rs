@@ -68,6 +68,12 @@ impl Pty {
 /// when orqex has the terminal in raw mode (echo off) waiting for a key, and can check
 /// afterwards that echo is back on.
 pub fn spawn_cmd(orqex: Command) -> Pty {
+    spawn_sized(orqex, 100)
+}
+
+/// `spawn_cmd` on a terminal `cols` columns wide (24 rows). orqex starts only once the
+/// terminal has that size, so it can never read the size a new pty starts with.
+pub fn spawn_sized(orqex: Command, cols: u16) -> Pty {
     let mut cmd = Command::new("sh");
     cmd.env_clear();
     for (k, v) in orqex.get_envs() {
@@ -80,7 +86,10 @@ pub fn spawn_cmd(orqex: Command) -> Pty {
         cmd.env("TERM", "xterm");
     }
     cmd.arg("-c")
-        .arg("stty echo icanon isig && exec \"$0\" \"$@\"")
+        .arg(format!(
+            "while [ \"$(stty size)\" != \"24 {cols}\" ]; do sleep 0.01; done; \
+             stty echo icanon isig && exec \"$0\" \"$@\""
+        ))
         .arg(orqex.get_program())
         .args(orqex.get_args());
     super::default_signals(&mut cmd);
@@ -89,7 +98,7 @@ pub fn spawn_cmd(orqex: Command) -> Pty {
     // A real terminal's size: a 0x0 one, as a new pty has, would draw no status line at all.
     session
         .get_process_mut()
-        .set_window_size(100, 24)
+        .set_window_size(cols, 24)
         .expect("pty size");
     Pty {
         session,
