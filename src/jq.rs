@@ -287,6 +287,29 @@ mod tests {
     }
 
     #[test]
+    fn a_filter_shows_as_its_text() {
+        assert_eq!(format!("{:?}", Jq::compile(".a").unwrap()), "Jq(\".a\")");
+    }
+
+    #[test]
+    fn a_filter_is_at_most_4_kib() {
+        let nested = |n| format!("{}.{}", "(".repeat(n), ")".repeat(n));
+        let longest = format!("{} ", nested(2047));
+        assert_eq!(longest.len(), limits::JQ_FILTER_BYTES);
+        assert_eq!(
+            Jq::compile(&longest).unwrap().lines(&json!(7)).unwrap(),
+            ["7"]
+        );
+        let over = format!("{longest} ");
+        let err = Jq::compile(&over).unwrap_err();
+        assert_eq!(err.exit(), crate::error::Exit::Usage);
+        assert_eq!(
+            err.to_string(),
+            "--jq is 4097 bytes long; orqex's limit for a filter is 4 KiB; filter the answer with a shorter one, or pipe --output json to jq"
+        );
+    }
+
+    #[test]
     fn bad_expressions_are_usage_errors() {
         for bad in [".a[", "nosuch(1)", "$x"] {
             let err = Jq::compile(bad).unwrap_err();

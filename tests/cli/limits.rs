@@ -26,7 +26,7 @@ fn create_then_filter_fails(filter: &str, reason: &str) {
 }
 
 #[test]
-fn a_filter_that_recurses_without_end_keeps_the_way_back() {
+fn jq_filter_that_recurses_without_end_keeps_the_way_back() {
     create_then_filter_fails(
         "def f: [f]; f",
         "was stopped before it finished (killed by signal 11): it recursed too deep or built more than the 1 GiB orqex allows a filter",
@@ -34,7 +34,7 @@ fn a_filter_that_recurses_without_end_keeps_the_way_back() {
 }
 
 #[test]
-fn a_filter_that_builds_without_end_keeps_the_way_back() {
+fn jq_filter_that_builds_without_end_keeps_the_way_back() {
     create_then_filter_fails(
         r#"[limit(1e9; repeat("x" * 10000))] | length"#,
         "was stopped before it finished (killed by signal 6): it recursed too deep or built more than the 1 GiB orqex allows a filter",
@@ -42,7 +42,7 @@ fn a_filter_that_builds_without_end_keeps_the_way_back() {
 }
 
 #[test]
-fn a_filter_that_never_stops_is_stopped_and_keeps_the_way_back() {
+fn jq_filter_that_never_stops_is_stopped_and_keeps_the_way_back() {
     create_then_filter_fails(
         "def f: f; f",
         "ran for more than 10 s on the answer and was stopped (orqex's limit for a filter)",
@@ -50,7 +50,7 @@ fn a_filter_that_never_stops_is_stopped_and_keeps_the_way_back() {
 }
 
 #[test]
-fn a_filter_that_writes_without_end_is_cut_off() {
+fn jq_filter_that_writes_without_end_is_cut_off() {
     create_then_filter_fails(
         r#"repeat("x" * 1000000)"#,
         "made more than 64 MiB of output from the answer and was stopped (orqex's limit for a filter)",
@@ -58,7 +58,7 @@ fn a_filter_that_writes_without_end_is_cut_off() {
 }
 
 #[test]
-fn a_filter_nested_deeper_than_its_length_allows_is_refused_before_sending() {
+fn jq_filter_nested_deeper_than_its_length_allows_is_refused_before_sending() {
     let server = Server::created("cs_jq");
     let sb = Sandbox::new();
     // As deep as 4 KiB allows: compiled, and run, without a crash.
