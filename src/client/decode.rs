@@ -100,6 +100,12 @@ pub(super) fn decode<B: AnswerBody>(
                 body: B::none(),
             });
         }
+        if let Some(why) = crate::limits::too_deep(&bytes) {
+            return Err(unreadable(
+                format!("the API answered {status}{rid} but its body {why}"),
+                false,
+            ));
+        }
         let body = B::parse(bytes).map_err(|e| {
             unreadable(
                 format!("the API answered {status}{rid} but its body is not valid JSON ({e})"),

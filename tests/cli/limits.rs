@@ -310,3 +310,23 @@ fn unreadable_input_is_an_input_error_wherever_it_comes_from() {
         .code(2)
         .stderr("orqex: --data: cannot read stdin: it is a directory\n");
 }
+
+#[test]
+fn an_answer_nested_too_deep_is_refused_by_name() {
+    let deep = format!("{{\"data\": {}1{}}}", "[".repeat(5000), "]".repeat(5000));
+    let server = Server::start(move |_, _| Reply::text(200, "application/json", &deep));
+    let sb = Sandbox::new();
+    sb.cmd_for(&server)
+        .args(["checkout", "get", "cs_deep"])
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr("orqex: the API answered 200 (request id req_test_0001) but its body is nested 5001 levels deep; orqex's limit for JSON is 64 levels\n");
+    sb.cmd_for(&server)
+        .args(["api", "GET", "/payment/intents", "--jq", "."])
+        .assert()
+        .code(6)
+        .stderr(contains(
+            "is nested 5001 levels deep; orqex's limit for JSON is 64 levels",
+        ));
+}
