@@ -54,6 +54,24 @@ pub const JQ_MEMORY_BYTES: u64 = GIB;
 /// long; a filter that recurses without end exhausts it, in the process it runs in.
 pub const JQ_STACK_BYTES: usize = 256 * 1024 * 1024;
 
+/// Connections `webhooks listen` serves at once; more are answered 503 at once.
+pub const LISTEN_CONNECTIONS: usize = 64;
+
+/// The request line and headers of one request to `webhooks listen` (blank lines before the
+/// request line included): more is not a webhook.
+pub const LISTEN_HEAD_BYTES: u64 = 16 * KIB;
+
+/// How long a sender has to send `webhooks listen` one whole request.
+pub const LISTEN_REQUEST_TIME: Duration = Duration::from_secs(10);
+
+/// How long `webhooks listen` may take to write its answer to a sender that reads slowly.
+pub const LISTEN_ANSWER_TIME: Duration = Duration::from_secs(5);
+
+/// How long `webhooks listen` reads and drops what a sender still sends after an answer
+/// given before its request was read whole (411, 413, 431), so that closing does not reset
+/// the connection before the sender reads the answer.
+pub const LISTEN_DRAIN_TIME: Duration = Duration::from_secs(2);
+
 /// How long stdin or a FIFO may stay silent before orqex says what it is waiting for.
 pub const SILENT_INPUT_NOTE_AFTER: Duration = Duration::from_secs(3);
 

@@ -84,6 +84,13 @@ impl SecretKey {
 /// How every webhook signing secret starts (the endpoint's secret in the Orqex dashboard).
 pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
 
+/// The fewest characters a signing secret has after `whsec_`. Real secrets carry 32 or more
+/// random characters (at least 128 bits); one much shorter is a cut copy or a placeholder,
+/// and an HMAC keyed with a few characters can be found by trying them all, so a delivery
+/// "signed" with it proves nothing. 16 leaves room for any real format and refuses those.
+/// (Below 8 a secret would not even be recognised, and masked, in output.)
+const MIN_WEBHOOK_SECRET: usize = 16;
+
 /// A webhook endpoint's signing secret (`whsec_...`): the HMAC-SHA256 key of the
 /// `x-orqex-signature` header. Printed only masked, like `SecretKey`; `expose` is called only
 /// where a signature is computed.
@@ -110,6 +117,11 @@ impl WebhookSecret {
         }
         if !secret.bytes().all(|b| b.is_ascii_graphic()) {
             return Err("the webhook signing secret contains spaces, control characters or non-ASCII characters; copy it again".into());
+        }
+        if secret.len() - WEBHOOK_SECRET_PREFIX.len() < MIN_WEBHOOK_SECRET {
+            return Err(format!(
+                "the webhook signing secret is too short to be a real one (fewer than {MIN_WEBHOOK_SECRET} characters after `whsec_`); copy the whole secret from the endpoint's settings"
+            ));
         }
         remember(secret);
         Ok(WebhookSecret(secret.to_string()))
@@ -453,6 +465,7 @@ mod tests {
         assert_eq!(mask("whsec_abcdefgh"), "whsec_***");
         assert_eq!(find_key("x=whsec_12345678 sk_test_12345678"), Some(2..16));
         assert_eq!(find_key("sk_test_12345678 whsec_12345678"), Some(0..16));
+        assert!(WebhookSecret::parse("whsec_0123456789abcdef").is_ok());
         for not_a_secret in ["whsec_short", "xwhsec_12345678", "whsec_", "WHSEC_12345678"] {
             assert_eq!(find_key(not_a_secret), None, "{not_a_secret}");
         }
@@ -462,6 +475,11 @@ mod tests {
             ("secret123456", "starts with `whsec_`"),
             ("whsec_", "only its prefix"),
             ("whsec_a b", "spaces"),
+            ("whsec_x", "too short to be a real one"),
+            (
+                "whsec_0123456789abcde",
+                "fewer than 16 characters after `whsec_`",
+            ),
         ] {
             let err = WebhookSecret::parse(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");

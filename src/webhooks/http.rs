@@ -8,15 +8,16 @@
 //! decoding for requests that never come, and still need these limits on top.
 //!
 //! Every limit is explicit, so that nothing a peer sends can make it wait or grow forever: a
-//! head of at most 16 KiB, a body of at most `max_body`, and one deadline for the whole request.
+//! head of at most 16 KiB, a body of at most `max_body`, and one deadline for everything a
+//! connection does (`Timed`).
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
-/// A connection read against one deadline for the whole request: a socket's read timeout
-/// alone restarts at each byte, so a sender dripping a header a second would hold the
-/// connection (and, with enough of them, the listener) forever.
+/// A connection whose every read and write is held to one deadline: a socket's timeouts
+/// alone restart at each byte, so a sender dripping a header a second (or reading an answer a
+/// byte a second) would hold the connection, and with enough of them the listener, forever.
 pub struct Timed {
     stream: TcpStream,
     deadline: Instant,
@@ -29,17 +30,28 @@ impl Timed {
             deadline: Instant::now() + within,
         }
     }
-}
 
-impl Read for Timed {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+    /// Moves the deadline (the connection's next part has its own share of the time).
+    pub fn until(&mut self, deadline: Instant) {
+        self.deadline = deadline;
+    }
+
+    /// What is left until the deadline, or a timeout error when nothing is.
+    fn left(&self) -> std::io::Result<Duration> {
         let left = self.deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(std::io::Error::new(
                 ErrorKind::TimedOut,
-                "the request took too long",
+                "the connection took too long",
             ));
         }
+        Ok(left)
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
         self.stream.set_read_timeout(Some(left))?;
         self.stream.read(buf)
     }
@@ -47,6 +59,8 @@ impl Read for Timed {
 
 impl Write for Timed {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_write_timeout(Some(left))?;
         self.stream.write(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -54,8 +68,7 @@ impl Write for Timed {
     }
 }
 
-/// Request line and headers together; more is not a webhook.
-const MAX_HEAD: u64 = 16 * 1024;
+use crate::limits::LISTEN_HEAD_BYTES as MAX_HEAD;
 
 /// One request as it arrived. Header names keep their case and order, so that they can be
 /// passed on unchanged.
@@ -158,11 +171,11 @@ pub fn read_request(
                             // A length no memory holds is not quoted back whole.
                             digits if digits > 20 => format!(
                                 "the body is larger than {} (its Content-Length has {digits} digits)",
-                                size(max_body)
+                                crate::limits::bytes(max_body as u64)
                             ),
                             _ => format!(
                                 "the body is larger than {} ({first} bytes)",
-                                size(max_body)
+                                crate::limits::bytes(max_body as u64)
                             ),
                         },
                         h,
@@ -196,18 +209,6 @@ pub fn read_request(
     }))
 }
 
-/// `1 MiB`, `16 KiB`, `100 bytes`: a limit as a person reads it.
-fn size(bytes: usize) -> String {
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{} KiB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 /// The request line and headers, as a `Head`.
 fn read_head(reader: &mut BufReader<Timed>) -> Result<Option<Head>, Refusal> {
     let mut limited = reader.take(MAX_HEAD);
@@ -215,14 +216,9 @@ fn read_head(reader: &mut BufReader<Timed>) -> Result<Option<Head>, Refusal> {
     loop {
         let mut raw = Vec::new();
         match limited.read_until(b'\n', &mut raw) {
-            Ok(0) if lines.is_empty() => return Ok(None),
-            Ok(0) if limited.limit() == 0 => {
-                return Err(refuse(
-                    431,
-                    "the request's headers are larger than 16 KiB",
-                    None,
-                ));
-            }
+            // The peer closed without a request; past the limit, it is still sending.
+            Ok(0) if lines.is_empty() && limited.limit() > 0 => return Ok(None),
+            Ok(0) if limited.limit() == 0 => return Err(too_large()),
             Ok(0) => {
                 return Err(refuse(
                     400,
@@ -242,7 +238,7 @@ fn read_head(reader: &mut BufReader<Timed>) -> Result<Option<Head>, Refusal> {
         }
         if !raw.ends_with(b"\n") {
             return Err(if limited.limit() == 0 {
-                refuse(431, "the request's headers are larger than 16 KiB", None)
+                too_large()
             } else {
                 refuse(400, "the request ended before its headers did", None)
             });
@@ -306,6 +302,18 @@ fn read_head(reader: &mut BufReader<Timed>) -> Result<Option<Head>, Refusal> {
     Ok(Some(head))
 }
 
+/// A head over `MAX_HEAD`, blank lines before the request line included.
+fn too_large() -> Refusal {
+    refuse(
+        431,
+        format!(
+            "the request's headers (with any blank lines before it) are larger than {}",
+            crate::limits::bytes(MAX_HEAD)
+        ),
+        None,
+    )
+}
+
 /// RFC 9110's token characters: what a method or a header name is made of.
 fn is_token(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
@@ -319,9 +327,9 @@ pub fn reason(status: u16) -> &'static str {
         .unwrap_or("Status")
 }
 
-/// Writes an answer and closes the connection. `content_type` None sends none.
+/// Writes an answer that closes the connection. `content_type` None sends none.
 pub fn respond(
-    stream: &mut TcpStream,
+    stream: &mut impl Write,
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
@@ -340,12 +348,17 @@ pub fn respond(
     stream.flush()
 }
 
-/// After answering before the body was read (413, 411): reads and drops what the peer still
-/// sends, briefly, so that closing the socket with unread bytes does not reset the connection
-/// and lose the answer before the peer reads it.
-pub fn drain(stream: &mut TcpStream, at_most: usize) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+/// After an answer given before the request was read whole (411, 413, 431, a broken head):
+/// says the answer is complete, then reads and drops what the peer still sends, for
+/// `LISTEN_DRAIN_TIME` at most (and never past the connection's deadline), so that closing
+/// the socket with unread bytes does not reset the connection and lose the answer before
+/// the peer reads it.
+pub fn drain(stream: &mut Timed, at_most: usize) {
+    let _ = stream.stream.shutdown(Shutdown::Write);
+    let until = Instant::now() + crate::limits::LISTEN_DRAIN_TIME;
+    if until < stream.deadline {
+        stream.until(until);
+    }
     let mut left = at_most;
     let mut buf = [0u8; 16 * 1024];
     while left > 0 {
@@ -456,8 +469,6 @@ mod tests {
                 .why,
             "the body is larger than 1 KiB (1025 bytes)"
         );
-        assert_eq!(size(1024 * 1024), "1 MiB");
-        assert_eq!(size(1000), "1000 bytes");
         // What was read of a refused delivery is kept, to report it by its headers.
         let refused =
             read(b"POST / HTTP/1.1\r\nX-Payment-Id: TRX1\r\nContent-Length: 2000\r\n\r\n")

@@ -7,16 +7,18 @@
 //! repeat check (the same payment and event seen before, as at-least-once delivery does), and
 //! then the app (`--forward-to`), whose status and body go back to the sender, or a plain 200.
 //!
-//! One thread per connection, at most `MAX_CONNECTIONS` at once, each request read within
-//! `READ_TIMEOUT`: a sender that stalls or floods costs a thread for a while, never the
-//! listener. Nothing a peer sends ends the process.
+//! One thread per connection, at most `MAX_CONNECTIONS` at once, each with one deadline for
+//! everything it does: the request read within `LISTEN_REQUEST_TIME`, the app given its
+//! `--forward-timeout`, the answer written (and what the sender still sends after an early
+//! answer drained) within `LISTEN_ANSWER_TIME`. A sender that stalls, drips or floods costs
+//! a thread for that long at most, never the listener. Nothing a peer sends ends the process.
 
 use std::collections::HashSet;
 use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -26,10 +28,9 @@ use super::send::{self, FailureKind};
 use super::{EventFilter, HEADER_EVENT, HEADER_PAYMENT_ID, HEADER_SIGNATURE, MAX_BODY};
 use crate::secret::WebhookSecret;
 
-/// Connections served at once; more are answered 503 at once.
-const MAX_CONNECTIONS: usize = 64;
-/// How long a sender may take to send one request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::limits::{
+    LISTEN_ANSWER_TIME, LISTEN_CONNECTIONS as MAX_CONNECTIONS, LISTEN_REQUEST_TIME,
+};
 /// (payment, event) pairs remembered for the repeat check; past this the memory starts over.
 const MAX_REMEMBERED: usize = 100_000;
 /// Values from the network are cut to this many characters in reports.
@@ -290,13 +291,16 @@ impl Answer {
 
 impl Shared {
     fn connection(&self, stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
-        let Ok(read_half) = stream.try_clone() else {
-            return;
-        };
-        let mut stream = stream;
-        let mut reader = BufReader::new(http::Timed::new(read_half, READ_TIMEOUT));
+        // The one deadline of this connection: the request's time, then the app's, then the
+        // answer's. Reading the request may use its share only.
+        let accepted = Instant::now();
+        let app_time = self
+            .options
+            .forward
+            .as_ref()
+            .map_or(Duration::ZERO, |f| f.timeout);
+        let deadline = accepted + LISTEN_REQUEST_TIME + app_time + LISTEN_ANSWER_TIME;
+        let mut reader = BufReader::new(http::Timed::new(stream, LISTEN_REQUEST_TIME));
         let (answer, seen, drain) = match http::read_request(&mut reader, MAX_BODY) {
             Ok(None) => return,
             Ok(Some(req)) if req.method != "POST" => {
@@ -318,8 +322,8 @@ impl Shared {
             }
             Err(refusal) => {
                 let answer = Answer::error(refusal.status, &refusal.why);
-                // Answered before its body was read: what is still coming is dropped.
-                let drain = matches!(refusal.status, 411 | 413).then_some(MAX_BODY * 8);
+                // Answered before the request was read whole: what is still coming is dropped.
+                let drain = Some(MAX_BODY * 8);
                 let seen = match refusal.head {
                     Some(head) if head.method == "POST" => {
                         Counts::add(&self.counts.deliveries);
@@ -337,14 +341,16 @@ impl Shared {
             }
         };
         (self.report)(seen);
+        let stream = reader.get_mut();
+        stream.until(deadline);
         let _ = http::respond(
-            &mut stream,
+            stream,
             answer.status,
             answer.content_type.as_deref(),
             &answer.body,
         );
         if let Some(at_most) = drain {
-            http::drain(&mut stream, at_most);
+            http::drain(stream, at_most);
         }
     }
 
@@ -429,6 +435,13 @@ impl Shared {
         }
         if let Err(e) = &parsed {
             let why = format!("the body is not JSON: {e}");
+            return self.reject(delivery, 400, &why);
+        }
+        if let Some(name) = super::unique::repeated_name(&req.body) {
+            let why = format!(
+                "the body names `{}` twice in one object; a delivery names each field once (parsers differ on which one counts)",
+                crate::text::printable(&clip(&name))
+            );
             return self.reject(delivery, 400, &why);
         }
 

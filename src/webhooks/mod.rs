@@ -18,6 +18,7 @@ pub mod payload;
 pub mod send;
 pub mod sign;
 pub mod trigger;
+pub mod unique;
 
 /// Every event Orqex sends, as documented.
 pub const EVENTS: [&str; 8] = [

@@ -167,3 +167,136 @@ fn forwarding_to_the_listener_by_any_name_or_address_is_refused() {
     l.wait_stderr("not forwarding");
     assert!(!l.stderr_now().contains("reachable from other machines"));
 }
+
+// ---- the listener's answers and deadlines ----
+
+/// Sends `bytes` on a new connection (from a thread, so that a listener that stops reading
+/// cannot block the test) and reads what comes back until the listener closes: the answer,
+/// or the error a reset gives instead.
+fn send_raw(addr: std::net::SocketAddr, bytes: Vec<u8>) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let mut writer = stream.try_clone()?;
+    let sending = std::thread::spawn(move || {
+        let _ = writer.write_all(&bytes);
+    });
+    let mut got = Vec::new();
+    let read = stream.read_to_end(&mut got);
+    let _ = sending.join();
+    read.map(|_| String::from_utf8_lossy(&got).into_owned())
+}
+
+#[test]
+fn listen_answers_a_head_too_large_or_too_many_blank_lines_before_closing() {
+    let sb = Sandbox::new();
+    let l = Listen::start(sb.cmd(), &[]);
+    let huge = format!(
+        "POST / HTTP/1.1\r\nX-Big: {}\r\nContent-Length: 2\r\n\r\n{{}}",
+        "a".repeat(256 * 1024)
+    );
+    let answer = send_raw(l.addr, huge.into_bytes()).expect("the 431 was lost to a reset");
+    assert!(
+        answer.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        "{answer}"
+    );
+    assert!(answer.ends_with(r#"{"error":"the request's headers (with any blank lines before it) are larger than 16 KiB"}"#), "{answer}");
+
+    let mut blank = "\r\n".repeat(64 * 1024).into_bytes();
+    blank.extend_from_slice(b"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+    let answer = send_raw(l.addr, blank).expect("no answer but a reset");
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+
+    // The listener is still there for a delivery.
+    let ok = deliver(l.addr, &orqex_headers(None), EVENT_BODY);
+    assert_eq!(ok.status, 200);
+}
+
+/// A sender refused at once (413) that goes on sending a byte every 100 ms: the listener's
+/// deadline ends the connection, so the sender's writes start failing.
+fn drip_after_413(addr: std::net::SocketAddr) -> std::thread::JoinHandle<Option<Duration>> {
+    use std::io::{Read, Write};
+    std::thread::spawn(move || {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(b"POST / HTTP/1.1\r\nContent-Length: 900000000\r\n\r\n{")
+            .unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        assert_eq!(&head, b"HTTP/1.1 413");
+        let started = std::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if s.write_all(b"x").is_err() {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    })
+}
+
+#[test]
+fn a_sender_dripping_after_an_early_answer_is_cut_off_and_locks_no_one_out() {
+    let sb = Sandbox::new();
+    let l = Listen::start(sb.cmd(), &[]);
+    // As many as the listener serves at once: before the deadline, they held every slot.
+    let drips: Vec<_> = (0..64).map(|_| drip_after_413(l.addr)).collect();
+    for drip in drips {
+        let cut = drip.join().unwrap();
+        assert!(
+            cut.is_some_and(|after| after < Duration::from_secs(10)),
+            "still connected after 30 s: {cut:?}"
+        );
+    }
+    let ok = deliver(l.addr, &orqex_headers(None), EVENT_BODY);
+    assert_eq!(ok.status, 200, "{}", ok.body);
+}
+
+#[test]
+fn a_delivery_naming_a_field_twice_is_refused_and_not_forwarded() {
+    let app = Server::start(|_, _| Reply::json(200, json!({})));
+    let sb = Sandbox::new();
+    let l = Listen::start(
+        sb.cmd(),
+        &[
+            "--forward-to",
+            &format!("http://{}/", app.addr),
+            "--events",
+            "payment.failed",
+        ],
+    );
+    // Filtered as payment.failed (the last), handled by many apps as completed (the first).
+    let body =
+        r#"{"event":"payment.completed","payment":{"id":"TRX1A2B3C4D"},"event":"payment.failed"}"#;
+    let answer = deliver(l.addr, &orqex_headers(None), body);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    let why = "the body names `event` twice in one object; a delivery names each field once (parsers differ on which one counts)";
+    assert_eq!(answer.json(), json!({ "error": why }));
+    assert_eq!(l.lines(1)[0]["error"], why);
+    app.assert_hits(0);
+}
+
+#[test]
+fn a_signing_secret_too_short_to_be_real_is_refused() {
+    let sb = Sandbox::new();
+    let why = "the webhook signing secret is too short to be a real one (fewer than 16 characters after `whsec_`); copy the whole secret from the endpoint's settings";
+    for args in [
+        &["webhooks", "listen", "--port", "0"][..],
+        &[
+            "webhooks",
+            "trigger",
+            "payment.completed",
+            "--to",
+            "http://127.0.0.1:9/",
+        ],
+        &["webhooks", "verify", "--signature", &"0".repeat(64), "-"],
+    ] {
+        let mut cmd = sb.cmd();
+        cmd.env("ORQEX_WEBHOOK_SECRET", "whsec_x").args(args);
+        assert_cmd::Command::from_std(cmd)
+            .timeout(Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!("orqex: ORQEX_WEBHOOK_SECRET: {why}\n"));
+    }
+}
