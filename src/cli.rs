@@ -8,13 +8,13 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::checkout::fields::{FIELDS, Field, Kind};
 use crate::complete;
-use crate::output::Format;
+use crate::format::Format;
 
 pub mod payments;
 
 use payments::{
-    ListFormat, OneFormat, PaymentsCommand, PaymentsGetArgs, PaymentsListArgs, RefundsCommand,
-    RefundsCreateArgs, RefundsGetArgs, RefundsListArgs,
+    PaymentsCommand, PaymentsGetArgs, PaymentsListArgs, RefundsCommand, RefundsCreateArgs,
+    RefundsGetArgs, RefundsListArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -72,15 +72,15 @@ impl Cli {
             | Command::Checkout(CheckoutCommand::Get(GetArgs { output, .. })) => {
                 output.json || output.output == Some(Format::Json)
             }
-            Command::Api(args) => args.output == Some(ApiFormat::Json),
+            Command::Api(args) => args.output == Some(Format::Json),
             Command::Payments(PaymentsCommand::List(PaymentsListArgs { output, .. }))
             | Command::Refunds(RefundsCommand::List(RefundsListArgs { output, .. })) => {
-                output.json || output.output == Some(ListFormat::Json)
+                output.json || output.output == Some(Format::Json)
             }
             Command::Payments(PaymentsCommand::Get(PaymentsGetArgs { output, .. }))
             | Command::Refunds(RefundsCommand::Create(RefundsCreateArgs { output, .. }))
             | Command::Refunds(RefundsCommand::Get(RefundsGetArgs { output, .. })) => {
-                output.json || output.output == Some(OneFormat::Json)
+                output.json || output.output == Some(Format::Json)
             }
             Command::Completions(_)
             | Command::Man(_)
@@ -539,11 +539,11 @@ pub struct ApiArgs {
     #[arg(
         long,
         short = 'o',
-        value_enum,
+        value_parser = Format::among(Format::API),
         value_name = "FORMAT",
         help_heading = "Output"
     )]
-    pub output: Option<ApiFormat>,
+    pub output: Option<Format>,
 
     /// Print what the jq filter EXPR makes of the answer (with --paginate or --output jsonl,
     /// of each row), strings as they are
@@ -552,16 +552,6 @@ pub struct ApiArgs {
 
     #[command(flatten)]
     pub net: NetArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ApiFormat {
-    /// The answer, pretty-printed
-    Json,
-    /// The answer on one line
-    Compact,
-    /// One line per row of the answer's `data` list (of every page with --paginate)
-    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -637,9 +627,10 @@ pub struct BatchArgs {
         long,
         value_name = "FORMAT",
         requires = "batch",
+        value_parser = Format::among(Format::BATCH),
         help_heading = "Batch"
     )]
-    pub batch_format: Option<BatchFormat>,
+    pub batch_format: Option<Format>,
 
     /// How many creates run at once (1-64)
     #[arg(long, value_name = "N", default_value_t = 4, requires = "batch",
@@ -650,12 +641,6 @@ pub struct BatchArgs {
     /// a warning); without it they are refused, as a typo most likely is
     #[arg(long, requires = "batch", help_heading = "Batch")]
     pub allow_unknown: bool,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum BatchFormat {
-    Jsonl,
-    Csv,
 }
 
 /// Where the body comes from besides flags, and whether orqex may ask questions.
@@ -723,7 +708,7 @@ pub struct OutputArgs {
     #[arg(
         long,
         short = 'o',
-        value_enum,
+        value_parser = Format::among(Format::CHECKOUT),
         value_name = "FORMAT",
         help_heading = "Output"
     )]

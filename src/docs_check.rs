@@ -450,6 +450,28 @@ mod tests {
     }
 
     #[test]
+    fn the_reference_lists_every_output_format() {
+        use clap::ValueEnum;
+        let reference = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md"));
+        let table = reference
+            .split("## Output formats")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("docs/reference.md has an output formats table");
+        let documented: Vec<String> = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .map(str::to_string)
+            .collect();
+        let formats: Vec<String> = crate::format::Format::value_variants()
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(documented, formats);
+    }
+
+    #[test]
     fn the_reference_lists_the_environment_the_man_pages_do() {
         let reference = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md"));
         let table = reference

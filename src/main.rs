@@ -19,6 +19,7 @@ mod connect;
 mod docs_check;
 mod duration;
 mod error;
+mod format;
 mod interrupt;
 mod jq;
 mod json_text;

@@ -5,34 +5,9 @@ use serde_json::Value;
 
 use crate::client::ApiResponse;
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::secret::Environment;
 use crate::ui::Ui;
-
-/// What stdout gets for a checkout: `--output`'s values, declared once (their help is the
-/// doc comment of each).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// The checkout URL, one line
-    Url,
-    /// The checkout id, one line
-    Id,
-    /// The API's whole response, pretty-printed
-    Json,
-    /// ORQEX_CHECKOUT_ID=..., ORQEX_CHECKOUT_URL=..., ORQEX_PAYMENT_ID=...,
-    /// ORQEX_CHECKOUT_EXPIRES_AT=..., shell-quoted
-    Env,
-    /// The checkout's status word (open, completed, expired, cancelled), one line
-    Status,
-}
-
-impl Format {
-    /// The word typed after `--output` for this format.
-    pub fn name(self) -> String {
-        clap::ValueEnum::to_possible_value(&self)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
-    }
-}
 
 /// The variables `--output env` prints, in order, with where each comes from. The first two
 /// are required (a checkout without them is a broken answer); the others print empty when the
@@ -99,7 +74,6 @@ pub fn print_checkout(
         }
     };
     match format {
-        Format::Json => ui.out_json(&resp.body),
         Format::Url => ui.out(web_url()?),
         Format::Id => ui.out(required("checkout.id")?),
         Format::Status => ui.out(required("checkout.status")?),
@@ -108,6 +82,8 @@ pub fn print_checkout(
             let text = env_lines(&resp.body).map_err(broken)?;
             ui.out(text.trim_end_matches('\n'))
         }
+        // json, and any word clap lets no checkout command take (Format::CHECKOUT).
+        _ => ui.out_json(&resp.body),
     }
 }
 

@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{NetArgs, WaitArgs};
+use crate::format::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum PaymentsCommand {
@@ -69,41 +70,17 @@ pub enum RefundReason {
     Other,
 }
 
-/// How a list is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    /// Columns cut to the terminal's width, and totals per currency and status
-    Table,
-    /// One JSON object per line, the API's whole row
-    Jsonl,
-    /// One JSON array of the API's rows
-    Json,
-    /// Comma-separated columns with a header line
-    Csv,
-    /// Tab-separated columns with a header line
-    Tsv,
-}
-
-/// How one payment or refund is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OneFormat {
-    /// Lines for a person
-    Text,
-    /// The API's whole answer
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct ListOutputArgs {
     /// How stdout gets the rows [default: table at a terminal, else jsonl]
     #[arg(
         long,
         short = 'o',
-        value_enum,
+        value_parser = Format::among(Format::LIST),
         value_name = "FORMAT",
         help_heading = "Output"
     )]
-    pub output: Option<ListFormat>,
+    pub output: Option<Format>,
 
     /// Same as --output json (errors come as JSON too)
     #[arg(long, help_heading = "Output")]
@@ -156,11 +133,11 @@ pub struct OneOutputArgs {
     #[arg(
         long,
         short = 'o',
-        value_enum,
+        value_parser = Format::among(Format::ONE),
         value_name = "FORMAT",
         help_heading = "Output"
     )]
-    pub output: Option<OneFormat>,
+    pub output: Option<Format>,
 
     /// Same as --output json (errors come as JSON too)
     #[arg(long, help_heading = "Output")]

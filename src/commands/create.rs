@@ -27,7 +27,7 @@ pub fn run(ui: &Ui, settings: &Settings, args: CreateArgs) -> Result<()> {
         if let Some(f) = args
             .output
             .output
-            .filter(|f| *f != crate::output::Format::Json)
+            .filter(|f| *f != crate::format::Format::Json)
         {
             return Err(Error::usage(format!(
                 "--output {} needs a real checkout; --dry-run prints the request body as JSON: drop --output, or drop --dry-run",

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::batch::{self, Format, Plan};
 use crate::checkout::{checks, input};
-use crate::cli::{BatchFormat, CreateArgs};
+use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
 use crate::config::Settings;
@@ -156,11 +156,12 @@ fn check_batch_key(key: &str) -> Result<String> {
 fn open(
     ui: &Ui,
     source: &str,
-    format: Option<BatchFormat>,
+    format: Option<crate::format::Format>,
 ) -> Result<(Box<dyn BufRead + Send>, Format)> {
     let named = format.map(|f| match f {
-        BatchFormat::Jsonl => Format::JsonLines,
-        BatchFormat::Csv => Format::Csv,
+        crate::format::Format::Csv => Format::Csv,
+        // jsonl, the other word of crate::format::Format::BATCH.
+        _ => Format::JsonLines,
     });
     if std::fs::metadata(source).is_ok_and(|m| m.is_dir()) && source != "-" {
         return Err(Error::usage(format!(

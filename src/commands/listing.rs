@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use crate::cli::payments::{ListFormat, ListOutputArgs, OneFormat, OneOutputArgs};
+use crate::cli::payments::{ListOutputArgs, OneOutputArgs};
 use crate::client::{Client, Pages};
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::jq::Jq;
 use crate::payments::rows::{Kind, Totals};
 use crate::payments::table::{self, Layout};
@@ -21,7 +22,7 @@ pub const MAX_PER_PAGE: u64 = 100;
 /// The list's output flags, validated.
 #[derive(Debug)]
 pub struct ListShape {
-    pub format: ListFormat,
+    pub format: Format,
     pub jq: Option<Jq>,
     /// None: every row (`--all`).
     pub limit: Option<u64>,
@@ -30,22 +31,22 @@ pub struct ListShape {
 impl ListShape {
     pub fn from(ui: &Ui, args: &ListOutputArgs) -> Result<ListShape> {
         let format = match (args.output, args.json) {
-            (Some(f), true) if f != ListFormat::Json => {
+            (Some(f), true) if f != Format::Json => {
                 return Err(Error::usage(format!(
                     "--json means --output json, which contradicts --output {}; keep one of them",
-                    list_name(f)
+                    f.name()
                 )));
             }
-            (_, true) => ListFormat::Json,
+            (_, true) => Format::Json,
             (Some(f), false) => f,
-            (None, false) if ui.stdout_is_terminal() && args.jq.is_none() => ListFormat::Table,
-            (None, false) => ListFormat::Jsonl,
+            (None, false) if ui.stdout_is_terminal() && args.jq.is_none() => Format::Table,
+            (None, false) => Format::Jsonl,
         };
         let jq = match &args.jq {
-            Some(_) if !matches!(format, ListFormat::Jsonl | ListFormat::Json) => {
+            Some(_) if !matches!(format, Format::Jsonl | Format::Json) => {
                 return Err(Error::usage(format!(
                     "--jq prints what it makes of each row, which contradicts --output {}; keep one of them",
-                    list_name(format)
+                    format.name()
                 )));
             }
             Some(expr) => Some(Jq::compile(expr)?),
@@ -65,16 +66,6 @@ impl ListShape {
     /// Rows to ask for in each request.
     pub fn per_page(&self) -> u64 {
         self.limit.unwrap_or(MAX_PER_PAGE).min(MAX_PER_PAGE)
-    }
-}
-
-fn list_name(f: ListFormat) -> &'static str {
-    match f {
-        ListFormat::Table => "table",
-        ListFormat::Jsonl => "jsonl",
-        ListFormat::Json => "json",
-        ListFormat::Csv => "csv",
-        ListFormat::Tsv => "tsv",
     }
 }
 
@@ -102,7 +93,7 @@ pub fn print_all(
     }
     let printed = printer.printed;
     printer.finish()?;
-    if left_over && shape.format == ListFormat::Table {
+    if left_over && shape.format == Format::Table {
         ui.status(&format!(
             "orqex: showing the first {printed}; there may be more: raise --limit, or list them all with --all"
         ));
@@ -140,8 +131,8 @@ impl<'a> Printer<'a> {
             return Ok(());
         }
         match self.shape.format {
-            ListFormat::Table => self.table(rows)?,
-            ListFormat::Jsonl => {
+            Format::Table => self.table(rows)?,
+            Format::Jsonl => {
                 for row in rows {
                     match &self.shape.jq {
                         Some(jq) => self.ui.out_jq(jq, row)?,
@@ -149,7 +140,7 @@ impl<'a> Printer<'a> {
                     }
                 }
             }
-            ListFormat::Json => {
+            Format::Json => {
                 for row in rows {
                     if let Some(jq) = &self.shape.jq {
                         self.ui.out_jq(jq, row)?;
@@ -161,7 +152,8 @@ impl<'a> Printer<'a> {
                     }
                 }
             }
-            ListFormat::Csv | ListFormat::Tsv => {
+            // csv, tsv: the rest of Format::LIST.
+            _ => {
                 if self.printed == 0 {
                     self.separated(self.kind.csv_header.iter().map(|h| h.to_string()))?;
                 }
@@ -198,7 +190,7 @@ impl<'a> Printer<'a> {
     /// with those written as `\t` and `\n`.
     fn separated(&self, cells: impl Iterator<Item = String>) -> Result<()> {
         let cells: Vec<String> = cells.collect();
-        if self.shape.format == ListFormat::Tsv {
+        if self.shape.format == Format::Tsv {
             return self.ui.out(&cells.join("\t"));
         }
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
@@ -213,7 +205,7 @@ impl<'a> Printer<'a> {
 
     fn finish(mut self) -> Result<()> {
         match self.shape.format {
-            ListFormat::Table => {
+            Format::Table => {
                 let mut lines = Vec::new();
                 if self.printed > 0 {
                     lines.push(String::new());
@@ -221,7 +213,7 @@ impl<'a> Printer<'a> {
                 lines.extend(self.totals.lines(self.kind.noun));
                 self.ui.out(&lines.join("\n"))
             }
-            ListFormat::Json if self.shape.jq.is_none() => match self.held.take() {
+            Format::Json if self.shape.jq.is_none() => match self.held.take() {
                 Some(last) => self.ui.out(&format!("  {last}\n]")),
                 None => self.ui.out("[]"),
             },
@@ -243,7 +235,7 @@ fn terminal_width() -> Option<usize> {
 /// One payment or refund's output flags, validated.
 #[derive(Debug)]
 pub struct OneShape {
-    pub format: OneFormat,
+    pub format: Format,
     pub jq: Option<Jq>,
     pub wait: Option<Plan>,
 }
@@ -251,18 +243,18 @@ pub struct OneShape {
 impl OneShape {
     pub fn from(ui: &Ui, args: &OneOutputArgs) -> Result<OneShape> {
         let format = match (args.output, args.json) {
-            (Some(OneFormat::Text), true) => {
+            (Some(Format::Text), true) => {
                 return Err(Error::usage(
                     "--json means --output json, which contradicts --output text; keep one of them",
                 ));
             }
-            (_, true) => OneFormat::Json,
+            (_, true) => Format::Json,
             (Some(f), false) => f,
-            (None, false) if ui.stdout_is_terminal() && args.jq.is_none() => OneFormat::Text,
-            (None, false) => OneFormat::Json,
+            (None, false) if ui.stdout_is_terminal() && args.jq.is_none() => Format::Text,
+            (None, false) => Format::Json,
         };
         let jq = match &args.jq {
-            Some(_) if format == OneFormat::Text => {
+            Some(_) if format == Format::Text => {
                 return Err(Error::usage(
                     "--jq filters the whole JSON answer, which contradicts --output text; keep one of them",
                 ));
@@ -289,8 +281,7 @@ impl OneShape {
             return ui.out_jq(jq, body);
         }
         match self.format {
-            OneFormat::Json => ui.out_json(body),
-            OneFormat::Text => {
+            Format::Text => {
                 let rows = text();
                 let width = rows
                     .iter()
@@ -303,6 +294,8 @@ impl OneShape {
                     .collect();
                 ui.out(&lines.join("\n"))
             }
+            // json, the other word of Format::ONE.
+            _ => ui.out_json(body),
         }
     }
 }

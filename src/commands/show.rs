@@ -4,8 +4,9 @@
 use crate::cli::OutputArgs;
 use crate::client::{self, ApiResponse, Client};
 use crate::error::{self, Error, Result};
+use crate::format::Format;
 use crate::jq::Jq;
-use crate::output::{self, Format};
+use crate::output;
 use crate::secret::Environment;
 use std::time::{Duration, Instant};
 

@@ -101,6 +101,47 @@ orqex: invalid value 'xml' for '--output <FORMAT>' (possible values: url, id, js
 
 "#]],
     );
+    // One list of formats, each command taking its own part of it: a word another command
+    // takes is refused here, naming only what this command takes.
+    for (args, expected) in [
+        (
+            &["api", "GET", "/payments", "-o", "csv"][..],
+            str![[r#"
+orqex: invalid value 'csv' for '--output <FORMAT>' (possible values: json, compact, jsonl); see --help
+
+"#]],
+        ),
+        (
+            &["payments", "list", "-o", "url"][..],
+            str![[r#"
+orqex: invalid value 'url' for '--output <FORMAT>' (possible values: table, jsonl, json, csv, tsv); see --help
+
+"#]],
+        ),
+        (
+            &["payments", "get", "TRX1A2B3C4D", "-o", "table"][..],
+            str![[r#"
+orqex: invalid value 'table' for '--output <FORMAT>' (possible values: text, json); see --help
+
+"#]],
+        ),
+        (
+            &[
+                "checkout",
+                "create",
+                "--batch",
+                "rows.csv",
+                "--batch-format",
+                "tsv",
+            ][..],
+            str![[r#"
+orqex: invalid value 'tsv' for '--batch-format <FORMAT>' (a similar value exists: 'csv'; possible values: jsonl, csv); see --help
+
+"#]],
+        ),
+    ] {
+        pin(&sb, run(&sb, args), 2, &[], expected);
+    }
     pin(
         &sb,
         run(&sb, &["checkout", "create", "--amount"]),

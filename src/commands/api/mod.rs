@@ -14,9 +14,10 @@ pub use path::path;
 use super::net;
 use crate::checkout::checks;
 use crate::checkout::input::{JsonSource, MAX_JSON_BYTES, strip_bom};
-use crate::cli::{ApiArgs, ApiFormat};
+use crate::cli::ApiArgs;
 use crate::client::{self, Call};
 use crate::error::{self, Error, Result};
+use crate::format::Format;
 use crate::interrupt;
 use crate::jq::Jq;
 use crate::prompt;
@@ -28,8 +29,8 @@ pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
     let write = method != Method::GET;
     let format = match args.output {
         Some(f) => f,
-        None if ui.stdout_is_terminal() => ApiFormat::Json,
-        None => ApiFormat::Compact,
+        None if ui.stdout_is_terminal() => Format::Json,
+        None => Format::Compact,
     };
     if args.paginate && write {
         return Err(Error::usage(format!(

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::cli::ApiFormat;
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::jq::Jq;
 use crate::json_text;
 use crate::ui::Ui;
@@ -36,7 +36,7 @@ impl<'a> ListView<'a> {
 /// How the answer reaches stdout.
 pub(super) struct Printer<'u> {
     pub ui: &'u Ui,
-    pub format: ApiFormat,
+    pub format: Format,
     pub jq: Option<Jq>,
 }
 
@@ -47,7 +47,7 @@ impl Printer<'_> {
             // 204 No Content: nothing to print, as `gh api` prints nothing.
             return Ok(());
         }
-        if self.format == ApiFormat::Jsonl
+        if self.format == Format::Jsonl
             && let Some(rows) = ListView::of(json).and_then(|view| view.rows())
         {
             let mut sink = self.rows();
@@ -56,7 +56,7 @@ impl Printer<'_> {
         }
         match (&self.jq, self.format) {
             (Some(jq), _) => self.ui.out_jq(jq, &value(json)?),
-            (None, ApiFormat::Json) => self.ui.out_json_text(json, true),
+            (None, Format::Json) => self.ui.out_json_text(json, true),
             (None, _) => self.ui.out_json_text(json, false),
         }
     }
@@ -65,8 +65,8 @@ impl Printer<'_> {
     pub fn rows(&self) -> Rows<'_> {
         let each = match (&self.jq, self.format) {
             (Some(jq), _) => Each::Jq(jq),
-            (None, ApiFormat::Jsonl) => Each::Line,
-            (None, format) => Each::Array(json_text::Array::new(format == ApiFormat::Json)),
+            (None, Format::Jsonl) => Each::Line,
+            (None, format) => Each::Array(json_text::Array::new(format == Format::Json)),
         };
         Rows {
             ui: self.ui,
