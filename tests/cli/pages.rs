@@ -286,13 +286,19 @@ fn paginate_memory_stays_flat_over_a_long_list() {
     let mut cmd = api(&sb, &server, &["GET", "/payment/intents", "--paginate"]);
     let out = tempfile::NamedTempFile::new().unwrap();
     cmd.stdout(out.reopen().unwrap());
-    let child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap();
     let start = std::time::Instant::now();
     while server.requests().len() < PAGES {
         assert!(
             start.elapsed() < std::time::Duration::from_secs(120),
             "the pages did not arrive"
         );
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "orqex ended ({status}) after {} of {PAGES} pages",
+                server.requests().len()
+            );
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let peak = peak_kib(child.id());
