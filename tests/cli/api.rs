@@ -589,3 +589,45 @@ fn a_key_the_api_echoes_is_masked_before_a_jq_filter_can_reshape_it() {
         assert!(!out.trim().is_empty(), "{filter}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn at_a_terminal_the_answer_is_pretty() {
+    use crate::common::pty::*;
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX9")));
+    let sb = Sandbox::new();
+    let mut p = spawn_cmd(api(&sb, &server, &["GET", "/payment/intents/TRX9"]));
+    let (out, code) = p.finish();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("{\r\n  \"message\": \"ok\",\r\n  \"data\": {\r\n    \"id\": \"TRX9\","),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_body_of_exactly_1_mib_is_sent_and_one_byte_more_is_refused() {
+    let server = Server::start(|_, _| Reply::json(200, intent("TRX10")));
+    let sb = Sandbox::new();
+    let body = |len: usize| format!("{{\"note\":\"{}\"}}", "x".repeat(len - 11));
+    let at_limit = sb.file("at.json", body(1024 * 1024));
+    let over = sb.file("over.json", body(1024 * 1024 + 1));
+    assert_eq!(std::fs::metadata(&at_limit).unwrap().len(), 1024 * 1024);
+    api(
+        &sb,
+        &server,
+        &["POST", "/payment/intents", "-d", &format!("@{}", at_limit.display())],
+    )
+    .assert()
+    .code(0);
+    assert_eq!(server.only_request().body.len(), 1024 * 1024);
+    api(
+        &sb,
+        &server,
+        &["POST", "/payment/intents", "-d", &format!("@{}", over.display())],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("is larger than 1 MiB"));
+    server.assert_hits(1);
+}

@@ -360,3 +360,63 @@ fn a_large_answer_costs_about_its_size() {
         );
     }
 }
+
+#[test]
+fn paginate_sends_one_s_own_headers_with_every_page() {
+    let server = list_server(5, 2, well_formed);
+    let sb = Sandbox::new();
+    api(
+        &sb,
+        &server,
+        &["GET", "/payment/intents", "--paginate", "-H", "X-Trace: t1"],
+    )
+    .assert()
+    .code(0);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    for req in &reqs {
+        assert_eq!(req.header("x-trace"), Some("t1"), "{}", req.path);
+    }
+}
+
+#[test]
+fn a_later_page_that_is_not_a_list_says_which_and_what_was_printed() {
+    let server = Server::start(|req, _| {
+        if req.path.contains("page=2") {
+            return Reply::json(200, json!({"message": "not a list"}));
+        }
+        Reply::json(
+            200,
+            json!({"data": [{"id": 1}], "pagination": {"has_more_pages": true, "next_page_url": "/v1/payment/intents?page=2"}}),
+        )
+    });
+    let sb = Sandbox::new();
+    api(&sb, &server, &["GET", "/payment/intents", "--paginate", "-o", "jsonl"])
+        .assert()
+        .code(1)
+        .stdout("{\"id\":1}\n")
+        .stderr("orqex: --paginate: the answer to GET /payment/intents?page=2 has no `data` list, so it is not a list's page; drop --paginate (page 2; the rows above are those of the pages read)\n");
+    // On the first page, there is nothing to say about earlier ones.
+    let first = Server::start(|_, _| Reply::json(200, json!({"data": {"id": 1}})));
+    api(&sb, &first, &["GET", "/payment/intents", "--paginate"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("orqex: --paginate: the answer to GET /payment/intents has no `data` list, so it is not a list's page; drop --paginate\n");
+}
+
+#[test]
+fn a_list_cut_short_before_any_row_says_nothing_was_printed() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            json!({"data": [], "pagination": {"has_more_pages": true, "next_page_url": null}}),
+        )
+    });
+    let sb = Sandbox::new();
+    api(&sb, &server, &["GET", "/payment/intents", "--paginate"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("orqex: --paginate: page 1 of GET /payment/intents says more pages follow, but it gives no next_page_url; the list is incomplete (nothing was printed)\n");
+}
