@@ -616,7 +616,12 @@ fn a_body_of_exactly_1_mib_is_sent_and_one_byte_more_is_refused() {
     api(
         &sb,
         &server,
-        &["POST", "/payment/intents", "-d", &format!("@{}", at_limit.display())],
+        &[
+            "POST",
+            "/payment/intents",
+            "-d",
+            &format!("@{}", at_limit.display()),
+        ],
     )
     .assert()
     .code(0);
@@ -624,7 +629,12 @@ fn a_body_of_exactly_1_mib_is_sent_and_one_byte_more_is_refused() {
     api(
         &sb,
         &server,
-        &["POST", "/payment/intents", "-d", &format!("@{}", over.display())],
+        &[
+            "POST",
+            "/payment/intents",
+            "-d",
+            &format!("@{}", over.display()),
+        ],
     )
     .assert()
     .code(2)
