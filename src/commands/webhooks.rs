@@ -462,9 +462,9 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
     };
     let agent = send::agent(&url, timeout, ca_bundle, &Lookup::default());
     let mut refused: Vec<(u32, u16, String)> = Vec::new();
-    for attempt in 1..=args.repeat {
+    for delivery in 1..=args.repeat {
         let count = if args.repeat > 1 {
-            format!("{attempt} of {}: ", args.repeat)
+            format!("delivery {delivery} of {}: ", args.repeat)
         } else {
             String::new()
         };
@@ -472,7 +472,9 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
         let mut line = json!({
             "event": prepared.event,
             "payment_id": prepared.payment_id,
-            "attempt": attempt,
+            // "delivery", not "attempt": each is a delivery of its own (as at-least-once
+            // delivery repeats one), not a retry; the event's body has an `attempt` of its own.
+            "delivery": delivery,
             "signature": prepared.signature,
             "status": null,
             "latency_ms": null,
@@ -492,14 +494,14 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
                     answer.latency.as_millis()
                 ));
                 if !(200..300).contains(&answer.status) {
-                    refused.push((attempt, answer.status, send::excerpt(&answer.body)));
+                    refused.push((delivery, answer.status, send::excerpt(&answer.body)));
                 }
             }
             Err(failure) => {
                 line["latency_ms"] = json!(failure.latency.as_millis());
                 line["error"] = json!(failure.why);
                 ui.out_json_line(&line)?;
-                let left = args.repeat - attempt;
+                let left = args.repeat - delivery;
                 return Err(Error::Network {
                     message: format!(
                         "the handler at {url} {}{}",
@@ -521,8 +523,8 @@ fn trigger(ui: &Ui, profile: Option<&str>, args: TriggerArgs) -> Result<()> {
             "the handler at {url} answered {status} {}: {body}",
             webhooks::http::reason(*status)
         ))),
-        [.., (attempt, status, body)] => Err(Error::Refused(format!(
-            "the handler at {url} answered other than 2xx to {} of {} sends; the last, send {attempt}, got {status} {}: {body}",
+        [.., (delivery, status, body)] => Err(Error::Refused(format!(
+            "the handler at {url} answered other than 2xx to {} of {} deliveries; the last, delivery {delivery}, got {status} {}: {body}",
             refused.len(),
             args.repeat,
             webhooks::http::reason(*status)
@@ -574,7 +576,7 @@ fn metadata(entries: &[String]) -> Result<Map<String, Value>> {
 // ---- verify ----
 
 fn verify(ui: &Ui, profile: Option<&str>, args: VerifyArgs) -> Result<()> {
-    if sign::decode(&args.signature).is_none() {
+    if !sign::is_hex_tag(&args.signature) {
         return Err(Error::usage(format!(
             "--signature: `{}` is not a signature; give the x-orqex-signature header's value, 64 hexadecimal characters",
             printable(args.signature.trim())
@@ -588,6 +590,10 @@ fn verify(ui: &Ui, profile: Option<&str>, args: VerifyArgs) -> Result<()> {
     let payload = read_payload(ui, args.file.as_deref())?;
     if sign::verify(&secret, &payload, &args.signature) {
         ui.out("signature valid")
+    } else if sign::matches_but_for_case(&secret, &payload, &args.signature) {
+        Err(Error::Other(
+            "signature does not match: it is in upper case, and the documented check (hash_equals) compares the lowercase hex Orqex sends exactly, so your handler would refuse it too".into(),
+        ))
     } else {
         Err(Error::Other(
             "signature does not match this payload and secret".into(),

@@ -428,6 +428,10 @@ impl Shared {
         if self.options.secret.is_some() && delivery.signature != Signature::Valid {
             let why = if delivery.signature == Signature::Absent {
                 "the delivery has no x-orqex-signature header, and a signing secret is set"
+            } else if let (Some(secret), Some(sig)) = (&self.options.secret, header)
+                && super::sign::matches_but_for_case(secret, &req.body, sig)
+            {
+                "the x-orqex-signature header is in upper case; the documented check compares the lowercase hex Orqex sends exactly"
             } else {
                 "the x-orqex-signature header does not match the body and the signing secret"
             };

@@ -19,8 +19,10 @@ pub fn sign(secret: &WebhookSecret, body: &[u8]) -> String {
     hex(hmac::sign(&key(secret), body).as_ref())
 }
 
-/// Whether `signature` (hex, either case, surrounding white space ignored) is the one for
-/// `body`. Text that is not hex of the right length matches nothing.
+/// Whether `signature` is the one for `body`: 64 lowercase hexadecimal characters, exactly as
+/// the documented check (`hash_equals(hash_hmac(...), $signature)`) compares them, so that
+/// what orqex calls valid the merchant's own handler accepts too. White space around it, as
+/// a header value may carry, is ignored. Anything else matches nothing.
 pub fn verify(secret: &WebhookSecret, body: &[u8], signature: &str) -> bool {
     match decode(signature) {
         // Decoding depends only on the signature, which the sender knows anyway; the
@@ -30,10 +32,21 @@ pub fn verify(secret: &WebhookSecret, body: &[u8], signature: &str) -> bool {
     }
 }
 
-/// The signature's bytes, when it is 64 hexadecimal characters (a SHA-256 tag).
+/// Whether `signature` fails only for being written in upper case: then the message can say
+/// why a signature that "looks right" does not match.
+pub fn matches_but_for_case(secret: &WebhookSecret, body: &[u8], signature: &str) -> bool {
+    let lower = signature.to_ascii_lowercase();
+    lower != signature && verify(secret, body, &lower)
+}
+
+/// The signature's bytes, when it is 64 lowercase hexadecimal characters (a SHA-256 tag).
 pub fn decode(signature: &str) -> Option<Vec<u8>> {
     let text = signature.trim().as_bytes();
-    if text.len() != 64 {
+    if text.len() != 64
+        || !text
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    {
         return None;
     }
     text.chunks(2)
@@ -42,6 +55,11 @@ pub fn decode(signature: &str) -> Option<Vec<u8>> {
             u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()
         })
         .collect()
+}
+
+/// Whether `signature` has a signature's shape, 64 hexadecimal characters, in either case.
+pub fn is_hex_tag(signature: &str) -> bool {
+    decode(&signature.to_ascii_lowercase()).is_some()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -62,8 +80,14 @@ mod tests {
         let secret = WebhookSecret::parse(SECRET).unwrap();
         assert_eq!(sign(&secret, BODY), SIGNATURE);
         assert!(verify(&secret, BODY, SIGNATURE));
-        assert!(verify(&secret, BODY, &SIGNATURE.to_ascii_uppercase()));
         assert!(verify(&secret, BODY, &format!(" {SIGNATURE}\n")));
+        // Exactly as hash_equals compares: upper case is another string.
+        let upper = SIGNATURE.to_ascii_uppercase();
+        assert!(!verify(&secret, BODY, &upper));
+        assert!(matches_but_for_case(&secret, BODY, &upper));
+        assert!(!matches_but_for_case(&secret, BODY, SIGNATURE));
+        assert!(!matches_but_for_case(&secret, b"{}", &upper));
+        assert!(is_hex_tag(&upper) && is_hex_tag(SIGNATURE) && !is_hex_tag("ab"));
     }
 
     #[test]

@@ -995,7 +995,7 @@ fn trigger_sends_a_signed_event_in_the_documented_shape() {
     let line = stdout_json(assert.get_output());
     assert_eq!(
         line,
-        json!({"event": "payment.completed", "payment_id": payment_id, "attempt": 1,
+        json!({"event": "payment.completed", "payment_id": payment_id, "delivery": 1,
                "signature": expected, "status": 200, "latency_ms": line["latency_ms"], "error": null})
     );
     let assert = assert.stderr(format!(
@@ -1133,8 +1133,8 @@ fn trigger_repeat_sends_the_same_bytes_each_time() {
     )
     .code(4)
     .stderr(
-        contains("orqex: 1 of 3: payment.refunded for TRX").and(predicate::str::ends_with(format!(
-            "orqex: the handler at {url} answered other than 2xx to 1 of 3 sends; the last, send 2, got 409 Conflict: {{\"error\":\"already handled\"}}\n"
+        contains("orqex: delivery 1 of 3: payment.refunded for TRX").and(predicate::str::ends_with(format!(
+            "orqex: the handler at {url} answered other than 2xx to 1 of 3 deliveries; the last, delivery 2, got 409 Conflict: {{\"error\":\"already handled\"}}\n"
         ))),
     );
     let reqs = handler.requests();
@@ -1148,8 +1148,8 @@ fn trigger_repeat_sends_the_same_bytes_each_time() {
         assert_eq!(r.header("x-payment-id"), reqs[0].header("x-payment-id"));
     }
     let lines = json_lines(assert.get_output());
-    let attempts: Vec<&Value> = lines.iter().map(|l| &l["attempt"]).collect();
-    assert_eq!(attempts, [&json!(1), &json!(2), &json!(3)]);
+    let deliveries: Vec<&Value> = lines.iter().map(|l| &l["delivery"]).collect();
+    assert_eq!(deliveries, [&json!(1), &json!(2), &json!(3)]);
     let statuses: Vec<&Value> = lines.iter().map(|l| &l["status"]).collect();
     assert_eq!(statuses, [&json!(200), &json!(409), &json!(200)]);
 }
@@ -1264,10 +1264,17 @@ fn verify_says_whether_a_saved_payload_matches() {
         .stdout("signature valid\n")
         .stderr("");
 
-    // Upper-case hex is the same signature.
+    // Upper-case hex is not: the documented check (hash_equals) compares exactly, and a
+    // handler written from it refuses one. Surrounding white space, as a header has, is fine.
     verify(with_secret(&sb), &sig.to_ascii_uppercase())
         .arg("-")
         .write_stdin(EVENT_BODY)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("orqex: signature does not match: it is in upper case, and the documented check (hash_equals) compares the lowercase hex Orqex sends exactly, so your handler would refuse it too\n");
+    verify(with_secret(&sb), &format!(" {sig}\t"))
+        .arg(&file)
         .assert()
         .code(0);
 

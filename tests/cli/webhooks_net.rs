@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::common::*;
-use crate::webhooks::{EVENT_BODY, Listen, deliver, orqex_headers, trigger};
+use crate::webhooks::{EVENT_BODY, Listen, SECRET, deliver, orqex_headers, trigger, with_secret};
 
 fn https(server: &Server, host: &str) -> String {
     format!("https://{host}:{}/hooks", server.addr.port())
@@ -299,4 +299,24 @@ fn a_signing_secret_too_short_to_be_real_is_refused() {
             .stdout("")
             .stderr(format!("orqex: ORQEX_WEBHOOK_SECRET: {why}\n"));
     }
+}
+
+#[test]
+fn listen_compares_signatures_exactly_as_the_documented_check_does() {
+    let sb = Sandbox::new();
+    let l = Listen::start(with_secret(&sb), &[]);
+    let mut headers = orqex_headers(Some(SECRET));
+    let (_, sig) = headers.pop().unwrap();
+    headers.push(("x-orqex-signature", sig.to_ascii_uppercase()));
+    let answer = deliver(l.addr, &headers, EVENT_BODY);
+    assert_eq!(answer.status, 401, "{}", answer.body);
+    let why = "the x-orqex-signature header is in upper case; the documented check compares the lowercase hex Orqex sends exactly";
+    assert_eq!(answer.json(), json!({ "error": why }));
+    let line = &l.lines(1)[0];
+    assert_eq!(line["signature"], "invalid");
+    assert_eq!(line["error"], why);
+    // White space around the value, which a header may carry, is not part of it.
+    headers.pop();
+    headers.push(("x-orqex-signature", format!("{sig} ")));
+    assert_eq!(deliver(l.addr, &headers, EVENT_BODY).status, 200);
 }
