@@ -132,14 +132,21 @@ impl<'a> Printer<'a> {
         }
         match self.shape.format {
             Format::Table => self.table(rows)?,
-            Format::Jsonl => {
-                for row in rows {
-                    match &self.shape.jq {
-                        Some(jq) => self.ui.out_jq(jq, row)?,
-                        None => self.ui.out_json_line(row)?,
+            Format::Jsonl => match &self.shape.jq {
+                Some(jq) => {
+                    for row in rows {
+                        self.ui.out_jq(jq, row)?;
                     }
                 }
-            }
+                // A page's lines in one write: a write per row costs more than the rows.
+                None => {
+                    let lines: Vec<String> = rows
+                        .iter()
+                        .map(|row| crate::text::json_safe(&row.to_string()))
+                        .collect();
+                    self.ui.out(&lines.join("\n"))?;
+                }
+            },
             Format::Json => {
                 for row in rows {
                     if let Some(jq) = &self.shape.jq {
