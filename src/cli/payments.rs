@@ -19,7 +19,8 @@ pub enum PaymentsCommand {
     #[command(after_help = "Examples:\n  \
         orqex payments get TRX1A2B3C4D\n  \
         orqex payments get cs_abc123 --wait\n  \
-        orqex payments get https://pay.orqex.com/c/cs_abc123 --json")]
+        orqex payments get https://pay.orqex.com/c/cs_abc123 --json",
+        mut_arg("wait", |a| a.help("Wait until the payment is final; exit 0 only when completed (7 failed, expired or refunded)")))]
     Get(PaymentsGetArgs),
 }
 
@@ -29,7 +30,8 @@ pub enum RefundsCommand {
     #[command(after_help = "Examples:\n  \
         orqex refunds create TRX1A2B3C4D --amount 10 --reason requested_by_customer\n  \
         orqex refunds create TRX1A2B3C4D --full --reason duplicate --note \"charged twice\" --wait\n  \
-        orqex refunds create cs_abc123 --amount 5 --reason other -m ticket=4411")]
+        orqex refunds create cs_abc123 --amount 5 --reason other -m ticket=4411",
+        mut_arg("wait", |a| a.help("Wait until the refund is final; exit 0 when completed, 7 when it failed")))]
     Create(RefundsCreateArgs),
 
     /// List a payment's refunds, newest first
@@ -41,7 +43,8 @@ pub enum RefundsCommand {
     /// Show one refund of a payment
     #[command(after_help = "Examples:\n  \
         orqex refunds get TRX1A2B3C4D rf_0001\n  \
-        orqex refunds get TRX1A2B3C4D rf_0001 --wait")]
+        orqex refunds get TRX1A2B3C4D rf_0001 --wait",
+        mut_arg("wait", |a| a.help("Wait until the refund is final; exit 0 when completed, 7 when it failed")))]
     Get(RefundsGetArgs),
 }
 

@@ -189,3 +189,39 @@ fn completions_know_the_subcommands_flags_and_values_from_the_config() {
         .code(2)
         .stderr("orqex: `orqex checkout` has no subcommand `bogus`; see `orqex checkout --help`\n");
 }
+
+#[test]
+fn completions_offer_payment_statuses_and_refund_reasons() {
+    let sb = Sandbox::new();
+    assert_eq!(
+        complete(&sb, &["payments", "list", "--status", ""]),
+        [
+            "pending",
+            "completed",
+            "failed",
+            "expired",
+            "refunded",
+            "partially_refunded"
+        ]
+    );
+    assert_eq!(
+        complete(&sb, &["refunds", "create", "TRX1", "--reason", ""]),
+        [
+            "requested_by_customer",
+            "duplicate",
+            "fraudulent",
+            "product_not_received",
+            "product_unsatisfactory",
+            "order_cancelled",
+            "other"
+        ]
+    );
+    assert_eq!(
+        complete(&sb, &["payments", "list", "-o", ""]),
+        ["table", "jsonl", "json", "csv", "tsv"]
+    );
+    assert_eq!(
+        complete(&sb, &["refunds", ""])[..3],
+        ["create", "list", "get"]
+    );
+}
