@@ -44,7 +44,11 @@ pub struct Plan<'a> {
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub ok: u64,
+    /// Of the `ok` rows, those the API replayed (created by an earlier run with the key).
+    pub replayed: u64,
     pub failed: u64,
+    /// Of the `failed` rows, those that were sent (the others failed orqex's own checks).
+    pub failed_sent: u64,
     /// The API refused the key: the rest of the batch was not attempted.
     pub stopped_on_auth: bool,
     /// The input could not be read to its end; the rows before were done.
@@ -52,6 +56,19 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// `3 created, 1 failed`, or `2 created, 1 replayed, 1 failed`: replays apart, since
+    /// nothing was created for them (`verb` is `valid` for a dry run).
+    pub fn counts(&self, verb: &str) -> String {
+        match self.replayed {
+            0 => format!("{} {verb}, {} failed", self.ok, self.failed),
+            replayed => format!(
+                "{} {verb}, {replayed} replayed, {} failed",
+                self.ok - replayed,
+                self.failed
+            ),
+        }
+    }
+
     pub fn exit(&self) -> Exit {
         if self.stopped_on_auth {
             Exit::Auth
@@ -178,8 +195,11 @@ pub fn run(
             while let Some((line, auth_failed)) = pending.remove(&next) {
                 if line.get("ok") == Some(&Value::Bool(true)) {
                     summary.ok += 1;
+                    summary.replayed += u64::from(line["replayed"] == Value::Bool(true));
                 } else {
                     summary.failed += 1;
+                    // A row that failed orqex's checks carries no key: it was never sent.
+                    summary.failed_sent += u64::from(!line["idempotency_key"].is_null());
                 }
                 if auth_failed {
                     summary.stopped_on_auth = true;

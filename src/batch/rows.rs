@@ -134,11 +134,72 @@ impl Iterator for JsonLines {
     }
 }
 
+/// Where each line of a CSV file starts, learnt as its bytes pass on their way to the
+/// parser: the csv crate's own line count is off after a CRLF or a blank line (Excel and
+/// Python write CRLF), so a row's line is worked out from its byte offset instead.
+#[derive(Default)]
+struct LineIndex {
+    /// Offsets of the `\r` and `\n` bytes no row has passed yet; true for a `\n`.
+    breaks: std::collections::VecDeque<(u64, bool)>,
+    /// `\n` bytes already passed.
+    lines_before: u64,
+    read: u64,
+}
+
+impl LineIndex {
+    fn saw(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(b, b'\r' | b'\n') {
+                self.breaks.push_back((self.read + i as u64, *b == b'\n'));
+            }
+        }
+        self.read += bytes.len() as u64;
+    }
+
+    /// The line (from 1) of the row the parser places at `byte`: it places a row on the
+    /// line break, or the blank lines, before it, so those are passed over too.
+    fn line_of(&mut self, byte: u64) -> u64 {
+        let mut start = byte;
+        while let Some(&(offset, newline)) = self.breaks.front() {
+            if offset > start {
+                break;
+            }
+            if offset == start {
+                start += 1;
+            }
+            self.breaks.pop_front();
+            self.lines_before += u64::from(newline);
+        }
+        self.lines_before + 1
+    }
+}
+
+/// The batch input on its way to the CSV parser, its line breaks noted in a `LineIndex`.
+struct Counted {
+    inner: Box<dyn BufRead + Send>,
+    index: std::sync::Arc<std::sync::Mutex<LineIndex>>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .saw(&buf[..n]);
+        Ok(n)
+    }
+}
+
 fn csv_rows(reader: Box<dyn BufRead + Send>, unknown: Unknown) -> Result<Rows> {
+    let index = std::sync::Arc::new(std::sync::Mutex::new(LineIndex::default()));
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(reader);
+        .from_reader(Counted {
+            inner: reader,
+            index: index.clone(),
+        });
     let header: Vec<String> = csv
         .headers()
         .map_err(|e| Error::usage(format!("cannot read the CSV header: {}", csv_reason(&e))))?
@@ -187,7 +248,12 @@ fn csv_rows(reader: Box<dyn BufRead + Send>, unknown: Unknown) -> Result<Rows> {
             Ok(r) => r.position(),
             Err(e) => e.position(),
         };
-        let line = position.map_or(number + 1, |p| p.line());
+        let line = position.map_or(number + 1, |p| {
+            index
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .line_of(p.byte())
+        });
         let what = format!("row {number}");
         let request = record
             .map_err(|e| Error::usage(format!("CSV {what}: {}", csv_reason(&e))))
@@ -249,6 +315,43 @@ mod tests {
             serde_json::to_string(req.as_map()).unwrap(),
             r#"{"amount":12.50,"customer":{"email":"a@example.com"},"metadata":{"order_id":"1024"},"restriction":{"phone":{"number":"0700000000"}}}"#
         );
+    }
+
+    #[test]
+    fn csv_lines_count_as_an_editor_does_after_crlf_and_blank_lines() {
+        let lines = |text: &'static str| -> Vec<(u64, u64)> {
+            csv(text)
+                .unwrap()
+                .iter()
+                .map(|r| (r.place.number, r.place.line))
+                .collect()
+        };
+        let expected = [(1, 2), (2, 3), (3, 4)];
+        assert_eq!(lines("amount,currency\n5,XOF\n6,XOF\nx,XOF\n"), expected);
+        assert_eq!(
+            lines("amount,currency\r\n5,XOF\r\n6,XOF\r\nx,XOF\r\n"),
+            expected
+        );
+        assert_eq!(
+            lines("amount,currency\r\n5,XOF\r\n6,XOF\r\nx,XOF"),
+            expected
+        );
+        let spaced = [(1, 3), (2, 5), (3, 8)];
+        assert_eq!(
+            lines("amount,currency\n\n5,XOF\n\n6,XOF\n\n\nx,XOF\n"),
+            spaced
+        );
+        assert_eq!(
+            lines("amount,currency\r\n\r\n5,XOF\r\n\r\n6,XOF\r\n\r\n\r\nx,XOF\r\n"),
+            spaced
+        );
+        // A quoted cell over two lines: the next row is a line further down.
+        assert_eq!(
+            lines("amount,description\r\n5,\"a\r\nb\"\r\n6,c\r\n"),
+            [(1, 2), (2, 4)]
+        );
+        // A row with an empty first cell starts with its comma.
+        assert_eq!(lines("amount,currency\r\n\r\n,XOF\r\n"), [(1, 3)]);
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub fn run(ui: &Ui, settings: &Settings, args: &CreateArgs, source: &str) -> Res
     let summary = batch::run(rows, &plan, |line, so_far| {
         // stdout may be the same terminal: the line goes above the count, never into it.
         progress.suspend(|| ui.out_json_line(line))?;
-        progress.set(format!("{} {verb}, {} failed", so_far.ok, so_far.failed));
+        progress.set(so_far.counts(verb));
         Ok(())
     })
     .map_err(|e| match e {
@@ -116,16 +116,24 @@ pub fn run(ui: &Ui, settings: &Settings, args: &CreateArgs, source: &str) -> Res
             "orqex: batch: stopped reading the input: {problem}"
         ));
     }
+    let counts = summary.counts(verb);
     if summary.failed > 0 && client.is_some() && !summary.stopped_on_auth {
-        ui.status(&format!(
-            "batch: {} {verb}, {} failed; to retry them, re-run the same file unchanged with {flag}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)",
-            summary.ok, summary.failed
-        ));
+        // A row that failed orqex's checks was never sent: its key is unused, so the row
+        // can be fixed and sent with it. Only a row the API saw answers 409 to a new body.
+        let retry = match (summary.failed_sent, summary.failed - summary.failed_sent) {
+            (0, _) => format!(
+                "fix the failed rows (each line says why; none was sent) and re-run the same file with {flag}: rows already created are replayed, not created again"
+            ),
+            (_, 0) => format!(
+                "to retry them, re-run the same file unchanged with {flag}: rows already created are replayed, not created again (a row whose body changed gets a 409: give changed rows a new batch key)"
+            ),
+            _ => format!(
+                "fix the rows that failed orqex's checks (never sent) and re-run the same file with {flag}: rows already created are replayed, not created again (a row the API rejected whose body changed gets a 409: give changed rows a new batch key)"
+            ),
+        };
+        ui.status(&format!("batch: {counts}; {retry}"));
     } else {
-        ui.status(&format!(
-            "batch: {} {verb}, {} failed",
-            summary.ok, summary.failed
-        ));
+        ui.status(&format!("batch: {counts}"));
     }
     if summary.stopped_on_auth {
         ui.status(

@@ -829,3 +829,111 @@ fn a_row_with_an_escape_code_fails_alone_and_the_others_go_on() {
     );
     assert_eq!(created.lock().unwrap().len(), 2);
 }
+
+/// The summary, the last line of stderr.
+fn summary_line(out: &std::process::Output) -> String {
+    stderr(out).lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_summary_counts_replays_apart() {
+    let (server, created) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let two = write(&sb, "two.jsonl", &rows_jsonl(2));
+    let three = write(&sb, "three.jsonl", &rows_jsonl(3));
+    let run = |file: &str| {
+        batch(&sb, &server, file)
+            .args(["--idempotency-key", "replays-batch-01"])
+            .assert()
+            .code(0)
+            .get_output()
+            .clone()
+    };
+    assert_eq!(summary_line(&run(&two)), "batch: 2 created, 0 failed");
+    // The same rows and one more: two replays, one new checkout.
+    let out = run(&three);
+    assert_eq!(summary_line(&out), "batch: 1 created, 2 replayed, 0 failed");
+    assert_eq!(created.lock().unwrap().len(), 3);
+    let replayed: Vec<Value> = lines(&out).iter().map(|l| l["replayed"].clone()).collect();
+    assert_eq!(replayed, [true, true, false]);
+}
+
+#[test]
+fn csv_lines_are_right_after_crlf_and_blank_lines() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let header = "amount,customer.email,customer.first_name,customer.last_name";
+    for (name, text) in [
+        (
+            "crlf.csv",
+            format!(
+                "{header}\r\n5,a@example.com,A,B\r\n6,b@example.com,A,B\r\n7,c@example.com,A,B\r\nseven,d@example.com,A,B\r\n"
+            ),
+        ),
+        (
+            "blank.csv",
+            format!(
+                "{header}\n5,a@example.com,A,B\n\n6,b@example.com,A,B\n7,c@example.com,A,B\nseven,d@example.com,A,B\n"
+            ),
+        ),
+    ] {
+        let file = write(&sb, name, &text);
+        let assert = batch(&sb, &server, &file).assert().code(9);
+        let rows: Vec<(Value, Value, Value)> = lines(assert.get_output())
+            .iter()
+            .map(|l| (l["row"].clone(), l["line"].clone(), l["ok"].clone()))
+            .collect();
+        let expected_lines = match name {
+            "crlf.csv" => [2, 3, 4, 5],
+            _ => [2, 4, 5, 6],
+        };
+        assert_eq!(
+            rows,
+            (1..=4)
+                .zip(expected_lines)
+                .map(|(row, line)| (json!(row), json!(line), json!(row != 4)))
+                .collect::<Vec<_>>(),
+            "{name}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn rows_that_failed_orqex_s_checks_get_no_409_hint() {
+    let (server, _) = idempotent_server(Duration::ZERO);
+    let sb = Sandbox::new();
+    let file = write(
+        &sb,
+        "rows.jsonl",
+        &(rows_jsonl(2)
+            + r#"{"amount": "abc", "customer": {"email": "x@example.com", "first_name": "X", "last_name": "Y"}}"#),
+    );
+    let assert = batch(&sb, &server, &file)
+        .args(["--idempotency-key", "local-fail-01"])
+        .assert()
+        .code(9);
+    assert_eq!(
+        summary_line(assert.get_output()),
+        "batch: 2 created, 1 failed; fix the failed rows (each line says why; none was sent) and re-run the same file with --idempotency-key local-fail-01: rows already created are replayed, not created again"
+    );
+    server.assert_hits(2);
+    // A row the API rejected keeps the 409 warning.
+    let rejecting = Server::start(|req, _| {
+        if req.body_text().contains("c2@example.com") {
+            return Reply::json(422, json!({"message": "Undeliverable."}));
+        }
+        Reply::created("cs_ok")
+    });
+    let assert = batch(&sb, &rejecting, &file)
+        .args(["--idempotency-key", "mixed-fail-01"])
+        .assert()
+        .code(9);
+    let summary = summary_line(assert.get_output());
+    assert!(
+        summary.starts_with(
+            "batch: 1 created, 2 failed; fix the rows that failed orqex's checks (never sent)"
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("gets a 409"), "{summary}");
+}
