@@ -17,9 +17,13 @@
 #      http:// and file:// bases work (curl, else wget; file:// without curl is copied).
 #      To install another version, use the install.sh of that release, or its folder as the
 #      base. The archive names carry no version, so the base alone chooses the version.
-#   3. Checks the archive's SHA-256 against the .sha256 file before unpacking anything, and
-#      stops on a mismatch, having installed nothing. Downloads go to a temporary folder
-#      that is always removed.
+#      On Linux, when the folder has no musl archive but this machine's gnu one, that one is
+#      installed; when it has neither, the archives it holds are named (file:// bases).
+#   3. Checks the archive's SHA-256 against the .sha256 file before unpacking anything (the
+#      line, as sha256sum writes it, must name this archive), and stops on a mismatch,
+#      having installed nothing. Downloads go to a temporary folder that is always removed.
+#      Only regular files are installed (an archive holding a link is refused), and the
+#      binary only once `orqex --version` runs where it is installed.
 #   4. Installs, creating folders as needed (each file is written beside its final place,
 #      then renamed over it, so re-running upgrades in place, even while orqex runs):
 #        binary       ~/.local/bin/orqex
@@ -89,6 +93,7 @@ case "$base" in
 esac
 
 # The archive for this machine.
+fallback=""
 if [ -z "$target" ]; then
   os="$(uname -s)"
   arch="$(uname -m)"
@@ -98,7 +103,9 @@ if [ -z "$target" ]; then
     *) die "no prebuilt orqex for $os on $arch; build it from source with cargo (see the README)" ;;
   esac
   case "$os" in
-    Linux) target="$arch-unknown-linux-musl" ;;
+    # musl (static) runs on any Linux; the gnu build of the same machine is the fallback
+    # when a folder holds only that one (as package.sh makes on a glibc machine).
+    Linux) target="$arch-unknown-linux-musl" fallback="$arch-unknown-linux-gnu" ;;
     Darwin)
       # A shell under Rosetta reports x86_64 on Apple silicon: install the native build.
       if [ "$arch" = x86_64 ] && [ "$(sysctl -n hw.optional.arm64 2>/dev/null || true)" = 1 ]; then
@@ -175,16 +182,65 @@ fetch() {
   fi
 }
 
+# exists URL: whether URL can be fetched (a HEAD request; for file://, the file is there).
+exists() {
+  case "$1" in
+    file://*) [ -f "${1#file://}" ] ;;
+    *)
+      if has curl; then
+        curl -fsIL --retry 2 -o /dev/null "$1" 2>/dev/null
+      else
+        wget -q --spider "$1" 2>/dev/null
+      fi
+      ;;
+  esac
+}
+
+# The default archive may be missing from a folder that holds this machine's other build:
+# use that one, saying so; else name the archives there are (a file:// folder can be
+# listed) and the flag that picks one.
+if [ -n "$fallback" ] && ! exists "$base/orqex-$target.tar.gz"; then
+  if exists "$base/orqex-$fallback.tar.gz"; then
+    say "no orqex-$target.tar.gz at $base; installing orqex-$fallback.tar.gz, this machine's other build"
+    target="$fallback"
+  else
+    there=""
+    case "$base" in
+      file://*)
+        for f in "${base#file://}"/orqex-*.tar.gz; do
+          [ -f "$f" ] || continue
+          t="${f##*/orqex-}"
+          t="${t%.tar.gz}"
+          # Versioned copies (orqex-1.2.3-<target>) name the same archives again.
+          case "$t" in [0-9]*) continue ;; esac
+          there="$there${there:+, }$t"
+        done
+        ;;
+    esac
+    if [ -n "$there" ]; then
+      die "no orqex-$target.tar.gz nor orqex-$fallback.tar.gz at $base; it holds archives for: $there; pick one with --target TRIPLE"
+    fi
+    die "no orqex-$target.tar.gz nor orqex-$fallback.tar.gz at $base; check the base, or pick an archive with --target TRIPLE"
+  fi
+fi
+
 archive="orqex-$target.tar.gz"
 say "downloading $base/$archive"
 fetch "$base/$archive" "$tmp/$archive"
 fetch "$base/$archive.sha256" "$tmp/$archive.sha256"
 
-expected="$(cut -d ' ' -f 1 <"$tmp/$archive.sha256" | head -n 1 | tr 'A-F' 'a-f')"
+# The checksum line as sha256sum writes it: the hash, then the file's name after two spaces,
+# a space and `*` (binary mode), or a tab. The name must be this archive's: a .sha256 of
+# another file (or a bare hash, which names none) proves nothing about this one.
+line="$(head -n 1 "$tmp/$archive.sha256" | tr -d '\r')"
+expected="$(printf '%s' "$line" | sed 's/[[:space:]].*//' | tr 'A-F' 'a-f')"
+named="$(printf '%s' "$line" | sed 's/^[^[:space:]]*[[:space:]]*//; s/^\*//')"
 case "$expected" in
   *[!0-9a-f]* | "") die "$archive.sha256 does not hold a SHA-256; nothing was installed" ;;
 esac
 [ "${#expected}" -eq 64 ] || die "$archive.sha256 does not hold a SHA-256; nothing was installed"
+[ "${named##*/}" = "$archive" ] ||
+  die "$archive.sha256 names \`$(printf '%s' "$named" | tr -cd '[:print:]' | cut -c 1-100)\`, not $archive; nothing was installed"
 actual="$(sha256 "$tmp/$archive")"
 [ "$actual" = "$expected" ] ||
   die "checksum mismatch for $archive: expected $expected, got $actual; nothing was installed"
@@ -200,6 +256,15 @@ done
 if [ -z "$top" ] || [ ! -f "$top/orqex" ]; then
   die "$archive does not hold orqex-<version>-<target>/orqex; nothing was installed"
 fi
+# Only regular files are installed: a link in an archive (named orqex, or a completion)
+# would install whatever it points to, on this machine, as if it came from the release.
+regular() { [ -f "$1" ] && [ ! -L "$1" ]; }
+for f in "$top" "$top/orqex" "$top/completions" "$top"/completions/* "$top"/completions/man/*; do
+  if [ -L "$f" ]; then
+    die "$archive holds a link, ${f#"$tmp"/x/}, where a file should be; nothing was installed"
+  fi
+done
+regular "$top/orqex" || die "$archive does not hold orqex-<version>-<target>/orqex as a file; nothing was installed"
 
 # put SRC DIR NAME MODE: writes DIR/NAME through a temporary file beside it, then renames
 # it over the old one, which a running orqex keeps until it exits.
@@ -212,14 +277,28 @@ put() {
   fi
 }
 
-put "$top/orqex" "$bin_dir" orqex 755
+# The binary first, and only if it runs here, from where it is installed: a build for another
+# machine (or libc), or a folder mounted noexec, is said at once with nothing installed, and
+# an orqex installed before stays as it was.
+mkdir -p "$bin_dir" || die "cannot create $bin_dir"
+part="$bin_dir/.orqex.part.$$"
+if ! cp "$top/orqex" "$part" 2>/dev/null || ! chmod 755 "$part"; then
+  rm -f "$part"
+  die "cannot write $bin_dir/orqex"
+fi
+if ! "$part" --version >/dev/null 2>&1; then
+  why="$("$part" --version 2>&1 | head -n 1 | tr -cd '[:print:]' | cut -c 1-200)" || true
+  rm -f "$part"
+  die "the orqex in $archive does not run here (\`orqex --version\` failed${why:+: $why}); nothing was installed; pick the archive for this machine with --target TRIPLE"
+fi
+mv -f "$part" "$bin_dir/orqex" || { rm -f "$part"; die "cannot write $bin_dir/orqex"; }
 comp="$top/completions"
-[ -f "$comp/orqex.bash" ] && put "$comp/orqex.bash" "$bash_dir" orqex 644
-[ -f "$comp/_orqex" ] && put "$comp/_orqex" "$zsh_dir" _orqex 644
-[ -f "$comp/orqex.fish" ] && put "$comp/orqex.fish" "$fish_dir" orqex.fish 644
+regular "$comp/orqex.bash" && put "$comp/orqex.bash" "$bash_dir" orqex 644
+regular "$comp/_orqex" && put "$comp/_orqex" "$zsh_dir" _orqex 644
+regular "$comp/orqex.fish" && put "$comp/orqex.fish" "$fish_dir" orqex.fish 644
 pages=0
 for page in "$comp"/man/*.1; do
-  [ -f "$page" ] || continue
+  regular "$page" || continue
   put "$page" "$man_dir" "$(basename "$page")" 644
   pages=$((pages + 1))
 done

@@ -53,7 +53,7 @@ fn version_names_the_target_and_the_commit_or_that_there_was_none() {
 }
 
 #[cfg(unix)]
-mod unix {
+pub(crate) mod unix {
     use std::os::unix::fs::PermissionsExt;
     use std::path::{Path, PathBuf};
     use std::process::Command;
@@ -67,7 +67,7 @@ mod unix {
     const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
     /// The target the test binary was built for, as `orqex --version` names it.
-    fn host_target() -> String {
+    pub(crate) fn host_target() -> String {
         let out = Sandbox::new().cmd().arg("--version").output().unwrap();
         let line = stdout(&out);
         let inner = line
@@ -78,13 +78,13 @@ mod unix {
     }
 
     /// A folder laid out like a release: the archives package.sh writes.
-    struct Release {
-        dir: TempDir,
-        target: String,
+    pub(crate) struct Release {
+        pub(crate) dir: TempDir,
+        pub(crate) target: String,
     }
 
     impl Release {
-        fn new() -> Release {
+        pub(crate) fn new() -> Release {
             Release {
                 dir: TempDir::new().unwrap(),
                 target: host_target(),
@@ -92,7 +92,7 @@ mod unix {
         }
 
         /// Packs `binary` with package.sh, replacing what the folder held.
-        fn pack(&self, binary: &Path) {
+        pub(crate) fn pack(&self, binary: &Path) {
             let tmp = TempDir::new().unwrap();
             Command::new("bash")
                 .arg(Path::new(ROOT).join(".github/scripts/package.sh"))
@@ -107,19 +107,19 @@ mod unix {
                 .stderr(predicate::str::starts_with("package: wrote "));
         }
 
-        fn archive(&self) -> PathBuf {
+        pub(crate) fn archive(&self) -> PathBuf {
             self.dir
                 .path()
                 .join(format!("orqex-{}.tar.gz", self.target))
         }
 
-        fn base(&self) -> String {
+        pub(crate) fn base(&self) -> String {
             format!("file://{}", self.dir.path().display())
         }
     }
 
     /// A stand-in binary that prints `text` for any argument.
-    fn marker(dir: &Path, text: &str) -> PathBuf {
+    pub(crate) fn marker(dir: &Path, text: &str) -> PathBuf {
         let path = dir.join(format!("marker-{}", text.replace(' ', "-")));
         std::fs::write(&path, format!("#!/bin/sh\necho '{text}'\n")).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -127,13 +127,13 @@ mod unix {
     }
 
     /// A fresh HOME and TMPDIR, nothing else in the environment but PATH.
-    struct Machine {
-        home: TempDir,
+    pub(crate) struct Machine {
+        pub(crate) home: TempDir,
         tmp: TempDir,
     }
 
     impl Machine {
-        fn new() -> Machine {
+        pub(crate) fn new() -> Machine {
             Machine {
                 home: TempDir::new().unwrap(),
                 tmp: TempDir::new().unwrap(),
@@ -141,7 +141,7 @@ mod unix {
         }
 
         /// `sh install.sh` installing from `release`.
-        fn install(&self, release: &Release) -> Command {
+        pub(crate) fn install(&self, release: &Release) -> Command {
             let mut cmd = Command::new("sh");
             cmd.arg(Path::new(ROOT).join("install.sh"))
                 .stdin(std::process::Stdio::null())
@@ -154,12 +154,12 @@ mod unix {
             cmd
         }
 
-        fn path(&self, rel: &str) -> PathBuf {
+        pub(crate) fn path(&self, rel: &str) -> PathBuf {
             self.home.path().join(rel)
         }
 
         /// Every file under HOME, relative, sorted.
-        fn files(&self) -> Vec<String> {
+        pub(crate) fn files(&self) -> Vec<String> {
             let mut files = Vec::new();
             let mut todo = vec![self.home.path().to_path_buf()];
             while let Some(dir) = todo.pop() {
@@ -178,7 +178,7 @@ mod unix {
         }
 
         /// The installer's temporary folder is gone, whatever happened.
-        fn assert_no_leftovers(&self) {
+        pub(crate) fn assert_no_leftovers(&self) {
             let left: Vec<_> = std::fs::read_dir(self.tmp.path()).unwrap().collect();
             assert!(left.is_empty(), "left in TMPDIR: {left:?}");
         }

@@ -16,6 +16,8 @@ mod help;
 mod hostile;
 mod input;
 mod install;
+#[cfg(unix)]
+mod install_checks;
 // The keyring here is the Secret Service, spoken over D-Bus: Linux only.
 #[cfg(target_os = "linux")]
 mod keyring;
