@@ -8,6 +8,7 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::checkout::fields::{FIELDS, Field, Kind};
 use crate::complete;
+use crate::config::Setting;
 use crate::format::Format;
 
 pub mod payments;
@@ -397,17 +398,12 @@ pub enum ConfigCommand {
     Get(ConfigGetArgs),
 
     /// Set a setting: default-profile, or currency, base-url, ca-bundle, webhook-secret of the
-    /// active profile
-    #[command(after_help = "Keys:\n  \
-        default-profile NAME   profile used when neither --profile nor ORQEX_PROFILE is given\n  \
-        currency CODE          default --currency of the active profile (ISO 4217, e.g. XOF)\n  \
-        base-url URL           API base URL of the active profile (https)\n  \
-        ca-bundle PATH         PEM file of CA certificates the active profile trusts\n  \
-        webhook-secret         webhook signing secret (whsec_...) of the active profile, read\n                         \
-        from stdin (one line) or typed hidden, never from the command line\n\n\
-        The secret key is not set here: use `orqex login`.\n\n\
-        Examples:\n  orqex config set currency XOF --profile sandbox\n  \
-        printf '%s\\n' \"$WEBHOOK_SECRET\" | orqex config set webhook-secret")]
+    /// active profile (the webhook secret read from stdin or typed hidden, never from the
+    /// command line; the secret key is stored by `orqex login`)
+    #[command(
+        after_help = "Examples:\n  orqex config set currency XOF --profile sandbox\n  \
+        printf '%s\\n' \"$WEBHOOK_SECRET\" | orqex config set webhook-secret"
+    )]
     Set(ConfigSetArgs),
 
     /// Remove a setting (same keys as `set`)
@@ -438,9 +434,9 @@ pub struct ConfigShowArgs {
 
 #[derive(Debug, Args)]
 pub struct ConfigSetArgs {
-    /// default-profile, currency, base-url, ca-bundle or webhook-secret
-    #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
-    pub key: String,
+    /// The setting, in any case (the file's snake_case spellings too)
+    #[arg(value_name = "KEY", ignore_case = true, value_parser = Setting::parser(true))]
+    pub key: Setting,
 
     /// The new value (checked before it is stored); none for webhook-secret, which is read
     /// from stdin
@@ -450,16 +446,16 @@ pub struct ConfigSetArgs {
 
 #[derive(Debug, Args)]
 pub struct ConfigGetArgs {
-    /// default-profile, currency, base-url, ca-bundle, webhook-secret or secret-key
-    #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
-    pub key: String,
+    /// The setting, in any case (the file's snake_case spellings too)
+    #[arg(value_name = "KEY", ignore_case = true, value_parser = Setting::parser(false))]
+    pub key: Setting,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigUnsetArgs {
-    /// default-profile, currency, base-url, ca-bundle or webhook-secret
-    #[arg(value_name = "KEY", add = ArgValueCompleter::new(complete::settings))]
-    pub key: String,
+    /// The setting, in any case (the file's snake_case spellings too)
+    #[arg(value_name = "KEY", ignore_case = true, value_parser = Setting::parser(true))]
+    pub key: Setting,
 }
 
 #[allow(clippy::large_enum_variant)]

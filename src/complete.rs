@@ -47,22 +47,6 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// The settings `config set` and `config unset` take.
-pub fn settings(current: &OsStr) -> Vec<CompletionCandidate> {
-    let current = current.to_string_lossy();
-    [
-        "default-profile",
-        "currency",
-        "base-url",
-        "ca-bundle",
-        "webhook-secret",
-    ]
-    .into_iter()
-    .filter(|s| s.starts_with(current.as_ref()))
-    .map(CompletionCandidate::new)
-    .collect()
-}
-
 /// The webhook events, for `trigger EVENT` and `listen --events` (after the last comma).
 pub fn events(current: &OsStr) -> Vec<CompletionCandidate> {
     let typed = current.to_string_lossy();
@@ -122,8 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn settings_and_data_forms() {
-        assert_eq!(values(settings(OsStr::new("c"))), ["currency", "ca-bundle"]);
+    fn data_forms_and_events() {
         assert_eq!(values(data(OsStr::new(""))), ["@", "-"]);
         assert!(values(data(OsStr::new("{"))).is_empty());
         assert_eq!(

@@ -15,7 +15,8 @@ use serde::Serialize;
 use crate::checkout::checks;
 use crate::cli::{ConfigArgs, ConfigCommand, ConfigSetArgs, ConfigShowArgs, ConfigUnsetArgs};
 use crate::config::{
-    self, ConfigFile, ENV_BASE_URL, ENV_KEY, ENV_WEBHOOK_SECRET, KeyAt, Picked, ProfileKey, Source,
+    self, ConfigFile, ENV_BASE_URL, ENV_KEY, ENV_WEBHOOK_SECRET, KeyAt, Picked, ProfileKey,
+    Setting, Source,
 };
 use crate::error::{Error, Result};
 use crate::keystore;
@@ -105,19 +106,6 @@ fn profile_list(names: &[&str]) -> String {
     }
 }
 
-/// The settings `config set` and `unset` know. Names are kebab-case like the flags; the
-/// file's snake_case spellings are accepted too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Setting {
-    DefaultProfile,
-    Currency,
-    BaseUrl,
-    CaBundle,
-    WebhookSecret,
-}
-
-const KEYS: &str = "default-profile, currency, base-url, ca-bundle or webhook-secret";
-
 /// How to store a webhook signing secret from a script.
 const WEBHOOK_PIPE_EXAMPLE: &str =
     "printf '%s\\n' \"$WEBHOOK_SECRET\" | orqex config set webhook-secret";
@@ -125,45 +113,21 @@ const WEBHOOK_PIPE_EXAMPLE: &str =
 /// What is done with a setting: the key's own commands differ for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Change {
-    Get,
     Set,
     Unset,
 }
 
 impl Setting {
-    fn parse(raw: &str, change: Change) -> Result<Setting> {
-        match raw.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "default-profile" => Ok(Setting::DefaultProfile),
-            "currency" => Ok(Setting::Currency),
-            "base-url" => Ok(Setting::BaseUrl),
-            "ca-bundle" => Ok(Setting::CaBundle),
-            "webhook-secret" => Ok(Setting::WebhookSecret),
-            "secret-key" | "key" | "api-key" => Err(Error::usage(match change {
-                // `get` shows the key masked before it comes here.
-                Change::Get => "the secret key is shown masked by `orqex config get secret-key`",
-                Change::Set => {
-                    "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)"
-                }
-                Change::Unset => {
-                    "the secret key is not a `config unset` setting: remove it with `orqex logout`"
-                }
-            })),
-            _ if change == Change::Get => Err(Error::usage(format!(
-                "unknown setting `{}`; use {}, or secret-key (shown masked)",
-                crate::text::printable(raw),
-                KEYS.replace(" or ", ", ")
-            ))),
-            _ => Err(Error::usage(format!("unknown setting `{raw}`; use {KEYS}"))),
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Setting::DefaultProfile => "default-profile",
-            Setting::Currency => "currency",
-            Setting::BaseUrl => "base-url",
-            Setting::CaBundle => "ca-bundle",
-            Setting::WebhookSecret => "webhook-secret",
+    /// The setting itself, for `set` and `unset`: the secret key has commands of its own.
+    fn stored(self, change: Change) -> Result<Setting> {
+        match (self, change) {
+            (Setting::SecretKey, Change::Set) => Err(Error::usage(
+                "the secret key is not a `config set` setting: store it with `orqex login` (typed hidden, or piped with --with-key)",
+            )),
+            (Setting::SecretKey, Change::Unset) => Err(Error::usage(
+                "the secret key is not a `config unset` setting: remove it with `orqex logout`",
+            )),
+            (setting, _) => Ok(setting),
         }
     }
 
@@ -177,6 +141,8 @@ impl Setting {
             Setting::BaseUrl => config::check_base_url(raw),
             Setting::CaBundle => check_ca_bundle(raw),
             Setting::WebhookSecret => WebhookSecret::parse(raw).map(|s| s.expose().to_string()),
+            // `stored` sent it to `orqex login`.
+            Setting::SecretKey => Err("stored by `orqex login`".to_string()),
         }
     }
 
@@ -189,6 +155,8 @@ impl Setting {
             Setting::BaseUrl => ProfileKey::BaseUrl,
             Setting::CaBundle => ProfileKey::CaBundle,
             Setting::WebhookSecret => ProfileKey::WebhookSecret,
+            // `stored` sent it to `orqex login` and `orqex logout`.
+            Setting::SecretKey => return None,
         };
         file.set(profile, key, value)
     }
@@ -227,7 +195,7 @@ fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
 }
 
 fn set(ui: &Ui, profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
-    let setting = Setting::parse(&args.key, Change::Set)?;
+    let setting = args.key.stored(Change::Set)?;
     if setting == Setting::WebhookSecret {
         return set_webhook_secret(ui, profile_flag, args.value.is_some());
     }
@@ -236,7 +204,7 @@ fn set(ui: &Ui, profile_flag: Option<&str>, args: ConfigSetArgs) -> Result<()> {
             Setting::DefaultProfile => "live",
             Setting::Currency => "XOF",
             Setting::BaseUrl => "https://api.orqex.com/v1",
-            Setting::CaBundle | Setting::WebhookSecret => "./corp-ca.pem",
+            Setting::CaBundle | Setting::WebhookSecret | Setting::SecretKey => "./corp-ca.pem",
         };
         return Err(Error::usage(format!(
             "`config set {}` needs a value, like: orqex config set {} {example}",
@@ -369,7 +337,7 @@ fn read_webhook_secret(ui: &Ui, profile: &str) -> Result<WebhookSecret> {
 }
 
 fn unset(ui: &Ui, profile_flag: Option<&str>, args: ConfigUnsetArgs) -> Result<()> {
-    let setting = Setting::parse(&args.key, Change::Unset)?;
+    let setting = args.key.stored(Change::Unset)?;
     let path = config::config_path()?;
     let mut file = super::load_config(ui, &path)?.unwrap_or_default();
 

@@ -6,6 +6,7 @@
 //! `--profile`, else `ORQEX_PROFILE`, else the file's `default_profile`, else `default`.
 
 mod file;
+mod setting;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 #[cfg(test)]
 pub use file::parse;
 pub use file::{ConfigFile, KeyAt, Profile, ProfileKey, load, save};
+pub use setting::Setting;
 
 use crate::error::{Error, Result};
 use crate::secret::SecretKey;

@@ -992,7 +992,7 @@ orqex: config file [HOME]/config/orqex/config.toml: line 2: unknown field `colou
         2,
         &[],
         str![[r#"
-orqex: unknown setting `colour`; use default-profile, currency, base-url, ca-bundle or webhook-secret
+orqex: invalid value 'colour' for '<KEY>' (possible values: default-profile, currency, base-url, ca-bundle, webhook-secret); see --help
 
 "#]],
     );

@@ -177,6 +177,8 @@ fn completions_know_the_subcommands_flags_and_values_from_the_config() {
         complete(&sb, &["config", "set", "c"]),
         ["currency", "ca-bundle"]
     );
+    // `get` reads the key too (masked).
+    assert_eq!(complete(&sb, &["config", "get", "se"]), ["secret-key"]);
     std::fs::write(sb.home.path().join("body.json"), "{}").unwrap();
     assert_eq!(
         complete(&sb, &["checkout", "create", "--data", "@bo"]),

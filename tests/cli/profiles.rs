@@ -797,7 +797,7 @@ fn config_get_prints_one_value_in_effect_and_secrets_only_masked() {
         (
             Some(2),
             String::new(),
-            "orqex: unknown setting `colour`; use default-profile, currency, base-url, ca-bundle, webhook-secret, or secret-key (shown masked)\n".to_string()
+            "orqex: invalid value 'colour' for '<KEY>' (possible values: default-profile, currency, base-url, ca-bundle, webhook-secret, secret-key); see --help\n".to_string()
         )
     );
 }
@@ -907,7 +907,7 @@ fn config_set_refuses_bad_values_and_secrets_with_exit_2() {
         ),
         (
             &["colour", "blue"],
-            "orqex: unknown setting `colour`; use default-profile, currency, base-url, ca-bundle or webhook-secret\n",
+            "orqex: invalid value 'colour' for '<KEY>' (possible values: default-profile, currency, base-url, ca-bundle, webhook-secret); see --help\n",
         ),
         (
             &["secret-key", "hunter2hunter2"],

@@ -2,53 +2,47 @@
 //! stdout for a script (`cur=$(orqex config get currency)`), as `gh config get` prints it.
 //! A secret is never printed: the webhook secret and the secret key only masked.
 
-use super::{KeyItem, Setting};
+use super::KeyItem;
 use crate::cli::ConfigGetArgs;
-use crate::config::{self, Source};
+use crate::config::{self, Setting, Source};
 use crate::error::{Error, Result};
 use crate::secret::WebhookSecret;
 use crate::ui::Ui;
 
-/// What `get` can name besides the settings of `set`: the key, shown masked.
-const SECRET_KEY_NAMES: [&str; 3] = ["secret-key", "key", "api-key"];
-
 pub(super) fn get(ui: &Ui, profile_flag: Option<&str>, args: &ConfigGetArgs) -> Result<()> {
-    let normalised = args.key.trim().to_ascii_lowercase().replace('_', "-");
-    let setting = match SECRET_KEY_NAMES.contains(&normalised.as_str()) {
-        true => None,
-        false => Some(Setting::parse(&args.key, super::Change::Get)?),
-    };
+    let setting = args.key;
     let path = config::config_path()?;
     let file = super::super::load_config(ui, &path)?.unwrap_or_default();
     let (profile, _) = config::resolve_profile(profile_flag, &file, &path);
     let active = file.profile(&profile).cloned().unwrap_or_default();
     let value = match setting {
-        None => match config::pick_key(&active, &path) {
+        // Shown masked.
+        Setting::SecretKey => match config::pick_key(&active, &path) {
             None => None,
             Some(picked) => Some(masked_key(KeyItem::picked(picked, &profile))?),
         },
-        Some(Setting::DefaultProfile) => file.default_profile().map(str::to_string),
-        Some(Setting::Currency) => active.currency.clone(),
+        Setting::DefaultProfile => file.default_profile().map(str::to_string),
+        Setting::Currency => active.currency.clone(),
         // As commands read it: ORQEX_BASE_URL, else the profile's, else the default.
-        Some(Setting::BaseUrl) => {
+        Setting::BaseUrl => {
             let (raw, _) = config::pick_base_url(&active, &path);
             Some(config::check_base_url(&raw).unwrap_or(raw))
         }
-        Some(Setting::CaBundle) => {
+        Setting::CaBundle => {
             config::env_nonempty(super::super::net::ENV_CA_BUNDLE).or(active.ca_bundle.clone())
         }
-        Some(Setting::WebhookSecret) => match config::pick_webhook_secret(&active, &path) {
+        Setting::WebhookSecret => match config::pick_webhook_secret(&active, &path) {
             None => None,
             Some((raw, source)) => Some(masked_secret(&raw, &source)?),
         },
     };
-    let name = setting.map_or("secret-key", Setting::name);
+    let name = setting.name();
     match value {
         // From the environment or the file: shown, never obeyed.
         Some(value) => ui.out(&crate::text::printable(&value)),
         None => {
             let place = match setting {
-                Some(Setting::DefaultProfile) => format!("in {}", path.display()),
+                Setting::DefaultProfile => format!("in {}", path.display()),
                 _ => format!("for profile `{profile}`"),
             };
             ui.note(&format!("{name} is not set {place}"));
