@@ -489,10 +489,9 @@ pub enum CheckoutCommand {
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
-    /// The HTTP method: GET, POST, PUT, PATCH or DELETE (any case)
-    #[arg(value_name = "METHOD", ignore_case = true,
-          value_parser = ["GET", "POST", "PUT", "PATCH", "DELETE"])]
-    pub method: String,
+    /// The HTTP method, in any case
+    #[arg(value_name = "METHOD", value_enum, ignore_case = true)]
+    pub method: ApiMethod,
 
     /// The path after the base URL, like /payment/intents/TRX1A2B3C4D; a query may follow `?`
     #[arg(value_name = "PATH", add = ArgValueCompleter::new(complete::api_paths))]
@@ -548,6 +547,17 @@ pub struct ApiArgs {
 
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+/// The methods `orqex api` sends: those the API's paths answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum ApiMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ pub use path::path;
 use super::net;
 use crate::checkout::checks;
 use crate::checkout::input::{JsonSource, MAX_JSON_BYTES, strip_bom};
-use crate::cli::ApiArgs;
+use crate::cli::{ApiArgs, ApiMethod};
 use crate::client::{self, Call};
 use crate::error::{self, Error, Result};
 use crate::format::Format;
@@ -25,7 +25,7 @@ use crate::secret::{self, Environment};
 use crate::ui::Ui;
 
 pub fn run(ui: &Ui, profile: Option<&str>, args: ApiArgs) -> Result<()> {
-    let method = method(&args.method)?;
+    let method = method(args.method);
     let write = method != Method::GET;
     let format = match args.output {
         Some(f) => f,
@@ -145,18 +145,14 @@ fn retry_hint(idempotency_key: &str) -> String {
     )
 }
 
-fn method(given: &str) -> Result<Method> {
-    match given.to_ascii_uppercase().as_str() {
-        "GET" => Ok(Method::GET),
-        "POST" => Ok(Method::POST),
-        "PUT" => Ok(Method::PUT),
-        "PATCH" => Ok(Method::PATCH),
-        "DELETE" => Ok(Method::DELETE),
-        // clap lets only these through; said anyway rather than assumed.
-        _ => Err(Error::usage(format!(
-            "METHOD `{}` is not one orqex sends; use GET, POST, PUT, PATCH or DELETE",
-            given.escape_debug()
-        ))),
+/// The method as ureq sends it.
+fn method(given: ApiMethod) -> Method {
+    match given {
+        ApiMethod::Get => Method::GET,
+        ApiMethod::Post => Method::POST,
+        ApiMethod::Put => Method::PUT,
+        ApiMethod::Patch => Method::PATCH,
+        ApiMethod::Delete => Method::DELETE,
     }
 }
 
@@ -239,11 +235,16 @@ mod tests {
 
     #[test]
     fn methods_in_any_case() {
-        assert_eq!(method("get").unwrap(), Method::GET);
-        assert_eq!(method("Post").unwrap(), Method::POST);
-        assert_eq!(method("PUT").unwrap(), Method::PUT);
-        assert_eq!(method("patch").unwrap(), Method::PATCH);
-        assert_eq!(method("delete").unwrap(), Method::DELETE);
-        assert!(method("HEAD").is_err());
+        use clap::ValueEnum;
+        for (typed, sent) in [
+            ("get", Method::GET),
+            ("Post", Method::POST),
+            ("PUT", Method::PUT),
+            ("patch", Method::PATCH),
+            ("delete", Method::DELETE),
+        ] {
+            assert_eq!(ApiMethod::from_str(typed, true).map(method), Ok(sent));
+        }
+        assert!(ApiMethod::from_str("HEAD", true).is_err());
     }
 }
