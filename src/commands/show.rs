@@ -222,7 +222,7 @@ pub fn finish(
         Outcome::TimedOut(last, last_error) => {
             print(&last)?;
             let mut message = format!(
-                "gave up waiting after {}: checkout {id} is still open ({}); wait again with `orqex checkout get {id} --wait`",
+                "gave up waiting after {}: checkout {id} is not paid yet ({}); wait again with `orqex checkout get {id} --wait`",
                 crate::text::duration(plan.timeout),
                 wait::describe(&last.body)
             );

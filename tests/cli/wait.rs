@@ -149,7 +149,7 @@ fn timeout_is_exit_8_with_the_last_state() {
         .code(8)
         .stdout("https://pay.orqex.com/c/cs_wait\n")
         .stderr(predicate::str::ends_with(
-            "orqex: gave up waiting after 500ms: checkout cs_wait is still open (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n",
+            "orqex: gave up waiting after 500ms: checkout cs_wait is not paid yet (checkout open, payment pending); wait again with `orqex checkout get cs_wait --wait`\n",
         ));
     // The first GET, then about one every 0.1 s and a last one at 0.5 s (the count depends
     // on the machine's load; that it polled again is what matters).
