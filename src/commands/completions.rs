@@ -213,7 +213,7 @@ pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
         "directory holding config.toml (an absolute path)",
     ),
     (
-        super::net::ENV_CA_BUNDLE,
+        crate::config::ENV_CA_BUNDLE,
         "PEM file of CA certificates trusted besides the built-in roots",
     ),
     ("CI", "set to anything (even empty): never prompt"),

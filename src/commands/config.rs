@@ -187,7 +187,7 @@ fn target_name(profile: Option<&str>) -> String {
 /// same file whatever directory orqex runs in later.
 fn check_ca_bundle(raw: &str) -> std::result::Result<String, String> {
     let path = Path::new(raw);
-    super::net::load_ca_bundle(path)?;
+    crate::config::load_ca_bundle(path)?;
     let abs = std::path::absolute(path).map_err(|e| format!("cannot resolve `{raw}`: {e}"))?;
     abs.into_os_string()
         .into_string()
@@ -559,16 +559,17 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
     let currency = from_file(&active.currency, checks::currency);
     // As commands read it: ORQEX_CA_BUNDLE first, else the profile's, relative to the config
     // file's directory.
-    let env_ca = config::env_nonempty(super::net::ENV_CA_BUNDLE);
+    let env_ca = config::env_nonempty(crate::config::ENV_CA_BUNDLE);
     let ca_bundle = match (env_ca, &active.ca_bundle) {
         (Some(v), _) => {
-            let mut item = Item::new(v.clone(), &Source::Env(super::net::ENV_CA_BUNDLE));
-            item.problem = super::net::load_ca_bundle(Path::new(&v)).err();
+            let mut item = Item::new(v.clone(), &Source::Env(crate::config::ENV_CA_BUNDLE));
+            item.problem = crate::config::load_ca_bundle(Path::new(&v)).err();
             Some(item)
         }
         (None, Some(v)) => {
             let mut item = Item::new(v.clone(), &file_source);
-            item.problem = super::net::load_ca_bundle(&super::net::profile_ca_path(path, v)).err();
+            item.problem =
+                crate::config::load_ca_bundle(&crate::config::profile_ca_path(path, v)).err();
             Some(item)
         }
         (None, None) => None,
@@ -606,7 +607,7 @@ fn report(profile_flag: Option<&str>, path: &Path, exists: bool, file: &ConfigFi
                             .and_then(|u| config::check_base_url(u).err())
                             .map(|e| format!("base-url {e}")),
                         p.ca_bundle.as_deref().and_then(|c| {
-                            super::net::load_ca_bundle(&super::net::profile_ca_path(path, c))
+                            crate::config::load_ca_bundle(&crate::config::profile_ca_path(path, c))
                                 .err()
                                 .map(|e| format!("ca-bundle {e}"))
                         }),

@@ -107,14 +107,14 @@ fn check_route(url: &str) -> Result<()> {
 /// The CA bundle an https handler may be signed by, found as the API's is: `--ca-bundle`,
 /// else `ORQEX_CA_BUNDLE`, else the active profile's (the config is read only then).
 fn ca_bundle(ui: &Ui, profile_flag: Option<&str>, flag: Option<&Path>) -> Result<Option<CaBundle>> {
-    super::net::pick_ca_bundle(flag, || {
+    crate::config::pick_ca_bundle(flag, || {
         let path = config::config_path()?;
         let file = super::load_config(ui, &path)?.unwrap_or_default();
         let profile = config::usable_profile(profile_flag, &file, &path)?;
         Ok(file
             .profile(&profile)
             .and_then(|p| p.ca_bundle.as_deref())
-            .map(|ca| super::net::profile_ca(&path, &profile, ca)))
+            .map(|ca| crate::config::profile_ca(&path, &profile, ca)))
     })
 }
 

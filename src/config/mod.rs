@@ -1,16 +1,18 @@
 //! Settings: the active profile, the key and the base URL, resolved from the flags, the
-//! environment and the config file (`file`).
+//! environment and the config file (`file`); the CA bundle (`ca_bundle`).
 //!
 //! Precedence, highest first: environment (`ORQEX_SECRET_KEY`, `ORQEX_BASE_URL`), then the
 //! active profile in the config file, then built-in defaults. The profile is chosen by
 //! `--profile`, else `ORQEX_PROFILE`, else the file's `default_profile`, else `default`.
 
+mod ca_bundle;
 mod file;
 mod setting;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use ca_bundle::{ENV_CA_BUNDLE, load_ca_bundle, pick_ca_bundle, profile_ca, profile_ca_path};
 #[cfg(test)]
 pub use file::parse;
 pub use file::{ConfigFile, KeyAt, Profile, ProfileKey, load, save};

@@ -29,7 +29,7 @@ pub(super) fn get(ui: &Ui, profile_flag: Option<&str>, args: &ConfigGetArgs) -> 
             Some(config::check_base_url(&raw).unwrap_or(raw))
         }
         Setting::CaBundle => {
-            config::env_nonempty(super::super::net::ENV_CA_BUNDLE).or(active.ca_bundle.clone())
+            config::env_nonempty(config::ENV_CA_BUNDLE).or(active.ca_bundle.clone())
         }
         Setting::WebhookSecret => match config::pick_webhook_secret(&active, &path) {
             None => None,
