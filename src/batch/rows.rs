@@ -4,10 +4,11 @@
 use std::io::{BufRead, Read};
 
 use crate::checkout::input::{self, Parsed, Unknown};
+use crate::checkout::source;
 use crate::error::{Error, Result};
 
 /// One JSON line may be as large as a whole single-create input.
-const MAX_LINE: usize = input::MAX_JSON_BYTES;
+const MAX_LINE: usize = source::MAX_JSON_BYTES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -104,13 +105,13 @@ impl Iterator for JsonLines {
                     ))),
                 }));
             }
-            if input::strip_bom(&buf).iter().all(u8::is_ascii_whitespace) {
+            if source::strip_bom(&buf).iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.number += 1;
             let what = format!("line {}", self.line);
             // A CSV file read as JSON Lines (a .txt name, stdin): every line would fail alike.
-            let looks_like_csv = !input::strip_bom(&buf)
+            let looks_like_csv = !source::strip_bom(&buf)
                 .iter()
                 .find(|b| !b.is_ascii_whitespace())
                 .is_some_and(|b| matches!(b, b'{' | b'['))

@@ -7,7 +7,6 @@
 //! `validate`'s business.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -15,8 +14,8 @@ use serde_json::{Map, Value};
 use super::checks;
 use super::draft::{Draft, Unlisted, insert_at};
 use super::fields::{self, Kind, Slot};
+use super::source::{JsonSource, MAX_JSON_BYTES, strip_bom};
 use crate::error::{Error, FieldError, Result};
-use crate::read::Place;
 use crate::ui::Ui;
 
 /// A draft from one source, and what was wrong with the shape of its fields (an unknown
@@ -79,113 +78,14 @@ pub fn combine(
     problems
 }
 
-/// The largest JSON body read. One byte more is read to tell "exactly 1 MiB" from "more".
-pub const MAX_JSON_BYTES: usize = crate::limits::INPUT_BYTES as usize;
-
-/// Where a JSON body is read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JsonSource {
-    /// Standard input: asked for with `--data -` (`explicit`), or piped without `--data`.
-    Stdin { explicit: bool },
-    /// `--data @FILE`.
-    File(PathBuf),
-    /// `--data '{...}'`: the JSON itself.
-    Inline(String),
-}
-
+/// Reading a source as a checkout's body: the parsing is this module's.
 impl JsonSource {
-    /// Decides where the JSON comes from: `--data` if given; else stdin, when it is not a
-    /// terminal and no body flag was given (`echo '{...}' | orqex checkout create`); else
-    /// nowhere. With flags, stdin is read only when `--data -` says so: a script's loop
-    /// (`while read ...; do orqex ...; done < list`) keeps its input, and an open, silent
-    /// stdin cannot hang a create.
-    pub fn choose(
-        data: Option<&str>,
-        stdin_is_terminal: bool,
-        flags_given: bool,
-    ) -> Result<Option<JsonSource>> {
-        let Some(data) = data else {
-            let pipe = !stdin_is_terminal && !flags_given;
-            return Ok(pipe.then_some(JsonSource::Stdin { explicit: false }));
-        };
-        if data.trim().is_empty() {
-            return Err(Error::usage(
-                "--data needs a value: @FILE to read a file, - to read stdin, or the JSON itself",
-            ));
-        }
-        if data == "-" || data == "@-" {
-            return Ok(Some(JsonSource::Stdin { explicit: true }));
-        }
-        if let Some(path) = data.strip_prefix('@') {
-            if path.is_empty() {
-                return Err(Error::usage(
-                    "--data @ needs a file name, like --data @body.json",
-                ));
-            }
-            return Ok(Some(JsonSource::File(PathBuf::from(path))));
-        }
-        if data.trim_start().starts_with(['{', '[']) {
-            return Ok(Some(JsonSource::Inline(data.to_string())));
-        }
-        Err(Error::usage(format!(
-            "--data `{data}` is neither JSON nor a source; write --data @{data} to read a file, \
-             --data - to read stdin, or --data '{{\"amount\": 50, ...}}'"
-        )))
-    }
-
-    /// How messages name this source: "the JSON on stdin", "the JSON in body.json", ...
-    pub fn describe(&self) -> String {
-        match self {
-            JsonSource::Stdin { .. } => "the JSON on stdin".into(),
-            JsonSource::File(p) => format!("the JSON in {}", p.display()),
-            JsonSource::Inline(_) => "the JSON given to --data".into(),
-        }
-    }
-
-    /// The short name shown beside a field problem, where a flag would be.
-    pub fn origin(&self) -> String {
-        match self {
-            JsonSource::Stdin { .. } => "stdin".into(),
-            JsonSource::File(p) => p.display().to_string(),
-            JsonSource::Inline(_) => "--data".into(),
-        }
-    }
-
     /// Reads the source (`read::all`: bounded, and never silent while it waits) and parses
     /// it. `None` when an implicit stdin is empty: in CI, `</dev/null` is no input.
     pub fn read(&self, ui: &Ui) -> Result<Option<Parsed>> {
         let bytes = self.bytes(ui, CHECKOUT_IS_SMALL)?;
         let empty_is_none = matches!(self, JsonSource::Stdin { explicit: false });
         parse_json(&bytes, self, empty_is_none)
-    }
-
-    /// The source's bytes as they are, at most `MAX_JSON_BYTES`; over it, the error says
-    /// `too_large` after "is larger than 1 MiB; ".
-    pub fn bytes(&self, ui: &Ui, too_large: &str) -> Result<Vec<u8>> {
-        let (place, hint) = match self {
-            JsonSource::Inline(text) => return Ok(text.as_bytes().to_vec()),
-            JsonSource::Stdin { explicit: false } => (
-                Place::Stdin,
-                "if there is none, run with </dev/null or give the body with --data",
-            ),
-            JsonSource::Stdin { explicit: true } => (
-                Place::Stdin,
-                "end it (Ctrl-D at a terminal), or give the body with --data @FILE",
-            ),
-            JsonSource::File(path) => (Place::Path(path), ""),
-        };
-        crate::read::all(
-            ui,
-            &crate::read::Input {
-                place,
-                flag: "--data",
-                what: self.describe(),
-                awaited: "a JSON body",
-                hint,
-                limit: MAX_JSON_BYTES as u64,
-                too_large,
-            },
-        )
     }
 }
 
@@ -332,15 +232,6 @@ impl<'de> Visitor<'de> for NoDuplicates {
         }
         Ok(())
     }
-}
-
-/// The UTF-8 byte order mark.
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// `bytes` without a leading byte order mark: editors on Windows like to start UTF-8 files
-/// with one, and JSON forbids it.
-pub fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
 /// 1-based line and column (in characters) just after `prefix`.

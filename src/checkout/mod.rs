@@ -5,6 +5,7 @@ pub mod checks;
 pub mod draft;
 pub mod fields;
 pub mod input;
+pub mod source;
 pub mod validate;
 
 pub use draft::{Draft, ValidRequest};

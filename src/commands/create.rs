@@ -1,7 +1,8 @@
 //! `orqex checkout create`: assemble → validate → confirm → send → show.
 
 use super::{live, show};
-use crate::checkout::input::{self, JsonSource, Parsed};
+use crate::checkout::input::{self, Parsed};
+use crate::checkout::source::JsonSource;
 use crate::checkout::{Draft, ValidRequest, checks, validate};
 use crate::cli::CreateArgs;
 use crate::client;

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::batch::{self, Format, Plan};
-use crate::checkout::{checks, input};
+use crate::checkout::{checks, input, source};
 use crate::cli::CreateArgs;
 use crate::client;
 use crate::commands::net;
@@ -225,10 +225,10 @@ fn sniff(
         head.extend_from_slice(buf);
         let n = buf.len();
         reader.consume(n);
-        if input::BOM.starts_with(&head) {
+        if source::BOM.starts_with(&head) {
             continue;
         }
-        let first = input::strip_bom(&head)
+        let first = source::strip_bom(&head)
             .iter()
             .find(|b| !b.is_ascii_whitespace());
         match first {

@@ -13,7 +13,7 @@ pub use path::path;
 
 use super::net;
 use crate::checkout::checks;
-use crate::checkout::input::{JsonSource, MAX_JSON_BYTES, strip_bom};
+use crate::checkout::source::{JsonSource, MAX_JSON_BYTES, strip_bom};
 use crate::cli::{ApiArgs, ApiMethod};
 use crate::client::{self, Call};
 use crate::error::{self, Error, Result};
