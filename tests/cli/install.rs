@@ -52,6 +52,27 @@ fn version_names_the_target_and_the_commit_or_that_there_was_none() {
         .stdout(line.replacen("orqex ", "orqex-checkout-create ", 1));
 }
 
+#[test]
+fn the_crate_names_its_repository_homepage_and_documentation() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["package", "--list", "--locked", "--offline", "--allow-dirty"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // cargo warns "manifest has no documentation, homepage or repository" otherwise.
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+    for key in [
+        "repository = \"https://github.com/orqex/orqex-cli\"",
+        "homepage = \"https://github.com/orqex/orqex-cli\"",
+        "documentation = \"https://github.com/orqex/orqex-cli/tree/main/docs\"",
+    ] {
+        assert!(manifest.contains(key), "{key}");
+    }
+}
+
 #[cfg(unix)]
 pub(crate) mod unix {
     use std::os::unix::fs::PermissionsExt;
