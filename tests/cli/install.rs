@@ -56,7 +56,13 @@ fn version_names_the_target_and_the_commit_or_that_there_was_none() {
 fn the_crate_names_its_repository_homepage_and_documentation() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["package", "--list", "--locked", "--offline", "--allow-dirty"])
+        .args([
+            "package",
+            "--list",
+            "--locked",
+            "--offline",
+            "--allow-dirty",
+        ])
         .current_dir(root)
         .output()
         .unwrap();
