@@ -366,6 +366,9 @@ mod tests {
             );
         }
         for expr in [
+            // An escaped quote does not end the string: `env` is still inside it.
+            r#""\" env" | length"#,
+            r#""\\" | . + "\" halt""#,
             ".env",
             ".data.env",
             "\"env\"",
