@@ -259,7 +259,7 @@ pub struct ListenArgs {
 
     /// PEM file of CA certificates to trust besides the built-in ones, for an https app whose
     /// certificate a private CA signs. Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, requires = "forward_to")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, add = ArgValueCompleter::new(complete::files), requires = "forward_to")]
     pub ca_bundle: Option<std::path::PathBuf>,
 
     /// Only these events are printed and forwarded: a comma-separated list of names or
@@ -301,7 +301,7 @@ pub struct TriggerArgs {
 
     /// PEM file of CA certificates to trust besides the built-in ones, for an https handler
     /// whose certificate a private CA signs. Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, add = ArgValueCompleter::new(complete::files))]
     pub ca_bundle: Option<std::path::PathBuf>,
 
     #[command(flatten)]
@@ -315,7 +315,7 @@ pub struct VerifyArgs {
     pub signature: String,
 
     /// The raw payload, exactly as received: a file, or - for stdin (the default)
-    #[arg(value_name = "FILE|-", value_hint = clap::ValueHint::FilePath)]
+    #[arg(value_name = "FILE|-", value_hint = clap::ValueHint::FilePath, add = ArgValueCompleter::new(complete::files))]
     pub file: Option<std::path::PathBuf>,
 
     #[command(flatten)]
@@ -621,7 +621,7 @@ pub struct BatchArgs {
     #[arg(
         long,
         value_name = "FILE",
-        value_hint = clap::ValueHint::FilePath,
+        value_hint = clap::ValueHint::FilePath, add = ArgValueCompleter::new(complete::files),
         conflicts_with_all = ["wait", "qr", "open", "output", "jq", "data"],
         help_heading = "Batch"
     )]
@@ -697,7 +697,7 @@ pub struct NetArgs {
 
     /// PEM file of CA certificates to trust besides the built-in ones (private deployment,
     /// corporate proxy). Also ORQEX_CA_BUNDLE, then the profile's ca_bundle
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, add = ArgValueCompleter::new(complete::files), help_heading = "Network")]
     pub ca_bundle: Option<std::path::PathBuf>,
 
     /// Print each request and answer on stderr (key masked), with timings and retries

@@ -4,8 +4,11 @@
 //!
 //! clap_complete writes the candidates to stdout itself, so what may be offered is decided
 //! here, by `offered`: a value with a character a terminal acts on (an escape code, a line
-//! break that would also split the shell's list) or with a secret in it is never offered.
-//! Leaving it out beats escaping it: an escaped name would complete to one that does not exist.
+//! break that would also split the shell's list), with a character the shell acts on (`$(`,
+//! a backtick, a space, a quote, `;`...: bash inserts a candidate as it is, so Enter would run
+//! a file named `$(cmd).csv`) or with a secret in it is never offered. Leaving it out beats
+//! escaping it: the next Tab would send the escaped word back, naming a file that does not
+//! exist, and each shell escapes differently.
 //!
 //! Imports nothing of `commands` (clap's definitions use these completers, and `commands`
 //! uses clap's definitions).
@@ -22,13 +25,32 @@ pub const KNOWN_PATHS: [&str; 4] = [
     "/payment/intents/",
 ];
 
-/// Whether a value may be offered to the shell: nothing a terminal would act on, no secret.
+/// Whether a value may be offered to the shell: nothing a terminal or the shell would act
+/// on, no secret.
 fn offered(value: &OsStr) -> bool {
     let Some(value) = value.to_str() else {
         // Not UTF-8: it cannot be checked, so it is not offered.
         return false;
     };
-    !value.chars().any(crate::text::is_unsafe) && crate::secret::find_secret(value).is_none()
+    value.chars().all(shell_plain)
+        && !value.starts_with('~')
+        && crate::secret::find_secret(value).is_none()
+}
+
+/// A character every shell takes as itself in an unquoted word (a letter in any script, a
+/// digit, or punctuation none of them expands); `~` only at the start, checked apart.
+fn shell_plain(c: char) -> bool {
+    (c.is_alphanumeric() && !crate::text::is_unsafe(c)) || "-_./+,:@%=~".contains(c)
+}
+
+/// Files (for `--batch`, `webhooks verify` and the other FILE values), offered as `offered`
+/// allows; clap's own file completion would offer every name raw.
+pub fn files(current: &OsStr) -> Vec<CompletionCandidate> {
+    PathCompleter::file()
+        .complete(current)
+        .into_iter()
+        .filter(|c| offered(c.get_value()))
+        .collect()
 }
 
 /// The profiles in the config file, those starting with what is typed.
@@ -42,7 +64,10 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
     };
     file.profiles()
         .keys()
-        .filter(|name| name.starts_with(current.as_ref()) && offered(OsStr::new(name)))
+        .filter(|name| name.starts_with(current.as_ref()))
+        // A name `orqex config` calls invalid would only be refused once used.
+        .filter(|name| crate::config::check_profile_name(name).is_ok())
+        .filter(|name| offered(OsStr::new(name)))
         .map(CompletionCandidate::new)
         .collect()
 }

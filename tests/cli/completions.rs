@@ -227,3 +227,39 @@ fn completions_offer_payment_statuses_and_refund_reasons() {
         ["create", "list", "get"]
     );
 }
+
+/// bash inserts a candidate as it is: a file named `$(touch HACKED).csv`, once completed and
+/// entered, would run `touch`. Names the shell would act on are not offered, nor profile names
+/// `orqex config` calls invalid.
+#[test]
+fn completions_never_offer_what_the_shell_would_run() {
+    let sb = Sandbox::new();
+    let dir = sb.home.path().join("cdir");
+    std::fs::create_dir(&dir).unwrap();
+    for name in [
+        "$(touch HACKED).csv",
+        "`id`.csv",
+        "sp ace.csv",
+        "a;b.csv",
+        "q'uote.csv",
+        "rows.csv",
+    ] {
+        std::fs::write(dir.join(name), "amount\n50\n").unwrap();
+    }
+    assert_eq!(
+        complete(&sb, &["checkout", "create", "--batch", "cdir/"]),
+        ["cdir/rows.csv"]
+    );
+    assert_eq!(
+        complete(&sb, &["webhooks", "verify", "cdir/"]),
+        ["cdir/rows.csv"]
+    );
+    assert_eq!(
+        complete(&sb, &["api", "POST", "/x", "--data", "@cdir/"]),
+        ["@cdir/rows.csv"]
+    );
+    sb.write_config(
+        "[profiles.ci]\ncurrency = \"XOF\"\n\n[profiles.\"$(touch HACKED)\"]\ncurrency = \"XOF\"\n\n[profiles.\"sp ace\"]\ncurrency = \"XOF\"\n",
+    );
+    assert_eq!(complete(&sb, &["--profile", ""]), ["ci"]);
+}
