@@ -250,22 +250,29 @@ fn find_api_key(text: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
-/// Where the first secret in `text` is: a secret met during this run (the key in use),
-/// wherever it stands, even glued to a word; else a whole key by its shape (`find_key`).
+/// Where the first secret in `text` is: a secret met during this run (the key in use), in
+/// any case or common encoding (`known_forms`), wherever it stands, even glued to a word; else
+/// a whole key by its shape (`find_key`).
 pub fn find_secret(text: &str) -> Option<std::ops::Range<usize>> {
-    let known = KNOWN.read().unwrap_or_else(PoisonError::into_inner);
-    known
-        .iter()
-        .filter_map(|k| text.find(k.as_str()).map(|at| at..at + k.len()))
-        .min_by_key(|r| r.start)
+    known_ranges(text)
+        .into_iter()
+        .next()
+        .map(|(range, _)| range)
         .or_else(|| find_key(text))
+}
+
+/// A secret met during this run, in one of the forms it may come back in, lower-cased (matched
+/// against lower-cased text), and the mask shown for it.
+struct KnownForm {
+    form: String,
+    mask: String,
 }
 
 /// Secrets met during this run (the key in use, from wherever it was read), masked wherever
 /// they show up even when they do not look like a key. Written once or twice at the start,
 /// read for every string of every batch row by every worker at once: a read lock, which
 /// readers share without waiting on each other.
-static KNOWN: RwLock<Vec<String>> = RwLock::new(Vec::new());
+static KNOWN: RwLock<Vec<KnownForm>> = RwLock::new(Vec::new());
 
 /// Remembers a secret so that `mask` hides it. Short values are not remembered: replacing a
 /// few common characters everywhere would mangle every message and hide nothing.
@@ -275,22 +282,96 @@ pub fn remember(secret: &str) {
         return;
     }
     let mut known = KNOWN.write().unwrap_or_else(PoisonError::into_inner);
-    if !known.iter().any(|k| k == secret) {
-        known.push(secret.to_string());
+    for form in known_forms(secret) {
+        if !known.iter().any(|k| k.form == form) {
+            known.push(KnownForm {
+                form,
+                mask: mask_one(secret),
+            });
+        }
     }
 }
 
-/// `text` with every secret in it masked: the ones remembered, and anything shaped like a key.
-/// Every writer of orqex passes its text here, whatever setting or answer the text came from.
-pub fn mask(text: &str) -> Cow<'_, str> {
-    let known = KNOWN.read().unwrap_or_else(PoisonError::into_inner);
-    let mut out = Cow::Borrowed(text);
-    for secret in known.iter() {
-        if out.contains(secret.as_str()) {
-            out = Cow::Owned(out.replace(secret.as_str(), &mask_one(secret)));
+/// The forms a secret may be echoed back in by a sender or an app that knows it: as it is,
+/// base64 (standard or URL-safe, padding aside), hex and reversed; each matched in any case,
+/// since an upper-cased copy is as good as the secret to whoever reads it.
+fn known_forms(secret: &str) -> Vec<String> {
+    let bytes = secret.as_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let standard = base64(bytes, b"+/");
+    let url_safe = base64(bytes, b"-_");
+    let reversed: String = secret.chars().rev().collect();
+    [secret.to_string(), standard, url_safe, hex, reversed]
+        .into_iter()
+        .map(|f| f.to_ascii_lowercase())
+        .collect()
+}
+
+/// Base64 without padding (a padded copy holds it), with `last_two` as its 62nd and 63rd letters.
+fn base64(bytes: &[u8], last_two: &[u8; 2]) -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let letter = |i: u32| {
+        let i = (i & 63) as usize;
+        char::from(if i < 62 { LETTERS[i] } else { last_two[i - 62] })
+    };
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(letter(n >> (18 - 6 * i)));
         }
     }
-    drop(known);
+    out
+}
+
+/// Where the remembered secrets are in `text`, in any of their forms: ranges in order of
+/// start, overlapping ones merged, each with the mask to show.
+fn known_ranges(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let known = KNOWN.read().unwrap_or_else(PoisonError::into_inner);
+    if known.is_empty() {
+        return Vec::new();
+    }
+    // ASCII lower-casing keeps every byte offset, so a range found here is one in `text`.
+    let lower = text.to_ascii_lowercase();
+    let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for k in known.iter() {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(k.form.as_str()).map(|i| i + from) {
+            found.push((at..at + k.form.len(), k.mask.clone()));
+            from = at + k.form.len();
+        }
+    }
+    found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (range, mask) in found {
+        match merged.last_mut() {
+            Some((last, _)) if range.start < last.end => last.end = last.end.max(range.end),
+            _ => merged.push((range, mask)),
+        }
+    }
+    merged
+}
+
+/// `text` with every secret in it masked: the ones remembered (in any case or common
+/// encoding), and anything shaped like a key. Every writer of orqex passes its text here,
+/// whatever setting or answer the text came from.
+pub fn mask(text: &str) -> Cow<'_, str> {
+    let ranges = known_ranges(text);
+    let mut out = Cow::Borrowed(text);
+    if !ranges.is_empty() {
+        let mut masked = String::with_capacity(text.len());
+        let mut at = 0;
+        for (range, mask) in ranges {
+            masked.push_str(&text[at..range.start]);
+            masked.push_str(&mask);
+            at = range.end;
+        }
+        masked.push_str(&text[at..]);
+        out = Cow::Owned(masked);
+    }
     if find_key(&out).is_none() {
         return out;
     }
@@ -427,6 +508,25 @@ mod tests {
             found("sk_live_x and sk_sandbox_000000000"),
             Some("sk_sandbox_000000000")
         );
+    }
+
+    #[test]
+    fn remembered_secrets_are_masked_in_any_case_and_common_encodings() {
+        remember("whsec_reshaped_0000_fake");
+        // Python: base64.b64encode / urlsafe_b64encode, .hex(), [::-1].
+        for form in [
+            "WHSEC_RESHAPED_0000_FAKE",
+            "d2hzZWNfcmVzaGFwZWRfMDAwMF9mYWtl",
+            "77687365635f72657368617065645f303030305f66616b65",
+            "77687365635F72657368617065645F303030305F66616B65",
+            "ekaf_0000_depahser_cesHw",
+        ] {
+            assert_eq!(mask(&format!("a {form} b")), "a whsec_***fake b", "{form}");
+            assert_eq!(find_secret(&format!("x{form}")), Some(1..1 + form.len()));
+        }
+        assert_eq!(base64(b"a?>", b"-_"), "YT8-");
+        assert_eq!(base64(b"a?>", b"+/"), "YT8+");
+        assert_eq!(base64(b"ab", b"+/"), "YWI");
     }
 
     #[test]

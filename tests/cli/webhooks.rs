@@ -741,6 +741,57 @@ fn what_a_sender_puts_in_a_delivery_is_shown_escaped_and_masked() {
     }
 }
 
+/// A sender or an app that knows the secrets can echo them reshaped: upper-cased, or base64.
+/// Every form is masked as the secret itself is, on every stream.
+#[cfg(unix)]
+#[test]
+fn the_secrets_in_use_are_masked_upper_cased_or_base64_encoded() {
+    let sb = Sandbox::new();
+    let upper = SECRET.to_ascii_uppercase();
+    // base64 of SECRET, computed by Python's base64.b64encode.
+    let base64 = "d2hzZWNfdGVzdF8wMDAwXzAwMDBfZmFrZQ==";
+    let key = "sk_sandbox_test_0000_0000_fake";
+    let key_upper = key.to_ascii_uppercase();
+    let leaks = [upper.as_str(), &base64[..32], key_upper.as_str()];
+    let mut cmd = with_secret(&sb);
+    cmd.env("ORQEX_SECRET_KEY", key);
+    let l = Listen::start(cmd, &[]);
+    l.wait_stderr("signatures checked with");
+    let body = json!({"event": base64, "payment": {"id": key_upper, "status": upper}}).to_string();
+    let headers = [
+        ("X-Payment-Id", upper.clone()),
+        ("x-orqex-signature", signature(SECRET, body.as_bytes())),
+    ];
+    assert_eq!(deliver(l.addr, &headers, &body).status, 200);
+    l.lines(1);
+    let assert = l.stop("TERM").stdout(contains_all([
+        format!(r#""payment_status":"{SECRET_MASKED}""#),
+        r#""payment_id":"sk_sandbox_***fake""#.to_string(),
+        format!(r#""event":"{SECRET_MASKED}=="#),
+    ]));
+    for leak in leaks {
+        assert_no_form(leak, assert.get_output());
+    }
+
+    let answer = format!("{SECRET} {upper} {base64}");
+    let handler = Server::start(move |_, _| Reply::text(500, "text/plain", &answer));
+    let url = format!("http://{}/hooks", handler.addr);
+    let assert = trigger(with_secret(&sb), &["payment.failed", "--to", &url])
+        .code(4)
+        .stderr(contains(format!(
+            "answered 500 Internal Server Error: {SECRET_MASKED} {SECRET_MASKED} {SECRET_MASKED}==\n"
+        )));
+    for leak in leaks {
+        assert_no_form(leak, assert.get_output());
+    }
+}
+
+fn assert_no_form(leak: &str, output: &Output) {
+    for (name, text) in [("stdout", stdout(output)), ("stderr", stderr(output))] {
+        assert!(!text.contains(leak), "{leak} leaked on {name}: {text}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_and_ctrl_c_end_listen_with_exit_0_and_the_summary_other_signals_by_the_signal() {
