@@ -12,6 +12,7 @@ use super::{live, net};
 use crate::cli::payments::{RefundReason, RefundsCreateArgs, RefundsGetArgs, RefundsListArgs};
 use crate::client::{self, Call, Pages};
 use crate::error::{self, Error, Result};
+use crate::payments::money::Decimal;
 use crate::payments::refund::{self, Availability, Request};
 use crate::payments::rows::{self, REFUNDS};
 use crate::payments::{self, segment};
@@ -161,6 +162,24 @@ pub fn create(ui: &Ui, profile: Option<&str>, args: RefundsCreateArgs) -> Result
             idempotency_key: Some(idempotency_key.clone()),
         }
     };
+    // Money went back: an answer that cannot name the refund, or names another amount than
+    // the one sent, is shown and then failed (exit 1), never passed off as a success.
+    let answered = rows::text(&resp.body, "/data/amount/formatted");
+    let odd = if refund_id.is_none() {
+        Some("the API's answer names no refund id (data.id)".to_string())
+    } else {
+        match Decimal::of_formatted(&answered) {
+            Some((got, _)) if got != figure => Some(format!(
+                "the API's answer says the refund is {answered}, but {} was sent",
+                request.amount
+            )),
+            _ => None,
+        }
+    };
+    if let Some(odd) = odd {
+        show(ui, &shape, &id, &resp.body).map_err(made)?;
+        return Err(made(Error::Other(odd)));
+    }
     let Some(plan) = shape.wait else {
         return show(ui, &shape, &id, &resp.body).map_err(made);
     };

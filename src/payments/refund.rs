@@ -101,6 +101,14 @@ pub fn amount(
         };
     };
     let Some((text, typed)) = typed else {
+        // An answer that calls a payment refundable with nothing (or less) to give back must
+        // not become a refund of zero or of a negative amount.
+        if !all.is_positive() {
+            return Err(Error::Other(format!(
+                "--full: the API says payment {payment} is refundable but gives `{}` as the amount, so there is nothing to send; nothing was sent",
+                available.shown
+            )));
+        }
         return Ok((all.plain(), *all));
     };
     if typed > *all {

@@ -509,3 +509,73 @@ fn a_signal_while_the_refund_is_on_its_way_gives_the_key_back() {
         )
     );
 }
+
+#[test]
+fn full_never_sends_a_negative_or_zero_amount_an_answer_calls_refundable() {
+    for formatted in ["-1.00 XOF", "0.00 XOF"] {
+        let server = Server::start(move |req, _| {
+            if req.path.ends_with("/availability") {
+                Reply::json(
+                    200,
+                    json!({"data": {"is_refundable": true,
+                        "refundable_amount": {"value": -100, "formatted": formatted, "currency": "XOF"}}}),
+                )
+            } else {
+                Reply::json(201, json!({"data": {"id": "rf_1"}}))
+            }
+        });
+        let sb = Sandbox::new();
+        orqex(&server.url(), &sb)
+            .args(["refunds", "create", "TRX1", "--full", "--reason", "other"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(format!("orqex: --full: the API says payment TRX1 is refundable but gives `{formatted}` as the amount, so there is nothing to send; nothing was sent\n"));
+        assert!(server.requests().iter().all(|r| r.method == "GET"));
+    }
+}
+
+#[test]
+fn an_answer_without_the_refund_s_id_or_with_another_amount_is_not_a_success() {
+    for (answer, why) in [
+        (
+            json!({"data": {}}),
+            "the API's answer names no refund id (data.id)".to_string(),
+        ),
+        (
+            json!({"data": {"id": "rf_1", "status": "pending",
+                "amount": {"value": 1_000_000_000, "formatted": "10,000,000.00 XOF", "currency": "XOF"}}}),
+            "the API's answer says the refund is 10,000,000.00 XOF, but 5 was sent".to_string(),
+        ),
+    ] {
+        let server = Server::start(move |req, _| {
+            if req.path.ends_with("/availability") {
+                Reply::json(
+                    200,
+                    json!({"data": {"is_refundable": true,
+                        "refundable_amount": {"value": 5000, "formatted": "50.00 XOF", "currency": "XOF"}}}),
+                )
+            } else {
+                Reply::json(201, answer.clone())
+            }
+        });
+        let out = orqex(&server.url(), &Sandbox::new())
+            .args([
+                "refunds",
+                "create",
+                "TRX1",
+                "--amount",
+                "5",
+                "--reason",
+                "other",
+                "--idempotency-key",
+                "refund-trx1-0001",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&why), "{err}");
+        assert!(err.contains("refund-trx1-0001"), "{err}");
+    }
+}
