@@ -57,6 +57,12 @@ impl SecretKey {
                 "the secret key contains spaces, control characters or non-ASCII characters; copy it again".into(),
             );
         }
+        // A `\` or `[` would be printed after the mask's `***`: only the key alphabet is taken.
+        if !key.bytes().all(is_key_char) {
+            return Err(
+                "the secret key holds a character keys never have (they are letters, digits and `_`); copy it again".into(),
+            );
+        }
         remember(key);
         Ok(SecretKey(key.to_string()))
     }

@@ -104,16 +104,19 @@ fn refuse_keys_in_args<'a>(args: impl Iterator<Item = &'a OsString>) -> Result<(
     let mut previous: Option<std::borrow::Cow<'_, str>> = None;
     for arg in args {
         let arg = arg.to_string_lossy();
-        let Some(at) = crate::secret::find_secret(&arg) else {
+        // Looked for in lower case: `SK_LIVE_...` works as well as the key to whoever reads it.
+        // ASCII lower-casing keeps byte offsets, so `at` is a range of `arg` too.
+        let lower = arg.to_ascii_lowercase();
+        let Some(at) = crate::secret::find_secret(&lower) else {
             previous = Some(arg);
             continue;
         };
-        let found = &arg[at];
+        let found = &lower[at];
         let shown = crate::secret::mask(found);
         let flag = flag_given(&arg, previous.as_deref());
         let webhook = found.starts_with(crate::secret::WEBHOOK_SECRET_PREFIX)
             || crate::config::env_nonempty(crate::config::ENV_WEBHOOK_SECRET)
-                .is_some_and(|s| s.trim() == found);
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case(found));
         let (what, fix) = if webhook {
             (
                 "a webhook signing secret",

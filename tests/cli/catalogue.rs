@@ -857,6 +857,16 @@ orqex: ORQEX_SECRET_KEY: the secret key contains spaces, control characters or n
     );
     pin(
         &sb,
+        with_key("sk_sandbox_te\\st_0000_0000_fake"),
+        2,
+        &[],
+        str![[r#"
+orqex: ORQEX_SECRET_KEY: the secret key holds a character keys never have (they are letters, digits and `_`); copy it again
+
+"#]],
+    );
+    pin(
+        &sb,
         run(&sb, &["checkout", "create", KEY]),
         2,
         &[],

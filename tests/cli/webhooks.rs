@@ -1463,6 +1463,15 @@ fn the_secret_is_refused_on_the_command_line_and_never_printed() {
         .stderr(contains(
             "-m holds what looks like a secret key (sk_sandbox_***fake)",
         ));
+    // Upper-cased, a key is still one.
+    with_secret(&sb)
+        .args(["webhooks", "trigger", "payment.completed", "--to", &to])
+        .args(["-m", "note=SK_SANDBOX_TEST_0000_0000_FAKE"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "-m holds what looks like a secret key (sk_sandbox_***fake)",
+        ));
     // A flag that is not there, with a value that is not secret-shaped: named, not repeated.
     sb.cmd()
         .args(["webhooks", "listen", "--secret", "hunter2hunter2"])
