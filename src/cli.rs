@@ -700,6 +700,11 @@ pub struct NetArgs {
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, add = ArgValueCompleter::new(complete::files), help_heading = "Network")]
     pub ca_bundle: Option<std::path::PathBuf>,
 
+    /// Send requests for HOST:PORT to ADDRESS, keeping HOST for TLS and the Host header (a
+    /// private deployment, DNS not there yet); repeatable. Also ORQEX_RESOLVE (a list)
+    #[arg(long, value_name = "HOST:PORT:ADDRESS", help_heading = "Network")]
+    pub resolve: Vec<String>,
+
     /// Print each request and answer on stderr (key masked), with timings and retries
     #[arg(short, long, help_heading = "Network")]
     pub verbose: bool,

@@ -50,6 +50,8 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// CA certificates trusted on top of the built-in roots.
     pub ca_bundle: Option<CaBundle>,
+    /// Hosts sent to a given address, their names kept (`--resolve`).
+    pub pins: Vec<crate::connect::Pin>,
     /// Where the trace of every request, answer and retry goes (`--verbose`), if anywhere.
     pub trace: Option<fn(&str)>,
     /// How many requests may run at once (a batch's concurrency): the idle connections kept.
@@ -65,6 +67,7 @@ impl Default for ClientOptions {
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
             ca_bundle: None,
+            pins: Vec::new(),
             trace: None,
             connections: 1,
             base_url_from: None,
@@ -175,6 +178,7 @@ impl Client {
         let agent = connect::agent(&Connect {
             connect_timeout: CONNECT_TIMEOUT,
             ca_bundle: options.ca_bundle.clone(),
+            pins: options.pins.clone(),
             connections: options.connections,
             ..Connect::new(options.timeout, USER_AGENT)
         });
@@ -211,6 +215,12 @@ impl Client {
                     "* trusting {} extra CA certificate{} besides the built-in roots",
                     b.len(),
                     if b.len() == 1 { "" } else { "s" }
+                ));
+            }
+            for pin in &options.pins {
+                lines.push(format!(
+                    "* {}:{} goes to {} (--resolve); TLS still checks the name {}",
+                    pin.host, pin.port, pin.addr, pin.host
                 ));
             }
             if let Some(p) = &client.proxy {

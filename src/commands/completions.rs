@@ -216,6 +216,10 @@ pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
         crate::config::ENV_CA_BUNDLE,
         "PEM file of CA certificates trusted besides the built-in roots",
     ),
+    (
+        crate::config::ENV_RESOLVE,
+        "HOST:PORT:ADDRESS entries (commas or spaces between), as --resolve",
+    ),
     ("CI", "set to anything (even empty): never prompt"),
     (
         "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",

@@ -62,6 +62,7 @@ pub fn client_for(
         max_retries: net.max_retries.unwrap_or(client::DEFAULT_MAX_RETRIES),
         timeout: net.timeout.unwrap_or(client::DEFAULT_TIMEOUT),
         ca_bundle: ca_bundle(net, settings)?,
+        pins: pins(net)?,
         trace: net.verbose.then_some(crate::ui::trace as fn(&str)),
         connections,
         base_url_from: match &settings.base_url_source {
@@ -80,4 +81,27 @@ fn ca_bundle(net: &NetArgs, settings: &Settings) -> Result<Option<CaBundle>> {
             Some(profile_ca(&settings.path, &settings.profile, file))
         }))
     })
+}
+
+/// `--resolve` entries, else those of `ORQEX_RESOLVE` (separated by commas or spaces).
+fn pins(net: &NetArgs) -> Result<Vec<crate::connect::Pin>> {
+    let env = crate::config::ENV_RESOLVE;
+    let (entries, from): (Vec<String>, &str) = if net.resolve.is_empty() {
+        let raw = crate::config::env_nonempty(env).unwrap_or_default();
+        (
+            raw.split([',', ' ', '\t'])
+                .filter(|e| !e.is_empty())
+                .map(str::to_string)
+                .collect(),
+            env,
+        )
+    } else {
+        (net.resolve.clone(), "--resolve")
+    };
+    entries
+        .iter()
+        .map(|e| {
+            crate::connect::Pin::parse(e).map_err(|why| Error::usage(format!("{from}: {why}")))
+        })
+        .collect()
 }

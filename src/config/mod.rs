@@ -29,6 +29,8 @@ pub const ENV_WEBHOOK_SECRET: &str = "ORQEX_WEBHOOK_SECRET";
 pub const ENV_PROFILE: &str = "ORQEX_PROFILE";
 pub const ENV_BASE_URL: &str = "ORQEX_BASE_URL";
 pub const ENV_CONFIG_DIR: &str = "ORQEX_CONFIG_DIR";
+/// `--resolve`'s entries, separated by commas or spaces.
+pub const ENV_RESOLVE: &str = "ORQEX_RESOLVE";
 const FILE_NAME: &str = "config.toml";
 
 /// Where a setting came from, so `orqex config` and error messages can say so.

@@ -6,7 +6,7 @@
 
 mod resolve;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use ureq::Agent;
@@ -32,6 +32,59 @@ pub struct Connect {
     pub user_agent: &'static str,
     /// Whether the proxy variables are obeyed, or the target reached directly.
     pub route: Route,
+    /// Hosts sent to a given address, their names kept (`--resolve`).
+    pub pins: Vec<Pin>,
+}
+
+/// A host and port sent to a given address, its name kept for TLS and the Host header:
+/// `--resolve HOST:PORT:ADDRESS` as curl has it (the SDK's `resolve_ip`), for a private
+/// deployment or a host whose DNS is not there yet. A proxy, when one is used, finds the
+/// host itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    pub host: String,
+    pub port: u16,
+    pub addr: IpAddr,
+}
+
+impl Pin {
+    /// `HOST:PORT:ADDRESS` (an IPv6 address bare or in brackets). The error completes a
+    /// sentence that starts with where the text came from.
+    pub fn parse(raw: &str) -> Result<Pin, String> {
+        let raw = raw.trim();
+        let shown = crate::text::printable(raw);
+        let shape = || {
+            format!("`{shown}` is not HOST:PORT:ADDRESS; give one like api.orqex.com:443:10.1.2.3")
+        };
+        let (host, rest) = raw.split_once(':').ok_or_else(shape)?;
+        let (port, addr) = rest.split_once(':').ok_or_else(shape)?;
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+        {
+            return Err(format!(
+                "`{shown}`: `{}` is not a host name",
+                crate::text::printable(host)
+            ));
+        }
+        let port = port
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0 && port.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| format!("`{shown}`: the port must be a number from 1 to 65535"))?;
+        let addr = addr
+            .strip_prefix('[')
+            .and_then(|a| a.strip_suffix(']'))
+            .unwrap_or(addr)
+            .parse::<IpAddr>()
+            .map_err(|_| format!("`{shown}`: `{}` is not an IP address (the host is sent to an address, not to another name)", crate::text::printable(addr)))?;
+        Ok(Pin {
+            host: host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase(),
+            port,
+            addr,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +107,7 @@ impl Connect {
             connections: 1,
             user_agent,
             route: Route::Environment,
+            pins: Vec::new(),
         }
     }
 }
@@ -62,7 +116,7 @@ impl Connect {
 /// to the caller: ureq would turn a POST into a GET, and its rules know nothing of an
 /// idempotency key.
 pub fn agent(c: &Connect) -> Agent {
-    agent_with(c, &Lookup::default())
+    agent_with(c, &Lookup::new(c.pins.clone()))
 }
 
 /// What agents find a host to be, shared with whoever must know where a request would go
@@ -72,6 +126,13 @@ pub fn agent(c: &Connect) -> Agent {
 pub struct Lookup(resolve::Shared);
 
 impl Lookup {
+    /// A lookup that sends each of `pins` to its address.
+    pub fn new(pins: Vec<Pin>) -> Lookup {
+        Lookup(resolve::Shared(std::sync::Arc::new(
+            resolve::OncePerRun::pinned(pins),
+        )))
+    }
+
     /// The addresses a request to `url` connects to (the proxy aside), looked up within
     /// `within`.
     pub fn addresses(&self, url: &str, within: Duration) -> Result<Vec<SocketAddr>, ureq::Error> {

@@ -21,6 +21,8 @@ use ureq::unversioned::transport::NextTimeout;
 pub(super) struct OncePerRun {
     /// `host:port` → its addresses, as first looked up.
     known: Mutex<HashMap<String, Vec<SocketAddr>>>,
+    /// Hosts sent to an address of the user's choosing (`--resolve`), never looked up.
+    pins: Vec<super::Pin>,
 }
 
 impl Resolver for OncePerRun {
@@ -73,6 +75,13 @@ impl Resolver for Shared {
 }
 
 impl OncePerRun {
+    pub(super) fn pinned(pins: Vec<super::Pin>) -> OncePerRun {
+        OncePerRun {
+            pins,
+            ..OncePerRun::default()
+        }
+    }
+
     /// What `host` (as a URL writes it) and `port` stand for: an address as it is, a name
     /// under `localhost` as this machine, any other name looked up once per run.
     pub(super) fn addresses(
@@ -81,6 +90,14 @@ impl OncePerRun {
         port: u16,
         timeout: &NextTimeout,
     ) -> Result<Vec<SocketAddr>, ureq::Error> {
+        let name = host.strip_suffix('.').unwrap_or(host);
+        if let Some(pin) = self
+            .pins
+            .iter()
+            .find(|p| p.port == port && p.host.eq_ignore_ascii_case(name))
+        {
+            return Ok(vec![SocketAddr::new(pin.addr, port)]);
+        }
         if let Some(ip) = literal(host) {
             return Ok(vec![SocketAddr::new(ip, port)]);
         }

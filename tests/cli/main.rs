@@ -31,6 +31,7 @@ mod payments_pty;
 mod profiles;
 mod prompt;
 mod refunds;
+mod resolve;
 mod wait;
 mod webhooks;
 mod webhooks_net;
