@@ -98,8 +98,8 @@ fn resolve_entries_that_are_not_host_port_address_are_refused_before_anything_is
         .args(CREATE)
         .assert()
         .code(2)
-        .stderr(format!(
-            "orqex: ORQEX_RESOLVE: `nonsense` is not HOST:PORT:ADDRESS; give one like api.orqex.com:443:10.1.2.3\n"
-        ));
+        .stderr(
+            "orqex: ORQEX_RESOLVE: `nonsense` is not HOST:PORT:ADDRESS; give one like api.orqex.com:443:10.1.2.3\n",
+        );
     server.assert_hits(0);
 }
