@@ -233,6 +233,8 @@ mod tests {
         assert!(EventFilter::parse(&["payment.completd".into()]).is_err());
         assert!(EventFilter::parse(&["order.*".into()]).is_err());
         assert!(EventFilter::parse(&[" , ".into()]).is_err());
+        // A family needs its dot: `payment*` is no pattern (and no event).
+        assert!(EventFilter::parse(&["payment*".into()]).is_err());
     }
 
     #[test]
@@ -247,6 +249,8 @@ mod tests {
             "ftp://example.com/",
             "/hooks",
             "http://user:pw@example.com/",
+            "http://user@example.com/",
+            "http://:pw@example.com/",
             "http://-/",
             "http://a..b/x",
         ] {
