@@ -21,6 +21,10 @@ pub const INPUT_BYTES: u64 = MIB;
 /// The config file.
 pub const CONFIG_BYTES: u64 = MIB;
 
+/// A CA bundle (`--ca-bundle`, `ORQEX_CA_BUNDLE`, a profile's `ca_bundle`): the system's
+/// whole bundle is a few hundred KiB, and `/dev/zero` given here must not fill memory.
+pub const CA_BUNDLE_BYTES: u64 = 4 * MIB;
+
 /// A secret piped on stdin (`login --with-key`, `config set webhook-secret`): one line.
 pub const SECRET_BYTES: u64 = 4 * KIB;
 
@@ -94,6 +98,7 @@ fn table() -> Vec<(&'static str, String, String)> {
             &input,
         ),
         ("the config file", bytes(CONFIG_BYTES), &input),
+        ("a CA bundle", bytes(CA_BUNDLE_BYTES), &input),
         ("a secret piped on stdin", bytes(SECRET_BYTES), &input),
         (
             "JSON nesting (a body, `--set-json`, a `--set` path)",

@@ -156,12 +156,12 @@ pub fn capped(reader: impl Read, limit: u64, bytes: &mut Vec<u8>) -> std::io::Re
 }
 
 fn cannot_read(input: &Input, e: &std::io::Error) -> Error {
-    Error::usage(format!(
-        "{}: cannot read {}: {}",
-        input.flag,
-        input.place.name(),
-        io_reason(e)
-    ))
+    let what = format!("cannot read {}: {}", input.place.name(), io_reason(e));
+    // No flag: the caller names where the input came from (a CA bundle has three places).
+    match input.flag {
+        "" => Error::usage(what),
+        flag => Error::usage(format!("{flag}: {what}")),
+    }
 }
 
 /// A reader that calls off its note at its first answer (bytes, the end, or an error).

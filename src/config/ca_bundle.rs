@@ -51,12 +51,20 @@ pub fn profile_ca_path(config_file: &Path, ca_bundle: &str) -> PathBuf {
 
 /// Reads a PEM CA bundle; the error says which file and what is wrong with it.
 pub fn load_ca_bundle(path: &Path) -> std::result::Result<CaBundle, String> {
-    let pem = std::fs::read(path).map_err(|e| {
-        format!(
-            "cannot read {}: {}",
-            path.display(),
-            crate::text::io_reason(&e)
-        )
+    // Through the one bounded reader: `/dev/zero` is refused at the limit, and a FIFO with no
+    // writer says what orqex waits for.
+    let input = crate::read::Input {
+        place: crate::read::Place::Path(path),
+        flag: "",
+        what: crate::text::printable(&path.display().to_string()),
+        awaited: "a CA bundle",
+        hint: "",
+        limit: crate::limits::CA_BUNDLE_BYTES,
+        too_large: "a CA bundle is a few hundred KiB; give the CA certificate in PEM form",
+    };
+    let pem = crate::read::all(&crate::ui::Ui::detect(), &input).map_err(|e| match e {
+        Error::Usage(m) => m,
+        other => other.to_string(),
     })?;
     CaBundle::from_pem(&pem).map_err(|e| format!("{} {e}", path.display()))
 }

@@ -330,3 +330,22 @@ fn an_answer_nested_too_deep_is_refused_by_name() {
             "is nested 5001 levels deep; orqex's limit for JSON is 64 levels",
         ));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_ca_bundle_that_never_ends_is_refused_at_its_limit() {
+    let server = Server::created("cs_ca");
+    let sb = Sandbox::new();
+    sb.create(&server)
+        .args(["--ca-bundle", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("orqex: --ca-bundle: /dev/zero is larger than 4 MiB; a CA bundle is a few hundred KiB; give the CA certificate in PEM form\n");
+    sb.create(&server)
+        .env("ORQEX_CA_BUNDLE", "/dev/zero")
+        .assert()
+        .code(2)
+        .stderr("orqex: ORQEX_CA_BUNDLE: /dev/zero is larger than 4 MiB; a CA bundle is a few hundred KiB; give the CA certificate in PEM form\n");
+    server.assert_hits(0);
+}
