@@ -6,6 +6,16 @@ use crate::prompt;
 use crate::secret::{Environment, SecretKey};
 use crate::ui::Ui;
 
+/// How a key that may move real money is named, or None for a sandbox key. Only a key that
+/// says sandbox is spared the confirmation: one orqex cannot place may move real money.
+fn money_key(key: &SecretKey) -> Option<&'static str> {
+    match key.environment() {
+        Environment::Sandbox => None,
+        Environment::Live => Some("a live key"),
+        Environment::Unknown => Some("a key that is not a sandbox key"),
+    }
+}
+
 /// The last step before a live key moves money: at a terminal, a summary and a question
 /// (`ask`); otherwise (a script, `--yes`, `--no-input`) a one-line notice, never a wait.
 /// `what` is the summary's rows; `many` when a batch creates one checkout per row.
@@ -16,11 +26,8 @@ pub fn confirm(
     many: bool,
     what: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> Result<()> {
-    // Only a key that says sandbox skips this: one orqex cannot place may move real money.
-    let kind = match key.environment() {
-        Environment::Sandbox => return Ok(()),
-        Environment::Live => "a live key",
-        Environment::Unknown => "a key that is not a sandbox key",
+    let Some(kind) = money_key(key) else {
+        return Ok(());
     };
     if !ask {
         let creates = if many {
@@ -58,10 +65,8 @@ pub fn confirm_refund(
     yes: bool,
     what: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> Result<()> {
-    let kind = match key.environment() {
-        Environment::Sandbox => return Ok(()),
-        Environment::Live => "a live key",
-        Environment::Unknown => "a key that is not a sandbox key",
+    let Some(kind) = money_key(key) else {
+        return Ok(());
     };
     if yes {
         ui.status(&format!(
